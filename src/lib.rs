@@ -1,0 +1,1 @@
+//! Kasse widget.
