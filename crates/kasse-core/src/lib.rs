@@ -1,1 +1,33 @@
-//! Kasse's order domain. Filled in by the kasse-core issue.
+//! Kasse's order domain: vendor payload types, validation, conformance to the offer, the
+//! registration flows, vendor errors and reader-facing messages. Pure: no web, no I/O, no clock
+//! (times are epoch milliseconds passed in), so it runs the same natively, in the gateway and in
+//! the browser bundle.
+//!
+//! Every rule lives here once: the widget validates and builds payloads with it, the gateway
+//! re-checks what the browser sent with [`conformance`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod checkout;
+pub mod conformance;
+pub mod connectid;
+pub mod error;
+pub mod flow;
+pub mod i18n;
+pub mod method;
+pub mod money;
+pub mod offer;
+pub mod s4;
+pub mod subscription;
+pub mod validate;
+
+pub use checkout::{build_client_order, build_s4_order, CheckoutForm};
+pub use conformance::{check_order_against_offer, check_s4_order_against_offer};
+pub use error::{parse_vendor_error, VendorError};
+pub use flow::{decide_flow, fulfillment_url, next_steps, parse_fulfillment_return, Flow, FulfillmentStatus, Step};
+pub use i18n::{format_price, t, Locale, MessageKey};
+pub use method::{methods_for_offer, PaymentMethod};
+pub use money::{Currency, Money};
+pub use offer::{Backend, Offer};
+pub use validate::{validate_client_order, ErrorCode, FieldError};

@@ -1,0 +1,305 @@
+//! The offer: what the gateway serves from its catalog and the widget renders.
+//!
+//! Field names are camelCase in JSON and TOML alike (`allowedMethods = ["invoice"]`), so one
+//! catalog file format serves both the gateway's config and the widget's fetch. Amounts use the
+//! vendors' convention, major units (`price = 149` or `price = 149.5`), read into minor units.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+use crate::method::PaymentMethod;
+use crate::money::{Currency, Money};
+use crate::s4::S4PaymentMethod;
+use crate::validate::{is_uuid, ErrorCode, Errors, FieldError, Limits};
+
+/// Which vendor an offer is sold through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Backend {
+    /// Mediaconnect / Unite ConnectID.
+    #[serde(rename = "connectId", alias = "connectid")]
+    ConnectId,
+    /// Info-Subscription S4.
+    #[serde(rename = "s4")]
+    S4,
+}
+
+/// A reader-facing text: one plain string, or one per locale tag (`{ nb = "…", en = "…" }`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    /// The same text in every locale.
+    Plain(String),
+    /// Keyed by locale tag (`nb`, `sv`, `en`; anything [`Locale::negotiate`] understands).
+    Localized(BTreeMap<String, String>),
+}
+
+impl Text {
+    /// The text for `locale`: the exact locale, else English, else any.
+    pub fn get(&self, locale: Locale) -> &str {
+        match self {
+            Text::Plain(s) => s,
+            Text::Localized(map) => map
+                .iter()
+                .find(|(k, _)| Locale::negotiate(k) == locale)
+                .or_else(|| map.iter().find(|(k, _)| Locale::negotiate(k) == Locale::En))
+                .or_else(|| map.iter().next())
+                .map(|(_, v)| v.as_str())
+                .unwrap_or(""),
+        }
+    }
+
+    /// True when no locale has a non-blank text.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Text::Plain(s) => s.trim().is_empty(),
+            Text::Localized(map) => map.values().all(|v| v.trim().is_empty()),
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Plain(s.to_owned())
+    }
+}
+
+/// A unit of subscription time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PeriodUnit {
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+    /// Years.
+    Year,
+}
+
+/// How long one paid period lasts (`{ count = 3, unit = "month" }`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    /// Number of units; at least 1.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// The unit.
+    pub unit: PeriodUnit,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Period {
+    /// One month.
+    pub const MONTH: Period = Period { count: 1, unit: PeriodUnit::Month };
+    /// One year.
+    pub const YEAR: Period = Period { count: 1, unit: PeriodUnit::Year };
+}
+
+/// What a ConnectID order line buys: a coupon (code + number) or a product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ProductSpec {
+    /// `productSpecType: "coupon"` with `productSpecCode` + `productSpecNo`.
+    Coupon {
+        /// Coupon code (≤ 12 characters).
+        code: String,
+        /// Coupon number.
+        number: i64,
+    },
+    /// `productSpecType: "product"` with `product`.
+    Product {
+        /// Product code (≤ 12 characters).
+        product: String,
+    },
+}
+
+/// A ConnectID marketing coupon (`marketingCouponCode` + `marketingCouponNumber`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coupon {
+    /// Coupon code (≤ 12 characters).
+    pub code: String,
+    /// Coupon number.
+    pub number: i64,
+}
+
+/// Temporary digital access granted by the order line (`allowAccessProduct`,
+/// `allowAccessSeconds`, `allowAccessCategoryType`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessGrant {
+    /// The access product (`allowAccessProduct`).
+    pub product: String,
+    /// Seconds of access (`allowAccessSeconds`), > 0.
+    pub seconds: i64,
+    /// Optional category type (`allowAccessCategoryType`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_type: Option<String>,
+}
+
+/// The S4 side of an offer: which template package, which product choices, which methods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S4Template {
+    /// Template package GUID.
+    pub template_package_id: String,
+    /// Organization GUID; absent = the tenant's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// The product GUIDs the order picks (`templatePackageChoices.products`); empty = all of the
+    /// template's products, sent without a choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<String>,
+    /// When true the order carries `priceOverride` = the offer's price (the template must allow
+    /// overrides at the vendor); when false it must not carry one.
+    #[serde(default)]
+    pub price_override: bool,
+    /// S4 payment methods the offer may show.
+    pub payment_methods: Vec<S4PaymentMethod>,
+}
+
+/// One sellable offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Offer {
+    /// Stable id (catalog key, URL-safe).
+    pub id: String,
+    /// Which vendor sells it.
+    pub backend: Backend,
+    /// Title shown to the reader.
+    pub title: Text,
+    /// Optional longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// Price per period, in minor units inside; major units on the wire.
+    pub price: Money,
+    /// ISO 4217 currency.
+    pub currency: Currency,
+    /// Length of one period.
+    pub period: Period,
+    /// Renews automatically.
+    #[serde(default)]
+    pub recurring: bool,
+    /// Paid before the order is registered (gift cards, payment SDK): flows 2a/2b.
+    #[serde(default)]
+    pub prepaid: bool,
+    /// ConnectID methods the publisher allows for this offer (before the support table filters).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_methods: Vec<PaymentMethod>,
+    /// ConnectID: what the order line buys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_spec: Option<ProductSpec>,
+    /// ConnectID: marketing coupon sent on the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marketing_coupon: Option<Coupon>,
+    /// ConnectID: temporary access written on the order line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessGrant>,
+    /// Whether the order opens locked digital content; if so, an order by a reader who is not
+    /// logged in is followed by "assign user" (seed 002, flows 1b/2b).
+    #[serde(default = "yes")]
+    pub digital_access: bool,
+    /// Whether the reader must give a street address and postal place (paper delivery).
+    #[serde(default)]
+    pub requires_address: bool,
+    /// S4: template package and choices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s4: Option<S4Template>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Checks an offer from a catalog: what the gateway runs when it loads its configuration, so a
+/// bad offer fails at start-up rather than at a reader's checkout.
+pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if offer.id.trim().is_empty() {
+        e.push("id", ErrorCode::Required);
+    } else if !offer.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.') {
+        e.push("id", ErrorCode::InvalidValue);
+    }
+    if offer.title.is_blank() {
+        e.push("title", ErrorCode::Required);
+    }
+    if offer.price.minor() < 0 {
+        e.push("price", ErrorCode::InvalidAmount);
+    }
+    if offer.period.count == 0 {
+        e.push("period.count", ErrorCode::InvalidValue);
+    }
+    match offer.backend {
+        Backend::ConnectId => {
+            if offer.allowed_methods.is_empty() {
+                e.push("allowedMethods", ErrorCode::Required);
+            }
+            for (i, m) in offer.allowed_methods.iter().enumerate() {
+                if !m.supports(offer.recurring, offer.prepaid) {
+                    e.push(format!("allowedMethods[{i}]"), ErrorCode::MethodUnsupported);
+                }
+            }
+            match &offer.product_spec {
+                None => e.push("productSpec", ErrorCode::Required),
+                Some(ProductSpec::Coupon { code, number }) => {
+                    e.required_len("productSpec.code", code, Limits::COUPON_CODE);
+                    if *number < 0 {
+                        e.push("productSpec.number", ErrorCode::InvalidValue);
+                    }
+                }
+                Some(ProductSpec::Product { product }) => {
+                    e.required_len("productSpec.product", product, Limits::PRODUCT);
+                }
+            }
+            if let Some(c) = &offer.marketing_coupon {
+                e.required_len("marketingCoupon.code", &c.code, Limits::COUPON_CODE);
+                if c.number < 0 {
+                    e.push("marketingCoupon.number", ErrorCode::InvalidValue);
+                }
+            }
+            if let Some(a) = &offer.access {
+                if a.product.trim().is_empty() {
+                    e.push("access.product", ErrorCode::Required);
+                }
+                if a.seconds <= 0 {
+                    e.push("access.seconds", ErrorCode::InvalidValue);
+                }
+            }
+            if offer.s4.is_some() {
+                e.push("s4", ErrorCode::UnexpectedField);
+            }
+        }
+        Backend::S4 => match &offer.s4 {
+            None => e.push("s4", ErrorCode::Required),
+            Some(t) => {
+                if !is_uuid(&t.template_package_id) {
+                    e.push("s4.templatePackageId", ErrorCode::InvalidUuid);
+                }
+                if let Some(o) = &t.organization_id {
+                    if !is_uuid(o) {
+                        e.push("s4.organizationId", ErrorCode::InvalidUuid);
+                    }
+                }
+                for (i, p) in t.products.iter().enumerate() {
+                    if !is_uuid(p) {
+                        e.push(format!("s4.products[{i}]"), ErrorCode::InvalidUuid);
+                    }
+                }
+                if t.payment_methods.is_empty() {
+                    e.push("s4.paymentMethods", ErrorCode::Required);
+                }
+                if !offer.allowed_methods.is_empty() {
+                    e.push("allowedMethods", ErrorCode::UnexpectedField);
+                }
+                if offer.product_spec.is_some() {
+                    e.push("productSpec", ErrorCode::UnexpectedField);
+                }
+            }
+        },
+    }
+    e.finish()
+}
