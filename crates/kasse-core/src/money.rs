@@ -22,6 +22,16 @@ impl Money {
     /// Zero.
     pub const ZERO: Money = Money(0);
 
+    /// The largest amount (2⁵⁰ minor units, about 11 trillion major units) whose fractional
+    /// form survives a JSON number (an `f64`) exactly: above it one double covers more than one
+    /// cent. Validation refuses larger amounts.
+    pub const MAX_EXACT: Money = Money(1 << 50);
+
+    /// Whether the amount is within ±[`Money::MAX_EXACT`].
+    pub const fn is_exact_on_wire(self) -> bool {
+        self.0.unsigned_abs() <= Money::MAX_EXACT.0 as u64
+    }
+
     /// From minor units (`14950` = 149.50).
     pub const fn from_minor(minor: i64) -> Money {
         Money(minor)
@@ -298,6 +308,14 @@ mod tests {
         assert_eq!(Money(-5).to_major_string(), "-0.05");
         assert_eq!(Money(14950).to_major_string(), "149.5");
         assert_eq!(Money(199900).to_major_string(), "1999");
+    }
+
+    #[test]
+    fn the_exact_bound_holds_at_its_edge() {
+        for minor in [Money::MAX_EXACT.0, Money::MAX_EXACT.0 - 1, Money::MAX_EXACT.0 - 99, -Money::MAX_EXACT.0 + 1] {
+            let json = serde_json::to_string(&Money(minor)).unwrap();
+            assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), Money(minor), "{json}");
+        }
     }
 
     #[test]

@@ -227,7 +227,7 @@ pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {
     if offer.title.is_blank() {
         e.push("title", ErrorCode::Required);
     }
-    if offer.price.minor() < 0 {
+    if offer.price.minor() < 0 || !offer.price.is_exact_on_wire() {
         e.push("price", ErrorCode::InvalidAmount);
     }
     if offer.period.count == 0 {

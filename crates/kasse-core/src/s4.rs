@@ -346,7 +346,7 @@ pub fn validate_s4_order(order: &OrderCreate) -> Result<(), Vec<FieldError>> {
             }
         }
         if let Some(m) = c.price_override {
-            if m.minor() < 0 {
+            if m.minor() < 0 || !m.is_exact_on_wire() {
                 e.push(format!("{p}.priceOverride"), ErrorCode::InvalidAmount);
             }
         }

@@ -277,7 +277,7 @@ pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>>
     if !is_iso_currency(&order.currency) {
         e.push("currency", ErrorCode::InvalidCurrency);
     }
-    if order.order_amount.minor() < 0 {
+    if order.order_amount.minor() < 0 || !order.order_amount.is_exact_on_wire() {
         e.push("orderAmount", ErrorCode::InvalidAmount);
     }
     match (&order.marketing_coupon_code, order.marketing_coupon_number) {
@@ -427,7 +427,7 @@ fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
         e.push(format!("{path}.quantity"), ErrorCode::InvalidQuantity);
     }
     if let Some(p) = l.unit_price {
-        if p.minor() < 0 {
+        if p.minor() < 0 || !p.is_exact_on_wire() {
             e.push(format!("{path}.unitPrice"), ErrorCode::InvalidAmount);
         }
     }
