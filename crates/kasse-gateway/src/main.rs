@@ -1,1 +1,79 @@
-fn main() {}
+//! `kasse-gateway --config gateway.toml [--listen ADDR]`
+//!
+//! `KASSE_PORT`, when set, replaces the port of the listen address (the demo runner uses it).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use kasse_gateway::config::GatewayConfig;
+
+/// Kasse gateway: offer catalog, order checks and vendor forwarding for the checkout widget.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// The TOML configuration file (see gateway.example.toml).
+    #[arg(long, short)]
+    config: PathBuf,
+    /// Listen address, overriding `server.listen` (e.g. 127.0.0.1:8080).
+    #[arg(long)]
+    listen: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let mut config = match GatewayConfig::load(&args.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("kasse-gateway: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(listen) = args.listen {
+        config.server.listen = Some(listen);
+    }
+    if let Ok(port) = std::env::var("KASSE_PORT") {
+        let Ok(port) = port.trim().parse::<u16>() else {
+            eprintln!("kasse-gateway: KASSE_PORT `{port}` is not a port number");
+            return ExitCode::from(2);
+        };
+        let host = config
+            .server
+            .listen
+            .as_deref()
+            .and_then(|l| l.parse::<std::net::SocketAddr>().ok())
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "127.0.0.1".into());
+        let host = if host.contains(':') { format!("[{host}]") } else { host };
+        config.server.listen = Some(format!("{host}:{port}"));
+    }
+    let settings = match config.resolve() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kasse-gateway: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let gateway = match kasse_gateway::serve_settings(settings).await {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("kasse-gateway: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("kasse-gateway listening on {}", gateway.base_url());
+    let mut gateway = gateway;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
+        () = gateway.wait() => tracing::error!("server stopped"),
+    }
+    gateway.shutdown().await;
+    ExitCode::SUCCESS
+}

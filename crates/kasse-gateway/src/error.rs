@@ -1,0 +1,151 @@
+//! The one error shape of the widget-facing API.
+//!
+//! Every failure answers
+//! `{"error": {"code": "price_mismatch", "message": "…", "field": "orderLines[0].unitPrice",
+//! "retryAfter": 2, "messageKey": "…", "details": [{"field": "…", "code": "…"}]}}`
+//! where only `code` and `message` are always present. `code` is stable (integrators map it to
+//! their own copy); `message` is English for developers, never shown to readers as is;
+//! `retryAfter` (seconds) is present exactly when retrying the same request may succeed.
+//! A `Retry-After` header carries the same value.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+/// One field problem, as reported in `details`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// JSON path of the field, e.g. `orderLines[0].unitPrice`.
+    pub field: String,
+    /// Stable code, e.g. `price_mismatch`.
+    pub code: String,
+}
+
+/// The body inside `{"error": …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// Stable machine-readable code.
+    pub code: String,
+    /// Developer-facing English explanation. Never contains personal data.
+    pub message: String,
+    /// The offending field, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Seconds to wait before retrying; only when a retry can help.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// kasse-core message key for the reader-facing text, when core knows one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_key: Option<String>,
+    /// Every field problem when there is more than one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldProblem>,
+}
+
+/// `{"error": ErrorBody}` — what the API answers on failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// An error answer of the API: HTTP status plus [`ErrorBody`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    /// An error with a status, code and message.
+    pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+                retry_after: None,
+                message_key: None,
+                details: Vec::new(),
+            },
+        }
+    }
+
+    /// Names the offending field.
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.body.field = Some(field.into());
+        self
+    }
+
+    /// Marks the error as retryable after `secs` seconds.
+    pub fn with_retry_after(mut self, secs: u64) -> ApiError {
+        self.body.retry_after = Some(secs);
+        self
+    }
+
+    /// Adds the kasse-core message key.
+    pub fn with_message_key(mut self, key: impl Into<String>) -> ApiError {
+        self.body.message_key = Some(key.into());
+        self
+    }
+
+    /// 400 `invalid_request`.
+    pub fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 404 `not_found` with a specific code.
+    pub fn not_found(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 500 `internal`: a gateway bug or misconfiguration; the detail goes to the log, not the reader.
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+
+    /// 422 from a list of field problems (kasse-core's rule results). The first problem also fills
+    /// `code` and `field`, so a client that reads only those still learns the main reason.
+    pub fn from_problems(message: &str, problems: Vec<FieldProblem>) -> ApiError {
+        let first = problems.first().cloned().unwrap_or(FieldProblem {
+            field: String::new(),
+            code: "invalid_order".into(),
+        });
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, first.code.clone(), message);
+        if !first.field.is_empty() {
+            e.body.field = Some(first.field);
+        }
+        e.body.details = problems;
+        e
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.body.code, self.body.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry = self.body.retry_after;
+        let mut response = (self.status, Json(ErrorEnvelope { error: self.body })).into_response();
+        if let Some(secs) = retry {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        // Error answers must never be cached by a proxy: a retry has to reach the gateway.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}

@@ -1,0 +1,228 @@
+//! # kasse-gateway
+//!
+//! The publisher's server piece of Kasse: holds the vendors' client secrets, serves the offer
+//! catalog, checks every order the widget built against the offer (with kasse-core), forwards it to
+//! ConnectID or S4, and serves the widget and its demo page.
+//!
+//! Start it from a config file with the binary (`kasse-gateway --config gateway.toml`) or in
+//! process:
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let config = kasse_gateway::config::GatewayConfig::load("gateway.toml".as_ref())?;
+//! let gateway = kasse_gateway::serve(config).await?;
+//! println!("{}", gateway.base_url()); // http://127.0.0.1:<port>
+//! gateway.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod idempotency;
+pub mod owners;
+pub mod protect;
+pub mod static_files;
+pub mod token;
+pub mod upstream;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::trace::TraceLayer;
+
+use crate::api::AppState;
+use crate::config::{origin_of, GatewayConfig, Settings};
+use crate::error::ApiError;
+use crate::idempotency::IdempotencyStore;
+use crate::owners::OrderRegistry;
+use crate::protect::{IpRateLimit, OriginPolicy};
+use crate::token::{ClientAuth, TokenBroker};
+use crate::upstream::Vendor;
+
+/// A running gateway.
+pub struct Gateway {
+    addr: SocketAddr,
+    state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Gateway {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Shared state (token brokers, stores), for tests and metrics.
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    /// Resolves when the server stops by itself (it only does on error).
+    pub async fn wait(&mut self) {
+        let _ = (&mut self.task).await;
+        // A finished JoinHandle must not be polled again (shutdown awaits the task).
+        self.task = tokio::spawn(async {});
+    }
+
+    /// Stops accepting, lets in-flight requests finish (at most 5 s) and returns.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
+        let abort = task.abort_handle();
+        if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+            abort.abort();
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Checks `config` (secrets from the process environment) and serves it.
+pub async fn serve(config: GatewayConfig) -> anyhow::Result<Gateway> {
+    let settings = config.resolve()?;
+    serve_settings(settings).await
+}
+
+/// Serves checked settings: binds `settings.listen` (port 0 = ephemeral) and returns once bound.
+pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
+    install_crypto_provider();
+    let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+    let addr = listener.local_addr()?;
+    let settings = Arc::new(settings);
+    let state = Arc::new(build_state(settings.clone())?);
+    let limiter = IpRateLimit::new(settings.rate_limit_per_second, settings.rate_limit_burst);
+    let app = app(state.clone(), limiter.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+        let housekeeping = async {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limiter.shrink();
+            }
+        };
+        tokio::select! {
+            served = server => {
+                if let Err(e) = served {
+                    tracing::error!("gateway server stopped: {e}");
+                }
+            }
+            _ = housekeeping => {}
+        }
+    });
+    Ok(Gateway { addr, state, shutdown: Some(tx), task })
+}
+
+/// rustls needs one process-wide crypto provider; `ring` is the one compiled in. Installing
+/// twice (a second gateway in the same test process) is harmless.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
+    let http = reqwest::Client::builder()
+        .timeout(settings.upstream_timeout)
+        .connect_timeout(settings.upstream_timeout.min(Duration::from_secs(5)))
+        .user_agent(concat!("kasse-gateway/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    let connectid = settings.connectid.as_ref().map(|c| {
+        let broker = Arc::new(TokenBroker::new(
+            http.clone(),
+            c.token_url.clone(),
+            c.client_id.clone(),
+            c.client_secret.clone(),
+            ClientAuth::Basic,
+            None,
+        ));
+        Vendor::new("connectid", http.clone(), &c.api_base, broker, Vec::new())
+    });
+    let s4 = match settings.s4.as_ref() {
+        None => None,
+        Some(c) => {
+            let broker = Arc::new(TokenBroker::new(
+                http.clone(),
+                c.token_url.clone(),
+                c.client_id.clone(),
+                c.client_secret.clone(),
+                // Azure AD B2C's client-credentials samples put the credentials in the body.
+                ClientAuth::Body,
+                c.scope.clone(),
+            ));
+            let tenant = (HeaderName::from_static("s4-tenantid"), HeaderValue::from_str(&c.tenant_id)?);
+            Some(Vendor::new("s4", http.clone(), &c.api_base, broker, vec![tenant]))
+        }
+    };
+    Ok(AppState {
+        idempotency: IdempotencyStore::new(settings.idempotency_ttl),
+        orders: OrderRegistry::new(settings.idempotency_ttl),
+        settings,
+        connectid,
+        s4,
+    })
+}
+
+/// The complete router: API (origin guard, CORS, rate limit, body limit), `/healthz`, and the
+/// static files when configured.
+pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
+    let settings = state.settings.clone();
+    let policy = OriginPolicy::new(settings.allowed_origins.clone());
+    let mut api = Router::new();
+    for route in api::routes() {
+        api = api.route(route.path, route.handler);
+    }
+    let api = api
+        .route(
+            "/kasse/{*rest}",
+            any(|| async { ApiError::not_found("no_such_endpoint", "no such API endpoint") }),
+        )
+        .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
+        .layer(from_fn_with_state(limiter, protect::rate_limit))
+        .layer(policy.cors_layer())
+        .layer(from_fn_with_state(policy, protect::origin_guard))
+        .with_state(state);
+
+    let mut app = Router::new().route("/healthz", get(healthz)).merge(api);
+    app = match &settings.static_dir {
+        Some(dir) => {
+            let mut form_action = Vec::new();
+            if let Some(c) = &settings.connectid {
+                form_action.push(origin_of(&c.fulfillment_url));
+            }
+            app.fallback_service(static_files::router(dir, static_files::csp(&form_action)))
+        }
+        None => app.fallback(|| async { ApiError::not_found("not_found", "nothing here") }),
+    };
+    app.layer(from_fn(protect::security_headers)).layer(TraceLayer::new_for_http())
+}
+
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, Json(serde_json::json!({"status": "ok"})))
+}

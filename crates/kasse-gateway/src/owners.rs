@@ -1,0 +1,132 @@
+//! Orders this gateway registered, and who may claim them.
+//!
+//! Assign user gives the claimer digital access to the order, so it is only forwarded when the
+//! credential equals an e-mail or phone of the order's payer (or of a line's receiver: a gift's
+//! recipient is entitled to it too). The vendor's status endpoint does not return the payer, so the
+//! gateway remembers, per order, SHA-256 hashes of the normalised credentials — not the addresses
+//! themselves, so the gateway's memory holds no readable personal data.
+//!
+//! Completion, status and assign user are only forwarded for orders registered here, so the API
+//! cannot be used to probe or act on other orders of the publisher's vendor account.
+//!
+//! In process memory, like the idempotency store: several instances need a shared store.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use kasse_core::connectid::{ClientOrder, Party};
+use sha2::{Digest, Sha256};
+
+type CredentialHash = [u8; 32];
+
+/// The registry of ConnectID and S4 orders created through this gateway.
+pub struct OrderRegistry {
+    ttl: Duration,
+    connectid: Mutex<HashMap<i64, (Vec<CredentialHash>, Instant)>>,
+    s4: Mutex<HashMap<String, Instant>>,
+}
+
+/// Lower-cased e-mail, or a phone number reduced to `+` and digits.
+pub fn normalize_credential(c: &str) -> String {
+    let c = c.trim();
+    if c.contains('@') {
+        c.to_lowercase()
+    } else {
+        c.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect()
+    }
+}
+
+fn hash(c: &str) -> CredentialHash {
+    Sha256::digest(normalize_credential(c).as_bytes()).into()
+}
+
+fn party_credentials(p: &Party, out: &mut Vec<CredentialHash>) {
+    for list in [&p.emails, &p.phone_numbers].into_iter().flatten() {
+        out.extend(list.iter().filter(|c| !c.trim().is_empty()).map(|c| hash(c)));
+    }
+}
+
+impl OrderRegistry {
+    /// A registry forgetting orders after `ttl`.
+    pub fn new(ttl: Duration) -> OrderRegistry {
+        OrderRegistry { ttl, connectid: Mutex::new(HashMap::new()), s4: Mutex::new(HashMap::new()) }
+    }
+
+    /// Remembers a ConnectID order and the credentials that may claim it.
+    pub fn remember_connectid(&self, order_id: i64, order: &ClientOrder) {
+        let mut creds = Vec::new();
+        party_credentials(&order.payer, &mut creds);
+        for line in &order.order_lines {
+            if let Some(r) = &line.receiver {
+                party_credentials(r, &mut creds);
+            }
+        }
+        let mut map = self.connectid.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let ttl = self.ttl;
+        map.retain(|_, (_, at)| now.duration_since(*at) <= ttl);
+        map.insert(order_id, (creds, now));
+    }
+
+    /// `None` when the order is unknown here; else whether `credential` may claim it.
+    pub fn may_claim(&self, order_id: i64, credential: &str) -> Option<bool> {
+        let map = self.connectid.lock().unwrap_or_else(|e| e.into_inner());
+        let (creds, at) = map.get(&order_id)?;
+        if at.elapsed() > self.ttl {
+            return None;
+        }
+        let h = hash(credential);
+        Some(creds.contains(&h))
+    }
+
+    /// Whether the ConnectID order was registered here.
+    pub fn knows_connectid(&self, order_id: i64) -> bool {
+        let map = self.connectid.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&order_id).is_some_and(|(_, at)| at.elapsed() <= self.ttl)
+    }
+
+    /// Remembers an S4 order id.
+    pub fn remember_s4(&self, id: &str) {
+        let mut map = self.s4.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let ttl = self.ttl;
+        map.retain(|_, at| now.duration_since(*at) <= ttl);
+        map.insert(id.to_ascii_lowercase(), now);
+    }
+
+    /// Whether the S4 order was registered here.
+    pub fn knows_s4(&self, id: &str) -> bool {
+        let map = self.s4.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&id.to_ascii_lowercase()).is_some_and(|at| at.elapsed() <= self.ttl)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_normalise() {
+        assert_eq!(normalize_credential(" Kari.Nordmann@Example.no "), "kari.nordmann@example.no");
+        assert_eq!(normalize_credential("+47 912 34 567"), "+4791234567");
+    }
+
+    #[test]
+    fn only_the_payer_may_claim() {
+        let order: ClientOrder = serde_json::from_value(serde_json::json!({
+            "paymentMethod": "invoice", "orderAmount": 1, "currency": "NOK",
+            "payer": {"lastName": "N", "postalCode": "0101", "emails": ["kari@example.no"], "phoneNumbers": ["+4791234567"]},
+            "orderLines": [{"productSpecType": "coupon", "productSpecCode": "X", "productSpecNo": 1, "quantity": 1,
+                "receiver": {"lastName": "R", "postalCode": "0101", "emails": ["gift@example.no"]}}]
+        }))
+        .unwrap();
+        let r = OrderRegistry::new(Duration::from_secs(60));
+        r.remember_connectid(7, &order);
+        assert_eq!(r.may_claim(7, "KARI@example.no"), Some(true));
+        assert_eq!(r.may_claim(7, "+47 91 23 45 67"), Some(true));
+        assert_eq!(r.may_claim(7, "gift@example.no"), Some(true));
+        assert_eq!(r.may_claim(7, "mallory@example.no"), Some(false));
+        assert_eq!(r.may_claim(8, "kari@example.no"), None);
+    }
+}

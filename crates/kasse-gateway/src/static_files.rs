@@ -1,0 +1,105 @@
+//! Serving the built widget and the demo page.
+//!
+//! Precompressed `.br`/`.gz` siblings are served when the browser accepts them (the release build
+//! makes them at quality 11, better than on-the-fly compression); everything else is compressed
+//! on the fly. Files whose name carries a content hash (`kasse-1a2b3c4d5e6f7a8b_bg.wasm`) are
+//! immutable and cached for a year; the rest (`index.html`, the loader `kasse.js`, whose URL
+//! publishers embed) are revalidated on every load so a new release is picked up at once.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+
+/// The CSP of the demo page (and any HTML the gateway serves): no inline script or style, wasm
+/// compilation allowed (`wasm-unsafe-eval`), API calls to the gateway itself, forms may post only
+/// to the gateway and the fulfillment host (the hosted payment page is reached by navigation).
+pub fn csp(form_action_origins: &[String]) -> String {
+    let mut form_action = String::from("'self'");
+    for o in form_action_origins {
+        form_action.push(' ');
+        form_action.push_str(o);
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'; form-action {form_action}"
+    )
+}
+
+/// Whether a file name carries a content hash in trunk's style: `-` then 16 hex digits, followed
+/// by `.` or `_` (`app-0123456789abcdef.js`, `app-0123456789abcdef_bg.wasm`).
+pub fn is_hashed_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    // A longer hex run fails the `.`/`_` test at position 17, so only exactly 16 digits match.
+    b.windows(18)
+        .any(|w| w[0] == b'-' && w[1..17].iter().all(u8::is_ascii_hexdigit) && matches!(w[17], b'.' | b'_'))
+}
+
+/// A router serving `dir` at `/`, with caching, CSP and compression.
+pub fn router(dir: &Path, csp: String) -> Router {
+    let serve = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true);
+    let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
+    Router::new()
+        .fallback_service(serve)
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+            let csp = csp.clone();
+            async move { static_headers(req, next, csp).await }
+        }))
+}
+
+async fn static_headers(req: Request, next: Next, csp: HeaderValue) -> Response {
+    let name = req.uri().path().rsplit('/').next().unwrap_or("").to_owned();
+    let mut resp = next.run(req).await;
+    if !resp.status().is_success() && resp.status() != axum::http::StatusCode::NOT_MODIFIED {
+        return resp;
+    }
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let h = resp.headers_mut();
+    let cache = if is_hashed_name(&name) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if is_html {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names() {
+        assert!(is_hashed_name("kasse-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed_name("kasse-0123456789abcdef.js"));
+        assert!(is_hashed_name("style-ABCDEF0123456789.css"));
+        assert!(!is_hashed_name("kasse.js"));
+        assert!(!is_hashed_name("index.html"));
+        assert!(!is_hashed_name("kasse_widget_bg.wasm"));
+        assert!(!is_hashed_name("kasse-0123456789abcde.js"));
+    }
+
+    #[test]
+    fn csp_has_no_unsafe_inline() {
+        let c = csp(&["http://127.0.0.1:8090".into()]);
+        assert!(!c.contains("unsafe-inline"));
+        assert!(c.contains("script-src 'self' 'wasm-unsafe-eval'"));
+        assert!(c.ends_with("form-action 'self' http://127.0.0.1:8090"));
+    }
+}
