@@ -7,7 +7,8 @@ use crate::util::now_ms;
 use crate::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -79,26 +80,41 @@ impl RequestLog {
 }
 
 /// Middleware recording every request except the sandbox's own `/__sandbox/…` calls.
+///
+/// The request runs in its own task: a client that gives up (timeout, closed connection) does not
+/// cancel the work, just as a real server finishes a request whose caller has gone. That is what
+/// makes the `timeout` fault the ambiguous case (order stored, answer never read) and keeps the
+/// log complete.
 pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     if path.starts_with("/__sandbox") {
         return next.run(request).await;
     }
     let method = request.method().to_string();
-    let at = now_ms();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let ext = response.extensions();
-    state.log.push(LogEntry {
-        seq: 0,
-        at,
-        method,
-        path,
-        status: response.status().as_u16(),
-        client_id: ext.get::<ClientTag>().map(|c| c.0.clone()),
-        error: ext.get::<ErrorTag>().map(|e| e.0.clone()),
-        fault: ext.get::<FaultTag>().map(|f| f.0.name()),
-        duration_ms: started.elapsed().as_millis() as u64,
+    let task = tokio::spawn(async move {
+        let at = now_ms();
+        let started = Instant::now();
+        let response = next.run(request).await;
+        let ext = response.extensions();
+        state.log.push(LogEntry {
+            seq: 0,
+            at,
+            method,
+            path,
+            status: response.status().as_u16(),
+            client_id: ext.get::<ClientTag>().map(|c| c.0.clone()),
+            error: ext.get::<ErrorTag>().map(|e| e.0.clone()),
+            fault: ext.get::<FaultTag>().map(|f| f.0.name()),
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+        response
     });
-    response
+    match task.await {
+        Ok(response) => response,
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("sandbox: request task failed: {e}"),
+        )
+            .into_response(),
+    }
 }

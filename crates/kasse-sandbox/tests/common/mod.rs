@@ -1,0 +1,214 @@
+//! Shared helpers for the HTTP-level tests: a real sandbox on 127.0.0.1:0, a reqwest client that
+//! does not follow redirects (so tests can inspect them), tokens, and valid bodies to mutate.
+#![allow(dead_code)]
+
+use kasse_sandbox::{Sandbox, SandboxConfig};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Seed 000's example body, verbatim (the golden vector).
+pub const SEED_000_ORDER: &str = include_str!("../fixtures/seed000_order.json");
+
+pub const CLIENT_ID: &str = "kasse-demo";
+pub const CLIENT_SECRET: &str = "kasse-demo-secret";
+pub const TENANT: &str = "00000000-0000-0000-0000-0000000000aa";
+pub const S4_CLIENT: &str = "kasse-s4-demo";
+pub const S4_SECRET: &str = "kasse-s4-demo-secret";
+
+pub async fn start() -> Sandbox {
+    start_with(SandboxConfig::default()).await
+}
+
+pub async fn start_with(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+/// A client that does not follow redirects, with a timeout so no test can hang.
+pub fn http() -> Client {
+    Client::builder()
+        .redirect(Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A client that follows redirects (a browser clicking through).
+pub fn browser() -> Client {
+    Client::builder().timeout(Duration::from_secs(10)).build().unwrap()
+}
+
+pub async fn client_token(base: &str) -> String {
+    let r = http()
+        .post(format!("{base}/user/oauth/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+pub async fn s4_token(base: &str) -> String {
+    let r = http()
+        .post(format!("{base}/s4/oauth2/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", S4_CLIENT),
+            ("client_secret", S4_SECRET),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+pub fn seed_order() -> Value {
+    serde_json::from_str(SEED_000_ORDER).unwrap()
+}
+
+/// A minimal valid order: DIGI1M (149 NOK) by invoice, recurring.
+pub fn digi_order(external: &str) -> Value {
+    json!({
+        "externalOrderId": external,
+        "paymentMethod": "invoice",
+        "orderAmount": 149,
+        "currency": "NOK",
+        "recurring": true,
+        "payer": {
+            "firstName": "Kari",
+            "lastName": "Nordmann",
+            "postalCode": "0101",
+            "emails": ["kari.nordmann@example.no"]
+        },
+        "orderLines": [{
+            "productSpecType": "coupon",
+            "productSpecCode": "DIGI1M",
+            "productSpecNo": 1001,
+            "quantity": 1,
+            "unitPrice": 149
+        }]
+    })
+}
+
+/// Sets (or with `Value::Null`… see `remove`) a field by JSON pointer, creating nothing.
+pub fn set(mut v: Value, pointer: &str, value: Value) -> Value {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = if parent.is_empty() { &mut v } else { v.pointer_mut(parent).unwrap() };
+    match target {
+        Value::Object(map) => {
+            map.insert(key.to_string(), value);
+        }
+        Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
+        _ => panic!("not a container at {parent}"),
+    }
+    v
+}
+
+pub fn remove(mut v: Value, pointer: &str) -> Value {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = if parent.is_empty() { &mut v } else { v.pointer_mut(parent).unwrap() };
+    target.as_object_mut().unwrap().remove(key);
+    v
+}
+
+pub async fn post_order(base: &str, token: &str, body: &Value) -> Response {
+    http()
+        .post(format!("{base}/capi/v1/client/order"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Registers an order that must be accepted; returns its id.
+pub async fn create_order(base: &str, token: &str, body: &Value) -> i64 {
+    let r = post_order(base, token, body).await;
+    let status = r.status();
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "order refused: {answer}");
+    answer["orderId"].as_i64().unwrap()
+}
+
+pub async fn order_state(base: &str, token: &str, order_id: i64) -> String {
+    let r = http()
+        .get(format!("{base}/capi/v1/client/order/status/{order_id}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    body["orders"][0]["orderStatus"].as_str().unwrap().to_string()
+}
+
+pub async fn admin_orders(base: &str) -> Vec<Value> {
+    http()
+        .get(format!("{base}/__sandbox/orders"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The hidden inputs and the action of the first form of a page.
+pub fn form_fields(html: &str) -> (String, Vec<(String, String)>) {
+    let action = attr_after(html, "<form", "action").expect("a form");
+    let mut fields = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<input type=\"hidden\"") {
+        let tag_end = rest[i..].find('>').unwrap() + i;
+        let tag = &rest[i..=tag_end];
+        let name = attr_after(tag, "<input", "name").unwrap();
+        let value = attr_after(tag, "<input", "value").unwrap_or_default();
+        fields.push((name, value));
+        rest = &rest[tag_end..];
+    }
+    (action, fields)
+}
+
+fn attr_after(html: &str, tag: &str, name: &str) -> Option<String> {
+    let start = html.find(tag)?;
+    let tag_end = html[start..].find('>')? + start;
+    let tag_text = &html[start..tag_end];
+    let needle = format!("{name}=\"");
+    let i = tag_text.find(&needle)? + needle.len();
+    let j = tag_text[i..].find('"')? + i;
+    Some(html_escape::decode_html_entities(&tag_text[i..j]).into_owned())
+}
+
+/// A tiny "shop" on 127.0.0.1:0 that answers every GET with its own path and query, standing in for
+/// the publisher's return/error pages.
+pub async fn shop() -> String {
+    use axum::http::Uri;
+    let app = axum::Router::new().fallback(|uri: Uri| async move { format!("SHOP {uri}") });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
+
+/// A `Location` header.
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get("location")
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+pub async fn error_of(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    (status, r.json().await.unwrap())
+}
