@@ -495,7 +495,7 @@ pub fn validate_assign_user(req: &AssignUserRequest) -> Result<(), Vec<crate::va
         }
     }
     if req.is_send_message == Some(true)
-        && req.override_client_id.as_deref().map_or(true, |s| s.trim().is_empty())
+        && req.override_client_id.as_deref().is_none_or(|s| s.trim().is_empty())
     {
         e.push("overrideClientId", ErrorCode::Required);
     }
@@ -505,4 +505,85 @@ pub fn validate_assign_user(req: &AssignUserRequest) -> Result<(), Vec<crate::va
         }
     }
     e.finish()
+}
+
+/// `POST /v1/client/coupon/price`: what a coupon costs for a reader (limits from the reference).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CouponPriceRequest {
+    /// Coupon code, ≤ 12.
+    pub coupon_code: String,
+    /// Coupon number.
+    pub coupon_number: i64,
+    /// Existing customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<i64>,
+    /// Country, ≤ 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Postal code, ≤ 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+}
+
+/// Checks a coupon-price request against the reference's length limits.
+pub fn validate_coupon_price(req: &CouponPriceRequest) -> Result<(), Vec<crate::validate::FieldError>> {
+    use crate::validate::{ErrorCode, Errors, Limits};
+    let mut e = Errors::default();
+    e.required_len("couponCode", &req.coupon_code, Limits::COUPON_CODE);
+    if req.coupon_number < 0 {
+        e.push("couponNumber", ErrorCode::InvalidValue);
+    }
+    e.optional_len("countryCode", req.country_code.as_ref(), Limits::COUNTRY_CODE);
+    e.optional_len("postalCode", req.postal_code.as_ref(), Limits::POSTAL_CODE);
+    e.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::ErrorCode;
+
+    #[test]
+    fn coupon_price_limits() {
+        let ok = CouponPriceRequest {
+            coupon_code: "ABCDEFGHIJKL".into(),
+            coupon_number: 1001,
+            customer_number: None,
+            country_code: Some("NOR".into()),
+            postal_code: Some("0123456789".into()),
+        };
+        assert_eq!(validate_coupon_price(&ok), Ok(()));
+        let bad = CouponPriceRequest {
+            coupon_code: "ABCDEFGHIJKLM".into(),
+            country_code: Some("NORW".into()),
+            postal_code: Some("01234567890".into()),
+            ..ok
+        };
+        let errs: Vec<_> = validate_coupon_price(&bad).unwrap_err().into_iter().map(|e| (e.path, e.code)).collect();
+        assert_eq!(
+            errs,
+            vec![
+                ("couponCode".to_string(), ErrorCode::TooLong),
+                ("countryCode".to_string(), ErrorCode::TooLong),
+                ("postalCode".to_string(), ErrorCode::TooLong),
+            ]
+        );
+    }
+
+    #[test]
+    fn complete_and_assign_responses_parse() {
+        let r: CompleteOrderResponse = serde_json::from_str(r#"{"fulfillmentStatus":"ERROR","orderId":9,"errorMessage":"x"}"#).unwrap();
+        assert_eq!(r.fulfillment_status, CompleteStatus::Error);
+        let a: AssignUserResponse =
+            serde_json::from_str(r#"{"orderId":9,"uniqueUserId":"u-1","isNewUser":true,"isPasswordSet":false}"#).unwrap();
+        assert!(a.is_new_user);
+        let s: OrderStatusResponse = serde_json::from_str(
+            r#"{"orders":[{"orderId":9,"externalOrderId":"23456","orderTime":1547078400000,"orderStatus":"preliminary","orderAmount":150,"customerNumber":71}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.orders[0].order_amount, Some(Money::from_minor(15000)));
+        let req = CompleteOrderRequest { order_id: 9, callback_url: None };
+        assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"orderId":9}"#);
+    }
 }

@@ -159,7 +159,7 @@ pub fn host_allowed(u: &url::Url, allowed_hosts: &[&str]) -> bool {
             Some(suffix) => host.len() > suffix.len() + 1 && host.ends_with(&format!(".{suffix}")),
             None => host == h,
         };
-        host_ok && p.map_or(true, |p| Some(p) == port)
+        host_ok && p.is_none_or(|p| Some(p) == port)
     })
 }
 

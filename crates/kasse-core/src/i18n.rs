@@ -67,7 +67,7 @@ impl Locale {
             };
             if let Some(loc) = loc {
                 // Higher q wins; on a tie, the earlier entry.
-                if best.map_or(true, |(bq, _, _)| q > bq) {
+                if best.is_none_or(|(bq, _, _)| q > bq) {
                     best = Some((q, i, loc));
                 }
             }

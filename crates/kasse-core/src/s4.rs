@@ -451,3 +451,87 @@ pub fn methods_for_offer(offer: &Offer) -> Vec<S4PaymentMethod> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_view_parses_with_redirect_and_tolerates_new_statuses() {
+        let v: OrderView = serde_json::from_str(
+            r#"{"id":"50000000-0000-0000-0000-000000000001","status":"InProgress",
+                "terminalRedirectUrl":"https://ecom.payex.com/paymentmenu/abc","paymentMethod":"SwedbankPay",
+                "subscriberId":"11111111-2222-3333-4444-000000000000","extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(v.status, OrderStatus::InProgress);
+        assert_eq!(v.terminal_redirect_url.as_deref(), Some("https://ecom.payex.com/paymentmenu/abc"));
+        for (s, want) in [("Completed", OrderStatus::Completed), ("Cancelled", OrderStatus::Cancelled), ("Rejected", OrderStatus::Rejected), ("OnHold", OrderStatus::Unknown)] {
+            let v: OrderView = serde_json::from_str(&format!(r#"{{"id":"x","status":"{s}"}}"#)).unwrap();
+            assert_eq!(v.status, want);
+        }
+    }
+
+    #[test]
+    fn method_wire_names() {
+        for m in S4PaymentMethod::ALL {
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(json, format!("\"{}\"", m.wire_name()));
+            assert_eq!(S4PaymentMethod::from_wire(m.wire_name()), Some(m));
+        }
+        assert_eq!(S4PaymentMethod::from_wire("vipps"), None);
+    }
+
+    #[test]
+    fn agreement_rules() {
+        let mut o = OrderCreate {
+            external_subscriber_id: Some("r-1".into()),
+            template_package_id: "10000000-0000-0000-0000-000000000000".into(),
+            payment_agreement_parameters: Some(PaymentAgreementParameters {
+                payment_method: S4PaymentMethod::MobilePay,
+                vipps_mobile_pay_parameters: Some(VippsMobilePayParameters {
+                    customer_phone_number: Some("4512345678".into()),
+                    merchant_agreement_url: "https://x.example.dk/a".into(),
+                    merchant_redirect_url: "ftp://x.example.dk/r".into(),
+                    account_id: None,
+                    profile_scope: Some("name shoeSize".into()),
+                }),
+                pay_ex_ecommerce_parameters: Some(PayExEcommerceParameters::default()),
+            }),
+            ..OrderCreate::default()
+        };
+        let errs: Vec<_> = validate_s4_order(&o).unwrap_err().into_iter().map(|e| (e.path, e.code)).collect();
+        let p = "paymentAgreementParameters";
+        assert_eq!(
+            errs,
+            vec![
+                (format!("{p}.vippsMobilePayParameters.merchantRedirectUrl"), ErrorCode::InvalidUrl),
+                (format!("{p}.vippsMobilePayParameters.customerPhoneNumber"), ErrorCode::InvalidPhone),
+                (format!("{p}.vippsMobilePayParameters.profileScope"), ErrorCode::InvalidValue),
+                (format!("{p}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
+            ]
+        );
+        o.payment_agreement_parameters = Some(PaymentAgreementParameters {
+            payment_method: S4PaymentMethod::SwedbankPay,
+            vipps_mobile_pay_parameters: None,
+            pay_ex_ecommerce_parameters: Some(PayExEcommerceParameters {
+                callback_url: "https://g.example.no/cb".into(),
+                cancel_url: "https://g.example.no/c".into(),
+                complete_url: "http://127.0.0.1:8080/done".into(),
+                pay_ex_account_id: None,
+                culture: Some("nb_NO".into()),
+            }),
+        });
+        o.payment_agreement_id = Some("44444444-5555-6666-7777-000000000000".into());
+        o.external_subscriber_id = None;
+        let errs: Vec<_> = validate_s4_order(&o).unwrap_err().into_iter().map(|e| (e.path, e.code)).collect();
+        assert_eq!(
+            errs,
+            vec![
+                ("subscriberId".to_string(), ErrorCode::SubscriberRequired),
+                (format!("{p}"), ErrorCode::Conflict),
+                (format!("{p}.payExEcommerceParameters.culture"), ErrorCode::InvalidValue),
+            ]
+        );
+    }
+}

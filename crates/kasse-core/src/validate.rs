@@ -257,7 +257,7 @@ impl Errors {
 }
 
 fn blank(s: &Option<String>) -> bool {
-    s.as_deref().map_or(true, |v| v.trim().is_empty())
+    s.as_deref().is_none_or(|v| v.trim().is_empty())
 }
 
 /// Checks a ConnectID client order against every rule the seed and references give; returns all
