@@ -1,1 +1,39 @@
-fn main() {}
+//! `cargo xtask <command>`: everything a developer or CI runs, set-up included.
+//!
+//! - `setup`  installs what is missing (Debian packages, wasm32 std, wasm-bindgen-cli, trunk,
+//!            wasm-pack, the e2e npm packages); every other command runs it first.
+//! - `test [--suite native|wasm|wasm-pack|e2e]...`  runs the suites and ends with `N passed, N failed`.
+//! - `demo`   builds the widget, starts sandbox + gateway, serves the demo page (Ctrl-C stops all).
+//! - `bench`  prints size and speed figures.
+//! - `fuzz [--seconds N]`  runs the kasse-core fuzz targets for a bounded time.
+
+mod bench;
+mod cmd;
+mod setup;
+mod stack;
+mod suites;
+
+use anyhow::{bail, Result};
+
+fn main() {
+    if let Err(error) = run() {
+        eprintln!("xtask: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        bail!("usage: cargo xtask <setup|demo|test|bench|fuzz> [options]");
+    };
+    std::env::set_current_dir(cmd::workspace_root())?;
+    match command.as_str() {
+        "setup" => setup::run().map(|_| ()),
+        "test" => suites::run(rest),
+        "demo" => stack::demo(),
+        "bench" => bench::run(),
+        "fuzz" => bench::fuzz(rest),
+        other => bail!("unknown command `{other}`: use setup, demo, test, bench or fuzz"),
+    }
+}

@@ -1,0 +1,52 @@
+// The demo article page: the widget mounts inside a shadow root, under the gateway's strict CSP.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { KASSE_URL, launch, newPage, screenshot } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("the demo page shows a labelled checkout form inside a shadow root", async () => {
+  const page = await newPage(browser);
+  const response = await page.goto(`${KASSE_URL}/`);
+  assert.equal(response.status(), 200);
+  const csp = response.headers()["content-security-policy"] ?? "";
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+
+  const host = page.locator('[data-kasse-offer="digital-month"]');
+  await host.scrollIntoViewIfNeeded();
+  // Playwright's CSS locators pierce open shadow roots; the form must be in the shadow tree only.
+  const form = host.locator("form");
+  await form.waitFor({ timeout: 15000 });
+  for (const label of ["E-mail", "Postal code"]) {
+    await page.getByLabel(label).first().waitFor();
+  }
+  const inShadow = await host.evaluate((element) => ({
+    shadow: element.shadowRoot?.querySelector("form") !== null,
+    light: element.querySelector("form") !== null,
+    adopted: element.shadowRoot?.adoptedStyleSheets.length ?? 0,
+  }));
+  assert.deepEqual(inShadow, { shadow: true, light: false, adopted: 1 });
+
+  // The page's CSS does not reach into the widget, and the widget's own stylesheet applies.
+  const submitDisplay = await host.locator("button[type=submit]").evaluate((b) => getComputedStyle(b).borderTopWidth);
+  assert.equal(submitDisplay, "0px");
+  await screenshot(page, "demo-form");
+  assert.deepEqual(page.problems, [], "no console errors or CSP violations");
+  await page.context().close();
+});
+
+test("the wasm bundle is not fetched before a widget nears the viewport", async () => {
+  const page = await newPage(browser, { viewport: { width: 1280, height: 400 } });
+  const wasm = [];
+  page.on("request", (request) => { if (request.url().endsWith(".wasm")) wasm.push(request.url()); });
+  await page.goto(`${KASSE_URL}/`);
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(wasm, [], "no wasm on page load with the widgets below the fold");
+  await page.locator("[data-kasse-offer]").first().scrollIntoViewIfNeeded();
+  await page.locator("[data-kasse-offer] form").first().waitFor({ timeout: 15000 });
+  assert.equal(wasm.length, 1, "one wasm fetch for all widgets");
+  await page.context().close();
+});

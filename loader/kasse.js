@@ -1,0 +1,77 @@
+// Kasse loader: the one script a publisher adds (`<script type="module" src=".../kasse.js">`).
+// It stays tiny and does no work on page load: the WebAssembly bundle is fetched only when a host
+// element comes near the viewport or when `Kasse.mount` is called. Load failures are retried with
+// backoff (ad-blockers and flaky networks are real), then shown in the host, never a blank box.
+const base = new URL("./", import.meta.url);
+const HOSTS = "[data-kasse-offer]";
+const handles = new WeakMap();
+let bundle = null;
+
+function loadBundle(attempt = 0) {
+  bundle ??= import(new URL("kasse_widget.js", base).href)
+    .then(async (module) => {
+      await module.default({ module_or_path: new URL("kasse_widget_bg.wasm", base) });
+      return module;
+    })
+    .catch((error) => {
+      bundle = null;
+      if (attempt >= 2) throw error;
+      return new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt))
+        .then(() => loadBundle(attempt + 1));
+    });
+  return bundle;
+}
+
+function fail(host, code, error) {
+  console.error("Kasse:", code, error);
+  host.textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
+  host.dispatchEvent(new CustomEvent("kasse:error", { bubbles: true, composed: true, detail: { code } }));
+}
+
+/** Mounts a widget into `host` (any element); `config` keys win over `data-kasse-*` attributes. */
+async function mount(host, config = {}) {
+  unmount(host);
+  let module;
+  try {
+    module = await loadBundle();
+  } catch (error) {
+    fail(host, "load_failed", error);
+    throw error;
+  }
+  const handle = module.mount(host, config); // throws after showing a configuration error
+  handles.set(host, handle);
+  return handle;
+}
+
+/** Removes the widget from `host`; safe to call on a host without one. */
+function unmount(host) {
+  const handle = handles.get(host);
+  if (handle) {
+    handles.delete(host);
+    handle.unmount();
+  }
+}
+
+const observer = "IntersectionObserver" in window
+  ? new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        mount(entry.target).catch((error) => console.error("Kasse:", error));
+      }
+    }, { rootMargin: "400px 0px" })
+  : null;
+
+/** Finds host elements not yet seen (call again after a single-page app renders new ones). */
+function scan(root = document) {
+  for (const host of root.querySelectorAll(HOSTS)) {
+    if (host.dataset.kasseSeen) continue;
+    host.dataset.kasseSeen = "1";
+    if (observer) observer.observe(host);
+    else mount(host).catch((error) => console.error("Kasse:", error));
+  }
+}
+
+window.Kasse = Object.freeze({ mount, unmount, scan });
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => scan());
+else scan();

@@ -1,0 +1,60 @@
+//! What a publisher tells a widget: from `data-kasse-*` attributes or a `Kasse.mount` config object.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlElement;
+
+/// A widget's configuration, complete and checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WidgetConfig {
+    /// Offer id in the gateway's catalog, e.g. `digital-month`.
+    pub offer: String,
+    /// Base URL of the publisher's gateway; empty means the page's own origin.
+    pub gateway: String,
+    /// Explicit locale (`data-kasse-locale`), if the publisher set one.
+    pub locale: Option<String>,
+}
+
+/// Why a widget could not be configured; shown in the host element and on the console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// Neither `data-kasse-offer` nor `config.offer` was given.
+    MissingOffer,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigProblem::MissingOffer => f.write_str(
+                "no offer configured: add data-kasse-offer=\"<offer id>\" to the host element",
+            ),
+        }
+    }
+}
+
+impl WidgetConfig {
+    /// Reads the configuration: keys of the `config` object win over the host's attributes, so a
+    /// single-page app can mount the same element with different offers.
+    pub fn from_host(host: &HtmlElement, config: &JsValue) -> Result<Self, ConfigProblem> {
+        let read = |key: &str, attribute: &str| -> Option<String> {
+            js_string(config, key)
+                .or_else(|| host.get_attribute(attribute))
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let offer = read("offer", "data-kasse-offer").ok_or(ConfigProblem::MissingOffer)?;
+        Ok(WidgetConfig {
+            offer,
+            gateway: read("gateway", "data-kasse-gateway").unwrap_or_default(),
+            locale: read("locale", "data-kasse-locale"),
+        })
+    }
+}
+
+fn js_string(object: &JsValue, key: &str) -> Option<String> {
+    if !object.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(object.unchecked_ref(), &JsValue::from_str(key))
+        .ok()
+        .and_then(|value| value.as_string())
+}

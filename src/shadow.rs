@@ -1,0 +1,39 @@
+//! The shadow root each widget lives in, and its stylesheet.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+/// The widget's CSS, compiled in. It is adopted as a constructed stylesheet rather than put in a
+/// `<style>` element: under a strict CSP (`style-src 'self'`) inline `<style>` is blocked, while
+/// `adoptedStyleSheets` applies.
+pub const WIDGET_CSS: &str = include_str!("../style/kasse.css");
+
+/// Returns the host's shadow root, attaching an open one the first time, emptied and styled, ready
+/// for a fresh mount. Reusing the root lets `Kasse.mount` be called again on the same element.
+pub fn prepare_root(host: &HtmlElement) -> Result<HtmlElement, JsValue> {
+    let root: ShadowRoot = match host.shadow_root() {
+        Some(root) => root,
+        None => {
+            let init = ShadowRootInit::new(ShadowRootMode::Open);
+            host.attach_shadow(&init)?
+        }
+    };
+    root.set_inner_html("");
+    let sheet = CssStyleSheet::new()?;
+    sheet.replace_sync(WIDGET_CSS)?;
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    // Leptos mounts into an HtmlElement; a ShadowRoot is a DocumentFragment, which supports every
+    // node operation mount_to performs (append, insertBefore), as Leptos's own Portal relies on.
+    Ok(root.unchecked_into())
+}
+
+/// Shows a configuration problem inside the host element, so a misconfigured widget is never a
+/// silent blank box. Text only (set through `textContent`), never HTML.
+pub fn show_config_error(host: &HtmlElement, problem: &impl std::fmt::Display) {
+    let text = format!("Kasse: {problem}");
+    match host.shadow_root() {
+        Some(root) => root.set_text_content(Some(&text)),
+        None => host.set_text_content(Some(&text)),
+    }
+    host.set_attribute("data-kasse-state", "config-error").ok();
+}

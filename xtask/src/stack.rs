@@ -1,0 +1,154 @@
+//! The demo stack: the widget bundle (trunk), the sandbox and the gateway as child processes.
+
+use crate::cmd::{self, quiet, stream};
+use crate::setup::{self, WasmToolchain};
+use anyhow::{anyhow, bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Where the gateway's example configuration expects the sandbox.
+const EXAMPLE_SANDBOX_ORIGIN: &str = "http://127.0.0.1:8090";
+const GATEWAY_EXAMPLE_CONFIG: &str = "crates/kasse-gateway/gateway.example.toml";
+/// How long a service may take to say it is listening (it is already compiled by then).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Which ports the stack binds.
+pub enum Ports {
+    /// The demo's: gateway on `KASSE_PORT` (default 8080), sandbox on `KASSE_SANDBOX_PORT` (8090).
+    Demo,
+    /// Free ports chosen by the OS, for tests that must not collide with a running demo.
+    Ephemeral,
+}
+
+/// Running sandbox + gateway; dropping it stops both.
+pub struct Stack {
+    children: Vec<Child>,
+    pub sandbox_url: String,
+    pub gateway_url: String,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+}
+
+/// cargo's target directory, honouring `CARGO_TARGET_DIR`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cmd::workspace_root().join("target"))
+}
+
+/// The release bundle in `dist/`: `trunk build --release` (wasm-opt -Oz with the feature flags
+/// Debian's binaryen needs, set in index.html).
+pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> {
+    let mut trunk = Command::new("trunk");
+    toolchain.apply(&mut trunk).args(["build", "--release"]);
+    if quietly {
+        quiet(&mut trunk)?;
+    } else {
+        stream(&mut trunk)?;
+    }
+    let dist = cmd::workspace_root().join("dist");
+    for file in ["kasse.js", "kasse_widget.js", "kasse_widget_bg.wasm", "index.html"] {
+        if !dist.join(file).is_file() {
+            bail!("trunk build succeeded but dist/{file} is missing");
+        }
+    }
+    Ok(dist)
+}
+
+impl Stack {
+    /// Builds and starts the sandbox, then the gateway pointed at it and serving `dist/`.
+    pub fn start(ports: Ports) -> Result<Stack> {
+        quiet(Command::new("cargo").args(["build", "--quiet", "-p", "kasse-sandbox", "-p", "kasse-gateway"]))?;
+        let bin = target_dir().join("debug");
+        let (sandbox_port, gateway_port) = match ports {
+            Ports::Demo => (env_port("KASSE_SANDBOX_PORT", 8090)?, env_port("KASSE_PORT", 8080)?),
+            Ports::Ephemeral => (0, 0),
+        };
+        let mut stack = Stack { children: Vec::new(), sandbox_url: String::new(), gateway_url: String::new() };
+
+        let mut sandbox = Command::new(bin.join("kasse-sandbox"));
+        sandbox.args(["--port", &sandbox_port.to_string()]);
+        stack.sandbox_url = stack.spawn("kasse-sandbox", &mut sandbox)?;
+
+        // The example config names the sandbox at its demo port; point it at the one that runs.
+        let example = std::fs::read_to_string(cmd::workspace_root().join(GATEWAY_EXAMPLE_CONFIG))
+            .with_context(|| format!("reading {GATEWAY_EXAMPLE_CONFIG}"))?;
+        let config = example.replace(EXAMPLE_SANDBOX_ORIGIN, &stack.sandbox_url);
+        let config_path = target_dir().join(format!("xtask-gateway-{}.toml", std::process::id()));
+        std::fs::create_dir_all(target_dir())?;
+        std::fs::write(&config_path, config)?;
+        let mut gateway = Command::new(bin.join("kasse-gateway"));
+        gateway
+            .current_dir(cmd::workspace_root())
+            .arg("--config")
+            .arg(&config_path)
+            .env("KASSE_PORT", gateway_port.to_string())
+            .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
+            .env("KASSE_S4_SECRET", "kasse-s4-demo-secret");
+        stack.gateway_url = stack.spawn("kasse-gateway", &mut gateway)?;
+        Ok(stack)
+    }
+
+    /// Starts `command` and waits for its `<name> listening on <url>` line; the rest of its output
+    /// goes to our stderr so that a failing test shows the server's side too.
+    fn spawn(&mut self, name: &str, command: &mut Command) -> Result<String> {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("could not start {name}"))?;
+        let stdout = child.stdout.take().expect("piped");
+        self.children.push(child);
+        let (found, url) = mpsc::channel();
+        let marker = format!("{name} listening on ");
+        std::thread::spawn(move || {
+            let mut announced = false;
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                match line.strip_prefix(&marker) {
+                    Some(url) if !announced => {
+                        announced = true;
+                        found.send(url.trim().to_owned()).ok();
+                    }
+                    _ => eprintln!("[{}] {line}", marker.split(' ').next().unwrap_or("")),
+                }
+            }
+        });
+        url.recv_timeout(START_TIMEOUT).map_err(|_| anyhow!("{name} did not report `listening on` within {START_TIMEOUT:?}"))
+    }
+}
+
+fn env_port(name: &str, default: u16) -> Result<u16> {
+    match std::env::var(name) {
+        Ok(value) => value.trim().parse().with_context(|| format!("{name}={value} is not a port number")),
+        Err(_) => Ok(default),
+    }
+}
+
+/// `cargo xtask demo`: build, start, print the URL, stop everything on Ctrl-C.
+pub fn demo() -> Result<()> {
+    let toolchain = setup::run()?;
+    println!("demo: building the widget (trunk build --release)");
+    build_widget(toolchain, false)?;
+    let (stop, stopped) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        stop.send(()).ok();
+    })
+    .context("installing the Ctrl-C handler")?;
+    let stack = Stack::start(Ports::Demo)?;
+    println!("\nKasse demo: {}/", stack.gateway_url);
+    println!("  sandbox (ConnectID + S4): {}/  — orders at {}/__sandbox/orders", stack.sandbox_url, stack.sandbox_url);
+    println!("  Ctrl-C stops everything.");
+    stopped.recv().ok();
+    println!("\ndemo: stopping");
+    drop(stack);
+    Ok(())
+}
