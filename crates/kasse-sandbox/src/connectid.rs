@@ -5,7 +5,9 @@ use crate::errors::{CidError, ErrorTag, OAuthError};
 use crate::reqlog::ClientTag;
 use crate::rules::validate_order;
 use crate::store::{kind, InsertOutcome, NewOrder, OrderRow};
-use crate::util::{absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query};
+use crate::util::{
+    absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query,
+};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -64,7 +66,10 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/capi/v1/client/order/{order_id}/user", post(assign_user))
         .route("/capi/v1/client/order/status/{order_id}", get(order_status))
         .route("/capi/v1/client/coupon/price", post(coupon_price))
-        .route("/capi/v1/client/coupon/{product_id}", get(coupons_of_product))
+        .route(
+            "/capi/v1/client/coupon/{product_id}",
+            get(coupons_of_product),
+        )
         .route("/capi/v1/order", post(register_order_user))
         .route("/capi/v1/subscription", post(start_subscription))
         .route_layer(from_fn_with_state(state, capi_auth));
@@ -87,7 +92,11 @@ fn set_rate_headers(headers: &mut HeaderMap, remaining: u32, reset: i64) {
 
 /// Checks the bearer token (client token for `/capi/v1/client/…`, user token for the user-mode
 /// endpoints), then the per-client rate limit.
-async fn capi_auth(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
+async fn capi_auth(
+    State(state): State<Arc<AppState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let user_mode = !request.uri().path().starts_with("/capi/v1/client/");
     let Some(token) = bearer(request.headers()).map(String::from) else {
         return OAuthError::invalid_token("Full authentication is required: missing bearer token")
@@ -125,7 +134,11 @@ async fn capi_auth(State(state): State<Arc<AppState>>, mut request: Request, nex
             })),
         )
             .into_response();
-        set_rate_headers(response.headers_mut(), verdict.remaining, verdict.reset_secs);
+        set_rate_headers(
+            response.headers_mut(),
+            verdict.remaining,
+            verdict.reset_secs,
+        );
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(verdict.reset_secs));
@@ -140,13 +153,21 @@ async fn capi_auth(State(state): State<Arc<AppState>>, mut request: Request, nex
         unique_user_id: row.unique_user_id.clone(),
     });
     let mut response = next.run(request).await;
-    set_rate_headers(response.headers_mut(), verdict.remaining, verdict.reset_secs);
+    set_rate_headers(
+        response.headers_mut(),
+        verdict.remaining,
+        verdict.reset_secs,
+    );
     response.extensions_mut().insert(ClientTag(row.client_id));
     response
 }
 
 /// OAuth parameters from the query string, a form body or a JSON body (clients differ).
-pub fn oauth_params(headers: &HeaderMap, query: HashMap<String, String>, body: &[u8]) -> HashMap<String, String> {
+pub fn oauth_params(
+    headers: &HeaderMap,
+    query: HashMap<String, String>,
+    body: &[u8],
+) -> HashMap<String, String> {
     let mut params = query;
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -171,11 +192,19 @@ pub fn oauth_params(headers: &HeaderMap, query: HashMap<String, String>, body: &
 }
 
 /// Client id and secret from `Authorization: Basic` or the parameters.
-pub fn client_credentials(headers: &HeaderMap, params: &HashMap<String, String>) -> (Option<String>, Option<String>) {
-    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+pub fn client_credentials(
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> (Option<String>, Option<String>) {
+    if let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         if let Some((scheme, encoded)) = value.split_once(' ') {
             if scheme.eq_ignore_ascii_case("basic") {
-                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) {
+                if let Ok(decoded) =
+                    base64::engine::general_purpose::STANDARD.decode(encoded.trim())
+                {
                     if let Ok(text) = String::from_utf8(decoded) {
                         if let Some((id, secret)) = text.split_once(':') {
                             // RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
@@ -192,7 +221,10 @@ pub fn client_credentials(headers: &HeaderMap, params: &HashMap<String, String>)
             }
         }
     }
-    (params.get("client_id").cloned(), params.get("client_secret").cloned())
+    (
+        params.get("client_id").cloned(),
+        params.get("client_secret").cloned(),
+    )
 }
 
 fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, client_id: &str) -> Response {
@@ -204,12 +236,10 @@ fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, client_id: 
     if let Some(r) = refresh {
         body["refresh_token"] = json!(r);
     }
-    let mut response = (
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(body),
-    )
-        .into_response();
-    response.extensions_mut().insert(ClientTag(client_id.to_string()));
+    let mut response = ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response();
+    response
+        .extensions_mut()
+        .insert(ClientTag(client_id.to_string()));
     response
 }
 
@@ -243,8 +273,16 @@ fn issue_token(
     secret: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
-    let bad_client = || OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", "Bad client credentials");
-    let client = client_id.and_then(|id| state.seed.client(id)).ok_or_else(bad_client)?;
+    let bad_client = || {
+        OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Bad client credentials",
+        )
+    };
+    let client = client_id
+        .and_then(|id| state.seed.client(id))
+        .ok_or_else(bad_client)?;
     let ttl = state.config.token_ttl.as_secs();
     let now = now_ms();
     match grant {
@@ -253,7 +291,13 @@ fn issue_token(
                 return Err(bad_client());
             }
             let token = random_token();
-            state.store.insert_token(&token, kind::CLIENT, &client.client_id, None, now + ttl as i64 * 1000)?;
+            state.store.insert_token(
+                &token,
+                kind::CLIENT,
+                &client.client_id,
+                None,
+                now + ttl as i64 * 1000,
+            )?;
             Ok(token_response(&token, ttl, None, &client.client_id))
         }
         "authorization_code" | "refresh_token" => {
@@ -263,10 +307,15 @@ fn issue_token(
                 return Err(bad_client());
             }
             let user_id = if grant == "authorization_code" {
-                let invalid = |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d);
-                let code = params
-                    .get("code")
-                    .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "code is required"))?;
+                let invalid =
+                    |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d);
+                let code = params.get("code").ok_or_else(|| {
+                    OAuthError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "code is required",
+                    )
+                })?;
                 let row = state
                     .store
                     .take_code(code)?
@@ -289,30 +338,61 @@ fn issue_token(
                 row.unique_user_id
             } else {
                 let refresh = params.get("refresh_token").ok_or_else(|| {
-                    OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "refresh_token is required")
+                    OAuthError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "refresh_token is required",
+                    )
                 })?;
                 let row = state
                     .store
                     .token(refresh)?
                     .filter(|r| r.kind == kind::REFRESH && r.client_id == client.client_id)
-                    .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Invalid refresh token"))?;
+                    .ok_or_else(|| {
+                        OAuthError::new(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_grant",
+                            "Invalid refresh token",
+                        )
+                    })?;
                 if row.expires_ms <= now {
-                    return Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Refresh token expired"));
+                    return Err(OAuthError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_grant",
+                        "Refresh token expired",
+                    ));
                 }
                 row.unique_user_id.unwrap_or_default()
             };
             let token = random_token();
-            state
-                .store
-                .insert_token(&token, kind::USER, &client.client_id, Some(&user_id), now + ttl as i64 * 1000)?;
+            state.store.insert_token(
+                &token,
+                kind::USER,
+                &client.client_id,
+                Some(&user_id),
+                now + ttl as i64 * 1000,
+            )?;
             let refresh = random_token();
             let refresh_ttl = state.config.refresh_ttl.as_millis() as i64;
-            state
-                .store
-                .insert_token(&refresh, kind::REFRESH, &client.client_id, Some(&user_id), now + refresh_ttl)?;
-            Ok(token_response(&token, ttl, Some(&refresh), &client.client_id))
+            state.store.insert_token(
+                &refresh,
+                kind::REFRESH,
+                &client.client_id,
+                Some(&user_id),
+                now + refresh_ttl,
+            )?;
+            Ok(token_response(
+                &token,
+                ttl,
+                Some(&refresh),
+                &client.client_id,
+            ))
         }
-        "" => Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required")),
+        "" => Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type is required",
+        )),
         other => Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -334,7 +414,8 @@ pub fn pkce_matches(method: &str, challenge: &str, verifier: &str) -> bool {
 }
 
 fn parse_json(body: &[u8]) -> Result<Value, CidError> {
-    serde_json::from_slice(body).map_err(|e| CidError::validation(format!("malformed JSON body: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| CidError::validation(format!("malformed JSON body: {e}")))
 }
 
 async fn register_order_client(
@@ -353,8 +434,14 @@ async fn register_order_user(
     register(&state, &caller, "user", &body)
 }
 
-fn register(state: &AppState, caller: &Caller, mode: &'static str, body: &[u8]) -> Result<Response, CidError> {
-    let text = std::str::from_utf8(body).map_err(|_| CidError::validation("the body is not UTF-8"))?;
+fn register(
+    state: &AppState,
+    caller: &Caller,
+    mode: &'static str,
+    body: &[u8],
+) -> Result<Response, CidError> {
+    let text =
+        std::str::from_utf8(body).map_err(|_| CidError::validation("the body is not UTF-8"))?;
     let value = parse_json(body)?;
     let valid = validate_order(&value, &state.seed)?;
     let new = NewOrder {
@@ -415,14 +502,14 @@ async fn fulfill_order(
         .get("orderId")
         .and_then(Value::as_i64)
         .ok_or_else(|| CidError::validation("orderId is required and must be an integer"))?;
-    let callback = match obj.get("callbackUrl") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(
-            absolute_http_url(s)
-                .ok_or_else(|| CidError::validation("callbackUrl must be an absolute http(s) URL"))?,
-        ),
-        Some(_) => return Err(CidError::validation("callbackUrl must be a string")),
-    };
+    let callback =
+        match obj.get("callbackUrl") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(absolute_http_url(s).ok_or_else(|| {
+                CidError::validation("callbackUrl must be an absolute http(s) URL")
+            })?),
+            Some(_) => return Err(CidError::validation("callbackUrl must be a string")),
+        };
     let order = own_order(&state, &caller, order_id)?;
     let allowed = order.prepaid || API_FULFILLABLE.contains(&order.payment_method.as_str());
     let outcome: Result<(), String> = if !allowed {
@@ -433,7 +520,10 @@ async fn fulfill_order(
     } else {
         match order.state.as_str() {
             "preliminary" => {
-                if state.store.transition(order_id, "preliminary", "completed")? {
+                if state
+                    .store
+                    .transition(order_id, "preliminary", "completed")?
+                {
                     Ok(())
                 } else {
                     // Someone else moved it in between (the hosted page); report what it is now.
@@ -446,12 +536,20 @@ async fn fulfill_order(
             }
             // A retried fulfillment (after a lost answer) finds the order done: same answer.
             "completed" => Ok(()),
-            other => Err(format!("order {order_id} is {other} and cannot be fulfilled")),
+            other => Err(format!(
+                "order {order_id} is {other} and cannot be fulfilled"
+            )),
         }
     };
     if let Some(url) = callback {
         let status = if outcome.is_ok() { "success" } else { "failed" };
-        let target = with_query(url, &[("fulfillmentStatus", status), ("orderId", &order_id.to_string())]);
+        let target = with_query(
+            url,
+            &[
+                ("fulfillmentStatus", status),
+                ("orderId", &order_id.to_string()),
+            ],
+        );
         let http = state.http.clone();
         let app = Arc::clone(&state);
         tokio::spawn(async move {
@@ -518,20 +616,27 @@ async fn assign_user(
     for key in ["returnUrl", "errorUrl"] {
         if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
             if v.as_str().and_then(absolute_http_url).is_none() {
-                return Err(CidError::validation(format!("{key} must be an absolute http(s) URL")));
+                return Err(CidError::validation(format!(
+                    "{key} must be an absolute http(s) URL"
+                )));
             }
         }
     }
     if let Some(v) = obj.get("linkLifetime").filter(|v| !v.is_null()) {
         if v.as_i64().is_none_or(|n| n <= 0) {
-            return Err(CidError::validation("linkLifetime must be a positive integer"));
+            return Err(CidError::validation(
+                "linkLifetime must be a positive integer",
+            ));
         }
     }
     let order = own_order(&state, &caller, order_id)?;
     if order.state != "completed" {
         return Err(CidError::bad(
             "OrderNotCompletedException",
-            format!("order {order_id} is {}: only a completed order can be assigned a user", order.state),
+            format!(
+                "order {order_id} is {}: only a completed order can be assigned a user",
+                order.state
+            ),
         ));
     }
     let (user, created) = state.store.user_for_credential(credential)?;
@@ -543,7 +648,11 @@ async fn assign_user(
             ));
         }
         // A retried assignment gets the first answer again.
-        if let Some(answer) = order.assignment.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()) {
+        if let Some(answer) = order
+            .assignment
+            .as_deref()
+            .and_then(|a| serde_json::from_str::<Value>(a).ok())
+        {
             return Ok(Json(answer).into_response());
         }
     }
@@ -553,7 +662,9 @@ async fn assign_user(
         "isNewUser": created,
         "isPasswordSet": user.password_set,
     });
-    state.store.assign(order_id, &user.unique_user_id, &answer)?;
+    state
+        .store
+        .assign(order_id, &user.unique_user_id, &answer)?;
     Ok(Json(answer).into_response())
 }
 
@@ -578,13 +689,20 @@ async fn order_status(
     .into_response())
 }
 
-fn field_str<'a>(obj: &'a Map<String, Value>, key: &str, max: usize, required: bool) -> Result<Option<&'a str>, CidError> {
+fn field_str<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<&'a str>, CidError> {
     match obj.get(key) {
-        None | Some(Value::Null) if required => Err(CidError::validation(format!("{key} is required"))),
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() > max => {
-            Err(CidError::validation(format!("{key} must be at most {max} characters")))
+        None | Some(Value::Null) if required => {
+            Err(CidError::validation(format!("{key} is required")))
         }
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() > max => Err(CidError::validation(format!(
+            "{key} must be at most {max} characters"
+        ))),
         Some(Value::String(s)) if required && s.trim().is_empty() => {
             Err(CidError::validation(format!("{key} is required")))
         }
@@ -618,7 +736,10 @@ async fn coupon_price(
         ),
     };
     let coupon = state.seed.coupon(code, number).ok_or_else(|| {
-        CidError::bad("CouponNotFoundException", format!("coupon {code}/{number} not found"))
+        CidError::bad(
+            "CouponNotFoundException",
+            format!("coupon {code}/{number} not found"),
+        )
     })?;
     let price = coupon.price_cents();
     // The price includes VAT: vat = price × p / (100 + p), rounded to øre.
@@ -689,9 +810,14 @@ async fn start_subscription(
     field_str(obj, "customerReference", 37, false)?;
     let int = |key: &str, required: bool| -> Result<Option<i64>, CidError> {
         match obj.get(key) {
-            None | Some(Value::Null) if required => Err(CidError::validation(format!("{key} is required"))),
+            None | Some(Value::Null) if required => {
+                Err(CidError::validation(format!("{key} is required")))
+            }
             None | Some(Value::Null) => Ok(None),
-            Some(v) => v.as_i64().map(Some).ok_or_else(|| CidError::validation(format!("{key} must be an integer"))),
+            Some(v) => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| CidError::validation(format!("{key} must be an integer"))),
         }
     };
     let start = int("startTime", true)?.unwrap_or_default();
@@ -713,7 +839,10 @@ async fn start_subscription(
         return Err(CidError::validation("endTime must be after startTime"));
     }
     let coupon = state.seed.coupon(code, number).ok_or_else(|| {
-        CidError::bad("CouponNotFoundException", format!("coupon {code}/{number} not found"))
+        CidError::bad(
+            "CouponNotFoundException",
+            format!("coupon {code}/{number} not found"),
+        )
     })?;
     if coupon.product != product {
         return Err(CidError::validation(format!(

@@ -53,9 +53,10 @@ impl IntoResponse for CidError {
             Json(json!({"exceptionType": self.exception_type, "errorMessage": self.message})),
         )
             .into_response();
-        response
-            .extensions_mut()
-            .insert(ErrorTag(format!("{}: {}", self.exception_type, self.message)));
+        response.extensions_mut().insert(ErrorTag(format!(
+            "{}: {}",
+            self.exception_type, self.message
+        )));
         response
     }
 }

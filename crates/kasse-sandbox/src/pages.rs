@@ -26,7 +26,10 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/user/fulfillment", get(fulfillment_page))
         .route("/user/fulfillment/decision", post(fulfillment_decision))
-        .route("/user/oauth/authorize", get(authorize_page).post(authorize_submit))
+        .route(
+            "/user/oauth/authorize",
+            get(authorize_page).post(authorize_submit),
+        )
 }
 
 /// Wraps a body in the vendor-styled page shell.
@@ -77,7 +80,9 @@ fn error_page(status: StatusCode, message: &str) -> Response {
         text(message)
     );
     let mut response = (status, Html(page("Error", "ConnectID", &body))).into_response();
-    response.extensions_mut().insert(ErrorTag(message.to_string()));
+    response
+        .extensions_mut()
+        .insert(ErrorTag(message.to_string()));
     response
 }
 
@@ -87,7 +92,11 @@ fn redirect(to: String) -> Response {
 }
 
 fn hidden(name: &str, value: &str) -> String {
-    format!(r#"<input type="hidden" name="{}" value="{}">"#, attr(name), attr(value))
+    format!(
+        r#"<input type="hidden" name="{}" value="{}">"#,
+        attr(name),
+        attr(value)
+    )
 }
 
 /// The fulfillment parameters as the client sends them.
@@ -133,7 +142,9 @@ fn resolve(state: &AppState, p: &FulfillmentParams) -> Resolved {
             error_url.clone(),
             &[("fulfillmentStatus", "error"), ("errorCode", reason)],
         ));
-        response.extensions_mut().insert(ErrorTag(reason.to_string()));
+        response
+            .extensions_mut()
+            .insert(ErrorTag(reason.to_string()));
         Resolved::Go(response)
     };
     let Some(client) = p.client_id.as_deref().and_then(|c| state.seed.client(c)) else {
@@ -202,7 +213,9 @@ async fn fulfillment_page(
     }
     if order.prepaid {
         // Paid before ordering: nothing to do here but to confirm and send the reader back.
-        let _ = state.store.transition(order.order_id, "preliminary", "completed");
+        let _ = state
+            .store
+            .transition(order.order_id, "preliminary", "completed");
         return tag(back(return_url, "success"), p.client_id.as_deref());
     }
     let currency = order.currency.clone().unwrap_or_default();
@@ -234,9 +247,10 @@ async fn fulfillment_page(
         h_error = hidden("errorUrl", p.error_url.as_deref().unwrap_or_default()),
     );
     let mut response = Html(page("Payment", "ConnectID", &body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "no-store".parse().expect("static header"),
+    );
     tag(response, Some(&order.client_id))
 }
 
@@ -247,7 +261,10 @@ fn tag(mut response: Response, client_id: Option<&str>) -> Response {
     response
 }
 
-async fn fulfillment_decision(State(state): State<Arc<AppState>>, Form(p): Form<FulfillmentParams>) -> Response {
+async fn fulfillment_decision(
+    State(state): State<Arc<AppState>>,
+    Form(p): Form<FulfillmentParams>,
+) -> Response {
     let (order, return_url) = match resolve(&state, &p) {
         Resolved::Go(response) => return tag(response, p.client_id.as_deref()),
         Resolved::Order(order, url) => (order, url),
@@ -256,7 +273,12 @@ async fn fulfillment_decision(State(state): State<Arc<AppState>>, Form(p): Form<
         Some("pay") => ("completed", "success"),
         Some("cancel") => ("cancelled", "cancel"),
         Some("fail") => ("failed", "error"),
-        _ => return error_page(StatusCode::BAD_REQUEST, "action must be pay, cancel or fail"),
+        _ => {
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                "action must be pay, cancel or fail",
+            )
+        }
     };
     let outcome = match state.store.transition(order.order_id, "preliminary", to) {
         Ok(true) => outcome,
@@ -276,35 +298,63 @@ fn authorize_error(redirect_uri: &url::Url, error: &str, state_param: Option<&st
         params.push(("state", s));
     }
     let mut response = redirect(with_query(redirect_uri.clone(), &params));
-    response.extensions_mut().insert(ErrorTag(error.to_string()));
+    response
+        .extensions_mut()
+        .insert(ErrorTag(error.to_string()));
     response
 }
 
 /// Checks the authorization request; `Err` is the response to send instead of a login page.
-fn check_authorize(state: &AppState, p: &HashMap<String, String>) -> Result<(String, url::Url), Response> {
+fn check_authorize(
+    state: &AppState,
+    p: &HashMap<String, String>,
+) -> Result<(String, url::Url), Box<Response>> {
     let client = p
         .get("client_id")
         .and_then(|c| state.seed.client(c))
-        .ok_or_else(|| error_page(StatusCode::BAD_REQUEST, "unknown client_id"))?;
+        .ok_or_else(|| Box::new(error_page(StatusCode::BAD_REQUEST, "unknown client_id")))?;
     // A bad redirect_uri is shown, never redirected to (RFC 6749 §4.1.2.1).
     let redirect_uri = p
         .get("redirect_uri")
         .and_then(|r| absolute_http_url(r))
-        .ok_or_else(|| error_page(StatusCode::BAD_REQUEST, "redirect_uri must be an absolute http(s) URL"))?;
+        .ok_or_else(|| {
+            Box::new(error_page(
+                StatusCode::BAD_REQUEST,
+                "redirect_uri must be an absolute http(s) URL",
+            ))
+        })?;
     let raw_redirect = p.get("redirect_uri").cloned().unwrap_or_default();
     if !client.redirect_uris.is_empty() && !client.redirect_uris.contains(&raw_redirect) {
-        return Err(error_page(StatusCode::BAD_REQUEST, "redirect_uri is not registered for this client"));
+        return Err(Box::new(error_page(
+            StatusCode::BAD_REQUEST,
+            "redirect_uri is not registered for this client",
+        )));
     }
     let state_param = p.get("state").map(String::as_str);
     if p.get("response_type").map(String::as_str) != Some("code") {
-        return Err(authorize_error(&redirect_uri, "unsupported_response_type", state_param));
+        return Err(Box::new(authorize_error(
+            &redirect_uri,
+            "unsupported_response_type",
+            state_param,
+        )));
     }
     if p.get("code_challenge").is_none_or(|c| c.len() < 43) {
-        return Err(authorize_error(&redirect_uri, "invalid_request", state_param));
+        return Err(Box::new(authorize_error(
+            &redirect_uri,
+            "invalid_request",
+            state_param,
+        )));
     }
-    let method = p.get("code_challenge_method").map(String::as_str).unwrap_or("plain");
+    let method = p
+        .get("code_challenge_method")
+        .map(String::as_str)
+        .unwrap_or("plain");
     if method != "S256" && method != "plain" {
-        return Err(authorize_error(&redirect_uri, "invalid_request", state_param));
+        return Err(Box::new(authorize_error(
+            &redirect_uri,
+            "invalid_request",
+            state_param,
+        )));
     }
     Ok((client.client_id.clone(), redirect_uri))
 }
@@ -353,21 +403,33 @@ fn login_page(state: &AppState, p: &HashMap<String, String>, error: Option<&str>
     )
 }
 
-async fn authorize_page(State(state): State<Arc<AppState>>, Query(p): Query<HashMap<String, String>>) -> Response {
+async fn authorize_page(
+    State(state): State<Arc<AppState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> Response {
     match check_authorize(&state, &p) {
-        Err(response) => response,
-        Ok((client_id, _)) => tag(Html(login_page(&state, &p, None)).into_response(), Some(&client_id)),
+        Err(response) => *response,
+        Ok((client_id, _)) => tag(
+            Html(login_page(&state, &p, None)).into_response(),
+            Some(&client_id),
+        ),
     }
 }
 
-async fn authorize_submit(State(state): State<Arc<AppState>>, Form(p): Form<HashMap<String, String>>) -> Response {
+async fn authorize_submit(
+    State(state): State<Arc<AppState>>,
+    Form(p): Form<HashMap<String, String>>,
+) -> Response {
     let (client_id, redirect_uri) = match check_authorize(&state, &p) {
-        Err(response) => return response,
+        Err(response) => return *response,
         Ok(ok) => ok,
     };
     let state_param = p.get("state").map(String::as_str);
     if p.get("action").map(String::as_str) == Some("cancel") {
-        return tag(authorize_error(&redirect_uri, "access_denied", state_param), Some(&client_id));
+        return tag(
+            authorize_error(&redirect_uri, "access_denied", state_param),
+            Some(&client_id),
+        );
     }
     let email = p.get("email").map(String::as_str).unwrap_or_default();
     let password = p.get("password").map(String::as_str).unwrap_or_default();
@@ -379,7 +441,9 @@ async fn authorize_submit(State(state): State<Arc<AppState>>, Form(p): Form<Hash
                 Html(login_page(&state, &p, Some("Wrong e-mail or password."))),
             )
                 .into_response();
-            response.extensions_mut().insert(ErrorTag("login failed".into()));
+            response
+                .extensions_mut()
+                .insert(ErrorTag("login failed".into()));
             return tag(response, Some(&client_id));
         }
         Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
@@ -403,5 +467,8 @@ async fn authorize_submit(State(state): State<Arc<AppState>>, Form(p): Form<Hash
     if let Some(s) = state_param {
         params.push(("state", s));
     }
-    tag(redirect(with_query(redirect_uri, &params)), Some(&client_id))
+    tag(
+        redirect(with_query(redirect_uri, &params)),
+        Some(&client_id),
+    )
 }

@@ -51,7 +51,10 @@ impl RateLimiter {
 
     /// Forgets all counters.
     pub fn reset(&self) {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.clients
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Counts one call of `client` at `now_ms`; refused calls are not counted.
@@ -78,7 +81,8 @@ impl RateLimiter {
         let sec_left = self.limits.per_sec.saturating_sub(w.sec_count);
         let min_left = self.limits.per_min.saturating_sub(w.min_count);
         // Report the window that binds: when the minute budget is spent, waiting a second won't help.
-        let (remaining, reset_secs) = if min_left <= sec_left || w.min_count >= self.limits.per_min {
+        let (remaining, reset_secs) = if min_left <= sec_left || w.min_count >= self.limits.per_min
+        {
             (min_left, min_reset)
         } else {
             (sec_left, sec_reset)
@@ -97,7 +101,10 @@ mod tests {
 
     #[test]
     fn per_second_window() {
-        let l = RateLimiter::new(Limits { per_sec: 3, per_min: 100 });
+        let l = RateLimiter::new(Limits {
+            per_sec: 3,
+            per_min: 100,
+        });
         let t = 1_000_000;
         for left in [2, 1, 0] {
             let v = l.check("a", t);
@@ -114,7 +121,10 @@ mod tests {
 
     #[test]
     fn per_minute_window() {
-        let l = RateLimiter::new(Limits { per_sec: 100, per_min: 2 });
+        let l = RateLimiter::new(Limits {
+            per_sec: 100,
+            per_min: 2,
+        });
         let t = 60_000 * 500;
         assert!(l.check("a", t).allowed);
         assert!(l.check("a", t + 1500).allowed);

@@ -36,7 +36,9 @@ fn opt_str<'a>(obj: &'a Obj, key: &str, path: &str) -> Result<Option<&'a str>, C
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(CidError::validation(format!("{path}{key} must be a string"))),
+        Some(_) => Err(CidError::validation(format!(
+            "{path}{key} must be a string"
+        ))),
     }
 }
 
@@ -58,7 +60,9 @@ fn opt_bool(obj: &Obj, key: &str, path: &str) -> Result<Option<bool>, CidError> 
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(CidError::validation(format!("{path}{key} must be a boolean"))),
+        Some(_) => Err(CidError::validation(format!(
+            "{path}{key} must be a boolean"
+        ))),
     }
 }
 
@@ -67,7 +71,9 @@ fn opt_money(obj: &Obj, key: &str, path: &str) -> Result<Option<i64>, CidError> 
         None | Some(Value::Null) => Ok(None),
         Some(v) => money_cents(v).map(Some).map_err(|e| {
             CidError::validation(match e {
-                MoneyError::NotANumber => format!("{path}{key} must be a number (major units, e.g. 149.5)"),
+                MoneyError::NotANumber => {
+                    format!("{path}{key} must be a number (major units, e.g. 149.5)")
+                }
                 MoneyError::OutOfRange => format!("{path}{key} must be zero or positive"),
                 MoneyError::TooPrecise => format!("{path}{key} has more than two decimals"),
             })
@@ -87,7 +93,9 @@ fn opt_strings<'a>(obj: &'a Obj, key: &str, path: &str) -> Result<Vec<&'a str>, 
                 })
             })
             .collect(),
-        Some(_) => Err(CidError::validation(format!("{path}{key} must be an array of strings"))),
+        Some(_) => Err(CidError::validation(format!(
+            "{path}{key} must be an array of strings"
+        ))),
     }
 }
 
@@ -97,13 +105,17 @@ fn validate_party(value: &Value, name: &str) -> Result<Option<i64>, CidError> {
         .as_object()
         .ok_or_else(|| CidError::validation(format!("{name} must be an object")))?;
     let p = format!("{name}.");
-    if opt_nonblank(party, "companyName", &p)?.is_none() && opt_nonblank(party, "lastName", &p)?.is_none() {
+    if opt_nonblank(party, "companyName", &p)?.is_none()
+        && opt_nonblank(party, "lastName", &p)?.is_none()
+    {
         return Err(CidError::validation(format!(
             "{name}: companyName or lastName is required"
         )));
     }
     if opt_nonblank(party, "postalCode", &p)?.is_none() {
-        return Err(CidError::validation(format!("{name}.postalCode is required")));
+        return Err(CidError::validation(format!(
+            "{name}.postalCode is required"
+        )));
     }
     let emails = opt_strings(party, "emails", &p)?;
     let phones = opt_strings(party, "phoneNumbers", &p)?;
@@ -153,7 +165,10 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
         .ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
 
     let external_order_id = opt_str(order, "externalOrderId", "")?.map(String::from);
-    if external_order_id.as_deref().is_some_and(|e| e.trim().is_empty()) {
+    if external_order_id
+        .as_deref()
+        .is_some_and(|e| e.trim().is_empty())
+    {
         return Err(CidError::validation("externalOrderId must not be blank"));
     }
     opt_int(order, "orderDate", "")?;
@@ -183,9 +198,9 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
         ));
     }
     if prepaid {
-        let has_payment_info = order
-            .iter()
-            .any(|(k, v)| k.starts_with("paymentInfo") && v.as_object().is_some_and(|o| !o.is_empty()));
+        let has_payment_info = order.iter().any(|(k, v)| {
+            k.starts_with("paymentInfo") && v.as_object().is_some_and(|o| !o.is_empty())
+        });
         if !has_payment_info {
             return Err(CidError::validation(
                 "a prepaid order needs the payment made before: a paymentInfo object (e.g. paymentInfoPayEx)",
@@ -251,7 +266,9 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
             .ok_or_else(|| CidError::validation(format!("{p}productSpecType is required")))?;
         let quantity = opt_int(line, "quantity", &p)?.unwrap_or(1);
         if quantity < 1 {
-            return Err(CidError::validation(format!("{p}quantity must be at least 1")));
+            return Err(CidError::validation(format!(
+                "{p}quantity must be at least 1"
+            )));
         }
         let unit_price = opt_money(line, "unitPrice", &p)?;
         let spec_code = opt_nonblank(line, "productSpecCode", &p)?;
@@ -294,13 +311,17 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
                 price = Some(coupon.price_cents());
             }
             "product" | "issue" => {
-                if spec_type == "issue" && (spec_code.is_none() || spec_no.is_none() || product.is_none()) {
+                if spec_type == "issue"
+                    && (spec_code.is_none() || spec_no.is_none() || product.is_none())
+                {
                     return Err(CidError::validation(format!(
                         "{p}productSpecCode, {p}productSpecNo and {p}product are required for productSpecType issue"
                     )));
                 }
                 let product = product.ok_or_else(|| {
-                    CidError::validation(format!("{p}product is required for productSpecType product"))
+                    CidError::validation(format!(
+                        "{p}product is required for productSpecType product"
+                    ))
                 })?;
                 if !seed.has_product(product) {
                     return Err(CidError::bad(
@@ -332,7 +353,9 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
             )));
         }
         if access_seconds.is_some_and(|s| s <= 0) {
-            return Err(CidError::validation(format!("{p}allowAccessSeconds must be positive")));
+            return Err(CidError::validation(format!(
+                "{p}allowAccessSeconds must be positive"
+            )));
         }
         if let Some(start) = line.get("startInfo").filter(|v| !v.is_null()) {
             let start = start

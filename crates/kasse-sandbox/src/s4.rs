@@ -14,7 +14,10 @@ use crate::pages::page;
 use crate::reqlog::ClientTag;
 use crate::seed::{S4Template, S4Tenant};
 use crate::store::{kind, NewS4Order, S4OrderRow};
-use crate::util::{absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token, with_query};
+use crate::util::{
+    absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token,
+    with_query,
+};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -59,7 +62,10 @@ const MAX_POLLING_MS: u64 = 60_000;
 
 impl From<rusqlite::Error> for S4Error {
     fn from(e: rusqlite::Error) -> Self {
-        S4Error::plain(StatusCode::INTERNAL_SERVER_ERROR, format!("sandbox database error: {e}"))
+        S4Error::plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("sandbox database error: {e}"),
+        )
     }
 }
 
@@ -72,7 +78,10 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route_layer(from_fn_with_state(state, s4_auth));
     Router::new()
         .route("/s4/oauth2/token", post(token))
-        .route("/s4/terminal/{id}", get(terminal_page).post(terminal_decision))
+        .route(
+            "/s4/terminal/{id}",
+            get(terminal_page).post(terminal_decision),
+        )
         .merge(api)
 }
 
@@ -91,36 +100,39 @@ async fn token(
         r
     };
     if params.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return tag(
-            OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "only grant_type=client_credentials is supported",
-            )
-            .into_response(),
-        );
+        return tag(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "only grant_type=client_credentials is supported",
+        )
+        .into_response());
     }
     let client = client_id.as_deref().and_then(|c| state.seed.s4_client(c));
-    let Some(client) = client.filter(|c| secret.as_deref() == Some(c.client_secret.as_str())) else {
-        return tag(
-            OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", "Bad client credentials").into_response(),
-        );
+    let Some(client) = client.filter(|c| secret.as_deref() == Some(c.client_secret.as_str()))
+    else {
+        return tag(OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Bad client credentials",
+        )
+        .into_response());
     };
     let ttl = state.config.s4_token_ttl.as_secs();
     let token = random_token();
-    if let Err(e) = state
-        .store
-        .insert_token(&token, kind::S4, &client.client_id, None, now_ms() + ttl as i64 * 1000)
-    {
+    if let Err(e) = state.store.insert_token(
+        &token,
+        kind::S4,
+        &client.client_id,
+        None,
+        now_ms() + ttl as i64 * 1000,
+    ) {
         return tag(OAuthError::from(e).into_response());
     }
-    tag(
-        (
-            [(header::CACHE_CONTROL, "no-store")],
-            Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": ttl})),
-        )
-            .into_response(),
+    tag((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": ttl})),
     )
+        .into_response())
 }
 
 async fn s4_auth(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
@@ -170,8 +182,11 @@ async fn s4_auth(State(state): State<Arc<AppState>>, mut request: Request, next:
         && state.seed.s4_tenant(&tenant).is_some();
     if !allowed {
         return tagged(
-            S4Error::plain(StatusCode::FORBIDDEN, format!("client is not allowed for tenant {tenant}"))
-                .into_response(),
+            S4Error::plain(
+                StatusCode::FORBIDDEN,
+                format!("client is not allowed for tenant {tenant}"),
+            )
+            .into_response(),
         );
     }
     request.extensions_mut().insert(S4Caller {
@@ -189,18 +204,33 @@ fn field(errors: &mut Vec<FieldError>, field: &str, message: impl Into<String>) 
 }
 
 /// A GUID field: `None` when absent, an error when present but malformed.
-fn guid_field(obj: &Map<String, Value>, key: &str, path: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+fn guid_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
     match obj.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if is_guid(s) => Some(s.to_lowercase()),
         Some(_) => {
-            field(errors, &format!("{path}{key}"), format!("The value is not a valid GUID."));
+            field(
+                errors,
+                &format!("{path}{key}"),
+                "The value is not a valid GUID.",
+            );
             None
         }
     }
 }
 
-fn url_field(obj: &Map<String, Value>, key: &str, path: &str, required: bool, errors: &mut Vec<FieldError>) -> Option<String> {
+fn url_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
     match obj.get(key) {
         None | Some(Value::Null) => {
             if required {
@@ -210,7 +240,11 @@ fn url_field(obj: &Map<String, Value>, key: &str, path: &str, required: bool, er
         }
         Some(Value::String(s)) if absolute_http_url(s).is_some() => Some(s.clone()),
         Some(_) => {
-            field(errors, &format!("{path}{key}"), "Must be an absolute http(s) URL.");
+            field(
+                errors,
+                &format!("{path}{key}"),
+                "Must be an absolute http(s) URL.",
+            );
             None
         }
     }
@@ -250,9 +284,16 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
     let template_id = guid_field(obj, "templatePackageId", "", &mut errors);
     let template: Option<&S4Template> = match &template_id {
         Some(id) => {
-            let t = tenant.templates.iter().find(|t| t.id.eq_ignore_ascii_case(id));
+            let t = tenant
+                .templates
+                .iter()
+                .find(|t| t.id.eq_ignore_ascii_case(id));
             if t.is_none() {
-                field(&mut errors, "templatePackageId", format!("Template package {id} not found."));
+                field(
+                    &mut errors,
+                    "templatePackageId",
+                    format!("Template package {id} not found."),
+                );
             }
             t
         }
@@ -266,8 +307,16 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
 
     let organization_id = match guid_field(obj, "organizationId", "", &mut errors) {
         Some(o) => {
-            if !tenant.organizations.iter().any(|x| x.eq_ignore_ascii_case(&o)) {
-                field(&mut errors, "organizationId", format!("Organization {o} not found."));
+            if !tenant
+                .organizations
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(&o))
+            {
+                field(
+                    &mut errors,
+                    "organizationId",
+                    format!("Organization {o} not found."),
+                );
             }
             o
         }
@@ -276,7 +325,12 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
 
     // Products and price.
     let mut price_cents: i64 = template
-        .map(|t| t.products.iter().map(|p| (p.full_price * 100.0).round() as i64).sum())
+        .map(|t| {
+            t.products
+                .iter()
+                .map(|p| (p.full_price * 100.0).round() as i64)
+                .sum()
+        })
         .unwrap_or(0);
     match obj.get("templatePackageChoices") {
         None | Some(Value::Null) => {}
@@ -286,13 +340,18 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                 None | Some(Value::Null) => {}
                 Some(Value::Array(items)) => {
                     if items.is_empty() {
-                        field(&mut errors, "templatePackageChoices.products", "Choose at least one product.");
+                        field(
+                            &mut errors,
+                            "templatePackageChoices.products",
+                            "Choose at least one product.",
+                        );
                     }
                     let mut chosen: Vec<String> = Vec::new();
                     let mut sum = 0;
                     for (i, item) in items.iter().enumerate() {
                         let path = format!("{P}products[{i}]");
-                        let Some(id) = item.as_str().filter(|s| is_guid(s)).map(str::to_lowercase) else {
+                        let Some(id) = item.as_str().filter(|s| is_guid(s)).map(str::to_lowercase)
+                        else {
                             field(&mut errors, &path, "The value is not a valid GUID.");
                             continue;
                         };
@@ -301,16 +360,28 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                             continue;
                         }
                         if let Some(t) = template {
-                            match t.products.iter().find(|p| p.product_id.eq_ignore_ascii_case(&id)) {
+                            match t
+                                .products
+                                .iter()
+                                .find(|p| p.product_id.eq_ignore_ascii_case(&id))
+                            {
                                 Some(p) => sum += (p.full_price * 100.0).round() as i64,
-                                None => field(&mut errors, &path, format!("Product {id} is not part of the template package.")),
+                                None => field(
+                                    &mut errors,
+                                    &path,
+                                    format!("Product {id} is not part of the template package."),
+                                ),
                             }
                         }
                         chosen.push(id);
                     }
                     price_cents = sum;
                 }
-                Some(_) => field(&mut errors, "templatePackageChoices.products", "Must be an array of GUIDs."),
+                Some(_) => field(
+                    &mut errors,
+                    "templatePackageChoices.products",
+                    "Must be an array of GUIDs.",
+                ),
             }
             // Seed 001 spells it `priceOveride`; the SDK says `priceOverride`. Both are read.
             let overrides: Vec<(&str, &Value)> = ["priceOverride", "priceOveride"]
@@ -318,15 +389,27 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                 .filter_map(|k| choices.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v)))
                 .collect();
             if overrides.len() == 2 && overrides[0].1 != overrides[1].1 {
-                field(&mut errors, "templatePackageChoices.priceOverride", "priceOverride and priceOveride disagree.");
+                field(
+                    &mut errors,
+                    "templatePackageChoices.priceOverride",
+                    "priceOverride and priceOveride disagree.",
+                );
             }
             if let Some((key, value)) = overrides.first() {
                 let path = format!("{P}{key}");
                 match money_cents(value) {
-                    Err(_) => field(&mut errors, &path, "Must be a non-negative number with at most two decimals."),
+                    Err(_) => field(
+                        &mut errors,
+                        &path,
+                        "Must be a non-negative number with at most two decimals.",
+                    ),
                     Ok(cents) => {
                         if template.is_some_and(|t| !t.allows_price_override) {
-                            field(&mut errors, &path, "The template package does not allow price overrides.");
+                            field(
+                                &mut errors,
+                                &path,
+                                "The template package does not allow price overrides.",
+                            );
                         }
                         price_cents = cents;
                     }
@@ -338,10 +421,15 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
 
     // Payment: an existing agreement, or parameters to create one.
     let payment_agreement_id = guid_field(obj, "paymentAgreementId", "", &mut errors);
-    let params = obj.get("paymentAgreementParameters").filter(|v| !v.is_null());
+    let params = obj
+        .get("paymentAgreementParameters")
+        .filter(|v| !v.is_null());
     let mut payment_method = None;
     let mut interactive = false;
-    match (obj.get("paymentAgreementId").filter(|v| !v.is_null()), params) {
+    match (
+        obj.get("paymentAgreementId").filter(|v| !v.is_null()),
+        params,
+    ) {
         (None, None) => field(
             &mut errors,
             "paymentAgreementId",
@@ -365,9 +453,15 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                                     let path = format!("{P}vippsMobilePayParameters.");
                                     url_field(v, "merchantAgreementUrl", &path, true, &mut errors);
                                     url_field(v, "merchantRedirectUrl", &path, true, &mut errors);
-                                    if let Some(phone) = v.get("customerPhoneNumber").filter(|x| !x.is_null()) {
+                                    if let Some(phone) =
+                                        v.get("customerPhoneNumber").filter(|x| !x.is_null())
+                                    {
                                         if !phone.as_str().is_some_and(is_e164) {
-                                            field(&mut errors, &format!("{path}customerPhoneNumber"), "Must be a phone number in +E.164 form.");
+                                            field(
+                                                &mut errors,
+                                                &format!("{path}customerPhoneNumber"),
+                                                "Must be a phone number in +E.164 form.",
+                                            );
                                         }
                                     }
                                 }
@@ -389,11 +483,17 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                                     if let Some(c) = v.get("culture").filter(|x| !x.is_null()) {
                                         let ok = c.as_str().is_some_and(|c| {
                                             let b = c.as_bytes();
-                                            b.len() == 5 && b[2] == b'-' && b[..2].iter().all(u8::is_ascii_lowercase)
+                                            b.len() == 5
+                                                && b[2] == b'-'
+                                                && b[..2].iter().all(u8::is_ascii_lowercase)
                                                 && b[3..].iter().all(u8::is_ascii_uppercase)
                                         });
                                         if !ok {
-                                            field(&mut errors, &format!("{path}culture"), "Must be a culture code like nb-NO.");
+                                            field(
+                                                &mut errors,
+                                                &format!("{path}culture"),
+                                                "Must be a culture code like nb-NO.",
+                                            );
                                         }
                                     }
                                 }
@@ -407,11 +507,23 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                         _ => {}
                     }
                 }
-                Some(m) => field(&mut errors, "paymentAgreementParameters.paymentMethod", format!("Unknown payment method {m}.")),
-                None => field(&mut errors, "paymentAgreementParameters.paymentMethod", "The field is required."),
+                Some(m) => field(
+                    &mut errors,
+                    "paymentAgreementParameters.paymentMethod",
+                    format!("Unknown payment method {m}."),
+                ),
+                None => field(
+                    &mut errors,
+                    "paymentAgreementParameters.paymentMethod",
+                    "The field is required.",
+                ),
             }
         }
-        (None, Some(_)) => field(&mut errors, "paymentAgreementParameters", "Must be an object."),
+        (None, Some(_)) => field(
+            &mut errors,
+            "paymentAgreementParameters",
+            "Must be an object.",
+        ),
         // An existing agreement: its method is the vendor's business, not the order's.
         (Some(_), None) => {}
     }
@@ -508,7 +620,9 @@ async fn cancel_order(
     let row = own(&state, &caller, &id)?;
     match row.status.as_str() {
         "InProgress" => {
-            state.store.s4_finish(&row.id, "Cancelled", None, None, None)?;
+            state
+                .store
+                .s4_finish(&row.id, "Cancelled", None, None, None)?;
         }
         "Cancelled" => {}
         other => {
@@ -523,15 +637,22 @@ async fn cancel_order(
 }
 
 fn finish_completed(state: &AppState, row: &S4OrderRow) -> rusqlite::Result<bool> {
-    let subscriber = row.subscriber_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let subscriber = row
+        .subscriber_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let agreement = row
         .payment_agreement_id
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let subscription = uuid::Uuid::new_v4().to_string();
-    state
-        .store
-        .s4_finish(&row.id, "Completed", Some(&subscriber), Some(&subscription), Some(&agreement))
+    state.store.s4_finish(
+        &row.id,
+        "Completed",
+        Some(&subscriber),
+        Some(&subscription),
+        Some(&agreement),
+    )
 }
 
 async fn complete_order(
@@ -564,7 +685,9 @@ async fn complete_order(
     loop {
         let row = own(&state, &caller, &id)?;
         match row.status.as_str() {
-            "Completed" | "Cancelled" | "Rejected" => return Ok(Json(view(&state, &row)).into_response()),
+            "Completed" | "Cancelled" | "Rejected" => {
+                return Ok(Json(view(&state, &row)).into_response())
+            }
             _ => {}
         }
         if !row.interactive || row.terminal_state == "approved" {
@@ -594,7 +717,10 @@ fn return_urls(row: &S4OrderRow) -> Option<(String, String)> {
             p.get("cancelUrl")?.as_str()?.to_string(),
         ));
     }
-    let redirect = params.get("vippsMobilePayParameters")?.get("merchantRedirectUrl")?.as_str()?;
+    let redirect = params
+        .get("vippsMobilePayParameters")?
+        .get("merchantRedirectUrl")?
+        .as_str()?;
     Some((redirect.to_string(), redirect.to_string()))
 }
 
@@ -608,10 +734,16 @@ fn back_to(url: &str, order_id: &str) -> Response {
 fn terminal_error(status: StatusCode, message: &str) -> Response {
     let mut response = (
         status,
-        Html(page("Payment", "Payment terminal", &format!("<p class=\"error\">{}</p>", text(message)))),
+        Html(page(
+            "Payment",
+            "Payment terminal",
+            &format!("<p class=\"error\">{}</p>", text(message)),
+        )),
     )
         .into_response();
-    response.extensions_mut().insert(ErrorTag(message.to_string()));
+    response
+        .extensions_mut()
+        .insert(ErrorTag(message.to_string()));
     response
 }
 
@@ -632,10 +764,18 @@ async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): Path<String
     let template = state
         .seed
         .s4_tenant(&row.tenant_id)
-        .and_then(|t| t.templates.iter().find(|x| x.id.eq_ignore_ascii_case(&row.template_package_id)))
+        .and_then(|t| {
+            t.templates
+                .iter()
+                .find(|x| x.id.eq_ignore_ascii_case(&row.template_package_id))
+        })
         .map(|t| t.name.clone())
         .unwrap_or_default();
-    let what = if method == "SwedbankPay" { "Pay" } else { "Approve the agreement" };
+    let what = if method == "SwedbankPay" {
+        "Pay"
+    } else {
+        "Approve the agreement"
+    };
     let body = format!(
         r#"<h1>{what}</h1>
 <dl>
@@ -688,7 +828,9 @@ async fn terminal_decision(
             .s4_terminal(&row.id, "cancelled")
             .and_then(|changed| {
                 if changed {
-                    state.store.s4_finish(&row.id, "Cancelled", None, None, None)?;
+                    state
+                        .store
+                        .s4_finish(&row.id, "Cancelled", None, None, None)?;
                 }
                 Ok(changed)
             })

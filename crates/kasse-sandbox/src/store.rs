@@ -607,7 +607,12 @@ impl Store {
     }
 
     /// Stores a started subscription; returns its id.
-    pub fn insert_subscription(&self, client_id: &str, user_id: &str, body: &str) -> rusqlite::Result<i64> {
+    pub fn insert_subscription(
+        &self,
+        client_id: &str,
+        user_id: &str,
+        body: &str,
+    ) -> rusqlite::Result<i64> {
         let conn = self.conn();
         conn.execute(
             "INSERT INTO subscriptions (client_id, unique_user_id, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
@@ -693,7 +698,14 @@ impl Store {
                  subscription_id = COALESCE(?4, subscription_id),
                  payment_agreement_id = COALESCE(?5, payment_agreement_id)
              WHERE id = ?6 AND status = 'InProgress'",
-            params![to, now, subscriber_id, subscription_id, payment_agreement_id, id],
+            params![
+                to,
+                now,
+                subscriber_id,
+                subscription_id,
+                payment_agreement_id,
+                id
+            ],
         )?;
         if changed == 1 {
             conn.execute(
@@ -719,8 +731,9 @@ impl Store {
         let conn = self.conn();
         let mut out = Vec::new();
         let orders: Vec<OrderRow> = {
-            let mut stmt =
-                conn.prepare(&format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY order_id"))?;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {ORDER_COLUMNS} FROM orders ORDER BY order_id"
+            ))?;
             let rows = stmt.query_map([], order_from_row)?;
             rows.collect::<rusqlite::Result<_>>()?
         };
@@ -747,8 +760,9 @@ impl Store {
             }));
         }
         let s4: Vec<S4OrderRow> = {
-            let mut stmt =
-                conn.prepare(&format!("SELECT {S4_COLUMNS} FROM s4_orders ORDER BY created_ms, rowid"))?;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {S4_COLUMNS} FROM s4_orders ORDER BY created_ms, rowid"
+            ))?;
             let rows = stmt.query_map([], s4_from_row)?;
             rows.collect::<rusqlite::Result<_>>()?
         };
@@ -828,15 +842,23 @@ mod tests {
     #[test]
     fn dedupes_on_external_order_id() {
         let store = Store::open(None).unwrap();
-        let a = store.insert_order(&new_order(Some("e1"), r#"{"a":1}"#)).unwrap();
-        let InsertOutcome::Created(id) = a else { panic!("{a:?}") };
+        let a = store
+            .insert_order(&new_order(Some("e1"), r#"{"a":1}"#))
+            .unwrap();
+        let InsertOutcome::Created(id) = a else {
+            panic!("{a:?}")
+        };
         // Same JSON, different whitespace: the same order.
         assert_eq!(
-            store.insert_order(&new_order(Some("e1"), r#"{ "a" : 1 }"#)).unwrap(),
+            store
+                .insert_order(&new_order(Some("e1"), r#"{ "a" : 1 }"#))
+                .unwrap(),
             InsertOutcome::Duplicate(id)
         );
         assert_eq!(
-            store.insert_order(&new_order(Some("e1"), r#"{"a":2}"#)).unwrap(),
+            store
+                .insert_order(&new_order(Some("e1"), r#"{"a":2}"#))
+                .unwrap(),
             InsertOutcome::Conflict(id)
         );
         assert!(matches!(

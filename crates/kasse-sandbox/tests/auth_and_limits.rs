@@ -12,7 +12,8 @@ use std::time::Duration;
 async fn client_credentials_by_basic_auth_or_form_and_wrong_ones_get_401() {
     let sb = start().await;
     let base = sb.base_url();
-    let token = |form: Vec<(&'static str, &'static str)>, basic: Option<(&'static str, &'static str)>| {
+    let token = |form: Vec<(&'static str, &'static str)>,
+                 basic: Option<(&'static str, &'static str)>| {
         let base = base.clone();
         async move {
             let mut req = http().post(format!("{base}/user/oauth/token")).form(&form);
@@ -22,29 +23,56 @@ async fn client_credentials_by_basic_auth_or_form_and_wrong_ones_get_401() {
             error_of(req.send().await.unwrap()).await
         }
     };
-    let (status, body) = token(vec![("grant_type", "client_credentials")], Some((CLIENT_ID, CLIENT_SECRET))).await;
+    let (status, body) = token(
+        vec![("grant_type", "client_credentials")],
+        Some((CLIENT_ID, CLIENT_SECRET)),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["expires_in"], 43_200, "12 h by default, as the vendor");
     assert_eq!(body["token_type"], "bearer");
     let (status, _) = token(
-        vec![("grant_type", "client_credentials"), ("client_id", CLIENT_ID), ("client_secret", CLIENT_SECRET)],
+        vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT_ID),
+            ("client_secret", CLIENT_SECRET),
+        ],
         None,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
 
     for (form, basic) in [
-        (vec![("grant_type", "client_credentials")], Some((CLIENT_ID, "wrong"))),
-        (vec![("grant_type", "client_credentials")], Some(("nobody", CLIENT_SECRET))),
-        (vec![("grant_type", "client_credentials"), ("client_id", CLIENT_ID)], None),
+        (
+            vec![("grant_type", "client_credentials")],
+            Some((CLIENT_ID, "wrong")),
+        ),
+        (
+            vec![("grant_type", "client_credentials")],
+            Some(("nobody", CLIENT_SECRET)),
+        ),
+        (
+            vec![
+                ("grant_type", "client_credentials"),
+                ("client_id", CLIENT_ID),
+            ],
+            None,
+        ),
     ] {
         let (status, body) = token(form, basic).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"], "invalid_client");
         assert!(body["error_description"].as_str().is_some());
     }
-    let (status, body) = token(vec![("grant_type", "password")], Some((CLIENT_ID, CLIENT_SECRET))).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("unsupported_grant_type")));
+    let (status, body) = token(
+        vec![("grant_type", "password")],
+        Some((CLIENT_ID, CLIENT_SECRET)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("unsupported_grant_type"))
+    );
     sb.shutdown().await;
 }
 
@@ -55,10 +83,18 @@ async fn capi_needs_a_valid_token() {
     let url = format!("{base}/capi/v1/client/order/status/1");
     let r = http().get(&url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert!(r.headers()["www-authenticate"].to_str().unwrap().contains("invalid_token"));
+    assert!(r.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .contains("invalid_token"));
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_token");
-    let r = http().get(&url).bearer_auth("made-up").send().await.unwrap();
+    let r = http()
+        .get(&url)
+        .bearer_auth("made-up")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // An S4 token is not a ConnectID token.
     let s4 = s4_token(&base).await;
@@ -79,19 +115,42 @@ async fn tokens_expire() {
     let token = client_token(&base).await;
     let s4 = s4_token(&base).await;
     let url = format!("{base}/capi/v1/client/coupon/DIGI");
-    assert_eq!(http().get(&url).bearer_auth(&token).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        http()
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_token");
-    assert!(body["error_description"].as_str().unwrap().contains("expired"));
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
     // A fresh token works again.
     let token = client_token(&base).await;
-    assert_eq!(http().get(&url).bearer_auth(&token).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        http()
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
     let r = http()
-        .get(format!("{base}/s4/order/00000000-0000-0000-0000-000000000001"))
+        .get(format!(
+            "{base}/s4/order/00000000-0000-0000-0000-000000000001"
+        ))
         .bearer_auth(&s4)
         .header("S4-TenantId", TENANT)
         .send()
@@ -116,7 +175,11 @@ async fn rate_limit_per_second_answers_429_with_headers() {
     // Ten calls in well under a second span at most two one-second windows: at most six pass.
     for _ in 0..10 {
         let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
-        let remaining: u32 = r.headers()["x-ratelimit-remaining"].to_str().unwrap().parse().unwrap();
+        let remaining: u32 = r.headers()["x-ratelimit-remaining"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(remaining <= 3);
         assert!(r.headers().contains_key("x-ratelimit-reset"));
         statuses.push(r.status());
@@ -132,8 +195,17 @@ async fn rate_limit_per_second_answers_429_with_headers() {
     let body: Value = limited.json().await.unwrap();
     assert_eq!(body["exceptionType"], "RateLimitExceededException");
     // The request log names the client of the refused calls.
-    let log: Vec<Value> = http().get(format!("{base}/__sandbox/requests")).send().await.unwrap().json().await.unwrap();
-    assert!(log.iter().any(|e| e["status"] == 429 && e["clientId"] == CLIENT_ID));
+    let log: Vec<Value> = http()
+        .get(format!("{base}/__sandbox/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e["status"] == 429 && e["clientId"] == CLIENT_ID));
     sb.shutdown().await;
 }
 
@@ -151,8 +223,15 @@ async fn rate_limit_per_minute() {
     for _ in 0..5 {
         let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
-            let reset: i64 = r.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
-            assert!((1..=60).contains(&reset), "seconds until the minute starts over: {reset}");
+            let reset: i64 = r.headers()["x-ratelimit-reset"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                (1..=60).contains(&reset),
+                "seconds until the minute starts over: {reset}"
+            );
         }
         statuses.push(r.status());
     }
@@ -161,7 +240,20 @@ async fn rate_limit_per_minute() {
     assert!((2..=4).contains(&ok), "{statuses:?}");
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));
     // Limits are per client: the sandbox's reset clears the counters.
-    http().post(format!("{base}/__sandbox/reset")).send().await.unwrap();
-    assert_eq!(http().get(&url).bearer_auth(&token).send().await.unwrap().status(), StatusCode::OK);
+    http()
+        .post(format!("{base}/__sandbox/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        http()
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     sb.shutdown().await;
 }

@@ -24,7 +24,12 @@ fn fulfillment_url(base: &str, shop: &str, client: &str, order: &str) -> String 
 /// returns what the shop saw.
 async fn press(base: &str, shop: &str, order_id: i64, button: &str) -> String {
     let page = browser()
-        .get(fulfillment_url(base, shop, CLIENT_ID, &order_id.to_string()))
+        .get(fulfillment_url(
+            base,
+            shop,
+            CLIENT_ID,
+            &order_id.to_string(),
+        ))
         .send()
         .await
         .unwrap();
@@ -49,7 +54,11 @@ async fn press(base: &str, shop: &str, order_id: i64, button: &str) -> String {
 }
 
 fn card_order(external: &str) -> Value {
-    set(digi_order(external), "/paymentMethod", json!("creditcardPayex"))
+    set(
+        digi_order(external),
+        "/paymentMethod",
+        json!("creditcardPayex"),
+    )
 }
 
 #[tokio::test]
@@ -102,12 +111,19 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), format!("{shop}/return?cart=7&fulfillmentStatus=success"));
+    assert_eq!(
+        location(&r),
+        format!("{shop}/return?cart=7&fulfillmentStatus=success")
+    );
     assert_eq!(order_state(&base, &token, id).await, "completed");
 
     // Unknown order, unknown client, another client's view: the error URL.
     let open = create_order(&base, &token, &card_order("open-1")).await;
-    for (client, order) in [(CLIENT_ID, "999999"), (CLIENT_ID, "abc"), ("someone-else", open.to_string().as_str())] {
+    for (client, order) in [
+        (CLIENT_ID, "999999"),
+        (CLIENT_ID, "abc"),
+        ("someone-else", open.to_string().as_str()),
+    ] {
         let landed = browser()
             .get(fulfillment_url(&base, &shop, client, order))
             .send()
@@ -116,11 +132,19 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
             .text()
             .await
             .unwrap();
-        assert!(landed.starts_with("SHOP /error?fulfillmentStatus=error"), "{client}/{order}: {landed}");
+        assert!(
+            landed.starts_with("SHOP /error?fulfillmentStatus=error"),
+            "{client}/{order}: {landed}"
+        );
     }
 
     // `sms` and `other` orders cannot use the redirect.
-    let sms = create_order(&base, &token, &set(digi_order("sms-1"), "/paymentMethod", json!("sms"))).await;
+    let sms = create_order(
+        &base,
+        &token,
+        &set(digi_order("sms-1"), "/paymentMethod", json!("sms")),
+    )
+    .await;
     let r = http()
         .get(fulfillment_url(&base, &shop, CLIENT_ID, &sms.to_string()))
         .send()
@@ -142,7 +166,10 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
         "{base}/user/fulfillment?clientId={CLIENT_ID}&orderId={open}&returnUrl={}&errorUrl=%2Ferr",
         urlencode(&format!("{shop}/return"))
     );
-    assert_eq!(http().get(u).send().await.unwrap().status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        http().get(u).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(order_state(&base, &token, open).await, "preliminary");
     sb.shutdown().await;
 }
@@ -172,7 +199,12 @@ async fn fulfillment_api_completes_allowed_methods_only() {
     let token = client_token(&base).await;
 
     let invoice = create_order(&base, &token, &digi_order("ful-invoice")).await;
-    let (status, body) = fulfill(&base, &token, json!({"orderId": invoice, "callbackUrl": format!("{shop}/cb")})).await;
+    let (status, body) = fulfill(
+        &base,
+        &token,
+        json!({"orderId": invoice, "callbackUrl": format!("{shop}/cb")}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"fulfillmentStatus": "OK", "orderId": invoice}));
     assert_eq!(order_state(&base, &token, invoice).await, "completed");
@@ -181,21 +213,48 @@ async fn fulfillment_api_completes_allowed_methods_only() {
     assert_eq!(again["fulfillmentStatus"], "OK");
 
     // Non-prepaid vippsEcommerce needs the interactive redirect.
-    let vipps = create_order(&base, &token, &set(set(digi_order("ful-vipps"), "/paymentMethod", json!("vippsEcommerce")), "/recurring", json!(false))).await;
+    let vipps = create_order(
+        &base,
+        &token,
+        &set(
+            set(
+                digi_order("ful-vipps"),
+                "/paymentMethod",
+                json!("vippsEcommerce"),
+            ),
+            "/recurring",
+            json!(false),
+        ),
+    )
+    .await;
     let (status, body) = fulfill(&base, &token, json!({"orderId": vipps})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["fulfillmentStatus"], "ERROR");
-    assert!(body["errorMessage"].as_str().unwrap().contains("vippsEcommerce"));
+    assert!(body["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("vippsEcommerce"));
     assert_eq!(order_state(&base, &token, vipps).await, "preliminary");
 
     // …but a prepaid vippsEcommerce order may be completed by API.
     let prepaid = set(
-        set(set(digi_order("ful-vipps-pre"), "/paymentMethod", json!("vippsEcommerce")), "/prepaid", json!(true)),
+        set(
+            set(
+                digi_order("ful-vipps-pre"),
+                "/paymentMethod",
+                json!("vippsEcommerce"),
+            ),
+            "/prepaid",
+            json!(true),
+        ),
         "/paymentInfoVipps",
         json!({"orderId": "v-1"}),
     );
     let prepaid = create_order(&base, &token, &prepaid).await;
-    assert_eq!(fulfill(&base, &token, json!({"orderId": prepaid})).await.1["fulfillmentStatus"], "OK");
+    assert_eq!(
+        fulfill(&base, &token, json!({"orderId": prepaid})).await.1["fulfillmentStatus"],
+        "OK"
+    );
 
     // A cancelled order cannot be fulfilled.
     let card = create_order(&base, &token, &card_order("ful-cancel")).await;
@@ -204,10 +263,21 @@ async fn fulfillment_api_completes_allowed_methods_only() {
     assert_eq!(body["fulfillmentStatus"], "ERROR");
 
     let (status, body) = fulfill(&base, &token, json!({"orderId": 424242})).await;
-    assert_eq!((status, body["exceptionType"].as_str()), (StatusCode::NOT_FOUND, Some("OrderNotFoundException")));
+    assert_eq!(
+        (status, body["exceptionType"].as_str()),
+        (StatusCode::NOT_FOUND, Some("OrderNotFoundException"))
+    );
     let (status, body) = fulfill(&base, &token, json!({"orderId": "1"})).await;
-    assert_eq!((status, body["exceptionType"].as_str()), (StatusCode::BAD_REQUEST, Some("ValidationException")));
-    let (status, _) = fulfill(&base, &token, json!({"orderId": invoice, "callbackUrl": "/cb"})).await;
+    assert_eq!(
+        (status, body["exceptionType"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("ValidationException"))
+    );
+    let (status, _) = fulfill(
+        &base,
+        &token,
+        json!({"orderId": invoice, "callbackUrl": "/cb"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // The callback was called with the outcome (the shop saw it, the order's history says so).
@@ -215,13 +285,21 @@ async fn fulfillment_api_completes_allowed_methods_only() {
     for _ in 0..50 {
         let orders = admin_orders(&base).await;
         let o = orders.iter().find(|o| o["orderId"] == invoice).unwrap();
-        if o["events"].as_array().unwrap().iter().any(|e| e["event"] == "callback success: HTTP 200") {
+        if o["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "callback success: HTTP 200")
+        {
             called = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert!(called, "callbackUrl got a GET with fulfillmentStatus=success");
+    assert!(
+        called,
+        "callbackUrl got a GET with fulfillmentStatus=success"
+    );
     sb.shutdown().await;
 }
 
@@ -245,8 +323,17 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     let token = client_token(&base).await;
     let order = create_order(&base, &token, &digi_order("assign-1")).await;
 
-    let (status, err) = assign(&base, &token, order, json!({"credential": "ny.leser@example.no"})).await;
-    assert_eq!((status, err["exceptionType"].as_str()), (StatusCode::BAD_REQUEST, Some("OrderNotCompletedException")));
+    let (status, err) = assign(
+        &base,
+        &token,
+        order,
+        json!({"credential": "ny.leser@example.no"}),
+    )
+    .await;
+    assert_eq!(
+        (status, err["exceptionType"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("OrderNotCompletedException"))
+    );
 
     fulfill(&base, &token, json!({"orderId": order})).await;
     for bad in ["91234567", "not-an-email", "+47 912 34 567", ""] {
@@ -254,18 +341,39 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}");
         assert_eq!(err["exceptionType"], "ValidationException");
     }
-    let (status, err) = assign(&base, &token, order, json!({"credential": "ny.leser@example.no", "isSendMessage": true})).await;
+    let (status, err) = assign(
+        &base,
+        &token,
+        order,
+        json!({"credential": "ny.leser@example.no", "isSendMessage": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(err["errorMessage"].as_str().unwrap().contains("overrideClientId"));
+    assert!(err["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("overrideClientId"));
 
-    let (status, answer) = assign(&base, &token, order, json!({"credential": "ny.leser@example.no", "isSendMessage": false})).await;
+    let (status, answer) = assign(
+        &base,
+        &token,
+        order,
+        json!({"credential": "ny.leser@example.no", "isSendMessage": false}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["orderId"], order);
     assert_eq!(answer["isNewUser"], true);
     assert_eq!(answer["isPasswordSet"], false);
     let user = answer["uniqueUserId"].as_str().unwrap().to_string();
     // Retried: the same answer.
-    let (_, again) = assign(&base, &token, order, json!({"credential": "ny.leser@example.no"})).await;
+    let (_, again) = assign(
+        &base,
+        &token,
+        order,
+        json!({"credential": "ny.leser@example.no"}),
+    )
+    .await;
     assert_eq!(again, answer);
     // Another user for the same order: refused.
     let (_, err) = assign(&base, &token, order, json!({"credential": "+4791234567"})).await;
@@ -274,7 +382,13 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     // A seed test user by e-mail and by phone: an existing user.
     let second = create_order(&base, &token, &digi_order("assign-2")).await;
     fulfill(&base, &token, json!({"orderId": second})).await;
-    let (_, answer) = assign(&base, &token, second, json!({"credential": "Kari.Nordmann@example.no"})).await;
+    let (_, answer) = assign(
+        &base,
+        &token,
+        second,
+        json!({"credential": "Kari.Nordmann@example.no"}),
+    )
+    .await;
     assert_eq!(answer["isNewUser"], false);
     assert_eq!(answer["isPasswordSet"], true);
     let third = create_order(&base, &token, &digi_order("assign-3")).await;
@@ -284,7 +398,10 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     assert_ne!(by_phone["uniqueUserId"], user.as_str());
 
     let (status, err) = assign(&base, &token, 987654, json!({"credential": "a@b.no"})).await;
-    assert_eq!((status, err["exceptionType"].as_str()), (StatusCode::NOT_FOUND, Some("OrderNotFoundException")));
+    assert_eq!(
+        (status, err["exceptionType"].as_str()),
+        (StatusCode::NOT_FOUND, Some("OrderNotFoundException"))
+    );
     sb.shutdown().await;
 }
 
@@ -309,13 +426,21 @@ async fn coupon_price_and_coupon_list() {
             .await
         }
     };
-    let (status, p) = price(json!({"couponCode": "DIGI1M", "couponNumber": 1001, "customerNumber": 71})).await;
+    let (status, p) =
+        price(json!({"couponCode": "DIGI1M", "couponNumber": 1001, "customerNumber": 71})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(p["price"], 149);
     assert_eq!(p["currency"], "NOK");
     assert_eq!(p["product"], "DIGI");
     assert_eq!(p["customerNumber"], 71);
-    for key in ["companyCode", "vatAmount", "vatpercent", "vatInclude", "distAmount", "distAmountvat"] {
+    for key in [
+        "companyCode",
+        "vatAmount",
+        "vatpercent",
+        "vatInclude",
+        "distAmount",
+        "distAmountvat",
+    ] {
         assert!(p.get(key).is_some(), "{key}");
     }
     let (_, se) = price(json!({"couponCode": "SEDIG", "couponNumber": 2001})).await;
@@ -323,7 +448,10 @@ async fn coupon_price_and_coupon_list() {
     assert_eq!(se["vatAmount"], 7.3, "6 % VAT included in 129 SEK");
 
     let (status, err) = price(json!({"couponCode": "DIGI1M", "couponNumber": 1})).await;
-    assert_eq!((status, err["exceptionType"].as_str()), (StatusCode::BAD_REQUEST, Some("CouponNotFoundException")));
+    assert_eq!(
+        (status, err["exceptionType"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("CouponNotFoundException"))
+    );
     let (status, _) = price(json!({"couponCode": "THIRTEENCHARS", "couponNumber": 1})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = price(json!({"couponCode": "DIGI1M"})).await;
@@ -338,7 +466,12 @@ async fn coupon_price_and_coupon_list() {
         .json()
         .await
         .unwrap();
-    let codes: Vec<&str> = list["coupons"].as_array().unwrap().iter().map(|c| c["couponCode"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = list["coupons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["couponCode"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["DIGI1M", "GAVE3M"]);
     sb.shutdown().await;
 }
@@ -382,7 +515,8 @@ struct Login {
 
 fn pkce_pair() -> (String, String) {
     let verifier = "kasse-test-verifier-0123456789-abcdefghijklmnopqrstuvwxyz".to_string();
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(Sha256::digest(verifier.as_bytes()));
     (verifier, challenge)
 }
 
@@ -401,10 +535,22 @@ async fn login(base: &str, shop: &str, email: &str, password: &str) -> Login {
     let page = http().get(u.as_str()).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("kari.nordmann@example.no"), "the page lists the test users");
+    assert!(
+        html.contains("kari.nordmann@example.no"),
+        "the page lists the test users"
+    );
     let (action, mut fields) = form_fields(&html);
-    fields.extend([("email".into(), email.into()), ("password".into(), password.into()), ("action".into(), "login".into())]);
-    let r = http().post(format!("{base}{action}")).form(&fields).send().await.unwrap();
+    fields.extend([
+        ("email".into(), email.into()),
+        ("password".into(), password.into()),
+        ("action".into(), "login".into()),
+    ]);
+    let r = http()
+        .post(format!("{base}{action}"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "login accepted");
     let back = url::Url::parse(&location(&r)).unwrap();
     assert!(back.as_str().starts_with(&redirect_uri));
@@ -434,8 +580,15 @@ async fn login(base: &str, shop: &str, email: &str, password: &str) -> Login {
     assert_eq!(ok.status(), StatusCode::OK);
     let tokens: Value = ok.json().await.unwrap();
     let reused = exchange(verifier, code).await;
-    assert_eq!(reused.status(), StatusCode::BAD_REQUEST, "a code is single use");
-    assert_eq!(reused.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    assert_eq!(
+        reused.status(),
+        StatusCode::BAD_REQUEST,
+        "a code is single use"
+    );
+    assert_eq!(
+        reused.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
     Login {
         access: tokens["access_token"].as_str().unwrap().into(),
         refresh: tokens["refresh_token"].as_str().unwrap().into(),
@@ -458,10 +611,15 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let id = r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap();
+    let id = r.json::<Value>().await.unwrap()["orderId"]
+        .as_i64()
+        .unwrap();
     let orders = admin_orders(&base).await;
     assert_eq!(orders[0]["mode"], "user");
-    assert_eq!(orders[0]["uniqueUserId"], "6f1c1a8e-0000-4000-8000-000000000001");
+    assert_eq!(
+        orders[0]["uniqueUserId"],
+        "6f1c1a8e-0000-4000-8000-000000000001"
+    );
     // The same rules apply in user mode.
     let r = http()
         .post(format!("{base}/capi/v1/order"))
@@ -500,30 +658,58 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     let good = json!({"companyCode": "468979834", "product": "DIGI", "startTime": 1560336440000i64,
         "endTime": 1591958840000i64, "copies": "1", "couponCode": "DIGI1M", "couponNumber": 1001,
         "customerReference": "cvxgds"});
-    assert_eq!(sub(good.clone()).await, (StatusCode::OK, json!({"status": "OK"})));
+    assert_eq!(
+        sub(good.clone()).await,
+        (StatusCode::OK, json!({"status": "OK"}))
+    );
     let (status, err) = sub(set(good.clone(), "/couponNumber", json!(5223))).await;
-    assert_eq!((status, err["exceptionType"].as_str()), (StatusCode::BAD_REQUEST, Some("CouponNotFoundException")));
+    assert_eq!(
+        (status, err["exceptionType"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("CouponNotFoundException"))
+    );
     let (status, _) = sub(set(good.clone(), "/product", json!("HELG"))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "product must be the coupon's");
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "product must be the coupon's"
+    );
     let (status, _) = sub(remove(good.clone(), "/startTime")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = sub(set(good.clone(), "/customerReference", json!("x".repeat(38)))).await;
+    let (status, _) = sub(set(
+        good.clone(),
+        "/customerReference",
+        json!("x".repeat(38)),
+    ))
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = sub(set(good, "/endTime", json!(1))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let subs: Vec<Value> = http().get(format!("{base}/__sandbox/subscriptions")).send().await.unwrap().json().await.unwrap();
+    let subs: Vec<Value> = http()
+        .get(format!("{base}/__sandbox/subscriptions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(subs.len(), 1);
 
     // Refresh token gives a new access token for the same user.
     let r = http()
         .post(format!("{base}/user/oauth/token"))
         .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-        .form(&[("grant_type", "refresh_token"), ("refresh_token", user.refresh.as_str())])
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", user.refresh.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let fresh = r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
+    let fresh = r.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(fresh, user.access);
     sb.shutdown().await;
 }
@@ -548,13 +734,26 @@ async fn login_page_refuses_wrong_passwords_and_bad_requests() {
             ("action", action.to_string()),
         ]
     };
-    let r = http().post(format!("{base}/user/oauth/authorize")).form(&form("kari.nordmann@example.no", "wrong", "login")).send().await.unwrap();
+    let r = http()
+        .post(format!("{base}/user/oauth/authorize"))
+        .form(&form("kari.nordmann@example.no", "wrong", "login"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.text().await.unwrap().contains("Wrong e-mail or password"));
 
-    let r = http().post(format!("{base}/user/oauth/authorize")).form(&form("", "", "cancel")).send().await.unwrap();
+    let r = http()
+        .post(format!("{base}/user/oauth/authorize"))
+        .form(&form("", "", "cancel"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), format!("{redirect_uri}?error=access_denied&state=s1"));
+    assert_eq!(
+        location(&r),
+        format!("{redirect_uri}?error=access_denied&state=s1")
+    );
 
     // No PKCE: refused back to the client; unknown client: an error page, no redirect.
     let r = http()

@@ -10,7 +10,13 @@ use serde_json::{json, Value};
 const TV: &str = "10000000-0000-0000-0000-000000000000";
 const NEWS: &str = "10000000-0000-0000-0000-000000000001";
 
-async fn s4(base: &str, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn s4(
+    base: &str,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut req = http()
         .request(method, format!("{base}/s4{path}"))
         .bearer_auth(token)
@@ -76,7 +82,11 @@ async fn token_and_tenant_are_required() {
     let base = sb.base_url();
     let r = http()
         .post(format!("{base}/s4/oauth2/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", S4_CLIENT), ("client_secret", "nope")])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", S4_CLIENT),
+            ("client_secret", "nope"),
+        ])
         .send()
         .await
         .unwrap();
@@ -93,9 +103,21 @@ async fn token_and_tenant_are_required() {
     assert_eq!(r.json::<Value>().await.unwrap()["expires_in"], 3600);
 
     let token = s4_token(&base).await;
-    let r = http().post(format!("{base}/s4/order")).header("S4-TenantId", TENANT).json(&seed_001_choices()).send().await.unwrap();
+    let r = http()
+        .post(format!("{base}/s4/order"))
+        .header("S4-TenantId", TENANT)
+        .json(&seed_001_choices())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let r = http().post(format!("{base}/s4/order")).bearer_auth(&token).json(&seed_001_choices()).send().await.unwrap();
+    let r = http()
+        .post(format!("{base}/s4/order"))
+        .bearer_auth(&token)
+        .json(&seed_001_choices())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "S4-TenantId");
@@ -110,7 +132,13 @@ async fn token_and_tenant_are_required() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // A ConnectID token is not an S4 token.
     let cid = client_token(&base).await;
-    let r = http().get(format!("{base}/s4/order/x")).bearer_auth(&cid).header("S4-TenantId", TENANT).send().await.unwrap();
+    let r = http()
+        .get(format!("{base}/s4/order/x"))
+        .bearer_auth(&cid)
+        .header("S4-TenantId", TENANT)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     sb.shutdown().await;
 }
@@ -121,30 +149,121 @@ async fn validation_errors_name_the_fields() {
     let base = sb.base_url();
     let token = s4_token(&base).await;
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"templatePackageId": TV, "paymentAgreementId": "44444444-5555-6666-7777-000000000000"}), "subscriberId"),
-        (json!({"subscriberId": "nope", "templatePackageId": TV, "paymentAgreementId": "44444444-5555-6666-7777-000000000000"}), "subscriberId"),
-        (set(seed_001_choices(), "/templatePackageId", json!("10000000-0000-0000-0000-0000000000ff")), "templatePackageId"),
-        (remove(seed_001_choices(), "/templatePackageId"), "templatePackageId"),
-        (set(seed_001_choices(), "/organizationId", json!("20000000-0000-0000-0000-0000000000ff")), "organizationId"),
-        (set(seed_001_choices(), "/templatePackageChoices/products", json!(["00000000-0000-0000-0000-000000000101"])), "templatePackageChoices.products[0]"),
-        (set(seed_001_choices(), "/templatePackageChoices/products", json!([])), "templatePackageChoices.products"),
-        (remove(seed_001_choices(), "/paymentAgreementId"), "paymentAgreementId"),
-        (remove(vipps_order("http://s"), "/paymentAgreementParameters/vippsMobilePayParameters/merchantRedirectUrl"), "paymentAgreementParameters.vippsMobilePayParameters.merchantRedirectUrl"),
-        (remove(vipps_order("http://s"), "/paymentAgreementParameters/vippsMobilePayParameters"), "paymentAgreementParameters.vippsMobilePayParameters"),
-        (set(vipps_order("http://s"), "/paymentAgreementParameters/vippsMobilePayParameters/customerPhoneNumber", json!("91234567")), "paymentAgreementParameters.vippsMobilePayParameters.customerPhoneNumber"),
-        (set(swedbank_order("http://s"), "/paymentAgreementParameters/payExEcommerceParameters/completeUrl", json!("/relative")), "paymentAgreementParameters.payExEcommerceParameters.completeUrl"),
-        (set(swedbank_order("http://s"), "/paymentAgreementParameters/paymentMethod", json!("Bitcoin")), "paymentAgreementParameters.paymentMethod"),
+        (
+            json!({"templatePackageId": TV, "paymentAgreementId": "44444444-5555-6666-7777-000000000000"}),
+            "subscriberId",
+        ),
+        (
+            json!({"subscriberId": "nope", "templatePackageId": TV, "paymentAgreementId": "44444444-5555-6666-7777-000000000000"}),
+            "subscriberId",
+        ),
+        (
+            set(
+                seed_001_choices(),
+                "/templatePackageId",
+                json!("10000000-0000-0000-0000-0000000000ff"),
+            ),
+            "templatePackageId",
+        ),
+        (
+            remove(seed_001_choices(), "/templatePackageId"),
+            "templatePackageId",
+        ),
+        (
+            set(
+                seed_001_choices(),
+                "/organizationId",
+                json!("20000000-0000-0000-0000-0000000000ff"),
+            ),
+            "organizationId",
+        ),
+        (
+            set(
+                seed_001_choices(),
+                "/templatePackageChoices/products",
+                json!(["00000000-0000-0000-0000-000000000101"]),
+            ),
+            "templatePackageChoices.products[0]",
+        ),
+        (
+            set(
+                seed_001_choices(),
+                "/templatePackageChoices/products",
+                json!([]),
+            ),
+            "templatePackageChoices.products",
+        ),
+        (
+            remove(seed_001_choices(), "/paymentAgreementId"),
+            "paymentAgreementId",
+        ),
+        (
+            remove(
+                vipps_order("http://s"),
+                "/paymentAgreementParameters/vippsMobilePayParameters/merchantRedirectUrl",
+            ),
+            "paymentAgreementParameters.vippsMobilePayParameters.merchantRedirectUrl",
+        ),
+        (
+            remove(
+                vipps_order("http://s"),
+                "/paymentAgreementParameters/vippsMobilePayParameters",
+            ),
+            "paymentAgreementParameters.vippsMobilePayParameters",
+        ),
+        (
+            set(
+                vipps_order("http://s"),
+                "/paymentAgreementParameters/vippsMobilePayParameters/customerPhoneNumber",
+                json!("91234567"),
+            ),
+            "paymentAgreementParameters.vippsMobilePayParameters.customerPhoneNumber",
+        ),
+        (
+            set(
+                swedbank_order("http://s"),
+                "/paymentAgreementParameters/payExEcommerceParameters/completeUrl",
+                json!("/relative"),
+            ),
+            "paymentAgreementParameters.payExEcommerceParameters.completeUrl",
+        ),
+        (
+            set(
+                swedbank_order("http://s"),
+                "/paymentAgreementParameters/paymentMethod",
+                json!("Bitcoin"),
+            ),
+            "paymentAgreementParameters.paymentMethod",
+        ),
         // Price override on a template that does not allow it (seed 001 spelling).
-        (json!({"subscriberId": "11111111-2222-3333-4444-000000000000", "templatePackageId": NEWS,
+        (
+            json!({"subscriberId": "11111111-2222-3333-4444-000000000000", "templatePackageId": NEWS,
                 "paymentAgreementId": "44444444-5555-6666-7777-000000000000",
-                "templatePackageChoices": {"priceOveride": 99}}), "templatePackageChoices.priceOveride"),
+                "templatePackageChoices": {"priceOveride": 99}}),
+            "templatePackageChoices.priceOveride",
+        ),
     ];
     for (body, field) in cases {
-        let (status, err) = s4(&base, &token, reqwest::Method::POST, "/order", Some(body.clone())).await;
+        let (status, err) = s4(
+            &base,
+            &token,
+            reqwest::Method::POST,
+            "/order",
+            Some(body.clone()),
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {err}");
         assert!(err["message"].as_str().is_some());
-        let fields: Vec<&str> = err["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert!(fields.contains(&field), "{field} not in {fields:?} for {body}");
+        let fields: Vec<&str> = err["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            fields.contains(&field),
+            "{field} not in {fields:?} for {body}"
+        );
     }
     assert!(admin_orders(&base).await.is_empty());
     sb.shutdown().await;
@@ -155,22 +274,53 @@ async fn seed_001_orders_are_accepted_and_priced() {
     let sb = start().await;
     let base = sb.base_url();
     let token = s4_token(&base).await;
-    let (status, view) = s4(&base, &token, reqwest::Method::POST, "/order", Some(seed_001_choices())).await;
+    let (status, view) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        "/order",
+        Some(seed_001_choices()),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{view}");
     assert_eq!(view["status"], "InProgress");
-    assert!(view["terminalRedirectUrl"].is_null(), "an existing agreement needs no payment page");
-    let (status, view) = s4(&base, &token, reqwest::Method::POST, &format!("/order/{}/complete", view["id"].as_str().unwrap()), Some(json!({"maxPollingTimeout": 0}))).await;
+    assert!(
+        view["terminalRedirectUrl"].is_null(),
+        "an existing agreement needs no payment page"
+    );
+    let (status, view) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        &format!("/order/{}/complete", view["id"].as_str().unwrap()),
+        Some(json!({"maxPollingTimeout": 0})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(view["status"], "Completed");
     assert!(view["subscriptionId"].as_str().is_some());
     assert_eq!(view["subscriberId"], "11111111-2222-3333-4444-000000000000");
 
     // Seed 001's override example (its spelling), on the template that allows it.
-    let override_body = set(remove(seed_001_choices(), "/templatePackageChoices"), "/templatePackageChoices", json!({"priceOveride": 2000}));
-    let (status, _) = s4(&base, &token, reqwest::Method::POST, "/order", Some(override_body)).await;
+    let override_body = set(
+        remove(seed_001_choices(), "/templatePackageChoices"),
+        "/templatePackageChoices",
+        json!({"priceOveride": 2000}),
+    );
+    let (status, _) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        "/order",
+        Some(override_body),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
     let orders = admin_orders(&base).await;
-    assert_eq!(orders[0]["price"], 7000, "Basic TV 1000 + Slow Internet 6000");
+    assert_eq!(
+        orders[0]["price"], 7000,
+        "Basic TV 1000 + Slow Internet 6000"
+    );
     assert_eq!(orders[1]["price"], 2000);
     sb.shutdown().await;
 }
@@ -181,18 +331,42 @@ async fn vipps_terminal_approve_then_complete() {
     let base = sb.base_url();
     let shop = shop().await;
     let token = s4_token(&base).await;
-    let (status, view) = s4(&base, &token, reqwest::Method::POST, "/order", Some(vipps_order(&shop))).await;
+    let (status, view) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        "/order",
+        Some(vipps_order(&shop)),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{view}");
     let id = view["id"].as_str().unwrap().to_string();
-    let terminal = view["terminalRedirectUrl"].as_str().expect("a terminal URL").to_string();
+    let terminal = view["terminalRedirectUrl"]
+        .as_str()
+        .expect("a terminal URL")
+        .to_string();
     assert!(terminal.starts_with(&base));
 
     // Not approved yet: complete waits (briefly) and reports the order still in progress.
-    let (status, pending) = s4(&base, &token, reqwest::Method::POST, &format!("/order/{id}/complete"), Some(json!({"maxPollingTimeout": 100}))).await;
+    let (status, pending) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        &format!("/order/{id}/complete"),
+        Some(json!({"maxPollingTimeout": 100})),
+    )
+    .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(pending["status"], "InProgress");
 
-    let page = browser().get(&terminal).send().await.unwrap().text().await.unwrap();
+    let page = browser()
+        .get(&terminal)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains(">Approve<") && page.contains(">Cancel<"));
     assert!(page.contains("149.00"));
     let (action, _) = form_fields(&page);
@@ -207,15 +381,40 @@ async fn vipps_terminal_approve_then_complete() {
         .unwrap();
     assert_eq!(landed, format!("SHOP /order/complete?orderId={id}"));
 
-    let (_, read) = s4(&base, &token, reqwest::Method::GET, &format!("/order/{id}"), None).await;
+    let (_, read) = s4(
+        &base,
+        &token,
+        reqwest::Method::GET,
+        &format!("/order/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(read["status"], "InProgress", "approved, not yet completed");
     assert!(read["terminalRedirectUrl"].is_null());
-    let (status, done) = s4(&base, &token, reqwest::Method::POST, &format!("/order/{id}/complete"), None).await;
+    let (status, done) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        &format!("/order/{id}/complete"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(done["status"], "Completed");
     assert!(done["paymentAgreementId"].as_str().is_some());
-    let (status, _) = s4(&base, &token, reqwest::Method::DELETE, &format!("/order/{id}"), None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "a completed order cannot be cancelled");
+    let (status, _) = s4(
+        &base,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("/order/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a completed order cannot be cancelled"
+    );
     sb.shutdown().await;
 }
 
@@ -225,14 +424,28 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
     let base = sb.base_url();
     let shop = shop().await;
     let token = s4_token(&base).await;
-    let (_, view) = s4(&base, &token, reqwest::Method::POST, "/order", Some(swedbank_order(&shop))).await;
+    let (_, view) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        "/order",
+        Some(swedbank_order(&shop)),
+    )
+    .await;
     let id = view["id"].as_str().unwrap().to_string();
     let terminal = view["terminalRedirectUrl"].as_str().unwrap().to_string();
     // A pending complete call sees the cancel as soon as it happens.
     let waiter = {
         let (base, token, id) = (base.clone(), token.clone(), id.clone());
         tokio::spawn(async move {
-            s4(&base, &token, reqwest::Method::POST, &format!("/order/{id}/complete"), Some(json!({"maxPollingTimeout": 5000}))).await
+            s4(
+                &base,
+                &token,
+                reqwest::Method::POST,
+                &format!("/order/{id}/complete"),
+                Some(json!({"maxPollingTimeout": 5000})),
+            )
+            .await
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -247,7 +460,10 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
         .unwrap();
     assert_eq!(landed, format!("SHOP /order/cancel?orderId={id}"));
     let (status, seen) = waiter.await.unwrap();
-    assert_eq!((status, seen["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
+    assert_eq!(
+        (status, seen["status"].as_str()),
+        (StatusCode::OK, Some("Cancelled"))
+    );
     // Revisiting the terminal repeats the outcome.
     let again = http().get(&terminal).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
@@ -261,15 +477,56 @@ async fn delete_cancels_and_unknown_orders_are_404() {
     let base = sb.base_url();
     let shop = shop().await;
     let token = s4_token(&base).await;
-    let (_, view) = s4(&base, &token, reqwest::Method::POST, "/order", Some(vipps_order(&shop))).await;
+    let (_, view) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        "/order",
+        Some(vipps_order(&shop)),
+    )
+    .await;
     let id = view["id"].as_str().unwrap();
-    let (status, cancelled) = s4(&base, &token, reqwest::Method::DELETE, &format!("/order/{id}"), None).await;
-    assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
-    let (status, _) = s4(&base, &token, reqwest::Method::DELETE, &format!("/order/{id}"), None).await;
+    let (status, cancelled) = s4(
+        &base,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("/order/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (StatusCode::OK, Some("Cancelled"))
+    );
+    let (status, _) = s4(
+        &base,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("/order/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "cancelling twice is harmless");
-    let (status, still) = s4(&base, &token, reqwest::Method::POST, &format!("/order/{id}/complete"), None).await;
-    assert_eq!((status, still["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
-    let (status, err) = s4(&base, &token, reqwest::Method::GET, "/order/99999999-0000-0000-0000-000000000000", None).await;
+    let (status, still) = s4(
+        &base,
+        &token,
+        reqwest::Method::POST,
+        &format!("/order/{id}/complete"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, still["status"].as_str()),
+        (StatusCode::OK, Some("Cancelled"))
+    );
+    let (status, err) = s4(
+        &base,
+        &token,
+        reqwest::Method::GET,
+        "/order/99999999-0000-0000-0000-000000000000",
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(err["message"].as_str().is_some());
     sb.shutdown().await;

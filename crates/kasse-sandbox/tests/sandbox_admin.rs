@@ -12,7 +12,12 @@ use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 async fn set_faults(base: &str, body: Value) -> Value {
-    let r = http().post(format!("{base}/__sandbox/faults")).json(&body).send().await.unwrap();
+    let r = http()
+        .post(format!("{base}/__sandbox/faults"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     r.json().await.unwrap()
 }
@@ -43,25 +48,58 @@ async fn same_seed_same_faults_different_seed_different_faults() {
     let first = statuses(&base, &token, 30).await;
     set_faults(&base, config).await;
     let second = statuses(&base, &token, 30).await;
-    assert_eq!(first, second, "same seed, same request sequence, same faults");
-    assert!(first.contains(&200) && first.contains(&500) && first.contains(&429), "{first:?}");
-    set_faults(&base, json!({"rate": 0.5, "kinds": ["500", "429"], "seed": 43})).await;
+    assert_eq!(
+        first, second,
+        "same seed, same request sequence, same faults"
+    );
+    assert!(
+        first.contains(&200) && first.contains(&500) && first.contains(&429),
+        "{first:?}"
+    );
+    set_faults(
+        &base,
+        json!({"rate": 0.5, "kinds": ["500", "429"], "seed": 43}),
+    )
+    .await;
     assert_ne!(statuses(&base, &token, 30).await, first);
 
     // Off again; token endpoint and /__sandbox are never faulted.
     set_faults(&base, json!({"rate": 1.0, "kinds": ["500"], "seed": 1})).await;
     assert_eq!(statuses(&base, &token, 3).await, [500, 500, 500]);
     client_token(&base).await;
-    let described: Value = http().get(format!("{base}/__sandbox/faults")).send().await.unwrap().json().await.unwrap();
+    let described: Value = http()
+        .get(format!("{base}/__sandbox/faults"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(described["injected"], 3);
     set_faults(&base, json!({"rate": 0})).await;
     assert_eq!(statuses(&base, &token, 3).await, [200, 200, 200]);
 
     // The request log records the injected faults.
-    let log: Vec<Value> = http().get(format!("{base}/__sandbox/requests")).send().await.unwrap().json().await.unwrap();
-    assert!(log.iter().any(|e| e["fault"] == "500" && e["status"] == 500));
-    assert!(log.iter().all(|e| !e["path"].as_str().unwrap().starts_with("/__sandbox")));
-    let r = http().post(format!("{base}/__sandbox/faults")).json(&json!({"rate": 3})).send().await.unwrap();
+    let log: Vec<Value> = http()
+        .get(format!("{base}/__sandbox/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e["fault"] == "500" && e["status"] == 500));
+    assert!(log
+        .iter()
+        .all(|e| !e["path"].as_str().unwrap().starts_with("/__sandbox")));
+    let r = http()
+        .post(format!("{base}/__sandbox/faults"))
+        .json(&json!({"rate": 3}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     sb.shutdown().await;
 }
@@ -69,7 +107,11 @@ async fn same_seed_same_faults_different_seed_different_faults() {
 #[tokio::test]
 async fn faults_from_the_start_configuration() {
     let faults = FaultConfig::parse_spec("rate=1,kinds=429,seed=5").unwrap();
-    let sb = start_with(SandboxConfig { faults, ..SandboxConfig::default() }).await;
+    let sb = start_with(SandboxConfig {
+        faults,
+        ..SandboxConfig::default()
+    })
+    .await;
     let base = sb.base_url();
     let token = client_token(&base).await;
     let r = http()
@@ -85,7 +127,12 @@ async fn faults_from_the_start_configuration() {
 }
 
 /// A client that retries the same body (same externalOrderId) until it gets an answer.
-async fn place_with_retries(base: &str, token: &str, body: &Value, timeout: Duration) -> (i64, usize) {
+async fn place_with_retries(
+    base: &str,
+    token: &str,
+    body: &Value,
+    timeout: Duration,
+) -> (i64, usize) {
     let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
     for attempt in 1..=40 {
         let sent = client
@@ -96,7 +143,12 @@ async fn place_with_retries(base: &str, token: &str, body: &Value, timeout: Dura
             .await;
         if let Ok(r) = sent {
             if r.status() == StatusCode::OK {
-                return (r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap(), attempt);
+                return (
+                    r.json::<Value>().await.unwrap()["orderId"]
+                        .as_i64()
+                        .unwrap(),
+                    attempt,
+                );
             }
             assert!(
                 [429, 500, 502].contains(&r.status().as_u16()),
@@ -118,7 +170,8 @@ async fn retries_through_every_fault_kind_never_duplicate_or_lose_an_order() {
     let mut retried = 0;
     for n in 0..8 {
         let body = digi_order(&format!("retry-{n}"));
-        let (id, attempts) = place_with_retries(&base, &token, &body, Duration::from_millis(250)).await;
+        let (id, attempts) =
+            place_with_retries(&base, &token, &body, Duration::from_millis(250)).await;
         retried += attempts - 1;
         ids.push(id);
     }
@@ -127,14 +180,29 @@ async fn retries_through_every_fault_kind_never_duplicate_or_lose_an_order() {
     set_faults(&base, json!({"rate": 0})).await;
     assert!(retried > 0, "the faults actually hit");
     let orders = admin_orders(&base).await;
-    assert_eq!(orders.len(), 8, "one order per externalOrderId: none lost, none duplicated");
+    assert_eq!(
+        orders.len(),
+        8,
+        "one order per externalOrderId: none lost, none duplicated"
+    );
     for (n, id) in ids.iter().enumerate() {
         let o = orders.iter().find(|o| o["orderId"] == *id).unwrap();
         assert_eq!(o["externalOrderId"], format!("retry-{n}"));
     }
-    let log: Vec<Value> = http().get(format!("{base}/__sandbox/requests")).send().await.unwrap().json().await.unwrap();
-    let kinds: std::collections::HashSet<&str> = log.iter().filter_map(|e| e["fault"].as_str()).collect();
-    assert!(kinds.contains("drop") && kinds.contains("timeout"), "{kinds:?}");
+    let log: Vec<Value> = http()
+        .get(format!("{base}/__sandbox/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: std::collections::HashSet<&str> =
+        log.iter().filter_map(|e| e["fault"].as_str()).collect();
+    assert!(
+        kinds.contains("drop") && kinds.contains("timeout"),
+        "{kinds:?}"
+    );
     sb.shutdown().await;
 }
 
@@ -146,11 +214,19 @@ async fn drop_stores_the_order_but_loses_the_answer() {
     set_faults(&base, json!({"rate": 1, "kinds": ["drop"]})).await;
     let r = post_order(&base, &token, &digi_order("dropped")).await;
     assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
-    assert_eq!(admin_orders(&base).await.len(), 1, "processed even though the answer was lost");
+    assert_eq!(
+        admin_orders(&base).await.len(),
+        1,
+        "processed even though the answer was lost"
+    );
     set_faults(&base, json!({"rate": 1, "kinds": ["500"]})).await;
     let r = post_order(&base, &token, &digi_order("not-processed")).await;
     assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(admin_orders(&base).await.len(), 1, "a 500 fault processes nothing");
+    assert_eq!(
+        admin_orders(&base).await.len(),
+        1,
+        "a 500 fault processes nothing"
+    );
     set_faults(&base, json!({"rate": 0})).await;
     let again = post_order(&base, &token, &digi_order("dropped")).await;
     assert_eq!(again.headers()["x-sandbox-duplicate"], "true");
@@ -161,7 +237,10 @@ async fn drop_stores_the_order_but_loses_the_answer() {
 async fn orders_persist_across_a_restart_with_a_db_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sandbox.sqlite");
-    let config = SandboxConfig { db: Some(db.clone()), ..SandboxConfig::default() };
+    let config = SandboxConfig {
+        db: Some(db.clone()),
+        ..SandboxConfig::default()
+    };
     let sb = start_with(config.clone()).await;
     let base = sb.base_url();
     let token = client_token(&base).await;
@@ -208,7 +287,14 @@ async fn reset_empties_orders_and_log_but_keeps_tokens() {
     let base = sb.base_url();
     let token = client_token(&base).await;
     let first = create_order(&base, &token, &digi_order("before-reset")).await;
-    let log: Vec<Value> = http().get(format!("{base}/__sandbox/requests")).send().await.unwrap().json().await.unwrap();
+    let log: Vec<Value> = http()
+        .get(format!("{base}/__sandbox/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(log.len(), 2);
     assert_eq!(log[1]["method"], "POST");
     assert_eq!(log[1]["path"], "/capi/v1/client/order");
@@ -216,10 +302,21 @@ async fn reset_empties_orders_and_log_but_keeps_tokens() {
     assert_eq!(log[1]["clientId"], CLIENT_ID);
     assert!(log[1]["at"].as_i64().is_some());
 
-    let r = http().post(format!("{base}/__sandbox/reset")).send().await.unwrap();
+    let r = http()
+        .post(format!("{base}/__sandbox/reset"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(admin_orders(&base).await.is_empty());
-    let log: Vec<Value> = http().get(format!("{base}/__sandbox/requests")).send().await.unwrap().json().await.unwrap();
+    let log: Vec<Value> = http()
+        .get(format!("{base}/__sandbox/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(log.is_empty());
     // The same externalOrderId is free again; ids never repeat.
     let second = create_order(&base, &token, &digi_order("before-reset")).await;
@@ -235,7 +332,9 @@ fn binary_prints_the_listening_line_and_serves() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let base = line
         .trim()
         .strip_prefix("kasse-sandbox listening on ")
@@ -243,7 +342,13 @@ fn binary_prints_the_listening_line_and_serves() {
         .to_string();
     assert!(base.starts_with("http://127.0.0.1:"));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let health = rt.block_on(async { http().get(format!("{base}/__sandbox/health")).send().await.map(|r| r.status()) });
+    let health = rt.block_on(async {
+        http()
+            .get(format!("{base}/__sandbox/health"))
+            .send()
+            .await
+            .map(|r| r.status())
+    });
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(health.unwrap(), StatusCode::OK);

@@ -36,7 +36,10 @@ pub fn http() -> Client {
 
 /// A client that follows redirects (a browser clicking through).
 pub fn browser() -> Client {
-    Client::builder().timeout(Duration::from_secs(10)).build().unwrap()
+    Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
 }
 
 pub async fn client_token(base: &str) -> String {
@@ -99,7 +102,11 @@ pub fn digi_order(external: &str) -> Value {
 /// Sets (or with `Value::Null`… see `remove`) a field by JSON pointer, creating nothing.
 pub fn set(mut v: Value, pointer: &str, value: Value) -> Value {
     let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let target = if parent.is_empty() { &mut v } else { v.pointer_mut(parent).unwrap() };
+    let target = if parent.is_empty() {
+        &mut v
+    } else {
+        v.pointer_mut(parent).unwrap()
+    };
     match target {
         Value::Object(map) => {
             map.insert(key.to_string(), value);
@@ -112,7 +119,11 @@ pub fn set(mut v: Value, pointer: &str, value: Value) -> Value {
 
 pub fn remove(mut v: Value, pointer: &str) -> Value {
     let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let target = if parent.is_empty() { &mut v } else { v.pointer_mut(parent).unwrap() };
+    let target = if parent.is_empty() {
+        &mut v
+    } else {
+        v.pointer_mut(parent).unwrap()
+    };
     target.as_object_mut().unwrap().remove(key);
     v
 }
@@ -145,7 +156,10 @@ pub async fn order_state(base: &str, token: &str, order_id: i64) -> String {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
-    body["orders"][0]["orderStatus"].as_str().unwrap().to_string()
+    body["orders"][0]["orderStatus"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 pub async fn admin_orders(base: &str) -> Vec<Value> {
