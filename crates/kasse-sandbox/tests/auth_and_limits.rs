@@ -106,8 +106,9 @@ async fn capi_needs_a_valid_token() {
 #[tokio::test]
 async fn tokens_expire() {
     let sb = start_with(SandboxConfig {
-        token_ttl: Duration::from_secs(1),
-        s4_token_ttl: Duration::from_secs(1),
+        // Short enough for a fast test, long enough that the first use cannot race the expiry.
+        token_ttl: Duration::from_secs(2),
+        s4_token_ttl: Duration::from_secs(2),
         ..SandboxConfig::default()
     })
     .await;
@@ -125,7 +126,7 @@ async fn tokens_expire() {
             .status(),
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body: Value = r.json().await.unwrap();
@@ -170,11 +171,24 @@ async fn rate_limit_per_second_answers_429_with_headers() {
     let base = sb.base_url();
     let token = client_token(&base).await;
     let url = format!("{base}/capi/v1/client/coupon/DIGI");
+    // Ten calls at once: they land in one or two one-second windows (more only on a machine so
+    // slow that the burst spans seconds; the bound below follows the time actually taken).
+    let client = http();
+    let started = std::time::Instant::now();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let req = client.get(&url).bearer_auth(&token);
+            tokio::spawn(async move { req.send().await.unwrap() })
+        })
+        .collect();
+    let mut responses = Vec::new();
+    for call in calls {
+        responses.push(call.await.unwrap());
+    }
+    let windows = started.elapsed().as_secs() as usize + 2;
     let mut statuses = Vec::new();
     let mut limited = None;
-    // Ten calls in well under a second span at most two one-second windows: at most six pass.
-    for _ in 0..10 {
-        let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
+    for r in responses {
         let remaining: u32 = r.headers()["x-ratelimit-remaining"]
             .to_str()
             .unwrap()
@@ -188,7 +202,7 @@ async fn rate_limit_per_second_answers_429_with_headers() {
         }
     }
     let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
-    assert!((3..=6).contains(&ok), "{statuses:?}");
+    assert!(ok >= 3 && ok <= 3 * windows, "{statuses:?}");
     let limited = limited.expect("a 429");
     assert_eq!(limited.headers()["x-ratelimit-remaining"], "0");
     assert_eq!(limited.headers()["retry-after"], "1");
