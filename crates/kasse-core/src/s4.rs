@@ -580,7 +580,7 @@ mod tests {
             errs,
             vec![
                 ("subscriberId".to_string(), ErrorCode::SubscriberRequired),
-                (format!("{p}"), ErrorCode::Conflict),
+                (p.to_string(), ErrorCode::Conflict),
                 (format!("{p}.payExEcommerceParameters.culture"), ErrorCode::InvalidValue),
             ]
         );

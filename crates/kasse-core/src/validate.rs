@@ -372,11 +372,6 @@ fn check_party(e: &mut Errors, path: &str, p: &Party) {
             e.push(format!("{path}.invoiceEmailAddress"), ErrorCode::InvalidEmail);
         }
     }
-    if let Some(b) = p.birth_date {
-        if b < i64::from(i32::MIN) * 1000 {
-            e.push(format!("{path}.birthDate"), ErrorCode::InvalidDate);
-        }
-    }
 }
 
 fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
