@@ -109,7 +109,6 @@ pub async fn serve(config: GatewayConfig) -> anyhow::Result<Gateway> {
 
 /// Serves checked settings: binds `settings.listen` (port 0 = ephemeral) and returns once bound.
 pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
-    install_crypto_provider();
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     let addr = listener.local_addr()?;
     let settings = Arc::new(settings);
@@ -139,12 +138,6 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
         }
     });
     Ok(Gateway { addr, state, shutdown: Some(tx), task })
-}
-
-/// rustls needs one process-wide crypto provider; `ring` is the one compiled in. Installing
-/// twice (a second gateway in the same test process) is harmless.
-fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {

@@ -1,0 +1,203 @@
+//! A real sandbox and a real gateway on ephemeral 127.0.0.1 ports, and the orders the widget
+//! would build (with kasse-core's builders, from the gateway's own catalog).
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use kasse_core::checkout::{build_client_order, build_s4_order, CheckoutForm, S4Urls};
+use kasse_gateway::config::{GatewayConfig, Settings};
+use kasse_gateway::Gateway;
+use kasse_sandbox::{Sandbox, SandboxConfig};
+use serde_json::Value;
+
+pub const EXAMPLE: &str = include_str!("../../gateway.example.toml");
+
+/// An S4 offer on the seed's "TV and Internet" template, which allows a price override: the
+/// tests need one to show that a changed override is refused.
+pub const TV_OFFER: &str = r#"
+[[offers]]
+id = "s4-tv-basic"
+backend = "s4"
+title = "Basic TV + Slow Internet"
+price = 2000
+currency = "NOK"
+period = { count = 1, unit = "month" }
+recurring = true
+
+[offers.s4]
+templatePackageId = "10000000-0000-0000-0000-000000000000"
+organizationId = "20000000-0000-0000-0000-000000000000"
+products = ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000006"]
+priceOverride = true
+paymentMethods = ["Vipps", "SwedbankPay"]
+"#;
+
+pub fn demo_env(name: &str) -> Option<String> {
+    match name {
+        "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
+        "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
+        _ => None,
+    }
+}
+
+pub async fn sandbox(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+/// The example config, pointed at `sandbox_base`, on an ephemeral port, generous rate limit.
+pub fn settings(sandbox_base: &str) -> Settings {
+    let text = format!("{}\n{}", EXAMPLE, TV_OFFER).replace("http://127.0.0.1:8090", sandbox_base);
+    let mut config = GatewayConfig::from_toml(&text).expect("example parses");
+    config.server.listen = Some("127.0.0.1:0".into());
+    config.server.static_dir = None;
+    config.server.rate_limit_per_second = Some(1000);
+    config.server.rate_limit_burst = Some(1000);
+    config.server.upstream_timeout_ms = Some(3000);
+    config.server.allowed_origins = Some(vec!["https://www.avis.example".into()]);
+    config.server.allowed_return_url_prefixes = Some(vec!["https://www.avis.example/kasse/".into()]);
+    config.resolve_with_env(&demo_env).expect("test config resolves")
+}
+
+pub async fn gateway(settings: Settings) -> Gateway {
+    kasse_gateway::serve_settings(settings).await.expect("gateway starts")
+}
+
+pub struct Stack {
+    pub sandbox: Sandbox,
+    pub gateway: Gateway,
+    pub http: reqwest::Client,
+}
+
+impl Stack {
+    pub async fn start() -> Stack {
+        Stack::start_with(SandboxConfig::default(), |_| {}).await
+    }
+
+    pub async fn start_with(sandbox_config: SandboxConfig, tweak: impl FnOnce(&mut Settings)) -> Stack {
+        let sandbox = sandbox(sandbox_config).await;
+        let mut s = settings(&sandbox.base_url());
+        tweak(&mut s);
+        let gateway = gateway(s).await;
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+        Stack { sandbox, gateway, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.gateway.base_url(), path)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self.http.post(self.url(path)).json(body).send().await.expect("gateway answers");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self.http.get(self.url(path)).send().await.expect("gateway answers");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The sandbox's order oracle: every order it stored, with its events.
+    pub async fn sandbox_orders(&self) -> Value {
+        self.http
+            .get(format!("{}/__sandbox/orders", self.sandbox.base_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sandbox_order_count(&self) -> usize {
+        self.sandbox_orders().await.as_array().map(Vec::len).unwrap_or(0)
+    }
+
+    pub async fn set_faults(&self, faults: Value) {
+        let r = self
+            .http
+            .post(format!("{}/__sandbox/faults", self.sandbox.base_url()))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "sandbox took the fault config");
+    }
+
+    pub fn offer(&self, id: &str) -> kasse_core::offer::Offer {
+        self.gateway.state().settings.offers[id].clone()
+    }
+
+    pub fn connectid_token_fetches(&self) -> u64 {
+        self.gateway.state().connectid.as_ref().unwrap().broker.fetch_count()
+    }
+
+    pub async fn shutdown(self) {
+        self.gateway.shutdown().await;
+        self.sandbox.shutdown().await;
+    }
+}
+
+pub fn form(method: &str) -> CheckoutForm {
+    CheckoutForm {
+        first_name: "Kari".into(),
+        last_name: "Nordmann".into(),
+        email: "kari.nordmann@example.no".into(),
+        phone: "912 34 567".into(),
+        street: "Osloveien 12".into(),
+        postal_code: "0101".into(),
+        postal_place: "Oslo".into(),
+        country_code: "NO".into(),
+        method: method.into(),
+        accept_terms: true,
+        ..CheckoutForm::default()
+    }
+}
+
+/// The ConnectID order the widget builds for `offer` with `method`, as JSON.
+pub fn connectid_order(stack: &Stack, offer: &str, method: &str, external_order_id: &str) -> Value {
+    let offer = stack.offer(offer);
+    let mut f = form(method);
+    if offer.currency.code() == "SEK" {
+        f.country_code = "SE".into();
+        f.postal_code = "111 22".into();
+        f.phone = "070 123 45 67".into();
+    }
+    let order = build_client_order(&offer, &f, external_order_id, 1_760_000_000_000).expect("core builds the order");
+    serde_json::to_value(order).unwrap()
+}
+
+pub fn s4_urls() -> S4Urls {
+    S4Urls {
+        merchant_agreement_url: "https://www.avis.example/kasse/vipps-agreement".into(),
+        complete_url: "https://www.avis.example/kasse/complete".into(),
+        cancel_url: "https://www.avis.example/kasse/cancel".into(),
+        callback_url: "https://www.avis.example/kasse/callback".into(),
+        ..S4Urls::default()
+    }
+}
+
+/// The S4 order the widget builds for `offer` with `method`, as JSON.
+pub fn s4_order(stack: &Stack, offer: &str, method: &str, subscriber: &str) -> Value {
+    let offer = stack.offer(offer);
+    let order = build_s4_order(&offer, &form(method), subscriber, &s4_urls()).expect("core builds the S4 order");
+    serde_json::to_value(order).unwrap()
+}
+
+/// Sets a JSON pointer to a value (creating the last key when absent).
+pub fn set(v: &mut Value, pointer: &str, new: Value) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = v.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent}"));
+    match target {
+        Value::Object(m) => {
+            m.insert(key.to_owned(), new);
+        }
+        Value::Array(a) => a[key.parse::<usize>().unwrap()] = new,
+        _ => panic!("{parent} is not a container"),
+    }
+}
+
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"))
+}
