@@ -1,0 +1,228 @@
+//! Origin allowlist, CORS, body limit, per-IP rate limit, static files with CSP and caching, and
+//! refusing to start with an incomplete config.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+use kasse_sandbox::SandboxConfig;
+use serde_json::{json, Value};
+
+const ORDERS: &str = "/kasse/v1/connectid/orders";
+
+#[tokio::test]
+async fn a_foreign_origin_is_refused_and_allowed_ones_get_cors() {
+    let stack = Stack::start().await;
+    let order = connectid_order(&stack, "digital-month", "kco", "origin-1");
+    let before = stack.sandbox_orders().await;
+    let r = stack
+        .http
+        .post(stack.url(ORDERS))
+        .header("origin", "https://evil.example")
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "origin_not_allowed");
+    assert_eq!(stack.sandbox_orders().await, before);
+    // Preflight from a foreign origin: refused as well.
+    let r = stack
+        .http
+        .request(reqwest::Method::OPTIONS, stack.url(ORDERS))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // The configured publisher origin: preflight and the call itself carry CORS headers.
+    let r = stack
+        .http
+        .request(reqwest::Method::OPTIONS, stack.url(ORDERS))
+        .header("origin", "https://www.avis.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://www.avis.example");
+    let r = stack
+        .http
+        .post(stack.url(ORDERS))
+        .header("origin", "https://www.avis.example")
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://www.avis.example");
+
+    // Same origin (the demo page served by the gateway itself).
+    let r = stack
+        .http
+        .get(stack.url("/kasse/v1/offers/digital-month"))
+        .header("origin", stack.gateway.base_url())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_oversize_body_gets_413() {
+    let stack = Stack::start().await;
+    let mut order = connectid_order(&stack, "digital-month", "kco", "big");
+    order["payer"]["middleName"] = json!("x".repeat(20 * 1024));
+    let before = stack.sandbox_orders().await;
+    let (status, v) = stack.post(ORDERS, &order).await;
+    assert_eq!(status, 413, "{v}");
+    assert_eq!(error_code(&v), "body_too_large");
+    assert_eq!(stack.sandbox_orders().await, before);
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after() {
+    let stack = Stack::start_with(SandboxConfig::default(), |s| {
+        s.rate_limit_per_second = 1;
+        s.rate_limit_burst = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        let (status, _) = stack.get("/kasse/v1/offers/digital-month").await;
+        assert_eq!(status, 200);
+    }
+    let r = stack.http.get(stack.url("/kasse/v1/offers/digital-month")).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "rate_limited");
+    assert!(v["error"]["retryAfter"].as_u64().is_some_and(|s| s >= 1));
+    // Health checks are not rate limited.
+    let (status, _) = stack.get("/healthz").await;
+    assert_eq!(status, 200);
+    stack.shutdown().await;
+}
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) {
+    std::fs::File::create(dir.join(name)).unwrap().write_all(bytes).unwrap();
+}
+
+#[tokio::test]
+async fn static_files_have_mime_caching_compression_and_csp() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "index.html", b"<!doctype html><title>Kasse demo</title><script type=module src=kasse.js></script>");
+    let loader = "/* loader */ ".repeat(200);
+    write(d, "kasse.js", loader.as_bytes());
+    write(d, "kasse-0123456789abcdef_bg.wasm", b"\0asm\x01\0\0\0 not really wasm, but bytes");
+    // A precompressed sibling, as the release build makes them.
+    write(d, "kasse-0123456789abcdef_bg.wasm.br", b"brotli bytes");
+    let stack = Stack::start_with(SandboxConfig::default(), |s| s.static_dir = Some(d.to_path_buf())).await;
+    let sandbox_origin = stack.sandbox.base_url();
+
+    let r = stack.http.get(stack.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers();
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains(&format!("form-action 'self' {sandbox_origin}")), "{csp}");
+    assert_eq!(h["cache-control"], "no-cache");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+
+    let r = stack
+        .http
+        .get(stack.url("/kasse-0123456789abcdef_bg.wasm"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(r.headers().get("content-security-policy").is_none());
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli bytes", "the precompressed file was served");
+
+    let r = stack
+        .http
+        .get(stack.url("/kasse.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert_eq!(r.headers()["content-encoding"], "gzip", "compressed on the fly");
+    assert_eq!(r.headers()["cache-control"], "no-cache", "the loader URL is stable: revalidate");
+
+    // The API still wins over the static fallback; unknown API paths answer JSON.
+    let (status, v) = stack.get("/kasse/v1/nope").await;
+    assert_eq!(status, 404);
+    assert_eq!(error_code(&v), "no_such_endpoint");
+    let r = stack.http.get(stack.url("/missing.js")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    stack.shutdown().await;
+}
+
+#[test]
+fn the_binary_refuses_an_incomplete_config_and_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gw.toml");
+    let text = EXAMPLE
+        .replace("token_url = \"http://127.0.0.1:8090/user/oauth/token\"\n", "")
+        .replace("static_dir = \"../../dist\"\n", "");
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kasse-gateway"))
+        .arg("--config")
+        .arg(&file)
+        .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
+        .env_remove("KASSE_S4_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("connectid.token_url: missing"), "{err}");
+    assert!(err.contains("s4.client_secret_env: environment variable `KASSE_S4_SECRET` is not set"), "{err}");
+    assert!(out.stdout.is_empty(), "it did not start");
+}
+
+#[test]
+fn every_api_route_is_in_the_openapi_file() {
+    let spec: serde_yaml::Value = serde_yaml::from_str(include_str!("../openapi.yaml")).expect("openapi.yaml parses");
+    let paths = spec["paths"].as_mapping().expect("paths");
+    let routes = kasse_gateway::api::route_list();
+    for (method, path) in &routes {
+        let op = &spec["paths"][*path][method.as_str().to_lowercase()];
+        assert!(op.is_mapping(), "{method} {path} missing from openapi.yaml");
+        assert!(op["responses"].is_mapping(), "{method} {path} has no responses");
+    }
+    // And nothing documented that the router does not serve.
+    for (path, ops) in paths {
+        let path = path.as_str().unwrap();
+        if path == "/healthz" {
+            continue;
+        }
+        for (method, _) in ops.as_mapping().unwrap() {
+            let m = method.as_str().unwrap();
+            if m == "parameters" {
+                continue;
+            }
+            assert!(
+                routes.iter().any(|(rm, rp)| *rp == path && rm.as_str().eq_ignore_ascii_case(m)),
+                "openapi.yaml documents {m} {path}, which the router does not serve"
+            );
+        }
+    }
+    assert!(spec["components"]["schemas"]["Error"].is_mapping(), "the error shape is documented");
+}
