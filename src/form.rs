@@ -1,61 +1,294 @@
-//! The checkout form a reader fills in.
+//! The checkout's view: offer summary, the reader's fields, payment methods, terms, submit,
+//! messages and receipt. It renders [`Checkout`] state and sends the reader's actions to it.
 
+use kasse_core::i18n::period_text;
+use kasse_core::{format_price, t, CheckoutForm, MessageKey, PaymentMethod};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::config::WidgetConfig;
+use crate::app::{Checkout, Phase};
+use crate::events::{emit, Event};
 
-/// One labelled input of the checkout form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One labelled text input of the form.
+#[derive(Clone, Copy)]
 pub struct FieldSpec {
-    /// The element id inside the shadow root, also the name the core uses for the field.
+    /// Element id inside the shadow root; also the core's error path for the field.
     pub id: &'static str,
-    /// The visible label.
-    pub label: &'static str,
-    /// `type` attribute, so mobile keyboards and validation fit the content.
+    /// The label's message.
+    pub label: MessageKey,
+    /// `type`, so keyboards and browser checks fit the content.
     pub input_type: &'static str,
     /// `autocomplete` token, so browsers and password managers fill the field.
     pub autocomplete: &'static str,
     /// `inputmode`, for the right on-screen keyboard.
     pub inputmode: &'static str,
+    /// Reads the field from the form.
+    pub get: fn(&CheckoutForm) -> &str,
+    /// Writes the field.
+    pub set: fn(&mut CheckoutForm, String),
 }
 
-/// The reader's fields, in the order they are shown.
-pub const FIELDS: [FieldSpec; 5] = [
-    FieldSpec { id: "firstName", label: "First name", input_type: "text", autocomplete: "given-name", inputmode: "text" },
-    FieldSpec { id: "lastName", label: "Last name", input_type: "text", autocomplete: "family-name", inputmode: "text" },
-    FieldSpec { id: "email", label: "E-mail", input_type: "email", autocomplete: "email", inputmode: "email" },
-    FieldSpec { id: "phone", label: "Mobile phone", input_type: "tel", autocomplete: "tel", inputmode: "tel" },
-    FieldSpec { id: "postalCode", label: "Postal code", input_type: "text", autocomplete: "postal-code", inputmode: "numeric" },
+/// The reader's text fields in order; `street` and `postalPlace` only when the offer delivers.
+pub const FIELDS: [FieldSpec; 6] = [
+    FieldSpec { id: "firstName", label: MessageKey::FirstName, input_type: "text", autocomplete: "given-name", inputmode: "text", get: |f| &f.first_name, set: |f, v| f.first_name = v },
+    FieldSpec { id: "lastName", label: MessageKey::LastName, input_type: "text", autocomplete: "family-name", inputmode: "text", get: |f| &f.last_name, set: |f, v| f.last_name = v },
+    FieldSpec { id: "email", label: MessageKey::Email, input_type: "email", autocomplete: "email", inputmode: "email", get: |f| &f.email, set: |f, v| f.email = v },
+    FieldSpec { id: "phone", label: MessageKey::Phone, input_type: "tel", autocomplete: "tel", inputmode: "tel", get: |f| &f.phone, set: |f, v| f.phone = v },
+    FieldSpec { id: "street", label: MessageKey::Street, input_type: "text", autocomplete: "street-address", inputmode: "text", get: |f| &f.street, set: |f, v| f.street = v },
+    FieldSpec { id: "postalCode", label: MessageKey::PostalCode, input_type: "text", autocomplete: "postal-code", inputmode: "numeric", get: |f| &f.postal_code, set: |f, v| f.postal_code = v },
 ];
 
-/// The checkout form for one offer.
-#[component]
-pub fn CheckoutForm(
-    /// Which offer to sell and where the gateway is.
-    config: WidgetConfig,
-) -> impl IntoView {
-    let offer = config.offer.clone();
+/// Postal place follows the postal code when the offer needs an address.
+const POSTAL_PLACE: FieldSpec = FieldSpec { id: "postalPlace", label: MessageKey::PostalPlace, input_type: "text", autocomplete: "address-level2", inputmode: "text", get: |f| &f.postal_place, set: |f, v| f.postal_place = v };
+
+/// Countries the Nordic vendors deliver to, with their names in each locale.
+const COUNTRIES: [(&str, [&str; 3]); 4] = [
+    ("NO", ["Norge", "Norge", "Norway"]),
+    ("SE", ["Sverige", "Sverige", "Sweden"]),
+    ("DK", ["Danmark", "Danmark", "Denmark"]),
+    ("FI", ["Finland", "Finland", "Finland"]),
+];
+
+fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
+    checkout
+        .errors
+        .with(|errors| errors.iter().find(|e| e.path == field).map(|e| t(checkout.locale, e.code.message_key())))
+}
+
+fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
+    let locale = checkout.locale;
+    let error_id = format!("{}-error", spec.id);
+    let described = error_id.clone();
+    let invalid = move || error_text(checkout, spec.id).is_some();
     view! {
-        <form class="kasse" novalidate=true data-offer=offer on:submit=|ev| ev.prevent_default()>
-            <h2 class="kasse__title">"Subscribe"</h2>
-            {FIELDS
-                .iter()
-                .map(|field| {
+        <div class="kasse__field">
+            <label for=spec.id>{t(locale, spec.label)}</label>
+            <input
+                id=spec.id
+                name=spec.id
+                type=spec.input_type
+                autocomplete=spec.autocomplete
+                inputmode=spec.inputmode
+                prop:value=move || checkout.form.with(|f| (spec.get)(f).to_owned())
+                on:input:target=move |ev| checkout.edit(spec.id, |f| (spec.set)(f, ev.target().value()))
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=move || invalid().then(|| described.clone())
+            />
+            <p class="kasse__error" id=error_id>{move || error_text(checkout, spec.id)}</p>
+        </div>
+    }
+}
+
+fn country_field(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let column = match locale {
+        kasse_core::Locale::Nb => 0,
+        kasse_core::Locale::Sv => 1,
+        kasse_core::Locale::En => 2,
+    };
+    let invalid = move || error_text(checkout, "countryCode").is_some();
+    view! {
+        <div class="kasse__field">
+            <label for="countryCode">{t(locale, MessageKey::Country)}</label>
+            <select
+                id="countryCode"
+                name="countryCode"
+                autocomplete="country"
+                on:change:target=move |ev| checkout.edit("countryCode", |f| f.country_code = ev.target().value())
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=move || invalid().then_some("countryCode-error")
+            >
+                {COUNTRIES
+                    .iter()
+                    .map(|(code, names)| {
+                        let selected = move || checkout.form.with(|f| f.country_code == *code);
+                        view! { <option value=*code selected=selected>{names[column]}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="kasse__error" id="countryCode-error">{move || error_text(checkout, "countryCode")}</p>
+        </div>
+    }
+}
+
+fn methods_field(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let methods = checkout.info.with_value(|i| kasse_core::methods_for_offer(&i.offer));
+    let invalid = move || error_text(checkout, "method").is_some();
+    view! {
+        <fieldset
+            class="kasse__methods"
+            id="method"
+            tabindex="-1"
+            aria-invalid=move || invalid().then_some("true")
+            aria-describedby=move || invalid().then_some("method-error")
+        >
+            <legend>{t(locale, MessageKey::PaymentMethod)}</legend>
+            {methods
+                .into_iter()
+                .map(|method| {
+                    let wire = method.wire_name();
+                    let id = format!("method-{wire}");
+                    let label_for = id.clone();
                     view! {
-                        <div class="kasse__field">
-                            <label for=field.id>{field.label}</label>
+                        <label class="kasse__choice" for=label_for>
                             <input
-                                id=field.id
-                                name=field.id
-                                type=field.input_type
-                                autocomplete=field.autocomplete
-                                inputmode=field.inputmode
+                                type="radio"
+                                id=id
+                                name="method"
+                                value=wire
+                                prop:checked=move || checkout.form.with(|f| f.method == wire)
+                                on:change=move |_| checkout.edit("method", |f| f.method = wire.to_owned())
                             />
-                        </div>
+                            {t(locale, method.message_key())}
+                        </label>
                     }
                 })
                 .collect_view()}
-            <button type="submit" class="kasse__submit">"Continue to payment"</button>
+            <p class="kasse__error" id="method-error">{move || error_text(checkout, "method")}</p>
+        </fieldset>
+    }
+}
+
+fn terms_field(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let invalid = move || error_text(checkout, "acceptTerms").is_some();
+    view! {
+        <div class="kasse__field kasse__field--check">
+            <input
+                type="checkbox"
+                id="acceptTerms"
+                name="acceptTerms"
+                prop:checked=move || checkout.form.with(|f| f.accept_terms)
+                on:change:target=move |ev| checkout.edit("acceptTerms", |f| f.accept_terms = ev.target().checked())
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=move || invalid().then_some("acceptTerms-error")
+            />
+            <label for="acceptTerms">{t(locale, MessageKey::AcceptTerms)}</label>
+            <p class="kasse__error" id="acceptTerms-error">{move || error_text(checkout, "acceptTerms")}</p>
+        </div>
+    }
+}
+
+fn summary(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let offer = checkout.info.with_value(|i| i.offer.clone());
+    let price = format_price(offer.price.0, &offer.currency, locale);
+    let period = period_text(&offer.period, offer.recurring, locale);
+    let note = if offer.prepaid {
+        MessageKey::PrepaidNote
+    } else if offer.recurring {
+        MessageKey::RenewsNote
+    } else {
+        MessageKey::NoRenewalNote
+    };
+    view! {
+        <section class="kasse__summary" aria-labelledby="kasse-offer-title">
+            <h2 class="kasse__title" id="kasse-offer-title">{offer.title.get(locale).to_owned()}</h2>
+            <p class="kasse__price"><strong>{price}</strong> " " {period}</p>
+            {offer.description.as_ref().map(|d| view! { <p class="kasse__description">{d.get(locale).to_owned()}</p> })}
+            <p class="kasse__note">{t(locale, note)}</p>
+        </section>
+    }
+}
+
+/// Moves focus to the first invalid field, so keyboard and screen-reader users land on the problem.
+fn focus_first_invalid(checkout: Checkout) {
+    request_animation_frame(move || {
+        let root = checkout.host.with_value(|h| h.shadow_root());
+        let first = root.and_then(|r| r.query_selector("[aria-invalid=\"true\"]").ok().flatten());
+        if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            element.focus().ok();
+        }
+    });
+}
+
+/// The checkout for a loaded offer.
+#[component]
+pub fn CheckoutView(
+    /// The widget's state.
+    checkout: Checkout,
+) -> impl IntoView {
+    let locale = checkout.locale;
+    Effect::new(move |_| {
+        if !checkout.errors.with(Vec::is_empty) {
+            focus_first_invalid(checkout);
+        }
+    });
+    // Once, after the first render: the form is interactive; then resume a return from payment.
+    Effect::new(move |_| {
+        checkout.host.with_value(|h| {
+            emit(h, Event::Ready, serde_json::json!({ "offer": checkout.info.with_value(|i| i.offer.id.clone()), "locale": locale.tag() }))
+        });
+        leptos::task::spawn_local(checkout.resume());
+    });
+
+    move || match checkout.receipt.get() {
+        // Built untracked: the form's own closures track what they show.
+        None => untrack(|| form_view(checkout)).into_any(),
+        Some(receipt) => view! {
+            <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
+                <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
+                <p>{t(locale, MessageKey::ReceiptBody)}</p>
+                <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id}</strong></p>
+                {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+fn form_view(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
+    let busy = move || checkout.phase.get() != Phase::Form;
+    let submit_label = move || {
+        let leaves = checkout.form.with(|f| PaymentMethod::from_wire(&f.method).is_some_and(|m| m.is_interactive()));
+        let prepaid = checkout.info.with_value(|i| i.offer.prepaid);
+        t(locale, if leaves && !prepaid { MessageKey::SubmitAndPay } else { MessageKey::Submit })
+    };
+    let status = move || match checkout.phase.get() {
+        Phase::Submitting => t(locale, MessageKey::Processing),
+        Phase::Redirecting => t(locale, MessageKey::Redirecting),
+        Phase::Completing => t(locale, MessageKey::Completing),
+        Phase::Form | Phase::Receipt => "",
+    };
+    let fields = FIELDS
+        .iter()
+        .filter(|spec| requires_address || spec.id != "street")
+        .map(|spec| text_field(checkout, *spec))
+        .collect_view();
+    view! {
+        <form
+            class="kasse"
+            novalidate=true
+            aria-labelledby="kasse-offer-title"
+            data-offer=checkout.info.with_value(|i| i.offer.id.clone())
+            on:submit=move |ev| {
+                ev.prevent_default();
+                leptos::task::spawn_local(checkout.submit());
+            }
+        >
+            {summary(checkout)}
+            {move || checkout.notice.get().map(|notice| view! {
+                <div class="kasse__notice" role="alert">
+                    <p>{t(locale, notice.key)}</p>
+                    {notice.retry.then(|| view! {
+                        <button type="button" class="kasse__retry" on:click=move |_| leptos::task::spawn_local(checkout.retry())>
+                            {t(locale, MessageKey::Retry)}
+                        </button>
+                    })}
+                </div>
+            })}
+            {fields}
+            {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
+            {country_field(checkout)}
+            {methods_field(checkout)}
+            {terms_field(checkout)}
+            <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
+                {submit_label}
+            </button>
+            <p class="kasse__status" role="status" aria-live="polite">{status}</p>
         </form>
     }
 }

@@ -8,15 +8,21 @@
 //! events into core calls and renders core state. The JS entry points are [`mount`] and
 //! [`MountHandle::unmount`], called by the loader `loader/kasse.js`.
 
+pub mod api;
+pub mod app;
 pub mod config;
+pub mod events;
 pub mod form;
+pub mod page;
 pub mod shadow;
+pub mod storage;
 
+use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 pub use config::WidgetConfig;
-pub use form::CheckoutForm;
+pub use app::{Checkout, Widget};
 
 /// A mounted widget. Dropping it (or calling `unmount` from JS) removes the widget and its
 /// reactive state; the host element stays, so a single-page app can mount again later.
@@ -47,8 +53,26 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<MountHandle, JsValue>
         }
     };
     let root = shadow::prepare_root(&host)?;
+    let lang = app::choose_locale(&config).tag();
+    // The dynamic widget lives inside one element: tachys replaces a changing view relative to
+    // its parent element, which a bare shadow root is not. `lang` makes screen readers speak the
+    // widget's language even when the page's differs.
     let view = leptos::mount::mount_to(root, move || {
-        leptos::view! { <CheckoutForm config=config/> }
+        leptos::view! { <div class="kasse-root" lang=lang><Widget config=config host=host/></div> }
+    });
+    Ok(MountHandle { _view: Box::new(view) })
+}
+
+/// Mounts the checkout for an offer that is already loaded (`offer_json` is what the gateway's
+/// `GET /kasse/v1/offers/{id}` answers). For tests and for pages that render the offer server-side.
+pub fn mount_loaded(host: HtmlElement, config: WidgetConfig, offer_json: &str) -> Result<MountHandle, JsValue> {
+    let info: api::OfferInfo =
+        serde_json::from_str(offer_json).map_err(|e| JsValue::from_str(&format!("Kasse: unreadable offer: {e}")))?;
+    let root = shadow::prepare_root(&host)?;
+    let lang = app::choose_locale(&config).tag();
+    let view = leptos::mount::mount_to(root, move || {
+        let checkout = Checkout::new(info, &config, host);
+        leptos::view! { <div class="kasse-root" lang=lang><form::CheckoutView checkout=checkout/></div> }
     });
     Ok(MountHandle { _view: Box::new(view) })
 }

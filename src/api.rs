@@ -1,0 +1,221 @@
+//! The gateway's widget API (`/kasse/v1`), and the retry policy around it. The only module that
+//! speaks HTTP.
+
+use gloo_net::http::{Request, Response};
+use kasse_core::connectid::{AssignUserRequest, ClientOrder, OrderCreated};
+use kasse_core::{MessageKey, Offer};
+use serde::Deserialize;
+
+/// What `GET /kasse/v1/offers/{id}` answers: the offer and what the widget needs to act on it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferInfo {
+    /// The offer, as the gateway's catalog has it.
+    pub offer: Offer,
+    /// ConnectID's public half: client id and hosted fulfillment page. Absent for S4 offers.
+    #[serde(default)]
+    pub connect_id: Option<ConnectIdPublic>,
+}
+
+/// ConnectID facts that may be public.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectIdPublic {
+    /// The publisher's client id (it goes on the fulfillment URL).
+    pub client_id: String,
+    /// The hosted fulfillment page; the widget redirects to no other host.
+    pub fulfillment_url: String,
+}
+
+/// A failed call, as the reader's situation needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// No answer at all: offline, DNS, CORS, connection reset.
+    Network,
+    /// The gateway answered with an error (its JSON error shape, or something unreadable).
+    Http {
+        /// HTTP status.
+        status: u16,
+        /// The gateway's stable code, e.g. `price_mismatch`.
+        code: String,
+        /// The kasse-core message key the gateway suggests.
+        message_key: Option<String>,
+        /// Seconds to wait: present exactly when a retry may help.
+        retry_after: Option<u64>,
+        /// The field at fault, when there is one.
+        field: Option<String>,
+    },
+}
+
+impl ApiFailure {
+    /// Whether sending the same request again may succeed.
+    pub fn retryable(&self) -> bool {
+        match self {
+            ApiFailure::Network => true,
+            ApiFailure::Http { status, retry_after, .. } => {
+                retry_after.is_some() || *status == 429 || *status >= 500
+            }
+        }
+    }
+
+    /// The stable code for events and logs (never personal data).
+    pub fn code(&self) -> &str {
+        match self {
+            ApiFailure::Network => "network",
+            ApiFailure::Http { code, .. } => code,
+        }
+    }
+
+    /// What the reader is told.
+    pub fn message_key(&self) -> MessageKey {
+        match self {
+            ApiFailure::Network => MessageKey::ErrNetwork,
+            ApiFailure::Http { status, message_key, .. } => message_key
+                .as_deref()
+                .and_then(MessageKey::from_name)
+                .unwrap_or(match status {
+                    404 => MessageKey::ErrNotFound,
+                    409 | 422 => MessageKey::ErrOfferChanged,
+                    429 => MessageKey::ErrTryAgainLater,
+                    500.. => MessageKey::ErrVendorUnavailable,
+                    _ => MessageKey::ErrUnknown,
+                }),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    code: String,
+    #[serde(default)]
+    message_key: Option<String>,
+    #[serde(default)]
+    retry_after: Option<u64>,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// How long to wait before retry number `retry` (1-based) of a failed call, or `None` to stop and
+/// show the failure. Honours the gateway's `retryAfter` up to a limit a reader will sit through.
+pub fn retry_delay_ms(failure: &ApiFailure, retry: u32) -> Option<u32> {
+    const MAX_RETRIES: u32 = 3;
+    const LONGEST_WAIT_MS: u64 = 8_000;
+    if retry > MAX_RETRIES || !failure.retryable() {
+        return None;
+    }
+    let backoff = 500u64 << (retry - 1); // 0.5 s, 1 s, 2 s
+    let asked = match failure {
+        ApiFailure::Http { retry_after: Some(seconds), .. } => seconds.saturating_mul(1000),
+        _ => 0,
+    };
+    let wait = backoff.max(asked);
+    (wait <= LONGEST_WAIT_MS).then_some(wait as u32)
+}
+
+/// The publisher's gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gateway {
+    base: String,
+}
+
+impl Gateway {
+    /// `base` is the gateway's origin (or empty for the page's own origin).
+    pub fn new(base: &str) -> Self {
+        Gateway { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/kasse/v1{path}", self.base)
+    }
+
+    /// The offer and its public vendor facts.
+    pub async fn offer(&self, id: &str) -> Result<OfferInfo, ApiFailure> {
+        let path = format!("/offers/{}", encode(id));
+        let response = Request::get(&self.url(&path)).send().await.map_err(|_| ApiFailure::Network)?;
+        json(response).await
+    }
+
+    /// Registers a ConnectID client order (idempotent on its `externalOrderId`).
+    pub async fn create_order(&self, offer_id: &str, order: &ClientOrder) -> Result<OrderCreated, ApiFailure> {
+        let path = format!("/connectid/orders?offer={}", encode(offer_id));
+        let request = Request::post(&self.url(&path)).json(order).map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
+    /// Completes a prepaid or non-interactive order through the vendor's API.
+    pub async fn complete(&self, order_id: i64) -> Result<serde_json::Value, ApiFailure> {
+        let path = format!("/connectid/orders/{order_id}/complete");
+        let request = Request::post(&self.url(&path)).json(&serde_json::json!({})).map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
+    /// Gives the reader digital access: assigns the order to the payer's credential.
+    pub async fn assign_user(&self, order_id: i64, request: &AssignUserRequest) -> Result<serde_json::Value, ApiFailure> {
+        let path = format!("/connectid/orders/{order_id}/user");
+        let request = Request::post(&self.url(&path)).json(request).map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+}
+
+fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}
+
+async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiFailure::Network)?;
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&text).map_err(|_| ApiFailure::Http {
+            status,
+            code: "unreadable_answer".into(),
+            message_key: None,
+            retry_after: None,
+            field: None,
+        });
+    }
+    Err(match serde_json::from_str::<Envelope>(&text) {
+        Ok(Envelope { error }) => ApiFailure::Http {
+            status,
+            code: error.code,
+            message_key: error.message_key,
+            retry_after: error.retry_after,
+            field: error.field,
+        },
+        Err(_) => ApiFailure::Http {
+            status,
+            code: format!("http_{status}"),
+            message_key: None,
+            // A bare 5xx or 429 from a proxy: a retry may help.
+            retry_after: (status == 429 || status >= 500).then_some(1),
+            field: None,
+        },
+    })
+}
+
+/// Calls `call` until it succeeds, fails for good, or [`retry_delay_ms`] says stop. The call must
+/// be idempotent: the order call is, through its `externalOrderId`.
+pub async fn with_retries<T, F, Fut>(mut call: F) -> Result<T, ApiFailure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiFailure>>,
+{
+    let mut retry = 0;
+    loop {
+        match call().await {
+            Ok(value) => return Ok(value),
+            Err(failure) => {
+                retry += 1;
+                match retry_delay_ms(&failure, retry) {
+                    Some(wait) => crate::page::sleep_ms(wait).await,
+                    None => return Err(failure),
+                }
+            }
+        }
+    }
+}
