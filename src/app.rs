@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kasse_core::connectid::AssignUserRequest;
+use kasse_core::connectid::{AssignUserRequest, PaymentInfoPayEx};
 use kasse_core::flow::{self, FulfillmentStatus, Step};
 use kasse_core::{build_client_order, CheckoutForm, FieldError, Locale, MessageKey, PaymentMethod};
 use leptos::prelude::*;
@@ -73,6 +73,8 @@ pub struct Checkout {
     pub gateway: StoredValue<Gateway>,
     /// The reader's language.
     pub locale: Locale,
+    /// Proof of an earlier payment, for prepaid offers.
+    pub prepayment: StoredValue<Option<PaymentInfoPayEx>>,
     /// What the reader typed.
     pub form: RwSignal<CheckoutForm>,
     /// Field errors of the last submit.
@@ -123,6 +125,7 @@ impl Checkout {
             host: StoredValue::new_local(host),
             gateway: StoredValue::new(Gateway::new(&config.gateway)),
             locale,
+            prepayment: StoredValue::new(config.prepayment.clone()),
             form: RwSignal::new(form),
             errors: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Form),
@@ -179,7 +182,7 @@ impl Checkout {
             },
         };
         let info = self.info.get_value();
-        let order = match build_client_order(&info.offer, &form, &attempt.external_order_id, attempt.order_date) {
+        let mut order = match build_client_order(&info.offer, &form, &attempt.external_order_id, attempt.order_date) {
             Ok(order) => order,
             Err(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
@@ -190,6 +193,15 @@ impl Checkout {
             }
         };
         self.errors.set(Vec::new());
+        if info.offer.prepaid {
+            // A prepaid order carries the payment taken before (seed 002, flows 2a/2b).
+            let Some(prepayment) = self.prepayment.get_value() else {
+                self.notice.set(Some(Notice { key: MessageKey::ErrServiceConfig, retry: false }));
+                self.emit(Event::Error, json!({ "code": "prepayment_missing", "retryable": false }));
+                return;
+            };
+            order.payment_info_pay_ex = Some(prepayment);
+        }
         let credential = order
             .payer
             .emails

@@ -1,5 +1,6 @@
 //! What a publisher tells a widget: from `data-kasse-*` attributes or a `Kasse.mount` config object.
 
+use kasse_core::connectid::PaymentInfoPayEx;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
@@ -12,6 +13,10 @@ pub struct WidgetConfig {
     pub gateway: String,
     /// Explicit locale (`data-kasse-locale`), if the publisher set one.
     pub locale: Option<String>,
+    /// For prepaid offers (flows 2a/2b): the payment the publisher's own payment integration
+    /// already took, passed as `Kasse.mount(el, {offer, prepayment: {transactionId, merchantId}})`.
+    /// It goes into the order as `paymentInfoPayEx`, the vendor's proof of payment.
+    pub prepayment: Option<PaymentInfoPayEx>,
 }
 
 /// Why a widget could not be configured; shown in the host element and on the console.
@@ -19,6 +24,8 @@ pub struct WidgetConfig {
 pub enum ConfigProblem {
     /// Neither `data-kasse-offer` nor `config.offer` was given.
     MissingOffer,
+    /// `config.prepayment` is not `{transactionId, merchantId, …}`.
+    BadPrepayment,
 }
 
 impl std::fmt::Display for ConfigProblem {
@@ -26,6 +33,9 @@ impl std::fmt::Display for ConfigProblem {
         match self {
             ConfigProblem::MissingOffer => f.write_str(
                 "no offer configured: add data-kasse-offer=\"<offer id>\" to the host element",
+            ),
+            ConfigProblem::BadPrepayment => f.write_str(
+                "config.prepayment must be an object like {transactionId: \"…\", merchantId: \"…\"}",
             ),
         }
     }
@@ -42,19 +52,31 @@ impl WidgetConfig {
                 .filter(|value| !value.is_empty())
         };
         let offer = read("offer", "data-kasse-offer").ok_or(ConfigProblem::MissingOffer)?;
+        let prepayment = match js_field(config, "prepayment") {
+            None => None,
+            Some(value) => {
+                let text: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
+                Some(serde_json::from_str(&text).map_err(|_| ConfigProblem::BadPrepayment)?)
+            }
+        };
         Ok(WidgetConfig {
             offer,
             gateway: read("gateway", "data-kasse-gateway").unwrap_or_default(),
             locale: read("locale", "data-kasse-locale"),
+            prepayment,
         })
     }
 }
 
-fn js_string(object: &JsValue, key: &str) -> Option<String> {
+fn js_field(object: &JsValue, key: &str) -> Option<JsValue> {
     if !object.is_object() {
         return None;
     }
     js_sys::Reflect::get(object.unchecked_ref(), &JsValue::from_str(key))
         .ok()
-        .and_then(|value| value.as_string())
+        .filter(|value| !value.is_undefined() && !value.is_null())
+}
+
+fn js_string(object: &JsValue, key: &str) -> Option<String> {
+    js_field(object, key).and_then(|value| value.as_string())
 }

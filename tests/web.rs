@@ -48,7 +48,7 @@ fn host(attributes: &[(&str, &str)]) -> HtmlElement {
 }
 
 fn config(offer: &str, locale: Option<&str>) -> WidgetConfig {
-    WidgetConfig { offer: offer.into(), gateway: String::new(), locale: locale.map(Into::into) }
+    WidgetConfig { offer: offer.into(), gateway: String::new(), locale: locale.map(Into::into), prepayment: None }
 }
 
 fn clear_storage() {
@@ -121,7 +121,9 @@ fn the_config_object_wins_over_attributes() {
     let object = js_sys::Object::new();
     js_sys::Reflect::set(&object, &"offer".into(), &"invoice-year".into()).unwrap();
     let config = WidgetConfig::from_host(&host, &object.into()).unwrap();
-    assert_eq!(config, WidgetConfig { offer: "invoice-year".into(), gateway: String::new(), locale: Some("sv".into()) });
+    assert_eq!(config, WidgetConfig { offer: "invoice-year".into(), gateway: String::new(), locale: Some("sv".into()), prepayment: None });
+    let bad = js_sys::JSON::parse(r#"{"prepayment": "paid"}"#).unwrap();
+    assert!(WidgetConfig::from_host(&host, &bad).is_err(), "a malformed prepayment is a configuration error");
 }
 
 #[wasm_bindgen_test]

@@ -41,3 +41,49 @@ export async function newPage(browser, options = {}) {
 export function screenshot(page, name) {
   return page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** Sandbox control: every order as the vendor received it. */
+export async function sandboxOrders() {
+  const response = await fetch(`${SANDBOX_URL}/__sandbox/orders`);
+  if (!response.ok) throw new Error(`/__sandbox/orders answered ${response.status}`);
+  return (await response.json()).filter((order) => order.api === "connectid");
+}
+
+export async function resetSandbox() {
+  const response = await fetch(`${SANDBOX_URL}/__sandbox/reset`, { method: "POST" });
+  if (!response.ok) throw new Error(`/__sandbox/reset answered ${response.status}`);
+}
+
+export async function setFaults(faults) {
+  const response = await fetch(`${SANDBOX_URL}/__sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`/__sandbox/faults answered ${response.status}: ${await response.text()}`);
+}
+
+/** The demo page with the widget for `offer` scrolled into view and loaded. */
+export async function openWidget(page, offer) {
+  await page.goto(`${KASSE_URL}/`);
+  const host = page.locator(`[data-kasse-offer="${offer}"]`);
+  await host.scrollIntoViewIfNeeded();
+  await host.locator("form").waitFor({ timeout: 20000 });
+  return host;
+}
+
+/** A reader's details, typed the way readers type them. */
+export const KARI = {
+  firstName: "Kari",
+  lastName: "Nordmann",
+  email: "kari.nordmann@example.no",
+  phone: "912 34 567",
+  postalCode: "0150",
+};
+
+export async function fillReader(host, reader = KARI) {
+  for (const [id, value] of Object.entries(reader)) {
+    await host.locator(`#${id}`).fill(value);
+  }
+  await host.locator("#acceptTerms").check();
+}

@@ -1,0 +1,157 @@
+// The reader's flows end to end: demo page → widget → gateway → sandbox (and back).
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import {
+  KASSE_URL, SANDBOX_URL, KARI, launch, newPage, screenshot, openWidget, fillReader,
+  sandboxOrders, resetSandbox, setFaults,
+} from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+beforeEach(async () => { await setFaults({ rate: 0, kinds: [], seed: 1 }); await resetSandbox(); });
+
+test("flow 1b by card: payment page, Pay, back, receipt; one order matching the form", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "digital-month");
+  await fillReader(host);
+  await host.locator("#method-creditcardPayex").check();
+  await screenshot(page, "card-form");
+  await host.locator("button[type=submit]").click();
+
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
+  const receipt = page.locator('[data-kasse-offer="digital-month"] .kasse__receipt');
+  await receipt.waitFor({ timeout: 20000 });
+  await screenshot(page, "card-receipt");
+
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1, "exactly one order");
+  const [order] = orders;
+  assert.equal(order.state, "completed");
+  assert.match(await receipt.textContent(), new RegExp(String(order.orderId)));
+  const body = order.body;
+  assert.equal(body.paymentMethod, "creditcardPayex");
+  assert.equal(body.orderAmount, 149);
+  assert.equal(body.currency, "NOK");
+  assert.equal(body.recurring, true);
+  assert.deepEqual(body.payer.emails, [KARI.email]);
+  assert.deepEqual(body.payer.phoneNumbers, ["+4791234567"], "phone normalised to E.164");
+  assert.equal(body.payer.firstName, KARI.firstName);
+  assert.equal(body.payer.lastName, KARI.lastName);
+  assert.equal(body.payer.postalCode, KARI.postalCode);
+  assert.equal(body.orderLines.length, 1);
+  assert.equal(body.orderLines[0].productSpecCode, "DIGI1M");
+  assert.ok(order.assignment, "the reader was given access (assign user)");
+  // The address bar no longer carries the return parameters; a reload shows no second receipt.
+  assert.doesNotMatch(page.url(), /fulfillmentStatus/);
+  const stored = await page.evaluate(() => sessionStorage.length);
+  assert.equal(stored, 0, "nothing personal left in sessionStorage after success");
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("cancel on the payment page brings the reader back to the form with the data intact", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "digital-month");
+  await fillReader(host);
+  await host.locator("button[type=submit]").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
+  const back = page.locator('[data-kasse-offer="digital-month"]');
+  await back.scrollIntoViewIfNeeded();
+  await back.locator("[role=alert]").waitFor({ timeout: 20000 });
+  assert.match(await back.locator("[role=alert]").textContent(), /avbrutt/);
+  for (const [id, value] of Object.entries(KARI)) {
+    assert.equal(await back.locator(`#${id}`).inputValue(), value, `${id} kept`);
+  }
+  const [order] = await sandboxOrders();
+  assert.equal(order.state, "cancelled");
+
+  // Paying again makes a new order (the cancelled one is over), not a replay of the old one.
+  await back.locator("button[type=submit]").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 2);
+  assert.notEqual(orders[0].externalOrderId, orders[1].externalOrderId);
+  await page.context().close();
+});
+
+test("invoice: completed by API and access assigned, without leaving the page", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "invoice-year");
+  await fillReader(host);
+  await host.locator("button[type=submit]").click();
+  await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  assert.ok(page.url().startsWith(KASSE_URL), "never left the article");
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1);
+  assert.equal(orders[0].body.paymentMethod, "invoice");
+  assert.equal(orders[0].state, "completed");
+  assert.ok(orders[0].assignment, "assign user ran");
+  await page.context().close();
+});
+
+test("a prepaid order (flow 2b) through Kasse.mount is completed by API", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${KASSE_URL}/`);
+  await page.evaluate(async () => {
+    const element = document.createElement("div");
+    element.id = "gift";
+    document.querySelector("main").append(element);
+    await window.Kasse.mount(element, {
+      offer: "gift-3m",
+      prepayment: { transactionId: "T-4711", merchantId: "54823419" },
+    });
+  });
+  const host = page.locator("#gift");
+  await host.locator("form").waitFor({ timeout: 20000 });
+  await fillReader(host);
+  await host.locator("button[type=submit]").click();
+  await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  const [order] = await sandboxOrders();
+  assert.equal(order.prepaid, true);
+  assert.equal(order.state, "completed");
+  assert.equal(order.body.paymentInfoPayEx.transactionId, "T-4711");
+  await page.context().close();
+});
+
+test("validation errors are shown in the reader's language and nothing is sent", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "digital-month");
+  await host.locator("#email").fill("kari@");
+  await host.locator("#postalCode").fill("12");
+  await host.locator("button[type=submit]").click();
+  await host.locator("#email[aria-invalid=true]").waitFor();
+  assert.equal(await host.locator("#email-error").textContent(), "Skriv en gyldig e-postadresse.");
+  assert.equal(await host.locator("#postalCode-error").textContent(), "Skriv et gyldig postnummer.");
+  await screenshot(page, "validation");
+  assert.deepEqual(await sandboxOrders(), []);
+  await page.context().close();
+});
+
+test("with faults on and double clicks, each attempt makes exactly one order", async () => {
+  await setFaults({ rate: 0.4, kinds: ["500", "429", "drop"], seed: 7, latency_ms: 50 });
+  const page = await newPage(browser);
+  const host = await openWidget(page, "invoice-year");
+  await fillReader(host);
+  const submit = host.locator("button[type=submit]");
+  await submit.dblclick();
+  await submit.click({ force: true }).catch(() => {});
+  // Either the receipt or a retry button (when the faults outlast the retries); retry until done.
+  for (let round = 0; round < 6; round++) {
+    const done = host.locator(".kasse__receipt");
+    const retry = host.locator("button.kasse__retry");
+    await Promise.race([done.waitFor({ timeout: 30000 }), retry.waitFor({ timeout: 30000 })]);
+    if (await done.isVisible()) break;
+    await retry.click();
+  }
+  await host.locator(".kasse__receipt").waitFor({ timeout: 30000 });
+  await setFaults({ rate: 0, kinds: [], seed: 1 });
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1, `one order, got ${orders.map((o) => o.externalOrderId).join(", ")}`);
+  assert.equal(orders[0].state, "completed");
+  await page.context().close();
+});
