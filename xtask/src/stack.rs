@@ -11,6 +11,8 @@ use std::time::Duration;
 
 /// Where the gateway's example configuration expects the sandbox.
 const EXAMPLE_SANDBOX_ORIGIN: &str = "http://127.0.0.1:8090";
+const EXAMPLE_GATEWAY_ADDRESS: &str = "127.0.0.1:8080";
+const EXAMPLE_STATIC_DIR: &str = "\"../../dist\"";
 const GATEWAY_EXAMPLE_CONFIG: &str = "crates/kasse-gateway/gateway.example.toml";
 /// How long a service may take to say it is listening (it is already compiled by then).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -68,9 +70,11 @@ impl Stack {
     pub fn start(ports: Ports) -> Result<Stack> {
         quiet(Command::new("cargo").args(["build", "--quiet", "-p", "kasse-sandbox", "-p", "kasse-gateway"]))?;
         let bin = target_dir().join("debug");
+        // Ports are chosen before start: the gateway's configuration must name its own origin
+        // (allowed return URLs) and the sandbox's.
         let (sandbox_port, gateway_port) = match ports {
             Ports::Demo => (env_port("KASSE_SANDBOX_PORT", 8090)?, env_port("KASSE_PORT", 8080)?),
-            Ports::Ephemeral => (0, 0),
+            Ports::Ephemeral => (free_port()?, free_port()?),
         };
         let mut stack = Stack { children: Vec::new(), sandbox_url: String::new(), gateway_url: String::new() };
 
@@ -78,13 +82,9 @@ impl Stack {
         sandbox.args(["--port", &sandbox_port.to_string()]);
         stack.sandbox_url = stack.spawn("kasse-sandbox", &mut sandbox)?;
 
-        // The example config names the sandbox at its demo port; point it at the one that runs.
-        let example = std::fs::read_to_string(cmd::workspace_root().join(GATEWAY_EXAMPLE_CONFIG))
-            .with_context(|| format!("reading {GATEWAY_EXAMPLE_CONFIG}"))?;
-        let config = example.replace(EXAMPLE_SANDBOX_ORIGIN, &stack.sandbox_url);
         let config_path = target_dir().join(format!("xtask-gateway-{}.toml", std::process::id()));
         std::fs::create_dir_all(target_dir())?;
-        std::fs::write(&config_path, config)?;
+        std::fs::write(&config_path, gateway_config(&stack.sandbox_url, gateway_port)?)?;
         let mut gateway = Command::new(bin.join("kasse-gateway"));
         gateway
             .current_dir(cmd::workspace_root())
@@ -124,6 +124,33 @@ impl Stack {
         });
         url.recv_timeout(START_TIMEOUT).map_err(|_| anyhow!("{name} did not report `listening on` within {START_TIMEOUT:?}"))
     }
+}
+
+/// The example configuration with the sandbox, the gateway's own origin and `dist/` where they
+/// really are. The example is the one publishers read, so the demo runs exactly it.
+fn gateway_config(sandbox_url: &str, gateway_port: u16) -> Result<String> {
+    let example = std::fs::read_to_string(cmd::workspace_root().join(GATEWAY_EXAMPLE_CONFIG))
+        .with_context(|| format!("reading {GATEWAY_EXAMPLE_CONFIG}"))?;
+    let dist = cmd::workspace_root().join("dist");
+    let replacements = [
+        (EXAMPLE_SANDBOX_ORIGIN.to_owned(), sandbox_url.to_owned()),
+        (EXAMPLE_GATEWAY_ADDRESS.to_owned(), format!("127.0.0.1:{gateway_port}")),
+        ("localhost:8080".to_owned(), format!("localhost:{gateway_port}")),
+        (EXAMPLE_STATIC_DIR.to_owned(), format!("{:?}", dist.display().to_string())),
+    ];
+    let mut config = example;
+    for (from, to) in replacements {
+        if !config.contains(&from) {
+            bail!("{GATEWAY_EXAMPLE_CONFIG} no longer contains `{from}`; update xtask/src/stack.rs");
+        }
+        config = config.replace(&from, &to);
+    }
+    Ok(config)
+}
+
+/// A port the OS says is free now (bound and released; the short race is harmless on loopback).
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn env_port(name: &str, default: u16) -> Result<u16> {
