@@ -302,7 +302,7 @@ async fn create_connectid_order(
     Query(q): Query<OfferQuery>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let cid = vendor(&state.connectid, "ConnectID")?;
+    vendor(&state.connectid, "ConnectID")?;
     let raw = parse_value(&body)?;
     let order: ClientOrder = parse_as(raw.clone())?;
     let line = order.order_lines.first();
@@ -372,7 +372,6 @@ async fn create_connectid_order(
     })
     .await
     .map_err(|_| ApiError::internal("the order task failed"))?;
-    let _ = cid;
     Ok(answer.into_response())
 }
 
@@ -411,14 +410,12 @@ async fn complete_connectid_order(
         }
         CompleteStatus::Error => {
             tracing::info!(order_id, "connectid completion answered ERROR");
-            let mut e = ApiError::new(
+            Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "fulfillment_failed",
                 format!("the vendor could not complete the order: {}", resp.error_message.unwrap_or_default()),
             )
-            .with_message_key(kasse_core::i18n::MessageKey::ErrOrderRejected.as_str());
-            e.body.field = None;
-            Err(e)
+            .with_message_key(kasse_core::i18n::MessageKey::ErrOrderRejected.as_str()))
         }
     }
 }

@@ -56,8 +56,8 @@ pub struct ErrorEnvelope {
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
-    /// The body.
-    pub body: ErrorBody,
+    /// The body (boxed: errors travel in `Result`s, which stay small).
+    pub body: Box<ErrorBody>,
 }
 
 impl ApiError {
@@ -65,14 +65,14 @@ impl ApiError {
     pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            body: ErrorBody {
+            body: Box::new(ErrorBody {
                 code: code.into(),
                 message: message.into(),
                 field: None,
                 retry_after: None,
                 message_key: None,
                 details: Vec::new(),
-            },
+            }),
         }
     }
 
@@ -136,7 +136,7 @@ impl std::error::Error for ApiError {}
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry = self.body.retry_after;
-        let mut response = (self.status, Json(ErrorEnvelope { error: self.body })).into_response();
+        let mut response = (self.status, Json(ErrorEnvelope { error: *self.body })).into_response();
         if let Some(secs) = retry {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);

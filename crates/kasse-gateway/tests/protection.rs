@@ -226,3 +226,68 @@ fn every_api_route_is_in_the_openapi_file() {
     }
     assert!(spec["components"]["schemas"]["Error"].is_mapping(), "the error shape is documented");
 }
+
+/// The real binary: starts from a config file, honours `KASSE_PORT`, prints the one line scripts
+/// wait for, and logs order ids and codes but no personal data, even at debug level.
+#[tokio::test]
+async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gw.toml");
+    let text = EXAMPLE
+        .replace("http://127.0.0.1:8090", &sandbox.base_url())
+        .replace("static_dir = \"../../dist\"\n", "");
+    std::fs::write(&file, text).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kasse-gateway"))
+        .arg("--config")
+        .arg(&file)
+        .env("KASSE_PORT", "0")
+        .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
+        .env("KASSE_S4_SECRET", "kasse-s4-demo-secret")
+        .env("RUST_LOG", "debug")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(20), stdout.next_line())
+        .await
+        .expect("the gateway starts in time")
+        .unwrap()
+        .expect("a line");
+    let base = line.strip_prefix("kasse-gateway listening on ").expect(&line).to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let mut stderr = child.stderr.take().unwrap();
+
+    let http = reqwest::Client::new();
+    let settings = settings(&sandbox.base_url());
+    let offer = &settings.offers["invoice-year"];
+    let order = kasse_core::checkout::build_client_order(offer, &form("invoice"), "log-1", 1_760_000_000_000).unwrap();
+    let r = http.post(format!("{base}/kasse/v1/connectid/orders")).json(&order).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap();
+    let r = http
+        .post(format!("{base}/kasse/v1/connectid/orders/{id}/user"))
+        .json(&json!({"credential": "sven.svensson@example.se"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    child.start_kill().unwrap();
+    let mut logs = String::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), stderr.read_to_string(&mut logs))
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = child.wait().await;
+    assert!(logs.contains(&format!("order_id={id}")), "order ids are logged:\n{logs}");
+    assert!(logs.contains("external_order_id=log-1"), "{logs}");
+    for personal in ["kari", "Kari", "Nordmann", "91234567", "sven", "Osloveien"] {
+        assert!(!logs.contains(personal), "{personal:?} leaked into the log:\n{logs}");
+    }
+    sandbox.shutdown().await;
+}

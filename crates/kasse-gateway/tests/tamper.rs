@@ -32,7 +32,9 @@ async fn tampered_connectid_orders_are_refused() {
     let (status, _) = stack.post("/kasse/v1/connectid/orders", &base).await;
     assert_eq!(status, 201);
 
-    let cases: Vec<(&str, Vec<(&str, Value)>, &str)> = vec![
+    // (name, JSON-pointer edits, the code expected among the refusal's codes)
+    type Case = (&'static str, Vec<(&'static str, Value)>, &'static str);
+    let cases: Vec<Case> = vec![
         // Price: line and total lowered together (consistent, so only the offer check catches it).
         ("price", vec![("/orderAmount", json!(1)), ("/orderLines/0/unitPrice", json!(1))], "price_mismatch"),
         // Total alone.
