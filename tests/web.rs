@@ -63,8 +63,11 @@ fn text(root: &ShadowRoot, selector: &str) -> String {
     query(root, selector).text_content().unwrap_or_default()
 }
 
+/// `(event name, JSON detail)` of every event seen.
+type Seen = Rc<RefCell<Vec<(String, String)>>>;
+
 /// Records every `kasse:*` event that bubbles to the document.
-fn record_events() -> (Rc<RefCell<Vec<(String, String)>>>, Closure<dyn FnMut(web_sys::CustomEvent)>) {
+fn record_events() -> (Seen, Closure<dyn FnMut(web_sys::CustomEvent)>) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
     let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
@@ -173,8 +176,7 @@ async fn submitting_an_empty_form_marks_every_problem_and_focuses_the_first() {
     let active = root.active_element().map(|e| e.id());
     assert_eq!(active.as_deref(), Some("lastName"));
 
-    let events = events.borrow();
-    let error = events.iter().find(|(name, _)| name == "kasse:error").expect("kasse:error fired");
+    let error = events.borrow().iter().find(|(name, _)| name == "kasse:error").cloned().expect("kasse:error fired");
     assert!(error.1.contains("\"code\":\"validation\""), "{}", error.1);
     assert!(error.1.contains("lastName"), "field paths, no values: {}", error.1);
 

@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: everything a developer or CI runs, set-up included.
 //!
 //! - `setup`  installs what is missing (Debian packages, wasm32 std, wasm-bindgen-cli, trunk,
-//!            wasm-pack, the e2e npm packages); every other command runs it first.
+//!   wasm-pack, the e2e npm packages); every other command runs it first.
 //! - `test [--suite native|wasm|wasm-pack|e2e]...`  runs the suites and ends with `N passed, N failed`.
 //! - `demo`   builds the widget, starts sandbox + gateway, serves the demo page (Ctrl-C stops all).
 //! - `bench`  prints size and speed figures.
