@@ -257,3 +257,19 @@ async fn concurrent_duplicates_make_one_upstream_call() {
     );
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_prepaid_order_with_its_payment_facts_is_registered_and_completed() {
+    // Flow 2b: paid before registration (gift card); the widget attaches the payment's facts.
+    let stack = Stack::start().await;
+    let mut order = connectid_order(&stack, "gift-3m", "invoice", "prepaid-1");
+    order["paymentInfoPayEx"] = json!({"transactionId": "472", "merchantId": "54823419"});
+    let (status, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["orderId"].as_i64().unwrap();
+    assert_eq!(stack.sandbox_orders().await[0]["body"]["paymentInfoPayEx"]["transactionId"], "472");
+    let (status, v) = stack.post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["fulfillmentStatus"], "OK");
+    stack.shutdown().await;
+}
