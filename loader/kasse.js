@@ -8,9 +8,9 @@ const handles = new WeakMap();
 let bundle = null;
 
 function loadBundle(attempt = 0) {
-  bundle ??= import(new URL("kasse_widget.js", base).href)
+  bundle ??= import(new URL("widget/kasse.js", base).href)
     .then(async (module) => {
-      await module.default({ module_or_path: new URL("kasse_widget_bg.wasm", base) });
+      await module.default({ module_or_path: new URL("widget/kasse_bg.wasm", base) });
       return module;
     })
     .catch((error) => {
@@ -59,7 +59,7 @@ const observer = "IntersectionObserver" in window
         observer.unobserve(entry.target);
         mount(entry.target).catch((error) => console.error("Kasse:", error));
       }
-    }, { rootMargin: "400px 0px" })
+    }, { rootMargin: "200px 0px" })
   : null;
 
 /** Finds host elements not yet seen (call again after a single-page app renders new ones). */

@@ -31,8 +31,11 @@ export async function newPage(browser, options = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   page.problems = [];
+  // Only our pages count: the vendor's (sandbox's) payment page is not ours to judge.
   page.on("console", (message) => {
-    if (message.type() === "error") page.problems.push(message.text());
+    if (message.type() === "error" && (message.location().url ?? "").startsWith(KASSE_URL)) {
+      page.problems.push(message.text());
+    }
   });
   page.on("pageerror", (error) => page.problems.push(String(error)));
   return page;
@@ -81,9 +84,15 @@ export const KARI = {
   postalCode: "0150",
 };
 
+/** Where paper is delivered, for offers that ask for an address. */
+export const KARI_ADDRESS = { street: "Osloveien 12", postalPlace: "Oslo" };
+
 export async function fillReader(host, reader = KARI) {
   for (const [id, value] of Object.entries(reader)) {
     await host.locator(`#${id}`).fill(value);
+  }
+  for (const [id, value] of Object.entries(KARI_ADDRESS)) {
+    if (await host.locator(`#${id}`).count()) await host.locator(`#${id}`).fill(value);
   }
   await host.locator("#acceptTerms").check();
 }

@@ -89,6 +89,8 @@ test("invoice: completed by API and access assigned, without leaving the page", 
   const orders = await sandboxOrders();
   assert.equal(orders.length, 1);
   assert.equal(orders[0].body.paymentMethod, "invoice");
+  assert.equal(orders[0].body.payer.street, "Osloveien 12", "the paper's delivery address");
+  assert.equal(orders[0].body.payer.postalPlace, "Oslo");
   assert.equal(orders[0].state, "completed");
   assert.ok(orders[0].assignment, "assign user ran");
   await page.context().close();

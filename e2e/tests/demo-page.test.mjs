@@ -20,7 +20,8 @@ test("the demo page shows a labelled checkout form inside a shadow root", async 
   // Playwright's CSS locators pierce open shadow roots; the form must be in the shadow tree only.
   const form = host.locator("form");
   await form.waitFor({ timeout: 15000 });
-  for (const label of ["E-mail", "Postal code"]) {
+  // The page is Norwegian (<html lang="nb">), so is the widget.
+  for (const label of ["E-post", "Postnummer"]) {
     await page.getByLabel(label).first().waitFor();
   }
   const inShadow = await host.evaluate((element) => ({
@@ -39,11 +40,14 @@ test("the demo page shows a labelled checkout form inside a shadow root", async 
 });
 
 test("the wasm bundle is not fetched before a widget nears the viewport", async () => {
-  const page = await newPage(browser, { viewport: { width: 1280, height: 400 } });
+  const page = await newPage(browser, { viewport: { width: 1280, height: 200 } });
   const wasm = [];
   page.on("request", (request) => { if (request.url().endsWith(".wasm")) wasm.push(request.url()); });
   await page.goto(`${KASSE_URL}/`);
   await page.waitForLoadState("networkidle");
+  // The premise: the first widget starts further down than the loader's 200 px look-ahead.
+  const top = await page.locator("[data-kasse-offer]").first().evaluate((e) => e.getBoundingClientRect().top);
+  assert.ok(top > 200 + 200, `widget top ${top}px is below the fold plus margin`);
   assert.deepEqual(wasm, [], "no wasm on page load with the widgets below the fold");
   await page.locator("[data-kasse-offer]").first().scrollIntoViewIfNeeded();
   await page.locator("[data-kasse-offer] form").first().waitFor({ timeout: 15000 });

@@ -23,8 +23,8 @@ fn brotli_size(path: &Path) -> Result<u64> {
 
 fn bundle_sizes(dist: &Path) -> Result<()> {
     let rows: [(&str, &Path); 5] = [
-        ("widget wasm", Path::new("kasse_widget_bg.wasm")),
-        ("widget JS glue", Path::new("kasse_widget.js")),
+        ("widget wasm", Path::new("widget/kasse_bg.wasm")),
+        ("widget JS glue", Path::new("widget/kasse.js")),
         ("loader kasse.js", Path::new("kasse.js")),
         ("widget CSS (in wasm)", Path::new("../style/kasse.css")),
         ("demo page CSS", Path::new("demo.css")),

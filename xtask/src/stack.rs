@@ -4,7 +4,7 @@ use crate::cmd::{self, quiet, stream};
 use crate::setup::{self, WasmToolchain};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -46,8 +46,22 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cmd::workspace_root().join("target"))
 }
 
-/// The release bundle in `dist/`: `trunk build --release` (wasm-opt -Oz with the feature flags
-/// Debian's binaryen needs, set in index.html).
+/// The wasm features rustc's output uses; wasm-opt must be told (toolchain.md).
+const WASM_OPT_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+/// The release bundle in `dist/`: `trunk build --release`, then `wasm-opt -Oz`.
+///
+/// wasm-opt is binaryen 132 from npm (pinned in e2e/package.json), not Debian's binaryen 108:
+/// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
+/// bundle then dies with "invalid address in funcref table"). trunk's own wasm-opt step is off in
+/// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
 pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> {
     let mut trunk = Command::new("trunk");
     toolchain.apply(&mut trunk).args(["build", "--release"]);
@@ -57,12 +71,31 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
         stream(&mut trunk)?;
     }
     let dist = cmd::workspace_root().join("dist");
-    for file in ["kasse.js", "kasse_widget.js", "kasse_widget_bg.wasm", "index.html"] {
+    for file in ["kasse.js", "widget/kasse.js", "widget/kasse_bg.wasm", "index.html"] {
         if !dist.join(file).is_file() {
             bail!("trunk build succeeded but dist/{file} is missing");
         }
     }
+    let wasm = dist.join("widget/kasse_bg.wasm");
+    let wasm_opt = cmd::workspace_root().join("e2e/node_modules/.bin/wasm-opt");
+    quiet(Command::new(&wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&wasm).arg("-o").arg(&wasm))?;
+    precompress(&dist)?;
     Ok(dist)
+}
+
+/// Writes `.br` and `.gz` beside the bundle's files, which the gateway serves to browsers that
+/// accept them (best compression once at build time instead of fast compression per request).
+fn precompress(dist: &Path) -> Result<()> {
+    for file in ["kasse.js", "widget/kasse.js", "widget/kasse_bg.wasm"] {
+        let path = dist.join(file);
+        quiet(Command::new("brotli").args(["-f", "-q", "11", "-o"]).arg(path.with_extension(br_ext(&path))).arg(&path))?;
+        quiet(Command::new("gzip").args(["-f", "-k", "-9"]).arg(&path))?;
+    }
+    Ok(())
+}
+
+fn br_ext(path: &Path) -> String {
+    format!("{}.br", path.extension().and_then(|e| e.to_str()).unwrap_or_default())
 }
 
 impl Stack {
