@@ -390,6 +390,13 @@ pub fn Widget(
     });
     move || match loaded.get() {
         None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }.into_any(),
+        Some(Ok(info)) if info.offer.backend != kasse_core::Backend::ConnectId => {
+            // The S4 back end is served by the gateway (`/kasse/v1/s4/orders`) but this widget
+            // version has no S4 form yet: say so instead of showing a form that cannot work.
+            web_sys::console::error_1(&format!("Kasse: offer {} uses the S4 back end, which this widget version cannot sell yet", info.offer.id).into());
+            host.with_value(|h| emit(h, Event::Error, json!({ "offer": info.offer.id, "code": "backend_unsupported", "retryable": false })));
+            view! { <p class="kasse kasse--failed" role="alert">{kasse_core::t(locale, MessageKey::ErrServiceConfig)}</p> }.into_any()
+        }
         Some(Ok(info)) => {
             let checkout = Checkout::new(info, &config.get_value(), host.get_value());
             view! { <crate::form::CheckoutView checkout=checkout/> }.into_any()

@@ -54,3 +54,50 @@ test("the wasm bundle is not fetched before a widget nears the viewport", async 
   assert.equal(wasm.length, 1, "one wasm fetch for all widgets");
   await page.context().close();
 });
+
+test("the widget has no WCAG 2.2 AA violations axe can find, also with errors shown", async () => {
+  // axe is injected as a script, which the page's strict CSP would (rightly) refuse.
+  const page = await newPage(browser, { bypassCSP: true });
+  await page.goto(`${KASSE_URL}/`);
+  const host = page.locator('[data-kasse-offer="digital-month"]');
+  await host.scrollIntoViewIfNeeded();
+  await host.locator("form").waitFor({ timeout: 15000 });
+  await page.addScriptTag({ path: new URL("../node_modules/axe-core/axe.min.js", import.meta.url).pathname });
+  const audit = () => page.evaluate(async () => {
+    const result = await window.axe.run('[data-kasse-offer="digital-month"]', {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(await audit(), [], "fresh form");
+  await host.locator("button[type=submit]").click();
+  await host.locator("[aria-invalid=true]").first().waitFor();
+  assert.deepEqual(await audit(), [], "form with errors");
+  await page.context().close();
+});
+
+test("everything works by keyboard: tab to the fields, type, choose, submit", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${KASSE_URL}/`);
+  const host = page.locator('[data-kasse-offer="digital-month"]');
+  await host.scrollIntoViewIfNeeded();
+  await host.locator("form").waitFor({ timeout: 15000 });
+  await host.locator("#firstName").focus();
+  await page.keyboard.type("Kari");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Nordmann");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("kari@example.no");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("91234567");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("0150");
+  assert.equal(await host.locator("#postalCode").inputValue(), "0150");
+  // Submitting by Enter with the terms unticked: focus lands on the one problem.
+  await page.keyboard.press("Enter");
+  await host.locator("#acceptTerms[aria-invalid=true]").waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-kasse-offer="digital-month"]').shadowRoot.activeElement?.id === "acceptTerms");
+  await page.keyboard.press("Space");
+  assert.equal(await host.locator("#acceptTerms").isChecked(), true);
+  await page.context().close();
+});
