@@ -1,17 +1,46 @@
 //! `cargo xtask bench`: every size and speed figure of the project, printed, never asserted.
+//! Speed figures are ratios against a baseline measured in the same run (the machine is shared and
+//! noisy; absolute milliseconds from two runs do not compare).
 
 use crate::cmd::{self, quiet};
 use crate::setup;
 use crate::stack;
-use anyhow::{bail, Context, Result};
-use std::path::Path;
-use std::process::Command;
+use anyhow::{anyhow, bail, Context, Result};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides): about 20 s on the
+/// 2-core machine, enough for a stable p99 (10 samples above it per path).
+const GATEWAY_ORDERS: usize = 1000;
+const GATEWAY_CONCURRENCY: usize = 8;
+/// Browser runs per side in the load-time benchmark (`KASSE_BENCH_RUNS` overrides).
+const LOAD_RUNS: usize = 15;
+/// Upper bounds for the measuring processes (their builds are not bounded, like every build).
+const GATEWAY_TIMEOUT: Duration = Duration::from_secs(240);
+const LOAD_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub fn run() -> Result<()> {
     let toolchain = setup::run()?;
     println!("bench: building the release bundle");
     let dist = stack::build_widget(toolchain, true)?;
     bundle_sizes(&dist)?;
+    // Each figure stands alone: one that fails is reported and the others are still printed.
+    let mut failed = Vec::new();
+    for (name, figure) in [
+        ("core bytes", core_bytes as fn(&Path) -> Result<()>),
+        ("load time", load_time),
+        ("gateway cost", gateway_cost),
+    ] {
+        if let Err(error) = figure(&dist) {
+            eprintln!("\nbench: {name} failed: {error:#}");
+            failed.push(name);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("bench: {} could not be measured (see above)", failed.join(", "));
+    }
     Ok(())
 }
 
@@ -47,6 +76,370 @@ fn bundle_sizes(dist: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Issue 3: how many bytes of the shipped wasm are kasse-core's.
+///
+/// The shipped wasm carries no names (wasm-opt drops them), so the bundle trunk's wasm-bindgen
+/// wrote before that step is optimized once more the same way with names kept (`wasm-opt -Oz -g`)
+/// and twiggy's per-item sizes of that copy are summed by function name. Names see through
+/// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
+/// little) nor into data segments (LTO pools constants without names), so kasse-core's share is
+/// a lower bound; the unattributable data is printed beside it.
+fn core_bytes(dist: &Path) -> Result<()> {
+    let twiggy = ensure_twiggy()?;
+    let bindgen_out = stack::target_dir().join("wasm-bindgen/release/kasse_bg.wasm");
+    let cargo_out = stack::target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm");
+    if modified(&bindgen_out)? < modified(&cargo_out)? {
+        bail!("{} is older than {}: not the input of this bundle", bindgen_out.display(), cargo_out.display());
+    }
+    let named = stack::target_dir().join("bench/kasse_bg.named.wasm");
+    std::fs::create_dir_all(named.parent().expect("has a parent"))?;
+    println!("\nbench: attributing the wasm's bytes (wasm-opt -Oz -g, twiggy)");
+    quiet(Command::new(wasm_opt()).arg("-Oz").arg("-g").args(WASM_OPT_FEATURES).arg(&bindgen_out).arg("-o").arg(&named))?;
+    let csv = quiet(Command::new(twiggy).args(["top", "-n", "4294967295", "--format", "csv"]).arg(&named))?;
+    let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
+    let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
+
+    let (mut own, mut generic, mut data, mut names, mut rest) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for (name, size) in &items {
+        match classify(name) {
+            Part::CoreOwn => own += size,
+            Part::CoreGeneric => generic += size,
+            Part::Data => data += size,
+            Part::Names => names += size,
+            Part::Rest => rest += size,
+        }
+    }
+    let code_total = own + generic + data + rest;
+    let share = |bytes: u64| 100.0 * bytes as f64 / code_total as f64;
+    println!("\nkasse-core in the widget wasm (issue 3): bytes by function name, a lower bound (see below)");
+    println!("{:<48} {:>10} {:>8}", "part of the wasm", "bytes", "share");
+    for (label, bytes) in [
+        ("kasse_core functions (incl. its serde derives)", own),
+        ("generic code instantiated for kasse_core types", generic),
+        ("kasse_core total", own + generic),
+        ("data segments (constants; no names)", data),
+        ("everything else (Leptos, serde, std, widget)", rest),
+    ] {
+        println!("{label:<48} {bytes:>10} {:>7.1}%", share(bytes));
+    }
+    println!("{:<48} {code_total:>10} {:>7.1}%", "wasm without its name section", 100.0);
+    println!(
+        "measured: twiggy on the wasm-bindgen output re-optimized with names kept ({code_total} B without names vs \
+         {shipped} B shipped); core code inlined into widget functions and core's string constants count elsewhere"
+    );
+    Ok(())
+}
+
+/// binaryen 132 from e2e/node_modules (see `stack::build_widget` for why not Debian's).
+fn wasm_opt() -> PathBuf {
+    cmd::workspace_root().join("e2e/node_modules/.bin/wasm-opt")
+}
+
+/// The wasm features rustc's output uses, as `stack::build_widget` passes them (keep in step).
+const WASM_OPT_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+fn modified(path: &Path) -> Result<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).with_context(|| format!("{}", path.display()))
+}
+
+/// twiggy, installed once like cargo-fuzz (a size profiler only this benchmark needs).
+fn ensure_twiggy() -> Result<&'static str> {
+    cmd::extend_path();
+    if cmd::first_line("twiggy", &["--version"]).is_none() {
+        println!("bench: installing twiggy");
+        quiet(Command::new("cargo").args(["install", "twiggy", "--locked"]))?;
+    }
+    Ok("twiggy")
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Part {
+    /// A function of kasse_core itself, or a trait impl on one of its types (`<kasse_core::X as …>`).
+    CoreOwn,
+    /// Other crates' generic code instantiated for kasse_core types (`drop_in_place<kasse_core::…>`).
+    CoreGeneric,
+    /// Data segments: constants pooled by LTO, which carry no names.
+    Data,
+    /// The name section itself, which the shipped wasm does not have.
+    Names,
+    Rest,
+}
+
+fn classify(name: &str) -> Part {
+    if name.starts_with("kasse_core::") || name.starts_with("<kasse_core::") {
+        Part::CoreOwn
+    } else if name.contains("kasse_core::") {
+        Part::CoreGeneric
+    } else if name.starts_with("data segment ") || name.starts_with("data[") {
+        Part::Data
+    } else if name.starts_with('"') && name.ends_with(" subsection") {
+        Part::Names
+    } else {
+        Part::Rest
+    }
+}
+
+/// `twiggy top --format csv`: `Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent`.
+/// Names may be quoted and hold commas (`Result<T, E>`), so the four numeric columns are split off
+/// from the right.
+fn twiggy_items(csv: &str) -> Result<Vec<(String, u64)>> {
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or_default();
+    if !header.starts_with("Name,ShallowSize,") {
+        bail!("unexpected twiggy CSV header `{header}`");
+    }
+    let mut items = Vec::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let columns: Vec<&str> = line.rsplitn(5, ',').collect();
+        let [_, _, _, size, name] = columns[..] else { bail!("unexpected twiggy CSV line `{line}`") };
+        let size: u64 = size.parse().with_context(|| format!("size in `{line}`"))?;
+        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => name.to_owned(),
+        };
+        // The summary rows of the table form do not appear in CSV, but guard against them anyway.
+        if !name.starts_with("... and ") && !name.starts_with("Σ ") {
+            items.push((name, size));
+        }
+    }
+    if items.is_empty() {
+        bail!("twiggy listed no items");
+    }
+    Ok(items)
+}
+
+/// Issue 6: loader start to an interactive form in headless Chromium, widget vs. a hand-written
+/// vanilla-JS form with the same fields on the same page (e2e/bench/load-time.mjs measures).
+fn load_time(_dist: &Path) -> Result<()> {
+    let runs = env_number("KASSE_BENCH_RUNS", LOAD_RUNS)?;
+    println!("\nbench: starting sandbox + gateway for the browser timing");
+    let stack = stack::Stack::start(stack::Ports::Ephemeral)?;
+    println!("bench: {runs} browser runs per side (fresh context each, alternating order)");
+    let mut node = Command::new("node");
+    node.current_dir(cmd::workspace_root().join("e2e"))
+        .arg("bench/load-time.mjs")
+        .args(["--runs", &runs.to_string()])
+        .env("KASSE_URL", &stack.gateway_url);
+    let output = run_bounded(&mut node, LOAD_TIMEOUT)?;
+    drop(stack);
+
+    let mut widget = Vec::new();
+    let mut vanilla = Vec::new();
+    let mut bytes = Vec::new();
+    for line in output.lines() {
+        let mut words = line.split_whitespace();
+        if words.next() != Some("LOADTIME") {
+            continue;
+        }
+        match words.next() {
+            Some("widget_ms") => widget = parse_numbers(words)?,
+            Some("vanilla_ms") => vanilla = parse_numbers(words)?,
+            Some("bytes") => bytes.push(words.map(str::to_owned).collect::<Vec<_>>()),
+            _ => bail!("unexpected line from load-time.mjs: `{line}`"),
+        }
+    }
+    if widget.is_empty() || widget.len() != vanilla.len() {
+        bail!("load-time.mjs printed no complete samples:\n{output}");
+    }
+    let ratios: Vec<f64> = widget.iter().zip(&vanilla).map(|(w, v)| w / v).collect();
+    let (w, v, r) = (Summary::of(&widget), Summary::of(&vanilla), Summary::of(&ratios));
+    println!(
+        "\nMount to interactive form in headless Chromium (issue 6): {} runs each, ms from `Kasse.mount` \
+         (loader on the page, bundle not yet fetched) to `kasse:ready`",
+        widget.len()
+    );
+    println!("{:<34} {:>10} {:>10} {:>10}", "form", "median", "p90", "min");
+    println!("{:<34} {:>10.1} {:>10.1} {:>10.1}", "Kasse widget (wasm)", w.median, w.p90, w.min);
+    println!("{:<34} {:>10.1} {:>10.1} {:>10.1}", "vanilla-JS form, same fields", v.median, v.p90, v.min);
+    println!("{:<34} {:>9.1}x {:>9.1}x", "widget / vanilla", w.median / v.median, w.p90 / v.p90);
+    println!("{:<34} {:>9.1}x {:>9.1}x {:>9.1}x", "per-run ratio widget / vanilla", r.median, r.p90, r.min);
+    println!("both fetch the offer JSON first; the widget also fetches, compiles and starts its bundle");
+
+    if !bytes.is_empty() {
+        println!("\nFirst-visit network bytes of the widget (Resource Timing, as Chromium fetched them)");
+        println!("{:<28} {:>9} {:>12} {:>12} {:>12}", "file", "encoding", "transfer B", "body B", "decoded B");
+        let mut total = 0u64;
+        for row in &bytes {
+            let [path, encoding, transfer, encoded, decoded] = &row[..] else {
+                bail!("unexpected bytes row {row:?} from load-time.mjs");
+            };
+            total += transfer.parse::<u64>().unwrap_or(0);
+            println!("{path:<28} {encoding:>9} {transfer:>12} {encoded:>12} {decoded:>12}");
+        }
+        println!("{:<28} {:>9} {total:>12}", "total", "");
+    }
+    Ok(())
+}
+
+/// Issue 5: what the gateway adds to order creation, p50/p99 latency and throughput straight to
+/// the sandbox vs. through the gateway, from the gateway's own bench example (both in one process).
+fn gateway_cost(_dist: &Path) -> Result<()> {
+    let orders = env_number("KASSE_BENCH_ORDERS", GATEWAY_ORDERS)?;
+    let target = stack::target_dir().join("bench-native");
+    println!("\nbench: building the gateway benchmark (native, opt-level 3, {})", target.display());
+    // The root release profile is opt-level "z" for the wasm; a publisher builds servers for
+    // speed, so this native build overrides it. Its own target dir keeps the widget's release
+    // artifacts intact (a profile change would otherwise rebuild them).
+    quiet(
+        Command::new("cargo")
+            .args(["build", "--quiet", "--release", "-p", "kasse-gateway", "--example", "bench_orders"])
+            .arg("--target-dir")
+            .arg(&target)
+            .args(["--config", "profile.release.opt-level=3", "--config", "profile.release.panic=\"unwind\""]),
+    )?;
+    println!("bench: {orders} orders per path, concurrency {GATEWAY_CONCURRENCY}");
+    let mut bench = Command::new(target.join("release/examples/bench_orders"));
+    bench.args(["--orders", &orders.to_string(), "--concurrency", &GATEWAY_CONCURRENCY.to_string()]);
+    let output = run_bounded(&mut bench, GATEWAY_TIMEOUT)?;
+    let json = output
+        .lines()
+        .find_map(|line| line.strip_prefix("BENCH_JSON "))
+        .ok_or_else(|| anyhow!("bench_orders printed no BENCH_JSON line:\n{output}"))?;
+    let number = |path: &[&str]| json_number(json, path);
+    println!(
+        "\nGateway cost on order creation (issue 5): {} ConnectID orders per path, concurrency {}, \
+         sandbox and gateway in one process",
+        number(&["orders"])?,
+        number(&["concurrency"])?
+    );
+    println!("{:<28} {:>10} {:>10} {:>12}", "path", "p50 ms", "p99 ms", "orders/s");
+    for (label, key) in [("straight to sandbox", "direct"), ("through the gateway", "gateway")] {
+        println!(
+            "{label:<28} {:>10.2} {:>10.2} {:>12.0}",
+            number(&[key, "p50_ms"])?,
+            number(&[key, "p99_ms"])?,
+            number(&[key, "throughput"])?
+        );
+    }
+    println!(
+        "{:<28} {:>9.2}x {:>9.2}x {:>11.2}x",
+        "gateway / direct",
+        number(&["ratio", "p50"])?,
+        number(&["ratio", "p99"])?,
+        number(&["ratio", "throughput"])?
+    );
+    println!("the gateway checks each order against the offer, keeps its idempotency record and forwards it");
+    Ok(())
+}
+
+/// A number from the one-line JSON object `BENCH_JSON` carries, by key path. xtask has no JSON
+/// dependency, and this reads only numbers in an object whose keys are unique per level (what
+/// bench_orders prints); anything else is an error, not a guess.
+fn json_number(json: &str, path: &[&str]) -> Result<f64> {
+    let mut scope = json.trim().strip_prefix('{').ok_or_else(|| anyhow!("BENCH_JSON is not an object: {json}"))?;
+    for (depth, key) in path.iter().enumerate() {
+        let needle = format!("\"{key}\":");
+        let at = top_level_find(scope, &needle).ok_or_else(|| anyhow!("no `{}` in BENCH_JSON {json}", path.join(".")))?;
+        let value = scope[at + needle.len()..].trim_start();
+        if depth + 1 < path.len() {
+            scope = value.strip_prefix('{').ok_or_else(|| anyhow!("`{key}` is not an object in {json}"))?;
+        } else {
+            let end = value.find([',', '}']).unwrap_or(value.len());
+            return value[..end].trim().parse().with_context(|| format!("`{}` is not a number in {json}", path.join(".")));
+        }
+    }
+    bail!("empty key path")
+}
+
+/// Byte offset of `needle` at nesting depth 0 of `scope` (the inside of one object).
+fn top_level_find(scope: &str, needle: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in scope.char_indices() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' if depth == 0 => return None,
+            '}' | ']' => depth -= 1,
+            '"' if depth == 0 && scope[i..].starts_with(needle) => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_numbers<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<f64>> {
+    words.map(|w| w.parse::<f64>().with_context(|| format!("`{w}` is not a number"))).collect()
+}
+
+fn env_number(name: &str, default: usize) -> Result<usize> {
+    match std::env::var(name) {
+        Ok(value) => value.trim().parse().with_context(|| format!("{name}={value} is not a number")),
+        Err(_) => Ok(default),
+    }
+}
+
+/// Median, 90th percentile (nearest rank) and minimum of a sample.
+struct Summary {
+    median: f64,
+    p90: f64,
+    min: f64,
+}
+
+impl Summary {
+    fn of(samples: &[f64]) -> Summary {
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let rank = |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+        let median = if sorted.len().is_multiple_of(2) {
+            (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
+        } else {
+            sorted[sorted.len() / 2]
+        };
+        Summary { median, p90: rank(0.9), min: sorted[0] }
+    }
+}
+
+/// Runs `command` for at most `limit`, returning its stdout; its stderr is shown on failure. On
+/// timeout it gets SIGTERM (node lets Playwright close its browser then), then SIGKILL.
+fn run_bounded(command: &mut Command, limit: Duration) -> Result<String> {
+    let what = cmd::describe(command);
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start `{what}`"))?;
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).ok();
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            Command::new("kill").args(["-TERM", &child.id().to_string()]).status().ok();
+            let grace = Instant::now() + Duration::from_secs(10);
+            while child.try_wait()?.is_none() && Instant::now() < grace {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            child.kill().ok();
+            child.wait().ok();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let (out, err) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
+    let tail = |text: &str| text.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+    match status {
+        None => bail!("`{what}` did not finish within {limit:?}; it was stopped. Its last output:\n{}\n{}", tail(&out), tail(&err)),
+        Some(status) if !status.success() => bail!("`{what}` failed ({status}):\n{}\n{}", tail(&out), tail(&err)),
+        Some(_) => Ok(out),
+    }
+}
+
 /// `cargo xtask fuzz [--seconds N]`: each kasse-core fuzz target for a bounded time.
 pub fn fuzz(args: &[String]) -> Result<()> {
     let seconds = match args {
@@ -76,4 +469,59 @@ pub fn fuzz(args: &[String]) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BENCH_JSON: &str = r#"{"concurrency":8,"direct":{"p50_ms":1.5,"p99_ms":4.25,"throughput":3000.0},"gateway":{"p50_ms":2.0,"p99_ms":6.0,"throughput":2500.5},"orders":1000,"ratio":{"p50":1.3333333333333333,"p99":1.411764705882353,"throughput":0.8335}}"#;
+
+    #[test]
+    fn reads_bench_orders_json() {
+        assert_eq!(json_number(BENCH_JSON, &["orders"]).unwrap(), 1000.0);
+        assert_eq!(json_number(BENCH_JSON, &["direct", "p99_ms"]).unwrap(), 4.25);
+        assert_eq!(json_number(BENCH_JSON, &["gateway", "throughput"]).unwrap(), 2500.5);
+        assert_eq!(json_number(BENCH_JSON, &["ratio", "throughput"]).unwrap(), 0.8335);
+        // `p50_ms` exists only one level down: the top level must not find it.
+        assert!(json_number(BENCH_JSON, &["p50_ms"]).is_err());
+        assert!(json_number(BENCH_JSON, &["direct", "missing"]).is_err());
+        assert!(json_number(BENCH_JSON, &["direct"]).is_err());
+    }
+
+    #[test]
+    fn classifies_wasm_items_by_name() {
+        assert_eq!(classify("kasse_core::validate::is_e164::h1ecdcddd9153e3fc"), Part::CoreOwn);
+        assert_eq!(classify("<kasse_core::money::Money as serde_core::de::Deserialize>::deserialize::ha03"), Part::CoreOwn);
+        assert_eq!(classify("core::ptr::drop_in_place<kasse_core::connectid::Party>::ha3a"), Part::CoreGeneric);
+        assert_eq!(classify("kasse_widget::app::Checkout::submit::{{closure}}::h15c"), Part::Rest);
+        assert_eq!(classify("data segment \".rodata.44\""), Part::Data);
+        assert_eq!(classify("\"function names\" subsection"), Part::Names);
+    }
+
+    #[test]
+    fn reads_twiggy_csv_with_commas_and_quotes_in_names() {
+        let csv = "Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent\n\
+                   \"\"\"function names\"\" subsection\",239323,29.4,,\n\
+                   \"<core::result::Result<T, E> as x>::f::h1\",12,0.1,,\n\
+                   kasse_core::flow::plan::h56,331,0.04,,\n";
+        let items = twiggy_items(csv).unwrap();
+        assert_eq!(
+            items,
+            vec![
+                ("\"function names\" subsection".to_owned(), 239323),
+                ("<core::result::Result<T, E> as x>::f::h1".to_owned(), 12),
+                ("kasse_core::flow::plan::h56".to_owned(), 331),
+            ]
+        );
+        assert!(twiggy_items("Name,Size\n").is_err());
+    }
+
+    #[test]
+    fn summarizes_samples() {
+        let s = Summary::of(&[5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 6.0, 7.0, 8.0, 9.0]);
+        assert_eq!((s.median, s.p90, s.min), (5.5, 9.0, 1.0));
+        let s = Summary::of(&[3.0]);
+        assert_eq!((s.median, s.p90, s.min), (3.0, 3.0, 3.0));
+    }
 }

@@ -1,0 +1,195 @@
+// `cargo xtask bench` (xtask/src/bench.rs) runs this: the time from `Kasse.mount` (the loader is on
+// the page, nothing else of the widget is) to `kasse:ready`, beside a hand-written vanilla-JS form
+// with the same fields that fetches the same offer JSON before rendering, both on the demo page in
+// headless Chromium. Every run gets a fresh browser context (cold HTTP and wasm code caches, new
+// connections) and the two alternate in order, so neither profits from going second. The samples
+// are printed as plain `LOADTIME …` lines (xtask has no JSON parser); bench.rs computes and prints
+// the statistics.
+//
+//   KASSE_URL=http://127.0.0.1:8080 node bench/load-time.mjs [--runs 15] [--offer digital-month]
+import { chromium } from "playwright-core";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "15" },
+    offer: { type: "string", default: "digital-month" },
+    timeout: { type: "string", default: "30000" },
+  },
+});
+const RUNS = Number(values.runs);
+const OFFER = values.offer;
+const TIMEOUT = Number(values.timeout);
+const BASE = (process.env.KASSE_URL ?? "").replace(/\/$/, "");
+if (!BASE) throw new Error("KASSE_URL is not set: run this through `cargo xtask bench`");
+
+/** Resolves `promise` or rejects after `ms`, naming `what`. */
+function bounded(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** In the page: mount the widget into a new host, milliseconds until `kasse:ready`. */
+async function widgetInPage({ offer, timeout }) {
+  const host = document.createElement("div");
+  document.querySelector(".paywall__offers").append(host);
+  const ready = new Promise((resolve, reject) => {
+    host.addEventListener("kasse:ready", () => resolve(performance.now()), { once: true });
+    host.addEventListener("kasse:error", (e) => reject(new Error(`kasse:error ${JSON.stringify(e.detail)}`)));
+    setTimeout(() => reject(new Error(`no kasse:ready within ${timeout} ms`)), timeout);
+  });
+  const start = performance.now();
+  window.Kasse.mount(host, { offer }).catch(() => {}); // failures arrive as kasse:error
+  const elapsed = (await ready) - start;
+  // A sanity check after the clock stopped: "ready" must mean a form a reader can fill in.
+  if (!host.shadowRoot?.querySelector("form input#email")) throw new Error("kasse:ready without a form");
+  return elapsed;
+}
+
+/**
+ * In the page: the same checkout by hand, in plain DOM calls. It fetches the offer first, as the
+ * widget does, renders into a shadow root with a constructed stylesheet (the widget's CSP-safe way),
+ * and is "ready" when the form is in the document. What it leaves out (validation, the order
+ * payload, payment flows) is work the widget does after `kasse:ready`, not before.
+ */
+async function vanillaInPage({ offer }) {
+  const host = document.createElement("div");
+  document.querySelector(".paywall__offers").append(host);
+  const start = performance.now();
+  const root = host.attachShadow({ mode: "open" });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`
+    form { display: grid; gap: .75rem; font: inherit; }
+    label { display: block; } input, select { font: inherit; padding: .4rem; }
+    .error { color: #b00020; min-height: 1em; margin: 0; }`);
+  root.adoptedStyleSheets = [sheet];
+  const response = await fetch(`/kasse/v1/offers/${encodeURIComponent(offer)}`, {
+    headers: { accept: "application/json" },
+  });
+  if (!response.ok) throw new Error(`offer answered ${response.status}`);
+  const info = await response.json();
+  const o = info.offer ?? info;
+  const el = (tag, props = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    node.append(...children);
+    return node;
+  };
+  const title = typeof o.title === "object" ? (o.title.nb ?? Object.values(o.title)[0]) : String(o.title ?? offer);
+  const form = el("form", { noValidate: true });
+  form.append(
+    el("h2", {}, title),
+    el("p", {}, `${o.price ?? ""} ${o.currency ?? ""}`),
+  );
+  const text = (id, label, type, autocomplete) =>
+    el("div", {},
+      el("label", { htmlFor: id }, label),
+      el("input", { id, name: id, type, autocomplete, required: true }),
+      el("p", { className: "error", id: `${id}-error` }));
+  form.append(
+    text("firstName", "Fornavn", "text", "given-name"),
+    text("lastName", "Etternavn", "text", "family-name"),
+    text("email", "E-post", "email", "email"),
+    text("phone", "Mobil", "tel", "tel"),
+    text("postalCode", "Postnummer", "text", "postal-code"),
+  );
+  const country = el("select", { id: "countryCode", name: "countryCode", autocomplete: "country" });
+  for (const [value, name] of [["NO", "Norge"], ["SE", "Sverige"], ["DK", "Danmark"], ["FI", "Finland"]]) {
+    country.append(el("option", { value, selected: value === "NO" }, name));
+  }
+  form.append(el("div", {}, el("label", { htmlFor: "countryCode" }, "Land"), country));
+  const methods = el("fieldset", {}, el("legend", {}, "Betaling"));
+  for (const [value, name] of [["creditcardPayex", "Kort"], ["vipps", "Vipps"], ["invoice", "Faktura"]]) {
+    const id = `method-${value}`;
+    methods.append(el("label", { htmlFor: id }, el("input", { type: "radio", id, name: "method", value }), name));
+  }
+  form.append(methods);
+  form.append(el("div", {},
+    el("input", { type: "checkbox", id: "acceptTerms", name: "acceptTerms" }),
+    el("label", { htmlFor: "acceptTerms" }, "Jeg godtar vilkårene")));
+  form.append(el("button", { type: "submit" }, "Kjøp"));
+  form.addEventListener("submit", (event) => event.preventDefault());
+  root.append(form);
+  return performance.now() - start;
+}
+
+/** In the page: first-visit bytes of the widget's files, from Resource Timing (same origin). */
+function widgetBytesInPage() {
+  const rows = {};
+  for (const entry of performance.getEntriesByType("resource")) {
+    const path = new URL(entry.name).pathname;
+    if (!/^\/(kasse\.js|widget\/)/.test(path)) continue;
+    rows[path] = { transfer: entry.transferSize, encoded: entry.encodedBodySize, decoded: entry.decodedBodySize };
+  }
+  return rows;
+}
+
+async function oneRun(browser, widgetFirst) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (error) => problems.push(String(error)));
+    const encodings = {};
+    page.on("response", (response) => {
+      const path = new URL(response.url()).pathname;
+      if (/^\/(kasse\.js|widget\/)/.test(path)) encodings[path] = response.headers()["content-encoding"] ?? "identity";
+    });
+    // The demo page as served (headers, CSP and all) minus its two host elements: they sit near
+    // the viewport, so the loader would fetch the bundle on page load and the measured mount would
+    // start warm. Without them the loader is on the page and the bundle is not.
+    await page.route(`${BASE}/`, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replaceAll("data-kasse-offer=", "data-bench-removed-offer=");
+      await route.fulfill({ response, body });
+    });
+    await bounded(page.goto(`${BASE}/`, { waitUntil: "load" }), TIMEOUT, "demo page");
+    await bounded(page.waitForFunction(() => window.Kasse !== undefined), TIMEOUT, "loader");
+    const args = { offer: OFFER, timeout: TIMEOUT };
+    let widget, vanilla;
+    if (widgetFirst) {
+      widget = await bounded(page.evaluate(widgetInPage, args), TIMEOUT + 1000, "widget");
+      vanilla = await bounded(page.evaluate(vanillaInPage, args), TIMEOUT, "vanilla form");
+    } else {
+      vanilla = await bounded(page.evaluate(vanillaInPage, args), TIMEOUT, "vanilla form");
+      widget = await bounded(page.evaluate(widgetInPage, args), TIMEOUT + 1000, "widget");
+    }
+    const bytes = await page.evaluate(widgetBytesInPage);
+    for (const [path, row] of Object.entries(bytes)) row.encoding = encodings[path] ?? "?";
+    if (problems.length) throw new Error(`page errors: ${problems.join("; ")}`);
+    return { widget, vanilla, bytes };
+  } finally {
+    await context.close();
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+try {
+  // One discarded run: the browser process's own first-use costs belong to neither side.
+  await oneRun(browser, true);
+  const widget = [], vanilla = [];
+  let bytes = {};
+  for (let run = 0; run < RUNS; run++) {
+    const result = await oneRun(browser, run % 2 === 0);
+    widget.push(result.widget);
+    vanilla.push(result.vanilla);
+    bytes = result.bytes;
+    process.stderr.write(`load-time run ${run + 1}/${RUNS}: widget ${result.widget.toFixed(1)} ms, vanilla ${result.vanilla.toFixed(1)} ms\n`);
+  }
+  const ms = (samples) => samples.map((x) => x.toFixed(3)).join(" ");
+  console.log(`LOADTIME widget_ms ${ms(widget)}`);
+  console.log(`LOADTIME vanilla_ms ${ms(vanilla)}`);
+  for (const [path, row] of Object.entries(bytes)) {
+    console.log(`LOADTIME bytes ${path} ${row.encoding} ${row.transfer} ${row.encoded} ${row.decoded}`);
+  }
+} finally {
+  await browser.close();
+}
