@@ -152,7 +152,9 @@ fn debian_wasm_std() -> Result<String> {
             .env("RUSTC", "/usr/bin/rustc")
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "wasm-ld-22")
-            .args(["build", "--release", "--target", WASM_TARGET])
+            // Its own target dir, whatever CARGO_TARGET_DIR the caller has set.
+            .env_remove("CARGO_TARGET_DIR")
+            .args(["build", "--release", "--target", WASM_TARGET, "--target-dir", "target"])
             .arg("-Zbuild-std=std,panic_abort,panic_unwind,test,proc_macro"),
     )?;
     let deps = work.join("target").join(WASM_TARGET).join("release/deps");
