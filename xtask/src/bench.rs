@@ -101,7 +101,7 @@ fn core_bytes(dist: &Path) -> Result<()> {
     let named = stack::target_dir().join("bench/kasse_bg.named.wasm");
     std::fs::create_dir_all(named.parent().expect("has a parent"))?;
     println!("\nbench: attributing the wasm's bytes (wasm-opt -Oz -g, twiggy)");
-    quiet(Command::new(wasm_opt()).arg("-Oz").arg("-g").args(WASM_OPT_FEATURES).arg(&bindgen_out).arg("-o").arg(&named))?;
+    quiet(Command::new(wasm_opt()).arg("-Oz").arg("-g").args(stack::WASM_OPT_FEATURES).arg(&bindgen_out).arg("-o").arg(&named))?;
     let csv = quiet(Command::new(twiggy).args(["top", "-n", "4294967295", "--format", "csv"]).arg(&named))?;
     let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
     let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
@@ -141,18 +141,9 @@ fn core_bytes(dist: &Path) -> Result<()> {
 
 /// binaryen 132 from e2e/node_modules (see `stack::build_widget` for why not Debian's).
 fn wasm_opt() -> PathBuf {
-    cmd::workspace_root().join("e2e/node_modules/.bin/wasm-opt")
+    stack::wasm_opt()
 }
 
-/// The wasm features rustc's output uses, as `stack::build_widget` passes them (keep in step).
-const WASM_OPT_FEATURES: [&str; 6] = [
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-reference-types",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-multivalue",
-];
 
 fn modified(path: &Path) -> Result<std::time::SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).with_context(|| format!("{}", path.display()))
@@ -343,38 +334,13 @@ fn gateway_cost(_dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A number from the one-line JSON object `BENCH_JSON` carries, by key path. xtask has no JSON
-/// dependency, and this reads only numbers in an object whose keys are unique per level (what
-/// bench_orders prints); anything else is an error, not a guess.
+/// A number from the JSON object `BENCH_JSON` carries, by key path.
 fn json_number(json: &str, path: &[&str]) -> Result<f64> {
-    let mut scope = json.trim().strip_prefix('{').ok_or_else(|| anyhow!("BENCH_JSON is not an object: {json}"))?;
-    for (depth, key) in path.iter().enumerate() {
-        let needle = format!("\"{key}\":");
-        let at = top_level_find(scope, &needle).ok_or_else(|| anyhow!("no `{}` in BENCH_JSON {json}", path.join(".")))?;
-        let value = scope[at + needle.len()..].trim_start();
-        if depth + 1 < path.len() {
-            scope = value.strip_prefix('{').ok_or_else(|| anyhow!("`{key}` is not an object in {json}"))?;
-        } else {
-            let end = value.find([',', '}']).unwrap_or(value.len());
-            return value[..end].trim().parse().with_context(|| format!("`{}` is not a number in {json}", path.join(".")));
-        }
-    }
-    bail!("empty key path")
-}
-
-/// Byte offset of `needle` at nesting depth 0 of `scope` (the inside of one object).
-fn top_level_find(scope: &str, needle: &str) -> Option<usize> {
-    let mut depth = 0i32;
-    for (i, c) in scope.char_indices() {
-        match c {
-            '{' | '[' => depth += 1,
-            '}' | ']' if depth == 0 => return None,
-            '}' | ']' => depth -= 1,
-            '"' if depth == 0 && scope[i..].starts_with(needle) => return Some(i),
-            _ => {}
-        }
-    }
-    None
+    let value: serde_json::Value = serde_json::from_str(json.trim()).with_context(|| format!("BENCH_JSON is not JSON: {json}"))?;
+    value
+        .pointer(&format!("/{}", path.join("/")))
+        .and_then(serde_json::Value::as_f64)
+        .ok_or_else(|| anyhow!("no number at `{}` in BENCH_JSON {json}", path.join(".")))
 }
 
 fn parse_numbers<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<f64>> {
@@ -467,19 +433,22 @@ pub fn fuzz(args: &[String]) -> Result<()> {
         println!("fuzz: installing cargo-fuzz");
         quiet(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
     }
-    let list = quiet(Command::new("cargo").current_dir(&fuzz_dir).env("RUSTC_BOOTSTRAP", "1").args(["fuzz", "list"]))?;
+    // libFuzzer's sanitizer flags need a nightly rustc; rustup fetches one (minimal profile) once.
+    if cmd::first_line("rustc", &["+nightly", "--version"]).is_none() {
+        println!("fuzz: installing the nightly toolchain (rustup, minimal profile)");
+        quiet(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
+    }
+    let list = quiet(Command::new("cargo").current_dir(&fuzz_dir).args(["+nightly", "fuzz", "list"]))?;
     let targets: Vec<String> = String::from_utf8_lossy(&list.stdout).lines().map(str::to_owned).collect();
     if targets.is_empty() {
         bail!("no fuzz targets in {}", fuzz_dir.display());
     }
     for target in targets {
         println!("fuzz: {target} for {seconds} s");
-        // Stable rustc with RUSTC_BOOTSTRAP: the sanitizer flags cargo-fuzz passes are nightly-only.
         cmd::stream(
             Command::new("cargo")
                 .current_dir(&fuzz_dir)
-                .env("RUSTC_BOOTSTRAP", "1")
-                .args(["fuzz", "run", &target, "--", &format!("-max_total_time={seconds}")]),
+                .args(["+nightly", "fuzz", "run", &target, "--", &format!("-max_total_time={seconds}")]),
         )?;
     }
     Ok(())

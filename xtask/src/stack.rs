@@ -47,7 +47,7 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// The wasm features rustc's output uses; wasm-opt must be told (toolchain.md).
-const WASM_OPT_FEATURES: [&str; 6] = [
+pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-reference-types",
@@ -77,10 +77,14 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
         }
     }
     let wasm = dist.join("widget/kasse_bg.wasm");
-    let wasm_opt = cmd::workspace_root().join("e2e/node_modules/.bin/wasm-opt");
-    quiet(Command::new(&wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&wasm).arg("-o").arg(&wasm))?;
+    quiet(Command::new(wasm_opt()).arg("-Oz").args(WASM_OPT_FEATURES).arg(&wasm).arg("-o").arg(&wasm))?;
     precompress(&dist)?;
     Ok(dist)
+}
+
+/// binaryen 132's wasm-opt, from the npm package pinned in e2e/package.json.
+pub(crate) fn wasm_opt() -> PathBuf {
+    cmd::workspace_root().join("e2e/node_modules/.bin/wasm-opt")
 }
 
 /// Writes `.br` and `.gz` beside the bundle's files, which the gateway serves to browsers that
