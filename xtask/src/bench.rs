@@ -17,13 +17,6 @@ const GATEWAY_ORDERS: usize = 2000;
 const GATEWAY_CONCURRENCY: usize = 8;
 /// Browser runs per side in the load-time benchmark (`KASSE_BENCH_RUNS` overrides).
 const LOAD_RUNS: usize = 15;
-/// cargo's own release profile, over the root's size-tuned one, for the native benchmark build.
-const NATIVE_RELEASE_DEFAULTS: [&str; 4] = [
-    "profile.release.opt-level=3",
-    "profile.release.lto=false",
-    "profile.release.codegen-units=16",
-    "profile.release.panic=\"unwind\"",
-];
 /// Upper bounds for the measuring processes (their builds are not bounded, like every build).
 const GATEWAY_TIMEOUT: Duration = Duration::from_secs(120);
 const LOAD_TIMEOUT: Duration = Duration::from_secs(300);
@@ -286,21 +279,12 @@ fn load_time(_dist: &Path) -> Result<()> {
 /// the sandbox vs. through the gateway, from the gateway's own bench example (both in one process).
 fn gateway_cost(_dist: &Path) -> Result<()> {
     let orders = env_number("KASSE_BENCH_ORDERS", GATEWAY_ORDERS)?;
-    let target = stack::target_dir().join("bench-native");
-    println!("\nbench: building the gateway benchmark (native, cargo's default release settings, {})", target.display());
-    // The root release profile is tuned for the wasm's size (opt-level "z", fat LTO, one codegen
-    // unit, abort); a server is built for speed, so this native build goes back to cargo's own
-    // release defaults. Its own target dir keeps the widget's release artifacts intact (a profile
-    // change would otherwise rebuild them).
-    quiet(
-        Command::new("cargo")
-            .args(["build", "--quiet", "--release", "-p", "kasse-gateway", "--example", "bench_orders"])
-            .arg("--target-dir")
-            .arg(&target)
-            .args(NATIVE_RELEASE_DEFAULTS.iter().flat_map(|setting| ["--config", setting])),
-    )?;
+    println!("\nbench: building the gateway benchmark (native, the `server` profile publishers deploy)");
+    // The release profile is tuned for the wasm's size; servers are built with `server`
+    // (Cargo.toml), in its own directory, so the widget's release artifacts stay intact.
+    quiet(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "kasse-gateway", "--example", "bench_orders"]))?;
     println!("bench: {orders} orders per path, concurrency {GATEWAY_CONCURRENCY}");
-    let mut bench = Command::new(target.join("release/examples/bench_orders"));
+    let mut bench = Command::new(stack::target_dir().join("server/examples/bench_orders"));
     bench.args(["--orders", &orders.to_string(), "--concurrency", &GATEWAY_CONCURRENCY.to_string()]);
     let output = run_bounded(&mut bench, GATEWAY_TIMEOUT)?;
     let json = output
