@@ -418,6 +418,16 @@ fn parse_json(body: &[u8]) -> Result<Value, CidError> {
         .map_err(|e| CidError::validation(format!("malformed JSON body: {e}")))
 }
 
+/// A request body that must be a JSON object (the handlers below read their fields from it).
+fn parse_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, CidError> {
+    match parse_json(body)? {
+        Value::Object(obj) => Ok(obj),
+        _ => Err(CidError::validation(
+            "the request body must be a JSON object",
+        )),
+    }
+}
+
 async fn register_order_client(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
@@ -494,10 +504,7 @@ async fn fulfill_order(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Response, CidError> {
-    let value = parse_json(&body)?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
+    let obj = &parse_object(&body)?;
     let order_id = obj
         .get("orderId")
         .and_then(Value::as_i64)
@@ -583,10 +590,7 @@ async fn assign_user(
     body: Bytes,
 ) -> Result<Response, CidError> {
     let order_id = parse_order_id(&order_id)?;
-    let value = parse_json(&body)?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
+    let obj = &parse_object(&body)?;
     let credential = obj
         .get("credential")
         .and_then(Value::as_str)
@@ -717,10 +721,7 @@ async fn coupon_price(
     Extension(_caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Response, CidError> {
-    let value = parse_json(&body)?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
+    let obj = &parse_object(&body)?;
     let code = field_str(obj, "couponCode", 12, true)?.unwrap_or_default();
     let number = obj
         .get("couponNumber")
@@ -800,10 +801,7 @@ async fn start_subscription(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Response, CidError> {
-    let value = parse_json(&body)?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
+    let obj = &parse_object(&body)?;
     field_str(obj, "companyCode", 12, false)?;
     let product = field_str(obj, "product", 12, true)?.unwrap_or_default();
     let code = field_str(obj, "couponCode", 12, true)?.unwrap_or_default();

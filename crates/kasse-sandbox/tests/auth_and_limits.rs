@@ -81,7 +81,7 @@ async fn capi_needs_a_valid_token() {
     let sb = start().await;
     let base = sb.base_url();
     let url = format!("{base}/capi/v1/client/order/status/1");
-    let r = http().get(&url).send().await.unwrap();
+    let r = get(&url).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.headers()["www-authenticate"]
         .to_str()
@@ -89,16 +89,11 @@ async fn capi_needs_a_valid_token() {
         .contains("invalid_token"));
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_token");
-    let r = http()
-        .get(&url)
-        .bearer_auth("made-up")
-        .send()
-        .await
-        .unwrap();
+    let r = get_as(&url, "made-up").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // An S4 token is not a ConnectID token.
     let s4 = s4_token(&base).await;
-    let r = http().get(&url).bearer_auth(&s4).send().await.unwrap();
+    let r = get_as(&url, &s4).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     sb.shutdown().await;
 }
@@ -116,18 +111,9 @@ async fn tokens_expire() {
     let token = client_token(&base).await;
     let s4 = s4_token(&base).await;
     let url = format!("{base}/capi/v1/client/coupon/DIGI");
-    assert_eq!(
-        http()
-            .get(&url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(get_as(&url, &token).await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
+    let r = get_as(&url, &token).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_token");
@@ -137,16 +123,7 @@ async fn tokens_expire() {
         .contains("expired"));
     // A fresh token works again.
     let token = client_token(&base).await;
-    assert_eq!(
-        http()
-            .get(&url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(get_as(&url, &token).await.status(), StatusCode::OK);
 
     let r = http()
         .get(format!(
@@ -209,14 +186,7 @@ async fn rate_limit_per_second_answers_429_with_headers() {
     let body: Value = limited.json().await.unwrap();
     assert_eq!(body["exceptionType"], "RateLimitExceededException");
     // The request log names the client of the refused calls.
-    let log: Vec<Value> = http()
-        .get(format!("{base}/__sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = request_log(&base).await;
     assert!(log
         .iter()
         .any(|e| e["status"] == 429 && e["clientId"] == CLIENT_ID));
@@ -235,7 +205,7 @@ async fn rate_limit_per_minute() {
     let url = format!("{base}/capi/v1/client/coupon/DIGI");
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
+        let r = get_as(&url, &token).await;
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
             let reset: i64 = r.headers()["x-ratelimit-reset"]
                 .to_str()
@@ -254,20 +224,7 @@ async fn rate_limit_per_minute() {
     assert!((2..=4).contains(&ok), "{statuses:?}");
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));
     // Limits are per client: the sandbox's reset clears the counters.
-    http()
-        .post(format!("{base}/__sandbox/reset"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        http()
-            .get(&url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    reset(&base).await;
+    assert_eq!(get_as(&url, &token).await.status(), StatusCode::OK);
     sb.shutdown().await;
 }

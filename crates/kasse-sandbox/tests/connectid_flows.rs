@@ -43,12 +43,7 @@ async fn press(base: &str, shop: &str, order_id: i64, button: &str) -> String {
     assert!(html.contains("creditcardPayex"), "method shown");
     let (action, mut fields) = form_fields(&html);
     fields.push(("action".into(), button.into()));
-    let landed = browser()
-        .post(format!("{base}{action}"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let landed = browser_post_form(&format!("{base}{action}"), &fields).await;
     assert_eq!(landed.status(), StatusCode::OK);
     landed.text().await.unwrap()
 }
@@ -81,11 +76,7 @@ async fn hosted_page_pay_cancel_fail_redirect_back_and_set_the_state() {
         );
         assert_eq!(order_state(&base, &token, id).await, state, "{button}");
         // A second visit repeats the outcome instead of showing the page again.
-        let again = http()
-            .get(fulfillment_url(&base, &shop, CLIENT_ID, &id.to_string()))
-            .send()
-            .await
-            .unwrap();
+        let again = get(&fulfillment_url(&base, &shop, CLIENT_ID, &id.to_string())).await;
         assert_eq!(again.status(), StatusCode::SEE_OTHER);
         assert!(location(&again).ends_with(&format!("fulfillmentStatus={status}")));
     }
@@ -105,11 +96,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
         json!({"transactionId": "472"}),
     );
     let id = create_order(&base, &token, &prepaid).await;
-    let r = http()
-        .get(fulfillment_url(&base, &shop, CLIENT_ID, &id.to_string()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fulfillment_url(&base, &shop, CLIENT_ID, &id.to_string())).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&r),
@@ -124,14 +111,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
         (CLIENT_ID, "abc"),
         ("someone-else", open.to_string().as_str()),
     ] {
-        let landed = browser()
-            .get(fulfillment_url(&base, &shop, client, order))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let landed = browser_text(&fulfillment_url(&base, &shop, client, order)).await;
         assert!(
             landed.starts_with("SHOP /error?fulfillmentStatus=error"),
             "{client}/{order}: {landed}"
@@ -145,11 +125,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
         &set(digi_order("sms-1"), "/paymentMethod", json!("sms")),
     )
     .await;
-    let r = http()
-        .get(fulfillment_url(&base, &shop, CLIENT_ID, &sms.to_string()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fulfillment_url(&base, &shop, CLIENT_ID, &sms.to_string())).await;
     assert!(location(&r).contains("/error?fulfillmentStatus=error"));
 
     // Relative or non-http return URLs are refused outright, never redirected to.
@@ -158,7 +134,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
             "{base}/user/fulfillment?clientId={CLIENT_ID}&orderId={open}&returnUrl={}",
             urlencode(bad)
         );
-        let r = http().get(u).send().await.unwrap();
+        let r = get(&u).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "returnUrl {bad:?}");
         assert!(r.headers().get("location").is_none());
     }
@@ -166,10 +142,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
         "{base}/user/fulfillment?clientId={CLIENT_ID}&orderId={open}&returnUrl={}&errorUrl=%2Ferr",
         urlencode(&format!("{shop}/return"))
     );
-    assert_eq!(
-        http().get(u).send().await.unwrap().status(),
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(get(&u).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(order_state(&base, &token, open).await, "preliminary");
     sb.shutdown().await;
 }
@@ -179,14 +152,10 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn fulfill(base: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    error_of(
-        http()
-            .post(format!("{base}/capi/v1/client/order/fulfillment"))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
+    post_for_json(
+        &format!("{base}/capi/v1/client/order/fulfillment"),
+        token,
+        &body,
     )
     .await
 }
@@ -304,14 +273,10 @@ async fn fulfillment_api_completes_allowed_methods_only() {
 }
 
 async fn assign(base: &str, token: &str, order: i64, body: Value) -> (StatusCode, Value) {
-    error_of(
-        http()
-            .post(format!("{base}/capi/v1/client/order/{order}/user"))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
+    post_for_json(
+        &format!("{base}/capi/v1/client/order/{order}/user"),
+        token,
+        &body,
     )
     .await
 }
@@ -414,14 +379,10 @@ async fn coupon_price_and_coupon_list() {
         let token = token.clone();
         let base = base.clone();
         async move {
-            error_of(
-                http()
-                    .post(format!("{base}/capi/v1/client/coupon/price"))
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap(),
+            post_for_json(
+                &format!("{base}/capi/v1/client/coupon/price"),
+                &token,
+                &body,
             )
             .await
         }
@@ -457,12 +418,8 @@ async fn coupon_price_and_coupon_list() {
     let (status, _) = price(json!({"couponCode": "DIGI1M"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let list: Value = http()
-        .get(format!("{base}/capi/v1/client/coupon/DIGI"))
-        .bearer_auth(&token)
-        .send()
+    let list: Value = get_as(&format!("{base}/capi/v1/client/coupon/DIGI"), &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -482,12 +439,8 @@ async fn order_status_has_the_reference_shape() {
     let base = sb.base_url();
     let token = client_token(&base).await;
     let id = create_order(&base, &token, &seed_order()).await;
-    let status: Value = http()
-        .get(format!("{base}/capi/v1/client/order/status/{id}"))
-        .bearer_auth(&token)
-        .send()
+    let status: Value = get_as(&format!("{base}/capi/v1/client/order/status/{id}"), &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -498,12 +451,11 @@ async fn order_status_has_the_reference_shape() {
     assert_eq!(o["orderAmount"], 150);
     assert_eq!(o["customerNumber"], 71);
     assert!(o["orderTime"].as_i64().unwrap() > 1_700_000_000_000);
-    let r = http()
-        .get(format!("{base}/capi/v1/client/order/status/{}", id + 1000))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = get_as(
+        &format!("{base}/capi/v1/client/order/status/{}", id + 1000),
+        &token,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     sb.shutdown().await;
 }
@@ -532,7 +484,7 @@ async fn login(base: &str, shop: &str, email: &str, password: &str) -> Login {
         .append_pair("state", "xyz")
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256");
-    let page = http().get(u.as_str()).send().await.unwrap();
+    let page = get(u.as_str()).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(
@@ -603,13 +555,12 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     let user = login(&base, &shop, "kari.nordmann@example.no", "kari-passord").await;
 
     // Flow 1a: user-mode order, then the hosted page.
-    let r = http()
-        .post(format!("{base}/capi/v1/order"))
-        .bearer_auth(&user.access)
-        .json(&card_order("user-1"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_as(
+        &format!("{base}/capi/v1/order"),
+        &user.access,
+        &card_order("user-1"),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let id = r.json::<Value>().await.unwrap()["orderId"]
         .as_i64()
@@ -621,39 +572,26 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
         "6f1c1a8e-0000-4000-8000-000000000001"
     );
     // The same rules apply in user mode.
-    let r = http()
-        .post(format!("{base}/capi/v1/order"))
-        .bearer_auth(&user.access)
-        .json(&remove(digi_order("user-2"), "/payer"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_as(
+        &format!("{base}/capi/v1/order"),
+        &user.access,
+        &remove(digi_order("user-2"), "/payer"),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // A user token is no client token.
-    let r = http()
-        .get(format!("{base}/capi/v1/client/order/status/{id}"))
-        .bearer_auth(&user.access)
-        .send()
-        .await
-        .unwrap();
+    let r = get_as(
+        &format!("{base}/capi/v1/client/order/status/{id}"),
+        &user.access,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     // Start subscription (seed 003 shape; its "copies": "1" string included).
     let sub = |body: Value| {
         let base = base.clone();
         let token = user.access.clone();
-        async move {
-            error_of(
-                http()
-                    .post(format!("{base}/capi/v1/subscription"))
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await
-        }
+        async move { post_for_json(&format!("{base}/capi/v1/subscription"), &token, &body).await }
     };
     let good = json!({"companyCode": "468979834", "product": "DIGI", "startTime": 1560336440000i64,
         "endTime": 1591958840000i64, "copies": "1", "couponCode": "DIGI1M", "couponNumber": 1001,
@@ -684,14 +622,7 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = sub(set(good, "/endTime", json!(1))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let subs: Vec<Value> = http()
-        .get(format!("{base}/__sandbox/subscriptions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let subs: Vec<Value> = sandbox_json(&base, "subscriptions").await;
     assert_eq!(subs.len(), 1);
 
     // Refresh token gives a new access token for the same user.
@@ -714,6 +645,16 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     sb.shutdown().await;
 }
 
+/// Submits the login page's form (without following the redirect).
+async fn authorize(base: &str, form: &[(&str, String)]) -> reqwest::Response {
+    http()
+        .post(format!("{base}/user/oauth/authorize"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn login_page_refuses_wrong_passwords_and_bad_requests() {
     let sb = start().await;
@@ -734,21 +675,11 @@ async fn login_page_refuses_wrong_passwords_and_bad_requests() {
             ("action", action.to_string()),
         ]
     };
-    let r = http()
-        .post(format!("{base}/user/oauth/authorize"))
-        .form(&form("kari.nordmann@example.no", "wrong", "login"))
-        .send()
-        .await
-        .unwrap();
+    let r = authorize(&base, &form("kari.nordmann@example.no", "wrong", "login")).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.text().await.unwrap().contains("Wrong e-mail or password"));
 
-    let r = http()
-        .post(format!("{base}/user/oauth/authorize"))
-        .form(&form("", "", "cancel"))
-        .send()
-        .await
-        .unwrap();
+    let r = authorize(&base, &form("", "", "cancel")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&r),
@@ -756,18 +687,10 @@ async fn login_page_refuses_wrong_passwords_and_bad_requests() {
     );
 
     // No PKCE: refused back to the client; unknown client: an error page, no redirect.
-    let r = http()
-        .get(format!("{base}/user/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&state=s", urlencode(&redirect_uri)))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&format!("{base}/user/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&state=s", urlencode(&redirect_uri))).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).contains("error=invalid_request"));
-    let r = http()
-        .get(format!("{base}/user/oauth/authorize?response_type=code&client_id=nobody&redirect_uri={}&code_challenge={challenge}", urlencode(&redirect_uri)))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&format!("{base}/user/oauth/authorize?response_type=code&client_id=nobody&redirect_uri={}&code_challenge={challenge}", urlencode(&redirect_uri))).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.headers().get("location").is_none());
     sb.shutdown().await;

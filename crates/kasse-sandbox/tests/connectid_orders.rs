@@ -6,19 +6,24 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// Posts an order body exactly as given (bytes, not re-serialized JSON).
+async fn post_raw_order(base: &str, token: &str, body: &'static str) -> reqwest::Response {
+    http()
+        .post(format!("{base}/capi/v1/client/order"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn seed_000_example_is_accepted_as_is_and_stored_verbatim() {
     let sb = start().await;
     let base = sb.base_url();
     let token = client_token(&base).await;
-    let r = http()
-        .post(format!("{base}/capi/v1/client/order"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(SEED_000_ORDER)
-        .send()
-        .await
-        .unwrap();
+    let r = post_raw_order(&base, &token, SEED_000_ORDER).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
     let id = body["orderId"].as_i64().expect("an integer orderId");
@@ -364,14 +369,7 @@ async fn malformed_json_is_a_validation_error() {
     let sb = start().await;
     let base = sb.base_url();
     let token = client_token(&base).await;
-    let r = http()
-        .post(format!("{base}/capi/v1/client/order"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("{\"payer\": ")
-        .send()
-        .await
-        .unwrap();
+    let r = post_raw_order(&base, &token, "{\"payer\": ").await;
     let (status, err) = error_of(r).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["exceptionType"], "ValidationException");
@@ -585,13 +583,7 @@ async fn client_token_cannot_register_in_user_mode() {
     let sb = start().await;
     let base = sb.base_url();
     let token = client_token(&base).await;
-    let r = http()
-        .post(format!("{base}/capi/v1/order"))
-        .bearer_auth(&token)
-        .json(&digi_order("u-1"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_as(&format!("{base}/capi/v1/order"), &token, &digi_order("u-1")).await;
     let (status, err) = error_of(r).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(err["error"], "invalid_token");

@@ -30,6 +30,30 @@ async fn s4(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+async fn s4_create(base: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    s4(base, token, reqwest::Method::POST, "/order", Some(body)).await
+}
+
+async fn s4_complete(
+    base: &str,
+    token: &str,
+    id: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let path = format!("/order/{id}/complete");
+    s4(base, token, reqwest::Method::POST, &path, body).await
+}
+
+async fn s4_read(base: &str, token: &str, id: &str) -> (StatusCode, Value) {
+    let path = format!("/order/{id}");
+    s4(base, token, reqwest::Method::GET, &path, None).await
+}
+
+async fn s4_cancel(base: &str, token: &str, id: &str) -> (StatusCode, Value) {
+    let path = format!("/order/{id}");
+    s4(base, token, reqwest::Method::DELETE, &path, None).await
+}
+
 fn seed_001_choices() -> Value {
     // Seed 001's example, with its `priceOveride` spelling tested separately.
     json!({
@@ -244,14 +268,7 @@ async fn validation_errors_name_the_fields() {
         ),
     ];
     for (body, field) in cases {
-        let (status, err) = s4(
-            &base,
-            &token,
-            reqwest::Method::POST,
-            "/order",
-            Some(body.clone()),
-        )
-        .await;
+        let (status, err) = s4_create(&base, &token, body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {err}");
         assert!(err["message"].as_str().is_some());
         let fields: Vec<&str> = err["errors"]
@@ -274,25 +291,17 @@ async fn seed_001_orders_are_accepted_and_priced() {
     let sb = start().await;
     let base = sb.base_url();
     let token = s4_token(&base).await;
-    let (status, view) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        "/order",
-        Some(seed_001_choices()),
-    )
-    .await;
+    let (status, view) = s4_create(&base, &token, seed_001_choices()).await;
     assert_eq!(status, StatusCode::CREATED, "{view}");
     assert_eq!(view["status"], "InProgress");
     assert!(
         view["terminalRedirectUrl"].is_null(),
         "an existing agreement needs no payment page"
     );
-    let (status, view) = s4(
+    let (status, view) = s4_complete(
         &base,
         &token,
-        reqwest::Method::POST,
-        &format!("/order/{}/complete", view["id"].as_str().unwrap()),
+        view["id"].as_str().unwrap(),
         Some(json!({"maxPollingTimeout": 0})),
     )
     .await;
@@ -307,14 +316,7 @@ async fn seed_001_orders_are_accepted_and_priced() {
         "/templatePackageChoices",
         json!({"priceOveride": 2000}),
     );
-    let (status, _) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        "/order",
-        Some(override_body),
-    )
-    .await;
+    let (status, _) = s4_create(&base, &token, override_body).await;
     assert_eq!(status, StatusCode::CREATED);
     let orders = admin_orders(&base).await;
     assert_eq!(
@@ -331,14 +333,7 @@ async fn vipps_terminal_approve_then_complete() {
     let base = sb.base_url();
     let shop = shop().await;
     let token = s4_token(&base).await;
-    let (status, view) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        "/order",
-        Some(vipps_order(&shop)),
-    )
-    .await;
+    let (status, view) = s4_create(&base, &token, vipps_order(&shop)).await;
     assert_eq!(status, StatusCode::CREATED, "{view}");
     let id = view["id"].as_str().unwrap().to_string();
     let terminal = view["terminalRedirectUrl"]
@@ -348,68 +343,30 @@ async fn vipps_terminal_approve_then_complete() {
     assert!(terminal.starts_with(&base));
 
     // Not approved yet: complete waits (briefly) and reports the order still in progress.
-    let (status, pending) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        &format!("/order/{id}/complete"),
-        Some(json!({"maxPollingTimeout": 100})),
-    )
-    .await;
+    let (status, pending) =
+        s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 100}))).await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(pending["status"], "InProgress");
 
-    let page = browser()
-        .get(&terminal)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = browser_text(&terminal).await;
     assert!(page.contains(">Approve<") && page.contains(">Cancel<"));
     assert!(page.contains("149.00"));
     let (action, _) = form_fields(&page);
-    let landed = browser()
-        .post(format!("{base}{action}"))
-        .form(&[("action", "approve")])
-        .send()
+    let landed = browser_post_form(&format!("{base}{action}"), &[("action", "approve")])
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert_eq!(landed, format!("SHOP /order/complete?orderId={id}"));
 
-    let (_, read) = s4(
-        &base,
-        &token,
-        reqwest::Method::GET,
-        &format!("/order/{id}"),
-        None,
-    )
-    .await;
+    let (_, read) = s4_read(&base, &token, &id).await;
     assert_eq!(read["status"], "InProgress", "approved, not yet completed");
     assert!(read["terminalRedirectUrl"].is_null());
-    let (status, done) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        &format!("/order/{id}/complete"),
-        None,
-    )
-    .await;
+    let (status, done) = s4_complete(&base, &token, &id, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(done["status"], "Completed");
     assert!(done["paymentAgreementId"].as_str().is_some());
-    let (status, _) = s4(
-        &base,
-        &token,
-        reqwest::Method::DELETE,
-        &format!("/order/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = s4_cancel(&base, &token, &id).await;
     assert_eq!(
         status,
         StatusCode::BAD_REQUEST,
@@ -424,37 +381,19 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
     let base = sb.base_url();
     let shop = shop().await;
     let token = s4_token(&base).await;
-    let (_, view) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        "/order",
-        Some(swedbank_order(&shop)),
-    )
-    .await;
+    let (_, view) = s4_create(&base, &token, swedbank_order(&shop)).await;
     let id = view["id"].as_str().unwrap().to_string();
     let terminal = view["terminalRedirectUrl"].as_str().unwrap().to_string();
     // A pending complete call sees the cancel as soon as it happens.
     let waiter = {
         let (base, token, id) = (base.clone(), token.clone(), id.clone());
         tokio::spawn(async move {
-            s4(
-                &base,
-                &token,
-                reqwest::Method::POST,
-                &format!("/order/{id}/complete"),
-                Some(json!({"maxPollingTimeout": 5000})),
-            )
-            .await
+            s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 5000}))).await
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let landed = browser()
-        .post(&terminal)
-        .form(&[("action", "cancel")])
-        .send()
+    let landed = browser_post_form(&terminal, &[("action", "cancel")])
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -465,7 +404,7 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
         (StatusCode::OK, Some("Cancelled"))
     );
     // Revisiting the terminal repeats the outcome.
-    let again = http().get(&terminal).send().await.unwrap();
+    let again = get(&terminal).await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert!(location(&again).contains("/order/cancel"));
     sb.shutdown().await;
@@ -477,56 +416,21 @@ async fn delete_cancels_and_unknown_orders_are_404() {
     let base = sb.base_url();
     let shop = shop().await;
     let token = s4_token(&base).await;
-    let (_, view) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        "/order",
-        Some(vipps_order(&shop)),
-    )
-    .await;
+    let (_, view) = s4_create(&base, &token, vipps_order(&shop)).await;
     let id = view["id"].as_str().unwrap();
-    let (status, cancelled) = s4(
-        &base,
-        &token,
-        reqwest::Method::DELETE,
-        &format!("/order/{id}"),
-        None,
-    )
-    .await;
+    let (status, cancelled) = s4_cancel(&base, &token, id).await;
     assert_eq!(
         (status, cancelled["status"].as_str()),
         (StatusCode::OK, Some("Cancelled"))
     );
-    let (status, _) = s4(
-        &base,
-        &token,
-        reqwest::Method::DELETE,
-        &format!("/order/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = s4_cancel(&base, &token, id).await;
     assert_eq!(status, StatusCode::OK, "cancelling twice is harmless");
-    let (status, still) = s4(
-        &base,
-        &token,
-        reqwest::Method::POST,
-        &format!("/order/{id}/complete"),
-        None,
-    )
-    .await;
+    let (status, still) = s4_complete(&base, &token, id, None).await;
     assert_eq!(
         (status, still["status"].as_str()),
         (StatusCode::OK, Some("Cancelled"))
     );
-    let (status, err) = s4(
-        &base,
-        &token,
-        reqwest::Method::GET,
-        "/order/99999999-0000-0000-0000-000000000000",
-        None,
-    )
-    .await;
+    let (status, err) = s4_read(&base, &token, "99999999-0000-0000-0000-000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(err["message"].as_str().is_some());
     sb.shutdown().await;

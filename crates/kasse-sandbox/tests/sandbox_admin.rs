@@ -11,28 +11,16 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
-async fn set_faults(base: &str, body: Value) -> Value {
-    let r = http()
-        .post(format!("{base}/__sandbox/faults"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json().await.unwrap()
-}
-
 /// The statuses of `n` coupon-price calls (a cheap faulty endpoint).
 async fn statuses(base: &str, token: &str, n: usize) -> Vec<u16> {
     let mut out = Vec::new();
     for _ in 0..n {
-        let r = http()
-            .post(format!("{base}/capi/v1/client/coupon/price"))
-            .bearer_auth(token)
-            .json(&json!({"couponCode": "DIGI1M", "couponNumber": 1001}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_as(
+            &format!("{base}/capi/v1/client/coupon/price"),
+            token,
+            &json!({"couponCode": "DIGI1M", "couponNumber": 1001}),
+        )
+        .await;
         out.push(r.status().as_u16());
     }
     out
@@ -67,27 +55,13 @@ async fn same_seed_same_faults_different_seed_different_faults() {
     set_faults(&base, json!({"rate": 1.0, "kinds": ["500"], "seed": 1})).await;
     assert_eq!(statuses(&base, &token, 3).await, [500, 500, 500]);
     client_token(&base).await;
-    let described: Value = http()
-        .get(format!("{base}/__sandbox/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let described: Value = sandbox_json(&base, "faults").await;
     assert_eq!(described["injected"], 3);
     set_faults(&base, json!({"rate": 0})).await;
     assert_eq!(statuses(&base, &token, 3).await, [200, 200, 200]);
 
     // The request log records the injected faults.
-    let log: Vec<Value> = http()
-        .get(format!("{base}/__sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = request_log(&base).await;
     assert!(log
         .iter()
         .any(|e| e["fault"] == "500" && e["status"] == 500));
@@ -114,12 +88,7 @@ async fn faults_from_the_start_configuration() {
     .await;
     let base = sb.base_url();
     let token = client_token(&base).await;
-    let r = http()
-        .get(format!("{base}/capi/v1/client/coupon/DIGI"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = get_as(&format!("{base}/capi/v1/client/coupon/DIGI"), &token).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.headers()["retry-after"], "1");
     assert!(r.headers().contains_key("x-ratelimit-reset"));
@@ -189,14 +158,7 @@ async fn retries_through_every_fault_kind_never_duplicate_or_lose_an_order() {
         let o = orders.iter().find(|o| o["orderId"] == *id).unwrap();
         assert_eq!(o["externalOrderId"], format!("retry-{n}"));
     }
-    let log: Vec<Value> = http()
-        .get(format!("{base}/__sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = request_log(&base).await;
     let kinds: std::collections::HashSet<&str> =
         log.iter().filter_map(|e| e["fault"].as_str()).collect();
     assert!(
@@ -268,16 +230,12 @@ async fn orders_persist_across_a_restart_with_a_db_file() {
 }
 
 async fn fulfill_ok(base: &str, token: &str, id: i64) {
-    let r: Value = http()
-        .post(format!("{base}/capi/v1/client/order/fulfillment"))
-        .bearer_auth(token)
-        .json(&json!({"orderId": id}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, r) = post_for_json(
+        &format!("{base}/capi/v1/client/order/fulfillment"),
+        token,
+        &json!({"orderId": id}),
+    )
+    .await;
     assert_eq!(r["fulfillmentStatus"], "OK");
 }
 
@@ -287,14 +245,7 @@ async fn reset_empties_orders_and_log_but_keeps_tokens() {
     let base = sb.base_url();
     let token = client_token(&base).await;
     let first = create_order(&base, &token, &digi_order("before-reset")).await;
-    let log: Vec<Value> = http()
-        .get(format!("{base}/__sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = request_log(&base).await;
     assert_eq!(log.len(), 2);
     assert_eq!(log[1]["method"], "POST");
     assert_eq!(log[1]["path"], "/capi/v1/client/order");
@@ -302,21 +253,9 @@ async fn reset_empties_orders_and_log_but_keeps_tokens() {
     assert_eq!(log[1]["clientId"], CLIENT_ID);
     assert!(log[1]["at"].as_i64().is_some());
 
-    let r = http()
-        .post(format!("{base}/__sandbox/reset"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(reset(&base).await, StatusCode::OK);
     assert!(admin_orders(&base).await.is_empty());
-    let log: Vec<Value> = http()
-        .get(format!("{base}/__sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = request_log(&base).await;
     assert!(log.is_empty());
     // The same externalOrderId is free again; ids never repeat.
     let second = create_order(&base, &token, &digi_order("before-reset")).await;

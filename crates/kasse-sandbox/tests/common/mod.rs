@@ -4,7 +4,9 @@
 
 use kasse_sandbox::{Sandbox, SandboxConfig};
 use reqwest::redirect::Policy;
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -43,29 +45,25 @@ pub fn browser() -> Client {
 }
 
 pub async fn client_token(base: &str) -> String {
-    let r = http()
+    let req = http()
         .post(format!("{base}/user/oauth/token"))
         .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let body: Value = r.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_string()
+        .form(&[("grant_type", "client_credentials")]);
+    access_token(req).await
 }
 
 pub async fn s4_token(base: &str) -> String {
-    let r = http()
-        .post(format!("{base}/s4/oauth2/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", S4_CLIENT),
-            ("client_secret", S4_SECRET),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let req = http().post(format!("{base}/s4/oauth2/token")).form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", S4_CLIENT),
+        ("client_secret", S4_SECRET),
+    ]);
+    access_token(req).await
+}
+
+/// Sends a token request that must succeed; returns its `access_token`.
+async fn access_token(req: RequestBuilder) -> String {
+    let r = req.send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
     body["access_token"].as_str().unwrap().to_string()
@@ -128,14 +126,34 @@ pub fn remove(mut v: Value, pointer: &str) -> Value {
     v
 }
 
-pub async fn post_order(base: &str, token: &str, body: &Value) -> Response {
+/// A plain GET (no token).
+pub async fn get(url: &str) -> Response {
+    http().get(url).send().await.unwrap()
+}
+
+/// A GET with a bearer token.
+pub async fn get_as(url: &str, token: &str) -> Response {
+    http().get(url).bearer_auth(token).send().await.unwrap()
+}
+
+/// A JSON POST with a bearer token.
+pub async fn post_as(url: &str, token: &str, body: &Value) -> Response {
     http()
-        .post(format!("{base}/capi/v1/client/order"))
+        .post(url)
         .bearer_auth(token)
         .json(body)
         .send()
         .await
         .unwrap()
+}
+
+/// A JSON POST with a bearer token; returns the status and the JSON answer.
+pub async fn post_for_json(url: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+    error_of(post_as(url, token, body).await).await
+}
+
+pub async fn post_order(base: &str, token: &str, body: &Value) -> Response {
+    post_as(&format!("{base}/capi/v1/client/order"), token, body).await
 }
 
 /// Registers an order that must be accepted; returns its id.
@@ -162,13 +180,59 @@ pub async fn order_state(base: &str, token: &str, order_id: i64) -> String {
         .to_string()
 }
 
+/// The JSON answer of a sandbox control endpoint (`/__sandbox/...`, no token).
+pub async fn sandbox_json<T: DeserializeOwned>(base: &str, path: &str) -> T {
+    get(&format!("{base}/__sandbox/{path}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 pub async fn admin_orders(base: &str) -> Vec<Value> {
+    sandbox_json(base, "orders").await
+}
+
+/// The sandbox's request log.
+pub async fn request_log(base: &str) -> Vec<Value> {
+    sandbox_json(base, "requests").await
+}
+
+/// Configures fault injection, which must be accepted; returns the sandbox's answer.
+pub async fn set_faults(base: &str, body: Value) -> Value {
+    let r = http()
+        .post(format!("{base}/__sandbox/faults"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+/// `POST /__sandbox/reset`; returns its status.
+pub async fn reset(base: &str) -> StatusCode {
     http()
-        .get(format!("{base}/__sandbox/orders"))
+        .post(format!("{base}/__sandbox/reset"))
         .send()
         .await
         .unwrap()
-        .json()
+        .status()
+}
+
+/// Posts a form as a browser would (following redirects).
+pub async fn browser_post_form<F: Serialize + ?Sized>(url: &str, form: &F) -> Response {
+    browser().post(url).form(form).send().await.unwrap()
+}
+
+/// The text a browser ends up with after a GET (following redirects).
+pub async fn browser_text(url: &str) -> String {
+    browser()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
         .await
         .unwrap()
 }
