@@ -312,16 +312,22 @@ impl Checkout {
         self.emit(Event::Completed, json!({ "orderId": order_id }));
     }
 
+    /// The core's steps for `method` that come after the payment page (an order that exists and is
+    /// paid, or paid for by API, needs only these).
+    fn steps_after_payment(&self, method: &str) -> Vec<Step> {
+        let info = self.info.get_value();
+        let method = PaymentMethod::from_wire(method).unwrap_or(PaymentMethod::CreditcardPayex);
+        let (_, steps) = flow::plan(&info.offer, method, false);
+        steps.into_iter().filter(|s| *s != Step::RedirectToFulfillment).collect()
+    }
+
     /// The retry button: resumes a paid-but-unfinished order, or submits again.
     pub async fn retry(self) {
         let offer_id = self.offer_id();
         if let Some(storage::Attempt { order_id: Some(order_id), credential, form, .. }) = storage::load_attempt(&offer_id) {
             if self.notice.get_untracked().is_some_and(|n| n.key != MessageKey::PaymentFailed) && form == self.form.get_untracked() {
                 self.notice.set(None);
-                let info = self.info.get_value();
-                let method = PaymentMethod::from_wire(&form.method).unwrap_or(PaymentMethod::Invoice);
-                let (_, steps) = flow::plan(&info.offer, method, false);
-                let after_payment: Vec<Step> = steps.into_iter().filter(|s| *s != Step::RedirectToFulfillment).collect();
+                let after_payment = self.steps_after_payment(&form.method);
                 return self.run_steps(order_id, &after_payment, credential).await;
             }
             storage::clear_attempt(&offer_id);
@@ -344,11 +350,8 @@ impl Checkout {
         };
         match status {
             FulfillmentStatus::Success => {
-                let info = self.info.get_value();
                 let attempt = attempt.expect("checked above");
-                let method = PaymentMethod::from_wire(&attempt.form.method).unwrap_or(PaymentMethod::CreditcardPayex);
-                let (_, steps) = flow::plan(&info.offer, method, false);
-                let after_payment: Vec<Step> = steps.into_iter().filter(|s| *s != Step::RedirectToFulfillment).collect();
+                let after_payment = self.steps_after_payment(&attempt.form.method);
                 self.run_steps(order_id, &after_payment, attempt.credential).await;
             }
             other => {
