@@ -28,6 +28,8 @@ pub enum Ports {
 /// Running sandbox + gateway; dropping it stops both.
 pub struct Stack {
     children: Vec<Child>,
+    /// The gateway configuration written for this run, removed with the stack.
+    config_path: Option<PathBuf>,
     pub sandbox_url: String,
     pub gateway_url: String,
 }
@@ -37,6 +39,9 @@ impl Drop for Stack {
         for child in &mut self.children {
             child.kill().ok();
             child.wait().ok();
+        }
+        if let Some(path) = &self.config_path {
+            std::fs::remove_file(path).ok();
         }
     }
 }
@@ -113,7 +118,7 @@ impl Stack {
             Ports::Demo => (env_port("KASSE_SANDBOX_PORT", 8090)?, env_port("KASSE_PORT", 8080)?),
             Ports::Ephemeral => (free_port()?, free_port()?),
         };
-        let mut stack = Stack { children: Vec::new(), sandbox_url: String::new(), gateway_url: String::new() };
+        let mut stack = Stack { children: Vec::new(), config_path: None, sandbox_url: String::new(), gateway_url: String::new() };
 
         let mut sandbox = Command::new(bin.join("kasse-sandbox"));
         sandbox.args(["--port", &sandbox_port.to_string()]);
@@ -122,6 +127,7 @@ impl Stack {
         let config_path = target_dir().join(format!("xtask-gateway-{}.toml", std::process::id()));
         std::fs::create_dir_all(target_dir())?;
         std::fs::write(&config_path, gateway_config(&stack.sandbox_url, gateway_port)?)?;
+        stack.config_path = Some(config_path.clone());
         let mut gateway = Command::new(bin.join("kasse-gateway"));
         gateway
             .current_dir(cmd::workspace_root())
