@@ -31,6 +31,9 @@ function fail(host, code, error) {
 /** Mounts a widget into `host` (any element); `config` keys win over `data-kasse-*` attributes. */
 async function mount(host, config = {}) {
   unmount(host);
+  // The gateway that served this script is the default gateway: one script tag is all a
+  // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
+  if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
   let module;
   try {
     module = await loadBundle();

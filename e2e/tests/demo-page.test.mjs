@@ -101,3 +101,36 @@ test("everything works by keyboard: tab to the fields, type, choose, submit", as
   assert.equal(await host.locator("#acceptTerms").isChecked(), true);
   await page.context().close();
 });
+
+test("on a publisher page of another origin, the widget talks to the gateway that served kasse.js", async () => {
+  // The publisher's article at http://localhost:<port> (an allowed origin in the example config),
+  // the gateway at http://127.0.0.1:<port>: the one-script snippet, cross-origin.
+  const publisher = KASSE_URL.replace("127.0.0.1", "localhost");
+  // A page served by page.route has no network address, so Chromium's Local Network Access
+  // checks treat it as public and block its requests to loopback; a real publisher page and a
+  // real gateway are both public. The checks are off for this one browser only.
+  const lnaOff = await launch(["--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"]);
+  try {
+    await widgetTalksToItsGateway(lnaOff, publisher);
+  } finally {
+    await lnaOff.close();
+  }
+});
+
+async function widgetTalksToItsGateway(browser, publisher) {
+  const page = await newPage(browser);
+  await page.route(`${publisher}/article`, (route) => route.fulfill({
+    contentType: "text/html",
+    body: `<!doctype html><html lang="en"><body><h1>Article</h1>
+      <script type="module" src="${KASSE_URL}/kasse.js"></script>
+      <div data-kasse-offer="digital-month"></div></body></html>`,
+  }));
+  const api = [];
+  page.on("request", (request) => { if (request.url().includes("/kasse/v1/")) api.push(request.url()); });
+  await page.goto(`${publisher}/article`);
+  const host = page.locator('[data-kasse-offer="digital-month"]');
+  await host.locator("form").waitFor({ timeout: 15000 });
+  assert.equal(await host.locator("label[for=email]").textContent(), "Email");
+  assert.ok(api.length > 0 && api.every((url) => url.startsWith(`${KASSE_URL}/kasse/v1/`)), api.join(", "));
+  await page.context().close();
+}

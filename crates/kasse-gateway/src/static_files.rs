@@ -76,6 +76,15 @@ async fn static_headers(req: Request, next: Next, csp: HeaderValue) -> Response 
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if is_html {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    } else {
+        // The widget (loader, bundle, wasm) is embedded on publisher pages of other origins: module
+        // scripts and the wasm fetch are CORS requests. The files are public and sent without
+        // credentials, so any origin may read them; the API keeps its allowlist.
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("cross-origin"),
+        );
     }
     resp
 }

@@ -152,6 +152,7 @@ async fn static_files_have_mime_caching_compression_and_csp() {
     assert_eq!(r.headers()["content-encoding"], "br");
     assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert!(r.headers().get("content-security-policy").is_none());
+    assert_eq!(r.headers()["access-control-allow-origin"], "*", "the wasm is fetched cross-origin too");
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli bytes", "the precompressed file was served");
 
     let r = stack
@@ -165,6 +166,9 @@ async fn static_files_have_mime_caching_compression_and_csp() {
     assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
     assert_eq!(r.headers()["content-encoding"], "gzip", "compressed on the fly");
     assert_eq!(r.headers()["cache-control"], "no-cache", "the loader URL is stable: revalidate");
+    // Publisher pages of any origin load the widget's files (module scripts are CORS requests).
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+    assert_eq!(r.headers()["cross-origin-resource-policy"], "cross-origin");
 
     // The API still wins over the static fallback; unknown API paths answer JSON.
     let (status, v) = stack.get("/kasse/v1/nope").await;
