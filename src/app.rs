@@ -170,9 +170,13 @@ impl Checkout {
         self.notice.set(None);
         let offer_id = self.offer_id();
         let form = self.form.get_untracked();
-        // The same form retried is the same attempt (same key, same body); a changed form is new.
+        // The same form retried is the same attempt (same key, same body), also after the order
+        // exists (the reader came back from the payment page with the back button): the gateway
+        // then replays the first answer and the reader continues with the same order instead of
+        // a second one. A changed form is a new attempt; a finished one (paid, cancelled, failed)
+        // was cleared when the reader came back.
         let attempt = match storage::load_attempt(&offer_id) {
-            Some(previous) if previous.form == form && previous.order_id.is_none() => previous,
+            Some(previous) if previous.form == form => previous,
             _ => storage::Attempt {
                 external_order_id: page::random_id(),
                 order_date: page::now_ms(),

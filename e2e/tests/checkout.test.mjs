@@ -79,6 +79,25 @@ test("cancel on the payment page brings the reader back to the form with the dat
   await page.context().close();
 });
 
+test("back from the payment page with the back button, paying again continues the same order", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "digital-month");
+  await fillReader(host);
+  await host.locator("button[type=submit]").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  const first = new URL(page.url()).searchParams.get("orderId");
+  await page.goBack();
+  const back = page.locator('[data-kasse-offer="digital-month"]');
+  await back.scrollIntoViewIfNeeded();
+  await back.locator("form").waitFor({ timeout: 20000 });
+  assert.equal(await back.locator("#email").inputValue(), KARI.email, "the draft is still there");
+  await back.locator("button[type=submit]").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  assert.equal(new URL(page.url()).searchParams.get("orderId"), first, "the same order");
+  assert.equal((await sandboxOrders()).length, 1, "no second order");
+  await page.context().close();
+});
+
 test("invoice: completed by API and access assigned, without leaving the page", async () => {
   const page = await newPage(browser);
   const host = await openWidget(page, "invoice-year");
