@@ -81,6 +81,17 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// The reader's method, by wire name, among the offer's: one rule for both back ends.
+fn choose_method<M: PartialEq>(wire: &str, parse: fn(&str) -> Option<M>, allowed: &[M]) -> Result<M, ErrorCode> {
+    let wire = wire.trim();
+    match parse(wire) {
+        None if wire.is_empty() => Err(ErrorCode::Required),
+        None => Err(ErrorCode::InvalidValue),
+        Some(m) if !allowed.contains(&m) => Err(ErrorCode::MethodNotAllowed),
+        Some(m) => Ok(m),
+    }
+}
+
 /// Validates the reader's form for an offer; every error at once, at the form's field names.
 pub fn validate_form(offer: &Offer, form: &CheckoutForm) -> Result<ValidForm, Vec<FieldError>> {
     let mut e = Errors::default();
@@ -133,37 +144,20 @@ pub fn validate_form(offer: &Offer, form: &CheckoutForm) -> Result<ValidForm, Ve
             e.push("postalPlace", ErrorCode::Required);
         }
     }
-    let method = match offer.backend {
-        Backend::ConnectId => match PaymentMethod::from_wire(form.method.trim()) {
-            None if form.method.trim().is_empty() => {
-                e.push("method", ErrorCode::Required);
-                None
-            }
-            None => {
-                e.push("method", ErrorCode::InvalidValue);
-                None
-            }
-            Some(m) if !methods_for_offer(offer).contains(&m) => {
-                e.push("method", ErrorCode::MethodNotAllowed);
-                None
-            }
-            Some(m) => Some(ChosenMethod::ConnectId(m)),
-        },
-        Backend::S4 => match S4PaymentMethod::from_wire(form.method.trim()) {
-            None if form.method.trim().is_empty() => {
-                e.push("method", ErrorCode::Required);
-                None
-            }
-            None => {
-                e.push("method", ErrorCode::InvalidValue);
-                None
-            }
-            Some(m) if !s4::methods_for_offer(offer).contains(&m) => {
-                e.push("method", ErrorCode::MethodNotAllowed);
-                None
-            }
-            Some(m) => Some(ChosenMethod::S4(m)),
-        },
+    let chosen = match offer.backend {
+        Backend::ConnectId => {
+            choose_method(&form.method, PaymentMethod::from_wire, &methods_for_offer(offer)).map(ChosenMethod::ConnectId)
+        }
+        Backend::S4 => {
+            choose_method(&form.method, S4PaymentMethod::from_wire, &s4::methods_for_offer(offer)).map(ChosenMethod::S4)
+        }
+    };
+    let method = match chosen {
+        Ok(m) => Some(m),
+        Err(code) => {
+            e.push("method", code);
+            None
+        }
     };
     if !form.accept_terms {
         e.push("acceptTerms", ErrorCode::TermsNotAccepted);
