@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use kasse_core::connectid::{AssignUserRequest, PaymentInfoPayEx};
-use kasse_core::flow::{self, FulfillmentStatus, Step};
+use kasse_core::connectid::{self, FulfillmentStatus, Step};
 use kasse_core::{build_client_order, CheckoutForm, FieldError, Locale, MessageKey, PaymentMethod};
 use leptos::prelude::*;
 use serde_json::json;
@@ -109,7 +109,7 @@ impl Checkout {
     /// offer's defaults.
     pub fn new(info: OfferInfo, config: &WidgetConfig, host: HtmlElement) -> Checkout {
         let locale = choose_locale(config);
-        let methods = kasse_core::methods_for_offer(&info.offer);
+        let methods = kasse_core::PaymentMethod::for_offer(&info.offer);
         let form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
             country_code: default_country(&info, locale).to_owned(),
             ..CheckoutForm::default()
@@ -232,7 +232,7 @@ impl Checkout {
         };
         attempt.order_id = Some(created.order_id);
         storage::save_attempt(&offer_id, &attempt);
-        let (flow, steps) = flow::plan(&info.offer, order.payment_method, false);
+        let (flow, steps) = connectid::plan(&info.offer, order.payment_method, false);
         self.emit(
             Event::OrderCreated,
             json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name() }),
@@ -256,7 +256,7 @@ impl Checkout {
                         return;
                     };
                     let host = page::host();
-                    let url = flow::fulfillment_url(
+                    let url = connectid::fulfillment_url(
                         &connect_id.fulfillment_url,
                         &connect_id.client_id,
                         order_id,
@@ -321,7 +321,7 @@ impl Checkout {
     fn steps_after_payment(&self, method: &str) -> Vec<Step> {
         let info = self.info.get_value();
         let method = PaymentMethod::from_wire(method).unwrap_or(PaymentMethod::CreditcardPayex);
-        let (_, steps) = flow::plan(&info.offer, method, false);
+        let (_, steps) = connectid::plan(&info.offer, method, false);
         steps.into_iter().filter(|s| *s != Step::RedirectToFulfillment).collect()
     }
 
@@ -344,7 +344,7 @@ impl Checkout {
         let offer_id = self.offer_id();
         let Some(query) = page::pending_return(&offer_id) else { return };
         page::forget_return();
-        let status = flow::parse_fulfillment_return(&query);
+        let status = connectid::parse_fulfillment_return(&query);
         let attempt = storage::load_attempt(&offer_id);
         let Some(order_id) = attempt.as_ref().and_then(|a| a.order_id) else {
             if status != FulfillmentStatus::Cancel {

@@ -113,7 +113,7 @@ fn country_field(checkout: Checkout) -> impl IntoView {
 
 fn methods_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    let methods = checkout.info.with_value(|i| kasse_core::methods_for_offer(&i.offer));
+    let methods = checkout.info.with_value(|i| kasse_core::PaymentMethod::for_offer(&i.offer));
     let invalid = move || error_text(checkout, "method").is_some();
     view! {
         <fieldset

@@ -2,16 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::connectid::{ClientOrder, OrderLine, Party, ProductSpecType};
-use crate::method::{methods_for_offer, PaymentMethod};
+use crate::connectid::{validate_client_order, ClientOrder, OrderLine, Party, PaymentMethod, ProductSpecType};
+use crate::error_code::{ErrorCode, Errors, FieldError};
+use crate::field::{is_iso_country, is_valid_email, normalize_phone, normalize_postal_code};
 use crate::offer::{Backend, Offer, ProductSpec};
 use crate::s4::{
     self, OrderCreate, PayExEcommerceParameters, PaymentAgreementParameters, S4PaymentMethod,
     TemplatePackageChoices, VippsMobilePayParameters,
-};
-use crate::validate::{
-    is_iso_country, is_valid_email, normalize_phone, normalize_postal_code, validate_client_order, ErrorCode,
-    Errors, FieldError,
 };
 
 /// What the reader typed, as typed. Field names (camelCase) are the error paths.
@@ -146,10 +143,10 @@ pub fn validate_form(offer: &Offer, form: &CheckoutForm) -> Result<ValidForm, Ve
     }
     let chosen = match offer.backend {
         Backend::ConnectId => {
-            choose_method(&form.method, PaymentMethod::from_wire, &methods_for_offer(offer)).map(ChosenMethod::ConnectId)
+            choose_method(&form.method, PaymentMethod::from_wire, &PaymentMethod::for_offer(offer)).map(ChosenMethod::ConnectId)
         }
         Backend::S4 => {
-            choose_method(&form.method, S4PaymentMethod::from_wire, &s4::methods_for_offer(offer)).map(ChosenMethod::S4)
+            choose_method(&form.method, S4PaymentMethod::from_wire, &S4PaymentMethod::for_offer(offer)).map(ChosenMethod::S4)
         }
     };
     let method = match chosen {

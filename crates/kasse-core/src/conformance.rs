@@ -5,11 +5,10 @@
 //! the gateway's own catalog. Each check also runs the payload's validation, so one call returns
 //! every problem.
 
-use crate::connectid::{ClientOrder, ProductSpecType};
-use crate::method::methods_for_offer;
+use crate::connectid::{validate_client_order, ClientOrder, PaymentMethod, ProductSpecType};
+use crate::error_code::{ErrorCode, Errors, FieldError};
 use crate::offer::{Backend, Offer, ProductSpec};
-use crate::s4::{self, OrderCreate};
-use crate::validate::{validate_client_order, ErrorCode, Errors, FieldError};
+use crate::s4::{self, OrderCreate, S4PaymentMethod};
 
 /// Checks a ConnectID order against its offer (and [`validate_client_order`]).
 ///
@@ -39,7 +38,7 @@ pub fn check_order_against_offer(order: &ClientOrder, offer: &Offer) -> Result<(
     if prepaid != offer.prepaid {
         e.push("prepaid", ErrorCode::PrepaidMismatch);
     }
-    if !methods_for_offer(offer).contains(&order.payment_method) {
+    if !PaymentMethod::for_offer(offer).contains(&order.payment_method) {
         e.push("paymentMethod", ErrorCode::MethodNotAllowed);
     }
     let (code, number) = match &offer.marketing_coupon {
@@ -182,7 +181,7 @@ pub fn check_s4_order_against_offer(
             e.push(format!("{p}.{name}"), ErrorCode::UnexpectedField);
         }
     }
-    let allowed = s4::methods_for_offer(offer);
+    let allowed = S4PaymentMethod::for_offer(offer);
     match &order.payment_agreement_parameters {
         None => e.push("paymentAgreementParameters", ErrorCode::Required),
         Some(pa) => {

@@ -12,22 +12,23 @@
 pub mod checkout;
 pub mod conformance;
 pub mod connectid;
-pub mod error;
-pub mod flow;
+pub mod error_code;
+pub mod field;
 pub mod i18n;
-pub mod method;
 pub mod money;
 pub mod offer;
 pub mod s4;
-pub mod subscription;
-pub mod validate;
+pub mod vendor_error;
 
 pub use checkout::{build_client_order, build_s4_order, CheckoutForm};
 pub use conformance::{check_order_against_offer, check_s4_order_against_offer};
-pub use error::{parse_vendor_error, VendorError};
-pub use flow::{decide_flow, fulfillment_url, next_steps, parse_fulfillment_return, Flow, FulfillmentStatus, Step};
+pub use connectid::{
+    decide_flow, fulfillment_url, next_steps, parse_fulfillment_return, validate_client_order, Flow, FulfillmentStatus,
+    PaymentMethod, Step,
+};
+pub use error_code::{ErrorCode, FieldError};
 pub use i18n::{format_price, t, Locale, MessageKey};
-pub use method::{methods_for_offer, PaymentMethod};
 pub use money::{Currency, Money};
 pub use offer::{Backend, Offer};
-pub use validate::{validate_client_order, ErrorCode, FieldError};
+pub use s4::S4PaymentMethod;
+pub use vendor_error::{parse_vendor_error, VendorError};

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
-use crate::method::PaymentMethod;
+use crate::connectid::PaymentMethod;
 use crate::money::{Currency, Money};
 use crate::s4::S4PaymentMethod;
-use crate::validate::{is_uuid, ErrorCode, Errors, FieldError, Limits};
+use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
+use crate::field::is_uuid;
 
 /// Which vendor an offer is sold through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

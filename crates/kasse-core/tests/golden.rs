@@ -3,7 +3,7 @@
 use kasse_core::connectid::{ClientOrder, OrderCreated, ProductSpecType};
 use kasse_core::money::Money;
 use kasse_core::s4::{OrderCreate, PaymentAgreementParameters, S4PaymentMethod, TemplatePackage};
-use kasse_core::validate::validate_client_order;
+use kasse_core::connectid::validate_client_order;
 use kasse_core::PaymentMethod;
 use serde_json::Value;
 

@@ -4,13 +4,14 @@
 use kasse_core::checkout::{build_client_order, validate_form, CheckoutForm};
 use kasse_core::conformance::check_order_against_offer;
 use kasse_core::connectid::ClientOrder;
-use kasse_core::error::parse_vendor_error;
-use kasse_core::flow::{fulfillment_url, parse_fulfillment_return_full, FulfillmentStatus};
+use kasse_core::vendor_error::parse_vendor_error;
+use kasse_core::connectid::{fulfillment_url, parse_fulfillment_return_full, FulfillmentStatus};
 use kasse_core::i18n::{format_price, Locale};
-use kasse_core::method::methods_for_offer;
+
 use kasse_core::money::{Currency, Money};
 use kasse_core::offer::{AccessGrant, Backend, Coupon, Offer, Period, ProductSpec, Text};
-use kasse_core::validate::{is_e164, normalize_phone, normalize_postal_code, validate_client_order};
+use kasse_core::connectid::validate_client_order;
+use kasse_core::field::{is_e164, normalize_phone, normalize_postal_code};
 use kasse_core::PaymentMethod;
 use proptest::prelude::*;
 
@@ -81,7 +82,7 @@ fn valid_place() -> impl Strategy<Value = (String, String, String)> {
 }
 
 fn valid_form_for(offer: &Offer) -> impl Strategy<Value = CheckoutForm> {
-    let methods = methods_for_offer(offer);
+    let methods = PaymentMethod::for_offer(offer);
     (
         "[A-Za-zÆØÅæøåÖöÄä]{0,20}",
         "[A-Za-zÆØÅæøåÖöÄä][A-Za-zÆØÅæøåÖöÄä -]{0,30}",
@@ -144,7 +145,7 @@ proptest! {
             prop_assert!(is_e164(&p));
         }
         let _ = normalize_postal_code(&s, &country);
-        let _ = kasse_core::validate::is_valid_email(&s);
+        let _ = kasse_core::field::is_valid_email(&s);
         let _ = Money::parse_major(&s);
         let _ = Locale::negotiate(&s);
         for l in Locale::ALL {

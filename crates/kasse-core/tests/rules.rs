@@ -4,12 +4,13 @@
 use kasse_core::checkout::{build_client_order, build_s4_order, validate_form, CheckoutForm, S4Urls};
 use kasse_core::conformance::{check_order_against_offer, check_s4_order_against_offer};
 use kasse_core::connectid::{validate_assign_user, AssignUserRequest, ClientOrder};
-use kasse_core::error::{parse_vendor_error, parse_vendor_error_at, VendorError};
-use kasse_core::flow::{fulfillment_url, parse_fulfillment_return, parse_fulfillment_return_full, FulfillmentStatus, UrlError};
+use kasse_core::vendor_error::{parse_vendor_error, parse_vendor_error_at, VendorError};
+use kasse_core::connectid::{fulfillment_url, parse_fulfillment_return, parse_fulfillment_return_full, FulfillmentStatus, UrlError};
 use kasse_core::i18n::{format_price, Locale, MessageKey};
 use kasse_core::offer::{validate_offer, Offer};
-use kasse_core::s4::{methods_for_offer as s4_methods, S4PaymentMethod};
-use kasse_core::validate::{validate_client_order, ErrorCode, FieldError};
+use kasse_core::s4::S4PaymentMethod;
+use kasse_core::connectid::validate_client_order;
+use kasse_core::error_code::{ErrorCode, FieldError};
 use kasse_core::{Money, PaymentMethod};
 
 #[derive(serde::Deserialize)]
@@ -351,7 +352,7 @@ fn s4_urls() -> S4Urls {
 fn builds_and_checks_s4_orders() {
     let prefixes = vec!["https://news.example.no/kasse/".to_string(), "https://gateway.example.no/".to_string()];
     let o = offer("tv-basic");
-    assert_eq!(s4_methods(&o), vec![S4PaymentMethod::Vipps, S4PaymentMethod::MobilePay, S4PaymentMethod::SwedbankPay]);
+    assert_eq!(S4PaymentMethod::for_offer(&o), vec![S4PaymentMethod::Vipps, S4PaymentMethod::MobilePay, S4PaymentMethod::SwedbankPay]);
     for m in ["Vipps", "MobilePay", "SwedbankPay"] {
         let order = build_s4_order(&o, &kari(m), "reader-1", &s4_urls()).unwrap();
         assert_eq!(check_s4_order_against_offer(&order, &o, &prefixes), Ok(()), "{m}");

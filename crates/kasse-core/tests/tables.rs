@@ -1,7 +1,7 @@
 //! Table tests: every cell of seed 000's payment-method table and every flow of seed 002.
 
-use kasse_core::flow::{decide_flow, next_steps, plan, Flow, Step};
-use kasse_core::method::{methods_for_offer, Cell, PaymentMethod, SUPPORT_TABLE};
+use kasse_core::connectid::{decide_flow, next_steps, plan, Flow, Step};
+use kasse_core::connectid::{Cell, PaymentMethod, SUPPORT_TABLE};
 use kasse_core::money::{Currency, Money};
 use kasse_core::offer::{Backend, Offer, Period, ProductSpec, Text};
 
@@ -95,16 +95,16 @@ fn offer(recurring: bool, prepaid: bool, methods: Vec<PaymentMethod>) -> Offer {
 fn methods_for_offer_filters_by_the_table_and_keeps_order() {
     use PaymentMethod::*;
     let all = PaymentMethod::ALL.to_vec();
-    assert_eq!(methods_for_offer(&offer(true, false, all.clone())), all);
+    assert_eq!(PaymentMethod::for_offer(&offer(true, false, all.clone())), all);
     assert_eq!(
-        methods_for_offer(&offer(false, true, all.clone())),
+        PaymentMethod::for_offer(&offer(false, true, all.clone())),
         vec![Invoice, Kco, CreditcardPayex, SwishPayex, VippsEcommerce, Nexi]
     );
-    assert_eq!(methods_for_offer(&offer(true, true, vec![Nexi, Sms, Kco, Nexi])), vec![Nexi, Kco]);
-    assert_eq!(methods_for_offer(&offer(true, false, vec![])), vec![]);
+    assert_eq!(PaymentMethod::for_offer(&offer(true, true, vec![Nexi, Sms, Kco, Nexi])), vec![Nexi, Kco]);
+    assert_eq!(PaymentMethod::for_offer(&offer(true, false, vec![])), vec![]);
     let mut s4 = offer(true, false, all);
     s4.backend = Backend::S4;
-    assert_eq!(methods_for_offer(&s4), vec![]);
+    assert_eq!(PaymentMethod::for_offer(&s4), vec![]);
 }
 
 #[test]

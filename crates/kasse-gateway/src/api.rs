@@ -18,7 +18,7 @@ use kasse_core::connectid::{
 };
 use kasse_core::offer::{Backend, Offer, ProductSpec};
 use kasse_core::s4::{CompleteOrder, OrderCreate, OrderView};
-use kasse_core::validate::FieldError;
+use kasse_core::error_code::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -196,7 +196,7 @@ fn vendor<'a>(v: &'a Option<Vendor>, name: &str) -> Result<&'a Vendor, ApiError>
 fn check_url(path: &str, url: &Option<String>, prefixes: &[String]) -> Result<(), FieldError> {
     match url {
         Some(u) if !kasse_core::conformance::url_has_allowed_prefix(u, prefixes) => {
-            Err(FieldError::new(path, kasse_core::validate::ErrorCode::UrlNotAllowed))
+            Err(FieldError::new(path, kasse_core::error_code::ErrorCode::UrlNotAllowed))
         }
         _ => Ok(()),
     }
@@ -229,11 +229,11 @@ async fn get_offer(State(state): State<Shared>, Path(id): Path<String>) -> Resul
         .get(&id)
         .ok_or_else(|| ApiError::not_found("offer_not_found", "no offer with this id"))?;
     let methods: Vec<Value> = match offer.backend {
-        Backend::ConnectId => kasse_core::method::methods_for_offer(offer)
+        Backend::ConnectId => kasse_core::connectid::PaymentMethod::for_offer(offer)
             .into_iter()
             .filter_map(|m| serde_json::to_value(m).ok())
             .collect(),
-        Backend::S4 => kasse_core::s4::methods_for_offer(offer)
+        Backend::S4 => kasse_core::s4::S4PaymentMethod::for_offer(offer)
             .into_iter()
             .filter_map(|m| serde_json::to_value(m).ok())
             .collect(),
@@ -435,7 +435,7 @@ async fn assign_user(
     // The message link may only name this gateway's own client.
     if let (Some(o), Some(c)) = (&req.override_client_id, &state.settings.connectid) {
         if o != &c.client_id {
-            errors.push(FieldError::new("overrideClientId", kasse_core::validate::ErrorCode::InvalidValue));
+            errors.push(FieldError::new("overrideClientId", kasse_core::error_code::ErrorCode::InvalidValue));
         }
     }
     if !errors.is_empty() {
@@ -538,7 +538,7 @@ async fn complete_s4_order(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let s4 = vendor(&state.s4, "S4")?;
-    if !kasse_core::validate::is_uuid(&id) || !state.orders.knows_s4(&id) {
+    if !kasse_core::field::is_uuid(&id) || !state.orders.knows_s4(&id) {
         return Err(ApiError::not_found("order_not_found", "no order with this id was registered through this gateway"));
     }
     let body: S4CompleteBody = if body.is_empty() { S4CompleteBody::default() } else { parse_as(parse_value(&body)?)? };

@@ -362,7 +362,7 @@ impl GatewayConfig {
                 let token_url = p.url("s4.token_url", &c.token_url);
                 let tenant_id = p.required("s4.tenant_id", &c.tenant_id);
                 if let Some(t) = tenant_id {
-                    if !kasse_core::validate::is_uuid(t) {
+                    if !kasse_core::field::is_uuid(t) {
                         p.push(format!("s4.tenant_id: `{t}` is not a GUID"));
                     }
                 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::body::Bytes;
-use kasse_core::error::{parse_vendor_error, VendorError};
+use kasse_core::vendor_error::{parse_vendor_error, VendorError};
 use serde::Serialize;
 use url::Url;
 

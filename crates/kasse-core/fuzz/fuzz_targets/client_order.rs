@@ -3,7 +3,7 @@
 #![no_main]
 
 use kasse_core::connectid::ClientOrder;
-use kasse_core::validate::validate_client_order;
+use kasse_core::connectid::validate_client_order;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

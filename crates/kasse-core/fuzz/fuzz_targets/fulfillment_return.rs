@@ -2,7 +2,7 @@
 //! it must agree with its short form.
 #![no_main]
 
-use kasse_core::flow::{parse_fulfillment_return, parse_fulfillment_return_full, FulfillmentStatus};
+use kasse_core::connectid::{parse_fulfillment_return, parse_fulfillment_return_full, FulfillmentStatus};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

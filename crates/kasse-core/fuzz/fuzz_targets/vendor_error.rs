@@ -2,7 +2,7 @@
 //! classification is consistent.
 #![no_main]
 
-use kasse_core::error::{parse_vendor_error_at, VendorError};
+use kasse_core::vendor_error::{parse_vendor_error_at, VendorError};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (u16, String, String, String, Option<i64>)| {

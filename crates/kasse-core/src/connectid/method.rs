@@ -131,23 +131,20 @@ impl PaymentMethod {
     }
 }
 
-/// Which ConnectID methods an offer may show: the offer's allowed methods, in the offer's order,
-/// without duplicates, that support the offer's recurring/prepaid combination. Empty for an S4
-/// offer (its methods are [`crate::s4::S4PaymentMethod`]s, see [`crate::s4::methods_for_offer`]).
-pub fn methods_for_offer(offer: &Offer) -> Vec<PaymentMethod> {
-    if offer.backend != Backend::ConnectId {
-        return Vec::new();
-    }
-    let mut out: Vec<PaymentMethod> = Vec::new();
-    for &m in &offer.allowed_methods {
-        if m.supports(offer.recurring, offer.prepaid) && !out.contains(&m) {
-            out.push(m);
+impl PaymentMethod {
+    /// Which ConnectID methods an offer may show: the offer's allowed methods, in the offer's order,
+    /// without duplicates, that support the offer's recurring/prepaid combination. Empty for an S4
+    /// offer (its methods are [`crate::s4::S4PaymentMethod`]s, see [`crate::s4::S4PaymentMethod::for_offer`]).
+    pub fn for_offer(offer: &Offer) -> Vec<PaymentMethod> {
+        if offer.backend != Backend::ConnectId {
+            return Vec::new();
         }
+        let mut out: Vec<PaymentMethod> = Vec::new();
+        for &m in &offer.allowed_methods {
+            if m.supports(offer.recurring, offer.prepaid) && !out.contains(&m) {
+                out.push(m);
+            }
+        }
+        out
     }
-    out
-}
-
-/// Free-function form of [`PaymentMethod::supports`].
-pub fn supports(method: PaymentMethod, recurring: bool, prepaid: bool) -> bool {
-    method.supports(recurring, prepaid)
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::validate::{ErrorCode, Errors, FieldError, Limits};
+use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
 
 /// `POST /v1/subscription` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,200 @@
+//! The rules ConnectID's client order API documents for a register-order body, checked all at
+//! once so the reader sees every problem together.
+
+use crate::connectid::{ClientOrder, OrderLine, Party, ProductSpecType};
+use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
+use crate::field::{is_e164, is_iso_country, is_valid_email, normalize_postal_code};
+use crate::money::is_iso_currency;
+
+fn blank(s: &Option<String>) -> bool {
+    s.as_deref().is_none_or(|v| v.trim().is_empty())
+}
+
+/// Checks a ConnectID client order against every rule the seed and references give; returns all
+/// violations at once.
+pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if let Some(id) = &order.external_order_id {
+        if id.trim().is_empty() {
+            e.push("externalOrderId", ErrorCode::Required);
+        }
+    }
+    if let Some(d) = order.order_date {
+        if d < 0 {
+            e.push("orderDate", ErrorCode::InvalidDate);
+        }
+    }
+    if !is_iso_currency(&order.currency) {
+        e.push("currency", ErrorCode::InvalidCurrency);
+    }
+    if order.order_amount.minor() < 0 || !order.order_amount.is_exact_on_wire() {
+        e.push("orderAmount", ErrorCode::InvalidAmount);
+    }
+    match (&order.marketing_coupon_code, order.marketing_coupon_number) {
+        (None, None) => {}
+        (Some(code), Some(_)) => e.required_len("marketingCouponCode", code, Limits::COUPON_CODE),
+        (Some(_), None) => e.push("marketingCouponNumber", ErrorCode::CouponIncomplete),
+        (None, Some(_)) => e.push("marketingCouponCode", ErrorCode::CouponIncomplete),
+    }
+    e.optional_len("companyCode", order.company_code.as_ref(), Limits::COMPANY_CODE);
+    e.optional_len("customerReference", order.customer_reference.as_ref(), Limits::CUSTOMER_REFERENCE);
+    if !order.payment_method.supports(order.recurring.unwrap_or(false), order.prepaid.unwrap_or(false)) {
+        e.push("paymentMethod", ErrorCode::MethodUnsupported);
+    }
+    check_party(&mut e, "payer", &order.payer);
+    if order.order_lines.is_empty() {
+        e.push("orderLines", ErrorCode::Required);
+    }
+    let mut sum: Option<i64> = Some(0);
+    for (i, line) in order.order_lines.iter().enumerate() {
+        check_line(&mut e, &format!("orderLines[{i}]"), line);
+        sum = match (sum, line.unit_price) {
+            (Some(s), Some(p)) => p.minor().checked_mul(line.quantity).and_then(|v| s.checked_add(v)),
+            _ => None,
+        };
+    }
+    // The vendor (and the sandbox) check orderAmount == Σ quantity × unitPrice; only decidable when
+    // every line carries a price.
+    if let Some(sum) = sum {
+        if !order.order_lines.is_empty() && sum != order.order_amount.minor() {
+            e.push("orderAmount", ErrorCode::AmountMismatch);
+        }
+    }
+    if let Some(info) = &order.payment_info_pay_ex {
+        if let Some(card) = &info.card_details {
+            if let Some(m) = &card.exp_month {
+                let ok = m.len() <= 2 && m.parse::<u8>().is_ok_and(|v| (1..=12).contains(&v));
+                if !ok {
+                    e.push("paymentInfoPayEx.cardDetails.expMonth", ErrorCode::InvalidValue);
+                }
+            }
+            if let Some(y) = &card.exp_year {
+                let ok = (y.len() == 2 || y.len() == 4) && y.bytes().all(|b| b.is_ascii_digit());
+                if !ok {
+                    e.push("paymentInfoPayEx.cardDetails.expYear", ErrorCode::InvalidValue);
+                }
+            }
+        }
+    }
+    e.finish()
+}
+
+fn check_party(e: &mut Errors, path: &str, p: &Party) {
+    if blank(&p.company_name) && blank(&p.last_name) {
+        e.push(format!("{path}.lastName"), ErrorCode::NameRequired);
+    }
+    let country = p.country_code.as_deref().unwrap_or("");
+    if let Some(c) = &p.country_code {
+        if !is_iso_country(c) {
+            e.push(format!("{path}.countryCode"), ErrorCode::InvalidCountry);
+        }
+    }
+    match &p.postal_code {
+        None => e.push(format!("{path}.postalCode"), ErrorCode::Required),
+        Some(pc) => {
+            if let Err(code) = normalize_postal_code(pc, country) {
+                e.push(format!("{path}.postalCode"), code);
+            }
+        }
+    }
+    if let Some(pc) = &p.postal_address_postal_code {
+        if let Err(code) = normalize_postal_code(pc, country) {
+            e.push(format!("{path}.postalAddressPostalCode"), code);
+        }
+    }
+    let emails = p.emails.as_deref().unwrap_or(&[]);
+    let phones = p.phone_numbers.as_deref().unwrap_or(&[]);
+    if emails.is_empty() && phones.is_empty() {
+        e.push(format!("{path}.emails"), ErrorCode::ContactRequired);
+    }
+    for (i, m) in emails.iter().enumerate() {
+        if !is_valid_email(m) {
+            e.push(format!("{path}.emails[{i}]"), ErrorCode::InvalidEmail);
+        }
+    }
+    for (i, ph) in phones.iter().enumerate() {
+        if !is_e164(ph) {
+            e.push(format!("{path}.phoneNumbers[{i}]"), ErrorCode::InvalidPhone);
+        }
+    }
+    if let Some(m) = &p.invoice_email_address {
+        if !is_valid_email(m) {
+            e.push(format!("{path}.invoiceEmailAddress"), ErrorCode::InvalidEmail);
+        }
+    }
+}
+
+fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
+    let code_missing = blank(&l.product_spec_code);
+    let no_missing = l.product_spec_no.is_none();
+    let product_missing = blank(&l.product);
+    match l.product_spec_type {
+        ProductSpecType::Coupon | ProductSpecType::Issue => {
+            if code_missing {
+                e.push(format!("{path}.productSpecCode"), ErrorCode::Required);
+            }
+            if no_missing {
+                e.push(format!("{path}.productSpecNo"), ErrorCode::Required);
+            }
+            if l.product_spec_type == ProductSpecType::Issue && product_missing {
+                e.push(format!("{path}.product"), ErrorCode::Required);
+            }
+        }
+        ProductSpecType::Product => {
+            if product_missing {
+                e.push(format!("{path}.product"), ErrorCode::Required);
+            }
+        }
+        ProductSpecType::Article => {
+            if l.article_detail.is_none() {
+                e.push(format!("{path}.articleDetail"), ErrorCode::Required);
+            }
+        }
+    }
+    if l.product_spec_type == ProductSpecType::Coupon {
+        if let Some(c) = &l.product_spec_code {
+            if !c.trim().is_empty() && c.chars().count() > Limits::COUPON_CODE {
+                e.push(format!("{path}.productSpecCode"), ErrorCode::TooLong);
+            }
+        }
+    }
+    if let Some(p) = &l.product {
+        if !p.trim().is_empty() && p.chars().count() > Limits::PRODUCT {
+            e.push(format!("{path}.product"), ErrorCode::TooLong);
+        }
+    }
+    if let Some(n) = l.product_spec_no {
+        if n < 0 {
+            e.push(format!("{path}.productSpecNo"), ErrorCode::InvalidValue);
+        }
+    }
+    if l.quantity < 1 {
+        e.push(format!("{path}.quantity"), ErrorCode::InvalidQuantity);
+    }
+    if let Some(p) = l.unit_price {
+        if p.minor() < 0 || !p.is_exact_on_wire() {
+            e.push(format!("{path}.unitPrice"), ErrorCode::InvalidAmount);
+        }
+    }
+    e.optional_len(&format!("{path}.voucherCode"), l.voucher_code.as_ref(), Limits::VOUCHER_CODE);
+    let any_access = l.allow_access_product.is_some()
+        || l.allow_access_seconds.is_some()
+        || l.allow_access_category_type.is_some();
+    if any_access {
+        if blank(&l.allow_access_product) {
+            e.push(format!("{path}.allowAccessProduct"), ErrorCode::AccessIncomplete);
+        }
+        match l.allow_access_seconds {
+            None => e.push(format!("{path}.allowAccessSeconds"), ErrorCode::AccessIncomplete),
+            Some(s) if s <= 0 => e.push(format!("{path}.allowAccessSeconds"), ErrorCode::InvalidValue),
+            Some(_) => {}
+        }
+    }
+    if let Some(a) = &l.article_detail {
+        e.optional_len(&format!("{path}.articleDetail.companyCode"), a.company_code.as_ref(), Limits::COMPANY_CODE);
+        e.optional_len(&format!("{path}.articleDetail.product"), a.product.as_ref(), Limits::PRODUCT);
+    }
+    if let Some(r) = &l.receiver {
+        check_party(e, &format!("{path}.receiver"), r);
+    }
+}

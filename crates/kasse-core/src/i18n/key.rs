@@ -1,0 +1,164 @@
+//! The message keys: every reader-facing text of Kasse, by a stable snake_case name.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! keys {
+    ($( $(#[$doc:meta])* $key:ident $name:literal; )*) => {
+        /// Every reader-facing text of Kasse. Serialised as its stable snake_case name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum MessageKey {
+            $( $(#[$doc])* #[serde(rename = $name)] $key, )*
+        }
+
+        impl MessageKey {
+            /// Every key.
+            pub const ALL: &'static [MessageKey] = &[$(MessageKey::$key),*];
+
+            /// The stable name (`"err_required"`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(MessageKey::$key => $name,)* }
+            }
+
+            /// Looks a key up by its stable name.
+            pub fn from_name(name: &str) -> Option<MessageKey> {
+                match name { $($name => Some(MessageKey::$key),)* _ => None }
+            }
+        }
+    };
+}
+
+keys! {
+    /// Field label.
+    FirstName "first_name";
+    /// Field label.
+    LastName "last_name";
+    /// Field label.
+    Email "email";
+    /// Field label.
+    Phone "phone";
+    /// Field label.
+    Street "street";
+    /// Field label.
+    PostalCode "postal_code";
+    /// Field label.
+    PostalPlace "postal_place";
+    /// Field label.
+    Country "country";
+    /// Field group label.
+    PaymentMethod "payment_method";
+    /// Checkbox label.
+    AcceptTerms "accept_terms";
+    /// Submit button.
+    Submit "submit";
+    /// Submit button for a method that leaves for a payment page.
+    SubmitAndPay "submit_and_pay";
+    /// Busy state.
+    Processing "processing";
+    /// Loading the offer.
+    Loading "loading";
+    /// Button.
+    Retry "retry";
+    /// Button.
+    Cancel "cancel";
+    /// Note on recurring offers.
+    RenewsNote "renews_note";
+    /// Note on non-recurring offers.
+    NoRenewalNote "no_renewal_note";
+    /// Note on prepaid offers.
+    PrepaidNote "prepaid_note";
+    /// Shown when the form has errors.
+    FixErrors "fix_errors";
+    // Payment methods (ConnectID)
+    /// Method name.
+    MethodInvoice "method_invoice";
+    /// Method name.
+    MethodSms "method_sms";
+    /// Method name.
+    MethodSmsPay "method_sms_pay";
+    /// Method name.
+    MethodVippsRecurring "method_vipps_recurring";
+    /// Method name.
+    MethodKco "method_kco";
+    /// Method name.
+    MethodCreditcardPayex "method_creditcard_payex";
+    /// Method name.
+    MethodSwishPayex "method_swish_payex";
+    /// Method name.
+    MethodVippsEcommerce "method_vipps_ecommerce";
+    /// Method name.
+    MethodNexi "method_nexi";
+    /// Method name.
+    MethodOther "method_other";
+    // Payment methods (S4)
+    /// Method name.
+    MethodS4Invoice "method_s4_invoice";
+    /// Method name.
+    MethodS4Vipps "method_s4_vipps";
+    /// Method name.
+    MethodS4MobilePay "method_s4_mobile_pay";
+    /// Method name.
+    MethodS4SwedbankPay "method_s4_swedbank_pay";
+    /// Method name (any bank-registered S4 method).
+    MethodS4Bank "method_s4_bank";
+    // Field errors
+    /// `required`.
+    ErrRequired "err_required";
+    /// `too_long`.
+    ErrTooLong "err_too_long";
+    /// `invalid_email`.
+    ErrInvalidEmail "err_invalid_email";
+    /// `invalid_phone`.
+    ErrInvalidPhone "err_invalid_phone";
+    /// `invalid_postal_code`.
+    ErrInvalidPostalCode "err_invalid_postal_code";
+    /// `invalid_country`.
+    ErrInvalidCountry "err_invalid_country";
+    /// `coupon_incomplete`.
+    ErrCouponIncomplete "err_coupon_incomplete";
+    /// `name_required`.
+    ErrNameRequired "err_name_required";
+    /// `contact_required`.
+    ErrContactRequired "err_contact_required";
+    /// `terms_not_accepted`.
+    ErrTermsNotAccepted "err_terms_not_accepted";
+    /// `method_not_allowed`, `method_unsupported`.
+    ErrMethodNotAvailable "err_method_not_available";
+    /// Tampering or a changed offer.
+    ErrOfferChanged "err_offer_changed";
+    // Vendor and network errors
+    /// 429.
+    ErrTryAgainLater "err_try_again_later";
+    /// 5xx.
+    ErrVendorUnavailable "err_vendor_unavailable";
+    /// 400 from the vendor.
+    ErrOrderRejected "err_order_rejected";
+    /// 401/403.
+    ErrServiceConfig "err_service_config";
+    /// 404.
+    ErrNotFound "err_not_found";
+    /// Anything else.
+    ErrUnknown "err_unknown";
+    /// No connection.
+    ErrNetwork "err_network";
+    /// The offer could not be loaded.
+    ErrOfferLoad "err_offer_load";
+    // After the order
+    /// Redirecting to payment.
+    Redirecting "redirecting";
+    /// Completing by API.
+    Completing "completing";
+    /// Receipt heading.
+    ReceiptTitle "receipt_title";
+    /// Receipt body.
+    ReceiptBody "receipt_body";
+    /// Receipt: order number label.
+    OrderNumber "order_number";
+    /// Receipt when a new account was created.
+    AccessCreated "access_created";
+    /// Return with `cancel`.
+    PaymentCancelled "payment_cancelled";
+    /// Return with `error`.
+    PaymentFailed "payment_failed";
+    /// Return with anything else.
+    PaymentUnknown "payment_unknown";
+}

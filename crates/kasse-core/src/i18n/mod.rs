@@ -1,0 +1,203 @@
+//! Reader-facing texts as keys, with complete tables for Norwegian bokmål, Swedish and English,
+//! and locale-correct price and period formatting.
+
+mod en;
+mod format;
+mod key;
+mod nb;
+mod sv;
+
+pub use format::{format_price, period_text};
+pub use key::MessageKey;
+
+use serde::{Deserialize, Serialize};
+
+/// A supported locale.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// Norwegian bokmål.
+    Nb,
+    /// Swedish.
+    Sv,
+    /// English (the fallback).
+    #[default]
+    En,
+}
+
+impl Locale {
+    /// Every locale.
+    pub const ALL: [Locale; 3] = [Locale::Nb, Locale::Sv, Locale::En];
+
+    /// The BCP 47 tag (`nb`, `sv`, `en`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Nb => "nb",
+            Locale::Sv => "sv",
+            Locale::En => "en",
+        }
+    }
+
+    /// A full culture for payment windows (`nb-NO`, `sv-SE`, `en-US`).
+    pub fn culture(self) -> &'static str {
+        match self {
+            Locale::Nb => "nb-NO",
+            Locale::Sv => "sv-SE",
+            Locale::En => "en-US",
+        }
+    }
+
+    /// Picks a locale from a tag (`nb-NO`, `no`, `nn`, `sv_SE`, `en-GB`) or a whole
+    /// `Accept-Language` / `navigator.languages` list (`da, sv;q=0.8, en;q=0.5`), honouring order
+    /// and q-values. `no`, `nb`, `nn` and Danish (`da`, written close enough to bokmål that a Danish
+    /// reader reads it more easily than English) map to bokmål; `sv` to Swedish; anything else,
+    /// and nothing, to English.
+    pub fn negotiate(s: &str) -> Locale {
+        let mut best: Option<(f32, usize, Locale)> = None;
+        for (i, part) in s.split(',').enumerate() {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|v| v.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if q <= 0.0 || q.is_nan() {
+                continue;
+            }
+            let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+            let loc = match primary.as_str() {
+                "nb" | "no" | "nn" | "da" => Some(Locale::Nb),
+                "sv" => Some(Locale::Sv),
+                "en" => Some(Locale::En),
+                _ => None,
+            };
+            if let Some(loc) = loc {
+                // Higher q wins; on a tie, the earlier entry.
+                if best.is_none_or(|(bq, _, _)| q > bq) {
+                    best = Some((q, i, loc));
+                }
+            }
+        }
+        best.map_or(Locale::En, |(_, _, l)| l)
+    }
+}
+
+/// The text of `key` in `locale`. Each locale's table is an exhaustive match, so a locale cannot
+/// lack a key; the tests also refuse empty ones.
+pub fn t(locale: Locale, key: MessageKey) -> &'static str {
+    match locale {
+        Locale::Nb => nb::text(key),
+        Locale::Sv => sv::text(key),
+        Locale::En => en::text(key),
+    }
+}
+
+impl crate::connectid::PaymentMethod {
+    /// The method's display name.
+    pub fn message_key(self) -> MessageKey {
+        use crate::connectid::PaymentMethod::*;
+        match self {
+            Invoice => MessageKey::MethodInvoice,
+            Sms => MessageKey::MethodSms,
+            SmsPay => MessageKey::MethodSmsPay,
+            VippsRecurring => MessageKey::MethodVippsRecurring,
+            Kco => MessageKey::MethodKco,
+            CreditcardPayex => MessageKey::MethodCreditcardPayex,
+            SwishPayex => MessageKey::MethodSwishPayex,
+            VippsEcommerce => MessageKey::MethodVippsEcommerce,
+            Nexi => MessageKey::MethodNexi,
+            Other => MessageKey::MethodOther,
+        }
+    }
+}
+
+impl crate::s4::S4PaymentMethod {
+    /// The method's display name.
+    pub fn message_key(self) -> MessageKey {
+        use crate::s4::S4PaymentMethod::*;
+        match self {
+            Invoice | Email | Ehf | Oio => MessageKey::MethodS4Invoice,
+            Vipps => MessageKey::MethodS4Vipps,
+            MobilePay => MessageKey::MethodS4MobilePay,
+            SwedbankPay | Mollie => MessageKey::MethodS4SwedbankPay,
+            AvtaleGiro | EFaktura | Autogiro | BetalingsService => MessageKey::MethodS4Bank,
+        }
+    }
+}
+
+impl crate::connectid::FulfillmentStatus {
+    /// What the reader is told after coming back; `None` for success (the receipt follows).
+    pub fn message_key(self) -> Option<MessageKey> {
+        use crate::connectid::FulfillmentStatus::*;
+        match self {
+            Success => None,
+            Cancel => Some(MessageKey::PaymentCancelled),
+            Error => Some(MessageKey::PaymentFailed),
+            Unknown => Some(MessageKey::PaymentUnknown),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_non_empty_text_in_every_locale() {
+        for &key in MessageKey::ALL {
+            for locale in Locale::ALL {
+                assert!(!t(locale, key).trim().is_empty(), "{key:?} missing in {locale:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn key_names_are_unique_snake_case_and_round_trip() {
+        let mut names: Vec<&str> = MessageKey::ALL.iter().map(|k| k.as_str()).collect();
+        for n in &names {
+            assert!(n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{n}");
+        }
+        for &k in MessageKey::ALL {
+            assert_eq!(MessageKey::from_name(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
+        }
+        let before = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), before);
+    }
+
+    #[test]
+    fn locales_are_really_translated() {
+        // A key whose three texts are all the same is fine for brand names, not for prose: catch a
+        // table filled by copy-paste.
+        let same: Vec<_> = MessageKey::ALL
+            .iter()
+            .filter(|&&k| t(Locale::Nb, k) == t(Locale::En, k) && t(Locale::Sv, k) == t(Locale::En, k))
+            .collect();
+        assert!(same.len() <= 6, "{same:?}");
+    }
+
+    #[test]
+    fn negotiation() {
+        for (input, want) in [
+            ("nb-NO", Locale::Nb),
+            ("no", Locale::Nb),
+            ("nn", Locale::Nb),
+            ("nn-NO", Locale::Nb),
+            ("da-DK", Locale::Nb),
+            ("sv-SE", Locale::Sv),
+            ("sv_FI", Locale::Sv),
+            ("en-GB", Locale::En),
+            ("de-DE", Locale::En),
+            ("", Locale::En),
+            ("de, sv;q=0.8, en;q=0.5", Locale::Sv),
+            ("en;q=0.4, nb;q=0.9", Locale::Nb),
+            ("fr, en-US, nb", Locale::En),
+            ("nb;q=0, sv;q=0.1", Locale::Sv),
+            ("SV", Locale::Sv),
+        ] {
+            assert_eq!(Locale::negotiate(input), want, "{input}");
+        }
+    }
+}
