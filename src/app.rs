@@ -198,7 +198,7 @@ impl Checkout {
         };
         self.errors.set(Vec::new());
         if info.offer.prepaid {
-            // A prepaid order carries the payment taken before (seed 002, flows 2a/2b).
+            // A prepaid order carries the payment taken before (ConnectID's order flows 2a/2b).
             let Some(prepayment) = self.prepayment.get_value() else {
                 self.notice.set(Some(Notice { key: MessageKey::ErrServiceConfig, retry: false }));
                 self.emit(Event::Error, json!({ "code": "prepayment_missing", "retryable": false }));

@@ -199,7 +199,7 @@ async fn only_methods_the_vendor_supports_for_the_offer_are_offered() {
     let values: Vec<String> = (0..radios.length())
         .map(|i| radios.item(i).unwrap().unchecked_into::<HtmlInputElement>().value())
         .collect();
-    // vippsRecurring cannot be prepaid (seed 000's table), so the reader never sees it.
+    // vippsRecurring cannot be prepaid (ConnectID's payment-method table), so the reader never sees it.
     assert_eq!(values, ["invoice", "creditcardPayex"]);
     let first: HtmlInputElement = query(&root, "input[name=method]").unchecked_into();
     assert!(first.checked(), "the first allowed method is preselected");

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides), as issue 5 runs
+/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides),
 /// it: about a second on the 2-core machine, and 20 samples above p99 per path.
 const GATEWAY_ORDERS: usize = 2000;
 const GATEWAY_CONCURRENCY: usize = 8;
@@ -76,7 +76,7 @@ fn bundle_sizes(dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Issue 3: how many bytes of the shipped wasm are kasse-core's.
+/// How many bytes of the shipped wasm are kasse-core's.
 ///
 /// The shipped wasm carries no names (wasm-opt drops them), so the bundle trunk's wasm-bindgen
 /// wrote before that step is optimized once more the same way with names kept (`wasm-opt -Oz -g`)
@@ -112,7 +112,7 @@ fn core_bytes(dist: &Path) -> Result<()> {
     }
     let code_total = own + generic + data + widget + rest;
     let share = |bytes: u64| 100.0 * bytes as f64 / code_total as f64;
-    println!("\nkasse-core in the widget wasm (issue 3): bytes by function name, a lower bound (see below)");
+    println!("\nkasse-core in the widget wasm: bytes by function name, a lower bound (see below)");
     println!("{:<48} {:>10} {:>8}", "part of the wasm", "bytes", "share");
     for (label, bytes) in [
         ("kasse_core functions (incl. its serde derives)", own),
@@ -212,7 +212,7 @@ fn twiggy_items(csv: &str) -> Result<Vec<(String, u64)>> {
     Ok(items)
 }
 
-/// Issue 6: loader start to an interactive form in headless Chromium, widget vs. a hand-written
+/// Loader start to an interactive form in headless Chromium, widget vs. a hand-written
 /// vanilla-JS form with the same fields on the same page (e2e/bench/load-time.mjs measures).
 fn load_time(_dist: &Path) -> Result<()> {
     let runs = env_number("KASSE_BENCH_RUNS", LOAD_RUNS)?;
@@ -248,7 +248,7 @@ fn load_time(_dist: &Path) -> Result<()> {
     let ratios: Vec<f64> = widget.iter().zip(&vanilla).map(|(w, v)| w / v).collect();
     let (w, v, r) = (Summary::of(&widget), Summary::of(&vanilla), Summary::of(&ratios));
     println!(
-        "\nMount to interactive form in headless Chromium (issue 6): {} runs each, ms from `Kasse.mount` \
+        "\nMount to interactive form in headless Chromium: {} runs each, ms from `Kasse.mount` \
          (loader on the page, bundle not yet fetched) to `kasse:ready`",
         widget.len()
     );
@@ -275,7 +275,7 @@ fn load_time(_dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Issue 5: what the gateway adds to order creation, p50/p99 latency and throughput straight to
+/// What the gateway adds to order creation, p50/p99 latency and throughput straight to
 /// the sandbox vs. through the gateway, from the gateway's own bench example (both in one process).
 fn gateway_cost(_dist: &Path) -> Result<()> {
     let orders = env_number("KASSE_BENCH_ORDERS", GATEWAY_ORDERS)?;
@@ -293,7 +293,7 @@ fn gateway_cost(_dist: &Path) -> Result<()> {
         .ok_or_else(|| anyhow!("bench_orders printed no BENCH_JSON line:\n{output}"))?;
     let number = |path: &[&str]| json_number(json, path);
     println!(
-        "\nGateway cost on order creation (issue 5): {} ConnectID orders per path, concurrency {}, \
+        "\nGateway cost on order creation: {} ConnectID orders per path, concurrency {}, \
          sandbox and gateway in one process",
         number(&["orders"])?,
         number(&["concurrency"])?

@@ -2,7 +2,7 @@
 //! line, skips itself when already satisfied, and on failure stops naming the step and the command.
 //!
 //! The wasm32 standard library comes from rustup when it can; when rustup cannot download it, the
-//! Debian route from `shared/reference/toolchain.md` is taken automatically (Debian's rustc-web, its
+//! Debian route is taken automatically (Debian's rustc-web, its
 //! library source, a std built once with `-Zbuild-std`, linked by `wasm-ld-22`). Set
 //! `KASSE_SIMULATE_RUSTUP_FAILURE=1` to force that route and exercise it.
 
@@ -16,7 +16,7 @@ const DEBIAN_PACKAGES: &[&str] = &["chromium", "chromium-driver", "binaryen", "b
 /// trunk 0.22 needs a newer rustc than this machine's; 0.21.14 builds only with `--locked`.
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// Where the Debian fallback keeps its self-built wasm32 std (the route in toolchain.md).
+/// Where the Debian fallback keeps its self-built wasm32 std.
 const DEBIAN_SYSROOT_LIB: &str = "/usr/lib/rustlib/wasm32-unknown-unknown/lib";
 
 /// How wasm32 code is compiled on this machine; every wasm build applies [`WasmToolchain::apply`].
@@ -126,7 +126,7 @@ fn wasm_std() -> Result<(WasmToolchain, String)> {
     Ok((WasmToolchain::Debian, status))
 }
 
-/// The fallback of toolchain.md: Debian's rustc-web, its std source, a std built once for wasm32.
+/// The Debian fallback: Debian's rustc-web, its std source, a std built once for wasm32.
 fn debian_wasm_std() -> Result<String> {
     let packages = ["rustc-web", "cargo-web", "rust-web-src", "lld-22"];
     let wanted: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
@@ -201,7 +201,7 @@ fn wasm_bindgen_cli() -> Result<((), String)> {
     if cli.as_deref() == Some(wanted.as_str()) && runner.as_deref() == Some(&*format!("wasm-bindgen-test-runner {version}")) {
         return Ok(((), format!("present ({version})")));
     }
-    // Not --locked: the CLI's own lockfile asks for a crate version the registry lacks (toolchain.md).
+    // Not --locked: the CLI's own lockfile asks for a crate version the registry lacks (binaryen documents them as opt-in).
     cargo_install(&["wasm-bindgen-cli", "--version", &version, "--force"])?;
     Ok(((), format!("installed {version}")))
 }

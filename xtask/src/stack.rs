@@ -51,7 +51,7 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cmd::workspace_root().join("target"))
 }
 
-/// The wasm features rustc's output uses; wasm-opt must be told (toolchain.md).
+/// The wasm features rustc's output uses; wasm-opt must be told (binaryen documents them as opt-in).
 pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",

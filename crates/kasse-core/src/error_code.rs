@@ -85,7 +85,7 @@ error_codes! {
     BackendMismatch = "backend_mismatch";
     /// The method is not one the offer shows.
     MethodNotAllowed = "method_not_allowed";
-    /// The method cannot carry this recurring/prepaid combination (seed 000's table).
+    /// The method cannot carry this recurring/prepaid combination (ConnectID's payment-method table).
     MethodUnsupported = "method_unsupported";
     /// `recurring` differs from the offer.
     RecurringMismatch = "recurring_mismatch";
@@ -173,13 +173,13 @@ impl std::fmt::Display for FieldError {
 pub struct Limits;
 
 impl Limits {
-    /// `couponCode` (seed 003; coupon price).
+    /// `couponCode` (start subscription; coupon price).
     pub const COUPON_CODE: usize = 12;
-    /// `product` (seed 003).
+    /// `product` (start subscription).
     pub const PRODUCT: usize = 12;
-    /// `companyCode` (seed 003).
+    /// `companyCode` (start subscription).
     pub const COMPANY_CODE: usize = 12;
-    /// `customerReference` (seed 003).
+    /// `customerReference` (start subscription).
     pub const CUSTOMER_REFERENCE: usize = 37;
     /// `countryCode` (coupon price).
     pub const COUNTRY_CODE: usize = 3;

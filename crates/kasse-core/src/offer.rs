@@ -201,7 +201,7 @@ pub struct Offer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessGrant>,
     /// Whether the order opens locked digital content; if so, an order by a reader who is not
-    /// logged in is followed by "assign user" (seed 002, flows 1b/2b).
+    /// logged in is followed by "assign user" (ConnectID's order flows 1b/2b).
     #[serde(default = "yes")]
     pub digital_access: bool,
     /// Whether the reader must give a street address and postal place (paper delivery).

@@ -1,11 +1,11 @@
-//! Table tests: every cell of seed 000's payment-method table and every flow of seed 002.
+//! Table tests: every cell of ConnectID's payment-method table and every one of its order flows.
 
 use kasse_core::connectid::{decide_flow, next_steps, plan, Flow, Step};
 use kasse_core::connectid::{Cell, PaymentMethod, SUPPORT_TABLE};
 use kasse_core::money::{Currency, Money};
 use kasse_core::offer::{Backend, Offer, Period, ProductSpec, Text};
 
-/// Seed 000's table rows as printed (after the method name), `✔` or empty, columns
+/// ConnectID's payment-method table rows as the vendor prints them (after the method name), `✔` or empty, columns
 /// recurring=true | recurring=false | prepaid=true | prepaid=false. `other` prints only two cells.
 const SEED_ROWS: &[(&str, &str)] = &[
     ("invoice", "✔|✔|✔|"),
@@ -137,7 +137,7 @@ fn steps_for_every_flow_and_method() {
         assert_eq!(next_steps(Flow::TwoA, m), vec![CompleteByApi], "2a {m:?}");
         assert_eq!(next_steps(Flow::TwoB, m), vec![CompleteByApi, AssignUser], "2b {m:?}");
     }
-    // The seed's own narrative cases.
+    // The vendor documentation's own narrative cases.
     assert_eq!(next_steps(Flow::OneB, CreditcardPayex), vec![RedirectToFulfillment, AssignUser]);
     assert_eq!(next_steps(Flow::TwoB, VippsEcommerce), vec![CompleteByApi, AssignUser]);
 }

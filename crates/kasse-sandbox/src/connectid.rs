@@ -795,7 +795,7 @@ async fn coupons_of_product(
     Ok(Json(json!({"coupons": coupons})).into_response())
 }
 
-/// `POST /capi/v1/subscription` (user token): seed 003.
+/// `POST /capi/v1/subscription` (user token): ConnectID's start subscription.
 async fn start_subscription(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
@@ -821,7 +821,7 @@ async fn start_subscription(
     let start = int("startTime", true)?.unwrap_or_default();
     let end = int("endTime", false)?;
     let number = int("couponNumber", true)?.unwrap_or_default();
-    // Seed 003's own example sends `"copies": "1"` for an integer field: the vendor's Java mapper
+    // ConnectID's start-subscription example sends `"copies": "1"` for an integer field: the vendor's Java mapper
     // coerces numeric strings, so the sandbox accepts that one spelling too.
     let copies = match obj.get("copies") {
         Some(Value::Number(n)) => n.as_i64(),

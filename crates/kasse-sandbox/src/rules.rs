@@ -1,8 +1,8 @@
-//! The ConnectID order rules, written from the vendor's documentation (seed 000, reference
+//! The ConnectID order rules, written from the vendor's documentation (ConnectID's client-order documentation
 //! connectid-api.md) independently of kasse-core, so that a rule the client gets wrong shows up as
 //! a rejected order.
 //!
-//! Types are checked strictly against the seed 000 sample (a string where the sample has a string,
+//! Types are checked strictly against ConnectID's example order (a string where the sample has a string,
 //! an integer where it has an integer): the point of the sandbox is to catch a client that sends
 //! `"51"` for `51`, even though a lenient Java mapper might coerce it.
 
@@ -173,7 +173,7 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
     }
     opt_int(order, "orderDate", "")?;
 
-    // Payment method and what it supports (seed 000's table; see seed.toml for the reading of
+    // Payment method and what it supports (ConnectID's payment-method table; see seed.toml for the reading of
     // its blank cells).
     let payment_method = opt_nonblank(order, "paymentMethod", "")?
         .ok_or_else(|| CidError::validation("paymentMethod is required"))?;

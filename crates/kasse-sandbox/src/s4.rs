@@ -383,7 +383,7 @@ fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4Error> {
                     "Must be an array of GUIDs.",
                 ),
             }
-            // Seed 001 spells it `priceOveride`; the SDK says `priceOverride`. Both are read.
+            // S4's order example spells it `priceOveride`; the SDK says `priceOverride`. Both are read.
             let overrides: Vec<(&str, &Value)> = ["priceOverride", "priceOveride"]
                 .iter()
                 .filter_map(|k| choices.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v)))

@@ -101,7 +101,7 @@ pub struct Product {
     pub name: String,
 }
 
-/// A payment method row of the seed 000 support table.
+/// A payment method row of ConnectID's payment-method support table.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PaymentMethod {
     /// `paymentMethod` value.

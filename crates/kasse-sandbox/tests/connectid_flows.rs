@@ -587,7 +587,7 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
-    // Start subscription (seed 003 shape; its "copies": "1" string included).
+    // Start subscription (ConnectID's start-subscription example shape; its "copies": "1" string included).
     let sub = |body: Value| {
         let base = base.clone();
         let token = user.access.clone();

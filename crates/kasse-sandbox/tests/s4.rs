@@ -55,7 +55,7 @@ async fn s4_cancel(base: &str, token: &str, id: &str) -> (StatusCode, Value) {
 }
 
 fn seed_001_choices() -> Value {
-    // Seed 001's example, with its `priceOveride` spelling tested separately.
+    // S4's order example, with its `priceOveride` spelling tested separately.
     json!({
         "subscriberId": "11111111-2222-3333-4444-000000000000",
         "templatePackageId": TV,
@@ -259,7 +259,7 @@ async fn validation_errors_name_the_fields() {
             ),
             "paymentAgreementParameters.paymentMethod",
         ),
-        // Price override on a template that does not allow it (seed 001 spelling).
+        // Price override on a template that does not allow it (the S4 example's spelling).
         (
             json!({"subscriberId": "11111111-2222-3333-4444-000000000000", "templatePackageId": NEWS,
                 "paymentAgreementId": "44444444-5555-6666-7777-000000000000",
@@ -310,7 +310,7 @@ async fn seed_001_orders_are_accepted_and_priced() {
     assert!(view["subscriptionId"].as_str().is_some());
     assert_eq!(view["subscriberId"], "11111111-2222-3333-4444-000000000000");
 
-    // Seed 001's override example (its spelling), on the template that allows it.
+    // S4's override example (its spelling), on the template that allows it.
     let override_body = set(
         remove(seed_001_choices(), "/templatePackageChoices"),
         "/templatePackageChoices",

@@ -1,4 +1,4 @@
-//! The four order-registration flows (seed `002_…txt`), the fulfillment URL and its return.
+//! The four order-registration flows (ConnectID's order-flow documentation), the fulfillment URL and its return.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,7 +6,7 @@ use super::PaymentMethod;
 use crate::offer::Offer;
 
 
-/// Seed 002's flows: prepaid × logged in.
+/// ConnectID's order flows: prepaid × logged in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Flow {
     /// Not prepaid, logged in: `POST /v1/order` (user token), then fulfillment redirect.
@@ -24,7 +24,7 @@ pub enum Flow {
 }
 
 impl Flow {
-    /// The seed's name (`"1a"`).
+    /// The flow's name in ConnectID's documentation (`"1a"`).
     pub fn name(self) -> &'static str {
         match self {
             Flow::OneA => "1a",
@@ -67,7 +67,7 @@ pub enum Step {
     AssignUser,
 }
 
-/// Seed 002's table: prepaid × logged in.
+/// ConnectID's flow table: prepaid × logged in.
 pub fn decide_flow(prepaid: bool, logged_in: bool) -> Flow {
     match (prepaid, logged_in) {
         (false, true) => Flow::OneA,
@@ -79,7 +79,7 @@ pub fn decide_flow(prepaid: bool, logged_in: bool) -> Flow {
 
 /// The steps after registration, in order.
 ///
-/// Seed 002: flows 1a/1b complete by redirect, 2a/2b by API; 1b/2b then assign the user. One
+/// ConnectID's flow documentation: flows 1a/1b complete by redirect, 2a/2b by API; 1b/2b then assign the user. One
 /// refinement from the reference ("Fulfillment by API"): a not-prepaid order whose method has no
 /// interactive payment (`invoice`, `sms`, `other`) completes by API too — the redirect is "not for
 /// `other` or `sms`", and invoice "may also be completed by the API".
@@ -97,7 +97,7 @@ pub fn next_steps(flow: Flow, method: PaymentMethod) -> Vec<Step> {
 }
 
 /// The flow and steps for an offer: as [`next_steps`], without "assign user" when the offer opens
-/// no locked digital content (seed 002: the step "is only relevant if the registered order gives
+/// no locked digital content (ConnectID's flow documentation: the step "is only relevant if the registered order gives
 /// access to locked digital content").
 pub fn plan(offer: &Offer, method: PaymentMethod, logged_in: bool) -> (Flow, Vec<Step>) {
     let flow = decide_flow(offer.prepaid, logged_in);

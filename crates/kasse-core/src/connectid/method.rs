@@ -1,10 +1,10 @@
-//! ConnectID payment methods and what each supports (seed `000_…txt`).
+//! ConnectID payment methods and what each supports (ConnectID's client-order documentation).
 
 use serde::{Deserialize, Serialize};
 
 use crate::offer::{Backend, Offer};
 
-/// A ConnectID `paymentMethod`, with the seed's wire names.
+/// A ConnectID `paymentMethod`, with the vendor's wire names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PaymentMethod {
@@ -30,20 +30,20 @@ pub enum PaymentMethod {
     Other,
 }
 
-/// One cell of the seed's support table: a tick, or the seed left it blank.
+/// One cell of ConnectID's support table: a tick, or the vendor's table left it blank.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {
-    /// ✔ in the seed.
+    /// ✔ in the vendor's table.
     Tick,
-    /// Empty in the seed (or, for `other`, missing: the row ends after two cells).
+    /// Empty in the vendor's table (or, for `other`, missing: the row ends after two cells).
     Blank,
 }
 
 use Cell::{Blank, Tick};
 
-/// The seed's table, verbatim: `[recurring=true, recurring=false, prepaid=true, prepaid=false]`.
+/// ConnectID's table, verbatim: `[recurring=true, recurring=false, prepaid=true, prepaid=false]`.
 ///
-/// Reading of the blank cells (the seed does not say what a blank means):
+/// Reading of the blank cells (the vendor does not say what a blank means):
 /// * A **blank in `prepaid=true`** means the method cannot carry a prepaid order. The text above
 ///   the table says "Some of the payment providers support recurring payment and prepayment":
 ///   prepayment is the capability a tick grants.
@@ -69,7 +69,7 @@ pub const SUPPORT_TABLE: &[(PaymentMethod, [Cell; 4])] = &[
 ];
 
 impl PaymentMethod {
-    /// Every method, in the seed's order.
+    /// Every method, in the vendor table's order.
     pub const ALL: [PaymentMethod; 10] = [
         PaymentMethod::Invoice,
         PaymentMethod::Sms,
@@ -83,7 +83,7 @@ impl PaymentMethod {
         PaymentMethod::Other,
     ];
 
-    /// The seed's row for this method.
+    /// The vendor table's row for this method.
     pub fn cells(self) -> [Cell; 4] {
         SUPPORT_TABLE
             .iter()

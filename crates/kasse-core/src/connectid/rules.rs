@@ -10,7 +10,7 @@ fn blank(s: &Option<String>) -> bool {
     s.as_deref().is_none_or(|v| v.trim().is_empty())
 }
 
-/// Checks a ConnectID client order against every rule the seed and references give; returns all
+/// Checks a ConnectID client order against every rule ConnectID documents; returns all
 /// violations at once.
 pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();

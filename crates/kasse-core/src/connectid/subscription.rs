@@ -1,4 +1,4 @@
-//! Start subscription (seed `003_…txt`): `POST /v1/subscription` for a logged-in reader.
+//! Start subscription (ConnectID's start-subscription documentation): `POST /v1/subscription` for a logged-in reader.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -18,7 +18,7 @@ pub struct StartSubscription {
     /// Epoch milliseconds, after `startTime`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// Number of copies, ≥ 1 (required). The seed's parameter table says integer, its example sends
+    /// Number of copies, ≥ 1 (required). ConnectID's parameter table says integer, its example sends
     /// `"1"`: both are read, an integer is written (the table is the schema; the example was typed
     /// by hand).
     #[serde(deserialize_with = "int_or_string")]
@@ -53,7 +53,7 @@ fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
-/// Checks a start-subscription request against seed 003's required fields and length limits.
+/// Checks a start-subscription request against the required fields ConnectID documents for start subscription and length limits.
 pub fn validate_start_subscription(req: &StartSubscription) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.optional_len("companyCode", req.company_code.as_ref(), Limits::COMPANY_CODE);

@@ -46,8 +46,8 @@ pub struct OrderCreate {
 
 /// `templatePackageChoices`.
 ///
-/// `priceOverride` is the SDK's name and what Kasse writes. The seed's example spells it
-/// `priceOveride` (one `r`); that spelling is accepted when reading so the seed's own body and any
+/// `priceOverride` is the SDK's name and what Kasse writes. S4's order example spells it
+/// `priceOveride` (one `r`); that spelling is accepted when reading so that example's body and any
 /// integration copied from it parse, but never written: the vendor's generated SDK (and so its
 /// model binder) uses `priceOverride`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +188,7 @@ pub struct CompleteOrder {
     pub max_polling_timeout: u32,
 }
 
-/// A template package as S4 describes it (seed 001's template example).
+/// A template package as S4 describes it (S4's template example).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplatePackage {

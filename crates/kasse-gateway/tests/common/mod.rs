@@ -12,7 +12,7 @@ use serde_json::Value;
 
 pub const EXAMPLE: &str = include_str!("../../gateway.example.toml");
 
-/// An S4 offer on the seed's "TV and Internet" template, which allows a price override: the
+/// An S4 offer on S4's example "TV and Internet" template, which allows a price override: the
 /// tests need one to show that a changed override is refused.
 pub const TV_OFFER: &str = r#"
 [[offers]]

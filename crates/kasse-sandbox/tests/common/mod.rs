@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-/// Seed 000's example body, verbatim (the golden vector).
+/// ConnectID's example order body, verbatim (the golden vector).
 pub const SEED_000_ORDER: &str = include_str!("../fixtures/seed000_order.json");
 
 pub const CLIENT_ID: &str = "kasse-demo";
