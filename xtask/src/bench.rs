@@ -21,6 +21,9 @@ const LOAD_RUNS: usize = 15;
 const GATEWAY_TIMEOUT: Duration = Duration::from_secs(120);
 const LOAD_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// One figure of the benchmark, measured and printed.
+type Figure<'a> = Box<dyn Fn() -> Result<()> + 'a>;
+
 pub fn run() -> Result<()> {
     let toolchain = setup::run()?;
     println!("bench: building the release bundle");
@@ -28,12 +31,13 @@ pub fn run() -> Result<()> {
     bundle_sizes(&dist)?;
     // Each figure stands alone: one that fails is reported and the others are still printed.
     let mut failed = Vec::new();
-    for (name, figure) in [
-        ("core bytes", core_bytes as fn(&Path) -> Result<()>),
-        ("load time", load_time),
-        ("gateway cost", gateway_cost),
-    ] {
-        if let Err(error) = figure(&dist) {
+    let figures: [(&str, Figure); 3] = [
+        ("core bytes", Box::new(|| core_bytes(&dist))),
+        ("load time", Box::new(load_time)),
+        ("gateway cost", Box::new(gateway_cost)),
+    ];
+    for (name, figure) in figures {
+        if let Err(error) = figure() {
             eprintln!("\nbench: {name} failed: {error:#}");
             failed.push(name);
         }
@@ -214,7 +218,7 @@ fn twiggy_items(csv: &str) -> Result<Vec<(String, u64)>> {
 
 /// Loader start to an interactive form in headless Chromium, widget vs. a hand-written
 /// vanilla-JS form with the same fields on the same page (e2e/bench/load-time.mjs measures).
-fn load_time(_dist: &Path) -> Result<()> {
+fn load_time() -> Result<()> {
     let runs = env_number("KASSE_BENCH_RUNS", LOAD_RUNS)?;
     println!("\nbench: starting sandbox + gateway for the browser timing");
     let stack = stack::Stack::start(stack::Ports::Ephemeral)?;
@@ -277,7 +281,7 @@ fn load_time(_dist: &Path) -> Result<()> {
 
 /// What the gateway adds to order creation, p50/p99 latency and throughput straight to
 /// the sandbox vs. through the gateway, from the gateway's own bench example (both in one process).
-fn gateway_cost(_dist: &Path) -> Result<()> {
+fn gateway_cost() -> Result<()> {
     let orders = env_number("KASSE_BENCH_ORDERS", GATEWAY_ORDERS)?;
     println!("\nbench: building the gateway benchmark (native, the `server` profile publishers deploy)");
     // The release profile is tuned for the wasm's size; servers are built with `server`
@@ -402,40 +406,6 @@ fn run_bounded(command: &mut Command, limit: Duration) -> Result<String> {
         Some(status) if !status.success() => bail!("`{what}` failed ({status}):\n{}\n{}", tail(&out), tail(&err)),
         Some(_) => Ok(out),
     }
-}
-
-/// `cargo xtask fuzz [--seconds N]`: each kasse-core fuzz target for a bounded time.
-pub fn fuzz(args: &[String]) -> Result<()> {
-    let seconds = match args {
-        [] => 30,
-        [flag, value] if flag == "--seconds" => value.parse().context("--seconds needs a number")?,
-        _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
-    };
-    cmd::extend_path();
-    let fuzz_dir = cmd::workspace_root().join("crates/kasse-core/fuzz");
-    if cmd::first_line("cargo-fuzz", &["--version"]).is_none() {
-        println!("fuzz: installing cargo-fuzz");
-        quiet(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
-    }
-    // libFuzzer's sanitizer flags need a nightly rustc; rustup fetches one (minimal profile) once.
-    if cmd::first_line("rustc", &["+nightly", "--version"]).is_none() {
-        println!("fuzz: installing the nightly toolchain (rustup, minimal profile)");
-        quiet(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
-    }
-    let list = quiet(Command::new("cargo").current_dir(&fuzz_dir).args(["+nightly", "fuzz", "list"]))?;
-    let targets: Vec<String> = String::from_utf8_lossy(&list.stdout).lines().map(str::to_owned).collect();
-    if targets.is_empty() {
-        bail!("no fuzz targets in {}", fuzz_dir.display());
-    }
-    for target in targets {
-        println!("fuzz: {target} for {seconds} s");
-        cmd::stream(
-            Command::new("cargo")
-                .current_dir(&fuzz_dir)
-                .args(["+nightly", "fuzz", "run", &target, "--", &format!("-max_total_time={seconds}")]),
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

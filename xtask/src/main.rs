@@ -2,13 +2,15 @@
 //!
 //! - `setup`  installs what is missing (Debian packages, wasm32 std, wasm-bindgen-cli, trunk,
 //!   wasm-pack, the e2e npm packages); every other command runs it first.
-//! - `test [--suite native|wasm|wasm-pack|e2e]...`  runs the suites and ends with `N passed, N failed`.
+//! - `test [--suite lint|native|wasm|wasm-pack|e2e]...`  runs the suites and ends with `N passed, N failed`.
 //! - `demo`   builds the widget, starts sandbox + gateway, serves the demo page (Ctrl-C stops all).
 //! - `bench`  prints size and speed figures.
 //! - `fuzz [--seconds N]`  runs the kasse-core fuzz targets for a bounded time.
 
 mod bench;
 mod cmd;
+mod fuzz;
+mod lint;
 mod setup;
 mod stack;
 mod suites;
@@ -33,7 +35,7 @@ fn run() -> Result<()> {
         "test" => suites::run(rest),
         "demo" => stack::demo(),
         "bench" => bench::run(),
-        "fuzz" => bench::fuzz(rest),
+        "fuzz" => fuzz::run(rest),
         other => bail!("unknown command `{other}`: use setup, demo, test, bench or fuzz"),
     }
 }

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every suite, then one line `N passed, N failed`.
 //!
-//! Suites: `native` (cargo test of the native crates), `wasm` (the widget's browser tests through
+//! Suites: `lint` (rustfmt and clippy, each a check), `native` (cargo test of the native crates), `wasm` (the widget's browser tests through
 //! wasm-bindgen-test-runner in headless Chromium), `wasm-pack` (the same tests the way Rust web
 //! developers run them) and `e2e` (Playwright against the demo stack). A suite that cannot run or
 //! that runs zero tests fails the whole command.
@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const SUITES: [&str; 4] = ["native", "wasm", "wasm-pack", "e2e"];
+const SUITES: [&str; 5] = ["lint", "native", "wasm", "wasm-pack", "e2e"];
 
 /// Totals of one suite.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +68,7 @@ pub fn run(args: &[String]) -> Result<()> {
 
 fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
     match suite {
+        "lint" => Ok(crate::lint::run(toolchain)),
         "native" => {
             // The widget crate's tests are browser tests (suite `wasm`); the rest run natively.
             let mut command = Command::new("cargo");
