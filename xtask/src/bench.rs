@@ -136,7 +136,7 @@ fn core_bytes(dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// binaryen 132 from e2e/node_modules (see `stack::build_widget` for why not Debian's).
+/// binaryen 132 from tools/ (see `stack::build_widget` for why not Debian's).
 fn wasm_opt() -> PathBuf {
     stack::wasm_opt()
 }

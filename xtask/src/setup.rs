@@ -8,7 +8,7 @@
 
 use crate::cmd::{self, first_line, quiet};
 use anyhow::{anyhow, bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// Debian packages the suites and benchmarks need.
@@ -58,6 +58,7 @@ pub fn run() -> Result<WasmToolchain> {
     step("wasm-bindgen-cli", wasm_bindgen_cli)?;
     step("trunk", trunk)?;
     step("wasm-pack", wasm_pack)?;
+    step("build tools", build_tools)?;
     step("e2e npm packages", e2e_packages)?;
     Ok(toolchain)
 }
@@ -222,20 +223,26 @@ fn wasm_pack() -> Result<((), String)> {
     Ok(((), "installed".into()))
 }
 
-fn e2e_dir() -> PathBuf {
-    cmd::workspace_root().join("e2e")
-}
-
-fn e2e_packages() -> Result<((), String)> {
-    let dir = e2e_dir();
+/// `npm ci` in `dir` unless its node_modules already holds what its lockfile asks (`marker` is a
+/// folder the install creates).
+fn npm_packages(dir: &Path, marker: &str) -> Result<((), String)> {
     let lock = dir.join("package-lock.json");
     let installed_lock = dir.join("node_modules/.package-lock.json");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     if let (Some(wanted), Some(have)) = (modified(&lock), modified(&installed_lock)) {
-        if have >= wanted && dir.join("node_modules/playwright-core").is_dir() {
+        if have >= wanted && dir.join("node_modules").join(marker).is_dir() {
             return Ok(((), "present".into()));
         }
     }
-    quiet(Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    quiet(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))?;
     Ok(((), "installed (npm ci)".into()))
+}
+
+/// The release build's own tools (binaryen's wasm-opt), apart from the test folder.
+fn build_tools() -> Result<((), String)> {
+    npm_packages(&cmd::workspace_root().join("tools"), "binaryen")
+}
+
+fn e2e_packages() -> Result<((), String)> {
+    npm_packages(&cmd::workspace_root().join("e2e"), "playwright-core")
 }

@@ -63,7 +63,7 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
 
 /// The release bundle in `dist/`: `trunk build --release`, then `wasm-opt -Oz`.
 ///
-/// wasm-opt is binaryen 132 from npm (pinned in e2e/package.json), not Debian's binaryen 108:
+/// wasm-opt is binaryen 132 from npm (pinned in tools/package.json), not Debian's binaryen 108:
 /// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
 /// bundle then dies with "invalid address in funcref table"). trunk's own wasm-opt step is off in
 /// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
@@ -87,9 +87,9 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
     Ok(dist)
 }
 
-/// binaryen 132's wasm-opt, from the npm package pinned in e2e/package.json.
+/// binaryen 132's wasm-opt, from the npm package pinned in tools/package.json.
 pub(crate) fn wasm_opt() -> PathBuf {
-    cmd::workspace_root().join("e2e/node_modules/.bin/wasm-opt")
+    cmd::workspace_root().join("tools/node_modules/.bin/wasm-opt")
 }
 
 /// Writes `.br` and `.gz` beside the bundle's files, which the gateway serves to browsers that
