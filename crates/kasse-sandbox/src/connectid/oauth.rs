@@ -1,0 +1,254 @@
+//! The OAuth token endpoint: client credentials, authorization code with PKCE, refresh.
+
+use super::*;
+
+/// OAuth parameters from the query string, a form body or a JSON body (clients differ).
+pub fn oauth_params(
+    headers: &HeaderMap,
+    query: HashMap<String, String>,
+    body: &[u8],
+) -> HashMap<String, String> {
+    let mut params = query;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if is_json {
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+            for (k, v) in map {
+                let text = match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                params.insert(k, text);
+            }
+        }
+    } else {
+        for (k, v) in url::form_urlencoded::parse(body) {
+            params.insert(k.into_owned(), v.into_owned());
+        }
+    }
+    params
+}
+
+/// Client id and secret from `Authorization: Basic` or the parameters.
+pub fn client_credentials(
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> (Option<String>, Option<String>) {
+    if let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some((scheme, encoded)) = value.split_once(' ') {
+            if scheme.eq_ignore_ascii_case("basic") {
+                if let Ok(decoded) =
+                    base64::engine::general_purpose::STANDARD.decode(encoded.trim())
+                {
+                    if let Ok(text) = String::from_utf8(decoded) {
+                        if let Some((id, secret)) = text.split_once(':') {
+                            // RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
+                            let decode = |s: &str| {
+                                url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                                    .next()
+                                    .map(|(_, v)| v.into_owned())
+                                    .unwrap_or_default()
+                            };
+                            return (Some(decode(id)), Some(decode(secret)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (
+        params.get("client_id").cloned(),
+        params.get("client_secret").cloned(),
+    )
+}
+
+pub(super) fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, client_id: &str) -> Response {
+    let mut body = json!({
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": ttl_secs,
+    });
+    if let Some(r) = refresh {
+        body["refresh_token"] = json!(r);
+    }
+    let mut response = ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response();
+    response
+        .extensions_mut()
+        .insert(ClientTag(client_id.to_string()));
+    response
+}
+
+pub(super) fn tagged(mut response: Response, client_id: Option<&str>) -> Response {
+    if let Some(c) = client_id {
+        response.extensions_mut().insert(ClientTag(c.to_string()));
+    }
+    response
+}
+
+/// `POST /user/oauth/token`: client credentials, authorization code (PKCE), refresh token.
+pub(super) async fn token(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let params = oauth_params(&headers, query, &body);
+    let (client_id, secret) = client_credentials(&headers, &params);
+    let result = issue_token(&state, &params, client_id.as_deref(), secret.as_deref());
+    match result {
+        Ok(response) => response,
+        Err(e) => tagged(e.into_response(), client_id.as_deref()),
+    }
+}
+
+pub(super) fn issue_token(
+    state: &AppState,
+    params: &HashMap<String, String>,
+    client_id: Option<&str>,
+    secret: Option<&str>,
+) -> Result<Response, OAuthError> {
+    let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
+    let bad_client = || {
+        OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Bad client credentials",
+        )
+    };
+    let client = client_id
+        .and_then(|id| state.seed.client(id))
+        .ok_or_else(bad_client)?;
+    let ttl = state.config.token_ttl.as_secs();
+    let now = now_ms();
+    match grant {
+        "client_credentials" => {
+            if secret != Some(client.client_secret.as_str()) {
+                return Err(bad_client());
+            }
+            let token = random_token();
+            state.store.insert_token(
+                &token,
+                kind::CLIENT,
+                &client.client_id,
+                None,
+                now + ttl as i64 * 1000,
+            )?;
+            Ok(token_response(&token, ttl, None, &client.client_id))
+        }
+        "authorization_code" | "refresh_token" => {
+            // A public client (the browser) proves itself with PKCE instead of a secret; a secret,
+            // when sent, must still be right.
+            if secret.is_some_and(|s| s != client.client_secret) {
+                return Err(bad_client());
+            }
+            let user_id = if grant == "authorization_code" {
+                let invalid =
+                    |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d);
+                let code = params.get("code").ok_or_else(|| {
+                    OAuthError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "code is required",
+                    )
+                })?;
+                let row = state
+                    .store
+                    .take_code(code)?
+                    .ok_or_else(|| invalid("Invalid authorization code"))?;
+                if row.expires_ms <= now {
+                    return Err(invalid("Authorization code expired"));
+                }
+                if row.client_id != client.client_id {
+                    return Err(invalid("Authorization code was issued to another client"));
+                }
+                if params.get("redirect_uri") != Some(&row.redirect_uri) {
+                    return Err(invalid("Redirect URI mismatch"));
+                }
+                let verifier = params
+                    .get("code_verifier")
+                    .ok_or_else(|| invalid("code_verifier is required (PKCE)"))?;
+                if !pkce_matches(&row.method, &row.challenge, verifier) {
+                    return Err(invalid("PKCE verification failed"));
+                }
+                row.unique_user_id
+            } else {
+                let refresh = params.get("refresh_token").ok_or_else(|| {
+                    OAuthError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "refresh_token is required",
+                    )
+                })?;
+                let row = state
+                    .store
+                    .token(refresh)?
+                    .filter(|r| r.kind == kind::REFRESH && r.client_id == client.client_id)
+                    .ok_or_else(|| {
+                        OAuthError::new(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_grant",
+                            "Invalid refresh token",
+                        )
+                    })?;
+                if row.expires_ms <= now {
+                    return Err(OAuthError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_grant",
+                        "Refresh token expired",
+                    ));
+                }
+                row.unique_user_id.unwrap_or_default()
+            };
+            let token = random_token();
+            state.store.insert_token(
+                &token,
+                kind::USER,
+                &client.client_id,
+                Some(&user_id),
+                now + ttl as i64 * 1000,
+            )?;
+            let refresh = random_token();
+            let refresh_ttl = state.config.refresh_ttl.as_millis() as i64;
+            state.store.insert_token(
+                &refresh,
+                kind::REFRESH,
+                &client.client_id,
+                Some(&user_id),
+                now + refresh_ttl,
+            )?;
+            Ok(token_response(
+                &token,
+                ttl,
+                Some(&refresh),
+                &client.client_id,
+            ))
+        }
+        "" => Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type is required",
+        )),
+        other => Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            format!("Unsupported grant type: {other}"),
+        )),
+    }
+}
+
+/// RFC 7636: `S256` compares BASE64URL(SHA256(verifier)) with the challenge; `plain` compares as is.
+pub fn pkce_matches(method: &str, challenge: &str, verifier: &str) -> bool {
+    match method {
+        "S256" => {
+            let digest = Sha256::digest(verifier.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
+        }
+        "plain" => verifier == challenge,
+        _ => false,
+    }
+}

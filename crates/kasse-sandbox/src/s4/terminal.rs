@@ -1,0 +1,173 @@
+//! The simulated Vipps / MobilePay / SwedbankPay page behind `terminalRedirectUrl`, and the
+//! callback it pokes.
+
+use super::*;
+
+/// Where the terminal page sends the reader back to: (approve URL, cancel URL).
+pub(super) fn return_urls(row: &S4OrderRow) -> Option<(String, String)> {
+    let body: Value = serde_json::from_str(&row.body).ok()?;
+    let params = body.get("paymentAgreementParameters")?;
+    if let Some(p) = params.get("payExEcommerceParameters") {
+        return Some((
+            p.get("completeUrl")?.as_str()?.to_string(),
+            p.get("cancelUrl")?.as_str()?.to_string(),
+        ));
+    }
+    let redirect = params
+        .get("vippsMobilePayParameters")?
+        .get("merchantRedirectUrl")?
+        .as_str()?;
+    Some((redirect.to_string(), redirect.to_string()))
+}
+
+pub(super) fn back_to(url: &str, order_id: &str) -> Response {
+    match absolute_http_url(url) {
+        Some(u) => Redirect::to(&with_query(u, &[("orderId", order_id)])).into_response(),
+        None => (StatusCode::BAD_REQUEST, "bad return URL").into_response(),
+    }
+}
+
+pub(super) fn terminal_error(status: StatusCode, message: &str) -> Response {
+    let mut response = (
+        status,
+        Html(page(
+            "Payment",
+            "Payment terminal",
+            &format!("<p class=\"error\">{}</p>", text(message)),
+        )),
+    )
+        .into_response();
+    response
+        .extensions_mut()
+        .insert(ErrorTag(message.to_string()));
+    response
+}
+
+pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let row = match state.store.s4_order(&id) {
+        Ok(Some(row)) if row.interactive => row,
+        _ => return terminal_error(StatusCode::NOT_FOUND, "Unknown payment."),
+    };
+    let Some((ok_url, cancel_url)) = return_urls(&row) else {
+        return terminal_error(StatusCode::BAD_REQUEST, "The order has no return URL.");
+    };
+    match (row.status.as_str(), row.terminal_state.as_str()) {
+        ("InProgress", "pending") => {}
+        (_, "approved") | ("Completed", _) => return back_to(&ok_url, &row.id),
+        _ => return back_to(&cancel_url, &row.id),
+    }
+    let method = row.payment_method.clone().unwrap_or_default();
+    let template = state
+        .seed
+        .s4_tenant(&row.tenant_id)
+        .and_then(|t| {
+            t.templates
+                .iter()
+                .find(|x| x.id.eq_ignore_ascii_case(&row.template_package_id))
+        })
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let what = if method == "SwedbankPay" {
+        "Pay"
+    } else {
+        "Approve the agreement"
+    };
+    let body = format!(
+        r#"<h1>{what}</h1>
+<dl>
+  <dt>Order</dt><dd id="order-id">{id}</dd>
+  <dt>Plan</dt><dd>{template}</dd>
+  <dt>Price</dt><dd id="amount">{price}</dd>
+  <dt>Method</dt><dd id="method">{method}</dd>
+</dl>
+<form method="post" action="/s4/terminal/{id_attr}">
+  <div class="buttons">
+    <button class="primary" type="submit" name="action" value="approve">Approve</button>
+    <button class="secondary" type="submit" name="action" value="cancel">Cancel</button>
+  </div>
+</form>
+<p class="note">Sandbox stand-in for the {method} page.</p>"#,
+        what = text(what),
+        id = text(&row.id),
+        id_attr = attr(&row.id),
+        template = text(&template),
+        price = money_text(row.price_cents),
+        method = text(&method),
+    );
+    let mut response = Html(page("Payment", &method, &body)).into_response();
+    response.extensions_mut().insert(ClientTag(row.client_id));
+    response
+}
+
+pub(super) async fn terminal_decision(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let row = match state.store.s4_order(&id) {
+        Ok(Some(row)) if row.interactive => row,
+        _ => return terminal_error(StatusCode::NOT_FOUND, "Unknown payment."),
+    };
+    let Some((ok_url, cancel_url)) = return_urls(&row) else {
+        return terminal_error(StatusCode::BAD_REQUEST, "The order has no return URL.");
+    };
+    let approve = match form.get("action").map(String::as_str) {
+        Some("approve") => true,
+        Some("cancel") => false,
+        _ => return terminal_error(StatusCode::BAD_REQUEST, "action must be approve or cancel"),
+    };
+    let decided = if approve {
+        state.store.s4_terminal(&row.id, "approved")
+    } else {
+        state
+            .store
+            .s4_terminal(&row.id, "cancelled")
+            .and_then(|changed| {
+                if changed {
+                    state
+                        .store
+                        .s4_finish(&row.id, "Cancelled", None, None, None)?;
+                }
+                Ok(changed)
+            })
+    };
+    if decided.unwrap_or(false) {
+        notify_callback(&state, &row, approve);
+    }
+    // Repeat what actually happened (a second click repeats the first decision).
+    let now = state.store.s4_order(&row.id).ok().flatten().unwrap_or(row);
+    let mut response = if now.terminal_state == "approved" || now.status == "Completed" {
+        back_to(&ok_url, &now.id)
+    } else {
+        back_to(&cancel_url, &now.id)
+    };
+    response.extensions_mut().insert(ClientTag(now.client_id));
+    response
+}
+
+/// SwedbankPay calls the merchant's `callbackUrl` when a payment changes; best effort.
+pub(super) fn notify_callback(state: &Arc<AppState>, row: &S4OrderRow, approved: bool) {
+    let callback = serde_json::from_str::<Value>(&row.body).ok().and_then(|b| {
+        b.pointer("/paymentAgreementParameters/payExEcommerceParameters/callbackUrl")
+            .and_then(Value::as_str)
+            .map(String::from)
+    });
+    let Some(url) = callback else { return };
+    let http = state.http.clone();
+    let app = Arc::clone(state);
+    let order_id = row.id.clone();
+    let status = if approved { "Approved" } else { "Cancelled" };
+    let amount = money_json(row.price_cents);
+    tokio::spawn(async move {
+        let note = match http
+            .post(&url)
+            .json(&json!({"orderId": order_id, "paymentStatus": status, "amount": amount}))
+            .send()
+            .await
+        {
+            Ok(r) => format!("callback {status}: HTTP {}", r.status().as_u16()),
+            Err(e) => format!("callback {status}: failed: {e}"),
+        };
+        let _ = app.store.event("s4", &order_id, &note);
+    });
+}

@@ -1,0 +1,209 @@
+//! SQLite storage: orders (both vendors), their state history, tokens, authorization codes, users
+//! and subscriptions. One connection behind a mutex: a sandbox sees a handful of requests per
+//! second, and holding the lock for one statement is far below a millisecond.
+//!
+//! Never hold the lock across an `.await`: every method here is synchronous and short.
+
+mod admin;
+mod auth;
+mod orders;
+mod s4;
+
+use crate::seed::User;
+use crate::util::now_ms;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+pub use auth::*;
+pub use orders::*;
+pub use s4::*;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS orders (
+    order_id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id         TEXT NOT NULL,
+    mode              TEXT NOT NULL,
+    unique_user_id    TEXT,
+    external_order_id TEXT,
+    body              TEXT NOT NULL,
+    state             TEXT NOT NULL,
+    payment_method    TEXT NOT NULL,
+    prepaid           INTEGER NOT NULL,
+    amount_cents      INTEGER NOT NULL,
+    currency          TEXT,
+    customer_number   INTEGER,
+    assignment        TEXT,
+    created_ms        INTEGER NOT NULL,
+    updated_ms        INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS orders_external
+    ON orders (client_id, external_order_id) WHERE external_order_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS s4_orders (
+    id                   TEXT PRIMARY KEY,
+    client_id            TEXT NOT NULL,
+    tenant_id            TEXT NOT NULL,
+    body                 TEXT NOT NULL,
+    status               TEXT NOT NULL,
+    payment_method       TEXT,
+    interactive          INTEGER NOT NULL,
+    terminal_state       TEXT NOT NULL,
+    price_cents          INTEGER NOT NULL,
+    template_package_id  TEXT NOT NULL,
+    organization_id      TEXT NOT NULL,
+    subscriber_id        TEXT,
+    subscription_id      TEXT,
+    payment_agreement_id TEXT,
+    created_ms           INTEGER NOT NULL,
+    updated_ms           INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_events (
+    api      TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    event    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token          TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    client_id      TEXT NOT NULL,
+    unique_user_id TEXT,
+    expires_ms     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS auth_codes (
+    code           TEXT PRIMARY KEY,
+    client_id      TEXT NOT NULL,
+    redirect_uri   TEXT NOT NULL,
+    challenge      TEXT NOT NULL,
+    method         TEXT NOT NULL,
+    unique_user_id TEXT NOT NULL,
+    expires_ms     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    unique_user_id TEXT PRIMARY KEY,
+    email          TEXT UNIQUE,
+    phone          TEXT UNIQUE,
+    password       TEXT,
+    seeded         INTEGER NOT NULL,
+    created_ms     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id      TEXT NOT NULL,
+    unique_user_id TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    created_ms     INTEGER NOT NULL
+);
+"#;
+
+/// The sandbox database.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (and creates) the database: a file, or a fresh in-memory one when `path` is `None`.
+    pub fn open(path: Option<&Path>) -> rusqlite::Result<Store> {
+        let conn = match path {
+            Some(p) => Connection::open(p)?,
+            None => Connection::open_in_memory()?,
+        };
+        // WAL keeps a reader (the admin listing) from blocking on a writer in a second process
+        // (e.g. `sqlite3` opened by a developer while the demo runs).
+        if path.is_some() {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (each call is one statement or
+        // one transaction), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets every order, subscription, code and user the sandbox created. Tokens and seed users
+    /// stay, so a running gateway keeps working across a reset; order ids keep counting up so a
+    /// stale id from before the reset can never name a new order.
+    pub fn reset(&self) -> rusqlite::Result<()> {
+        self.conn().execute_batch(
+            "BEGIN;
+             DELETE FROM orders; DELETE FROM s4_orders; DELETE FROM order_events;
+             DELETE FROM subscriptions; DELETE FROM auth_codes; DELETE FROM users WHERE seeded = 0;
+             COMMIT;",
+        )
+    }
+}
+
+fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_order(ext: Option<&str>, body: &str) -> NewOrder {
+        NewOrder {
+            client_id: "c".into(),
+            mode: "client",
+            unique_user_id: None,
+            external_order_id: ext.map(String::from),
+            body: body.into(),
+            payment_method: "invoice".into(),
+            prepaid: false,
+            amount_cents: 100,
+            currency: Some("NOK".into()),
+            customer_number: None,
+        }
+    }
+
+    #[test]
+    fn dedupes_on_external_order_id() {
+        let store = Store::open(None).unwrap();
+        let a = store
+            .insert_order(&new_order(Some("e1"), r#"{"a":1}"#))
+            .unwrap();
+        let InsertOutcome::Created(id) = a else {
+            panic!("{a:?}")
+        };
+        // Same JSON, different whitespace: the same order.
+        assert_eq!(
+            store
+                .insert_order(&new_order(Some("e1"), r#"{ "a" : 1 }"#))
+                .unwrap(),
+            InsertOutcome::Duplicate(id)
+        );
+        assert_eq!(
+            store
+                .insert_order(&new_order(Some("e1"), r#"{"a":2}"#))
+                .unwrap(),
+            InsertOutcome::Conflict(id)
+        );
+        assert!(matches!(
+            store.insert_order(&new_order(None, r#"{"a":1}"#)).unwrap(),
+            InsertOutcome::Created(other) if other != id
+        ));
+    }
+
+    #[test]
+    fn transitions_only_from_the_expected_state() {
+        let store = Store::open(None).unwrap();
+        let InsertOutcome::Created(id) = store.insert_order(&new_order(None, "{}")).unwrap() else {
+            panic!()
+        };
+        assert!(store.transition(id, "preliminary", "completed").unwrap());
+        assert!(!store.transition(id, "preliminary", "cancelled").unwrap());
+        assert_eq!(store.order(id).unwrap().unwrap().state, "completed");
+    }
+}
