@@ -49,7 +49,6 @@ pub mod faults;
 pub mod pages;
 pub mod ratelimit;
 pub mod reqlog;
-pub mod rules;
 pub mod s4;
 pub mod seed;
 pub mod store;

@@ -4,11 +4,12 @@
 mod oauth;
 mod orders;
 mod fulfillment;
+pub mod rules;
 mod subscription;
 
 use crate::errors::{CidError, ErrorTag, OAuthError};
 use crate::reqlog::ClientTag;
-use crate::rules::validate_order;
+use rules::validate_order;
 use crate::store::{kind, InsertOutcome, NewOrder, OrderRow};
 use crate::util::{
     absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query,
