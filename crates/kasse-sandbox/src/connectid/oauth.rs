@@ -113,31 +113,15 @@ pub(super) fn issue_token(
     secret: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
-    let bad_client = || {
-        OAuthError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Bad client credentials",
-        )
-    };
-    let client = client_id
-        .and_then(|id| state.seed.client(id))
-        .ok_or_else(bad_client)?;
-    let ttl = state.config.token_ttl.as_secs();
-    let now = now_ms();
+    let client = client_id.and_then(|id| state.seed.client(id)).ok_or_else(bad_client)?;
     match grant {
         "client_credentials" => {
             if secret != Some(client.client_secret.as_str()) {
                 return Err(bad_client());
             }
+            let ttl = state.config.token_ttl.as_secs();
             let token = random_token();
-            state.store.insert_token(
-                &token,
-                kind::CLIENT,
-                &client.client_id,
-                None,
-                now + ttl as i64 * 1000,
-            )?;
+            state.store.insert_token(&token, kind::CLIENT, &client.client_id, None, now_ms() + ttl as i64 * 1000)?;
             Ok(token_response(&token, ttl, None, &client.client_id))
         }
         "authorization_code" | "refresh_token" => {
@@ -147,98 +131,79 @@ pub(super) fn issue_token(
                 return Err(bad_client());
             }
             let user_id = if grant == "authorization_code" {
-                let invalid =
-                    |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d);
-                let code = params.get("code").ok_or_else(|| {
-                    OAuthError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "code is required",
-                    )
-                })?;
-                let row = state
-                    .store
-                    .take_code(code)?
-                    .ok_or_else(|| invalid("Invalid authorization code"))?;
-                if row.expires_ms <= now {
-                    return Err(invalid("Authorization code expired"));
-                }
-                if row.client_id != client.client_id {
-                    return Err(invalid("Authorization code was issued to another client"));
-                }
-                if params.get("redirect_uri") != Some(&row.redirect_uri) {
-                    return Err(invalid("Redirect URI mismatch"));
-                }
-                let verifier = params
-                    .get("code_verifier")
-                    .ok_or_else(|| invalid("code_verifier is required (PKCE)"))?;
-                if !pkce_matches(&row.method, &row.challenge, verifier) {
-                    return Err(invalid("PKCE verification failed"));
-                }
-                row.unique_user_id
+                user_of_code(state, params, &client.client_id)?
             } else {
-                let refresh = params.get("refresh_token").ok_or_else(|| {
-                    OAuthError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "refresh_token is required",
-                    )
-                })?;
-                let row = state
-                    .store
-                    .token(refresh)?
-                    .filter(|r| r.kind == kind::REFRESH && r.client_id == client.client_id)
-                    .ok_or_else(|| {
-                        OAuthError::new(
-                            StatusCode::BAD_REQUEST,
-                            "invalid_grant",
-                            "Invalid refresh token",
-                        )
-                    })?;
-                if row.expires_ms <= now {
-                    return Err(OAuthError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_grant",
-                        "Refresh token expired",
-                    ));
-                }
-                row.unique_user_id.unwrap_or_default()
+                user_of_refresh_token(state, params, &client.client_id)?
             };
-            let token = random_token();
-            state.store.insert_token(
-                &token,
-                kind::USER,
-                &client.client_id,
-                Some(&user_id),
-                now + ttl as i64 * 1000,
-            )?;
-            let refresh = random_token();
-            let refresh_ttl = state.config.refresh_ttl.as_millis() as i64;
-            state.store.insert_token(
-                &refresh,
-                kind::REFRESH,
-                &client.client_id,
-                Some(&user_id),
-                now + refresh_ttl,
-            )?;
-            Ok(token_response(
-                &token,
-                ttl,
-                Some(&refresh),
-                &client.client_id,
-            ))
+            user_tokens(state, &client.client_id, &user_id)
         }
-        "" => Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "grant_type is required",
-        )),
+        "" => Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required")),
         other => Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             format!("Unsupported grant type: {other}"),
         )),
     }
+}
+
+fn bad_client() -> OAuthError {
+    OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", "Bad client credentials")
+}
+
+/// `authorization_code`: the single-use code, issued to this client for this redirect URI, whose
+/// PKCE challenge the verifier answers.
+fn user_of_code(state: &AppState, params: &HashMap<String, String>, client_id: &str) -> Result<String, OAuthError> {
+    let invalid = |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d);
+    let code = params
+        .get("code")
+        .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "code is required"))?;
+    let row = state.store.take_code(code)?.ok_or_else(|| invalid("Invalid authorization code"))?;
+    if row.expires_ms <= now_ms() {
+        return Err(invalid("Authorization code expired"));
+    }
+    if row.client_id != client_id {
+        return Err(invalid("Authorization code was issued to another client"));
+    }
+    if params.get("redirect_uri") != Some(&row.redirect_uri) {
+        return Err(invalid("Redirect URI mismatch"));
+    }
+    let verifier = params.get("code_verifier").ok_or_else(|| invalid("code_verifier is required (PKCE)"))?;
+    if !pkce_matches(&row.method, &row.challenge, verifier) {
+        return Err(invalid("PKCE verification failed"));
+    }
+    Ok(row.unique_user_id)
+}
+
+/// `refresh_token`: a live refresh token of this client.
+fn user_of_refresh_token(
+    state: &AppState,
+    params: &HashMap<String, String>,
+    client_id: &str,
+) -> Result<String, OAuthError> {
+    let refresh = params
+        .get("refresh_token")
+        .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "refresh_token is required"))?;
+    let row = state
+        .store
+        .token(refresh)?
+        .filter(|r| r.kind == kind::REFRESH && r.client_id == client_id)
+        .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Invalid refresh token"))?;
+    if row.expires_ms <= now_ms() {
+        return Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Refresh token expired"));
+    }
+    Ok(row.unique_user_id.unwrap_or_default())
+}
+
+/// A user access token and a refresh token for `user_id`.
+fn user_tokens(state: &AppState, client_id: &str, user_id: &str) -> Result<Response, OAuthError> {
+    let ttl = state.config.token_ttl.as_secs();
+    let now = now_ms();
+    let token = random_token();
+    state.store.insert_token(&token, kind::USER, client_id, Some(user_id), now + ttl as i64 * 1000)?;
+    let refresh = random_token();
+    let refresh_ttl = state.config.refresh_ttl.as_millis() as i64;
+    state.store.insert_token(&refresh, kind::REFRESH, client_id, Some(user_id), now + refresh_ttl)?;
+    Ok(token_response(&token, ttl, Some(&refresh), client_id))
 }
 
 /// RFC 7636: `S256` compares BASE64URL(SHA256(verifier)) with the challenge; `plain` compares as is.
