@@ -51,6 +51,7 @@ pub mod ratelimit;
 pub mod reqlog;
 pub mod s4;
 pub mod seed;
+pub mod state;
 pub mod store;
 pub mod util;
 

@@ -15,6 +15,7 @@ use axum::{Form, Router};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use serde::Deserialize;
 use serde_json::Value;
+use crate::state::OrderState;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -170,12 +171,12 @@ fn back(return_url: url::Url, status: &str) -> Response {
 }
 
 /// The outcome an already-decided order repeats on a revisit.
-fn repeat_outcome(state: &str) -> Option<&'static str> {
+fn repeat_outcome(state: OrderState) -> Option<&'static str> {
     match state {
-        "completed" => Some("success"),
-        "cancelled" => Some("cancel"),
-        "failed" => Some("error"),
-        _ => None,
+        OrderState::Completed => Some("success"),
+        OrderState::Cancelled => Some("cancel"),
+        OrderState::Failed => Some("error"),
+        OrderState::Preliminary => None,
     }
 }
 
@@ -208,14 +209,14 @@ async fn fulfillment_page(
         Resolved::Go(response) => return tag(response, p.client_id.as_deref()),
         Resolved::Order(order, url) => (order, url),
     };
-    if let Some(outcome) = repeat_outcome(&order.state) {
+    if let Some(outcome) = repeat_outcome(order.state) {
         return tag(back(return_url, outcome), p.client_id.as_deref());
     }
     if order.prepaid {
         // Paid before ordering: nothing to do here but to confirm and send the reader back.
         let _ = state
             .store
-            .transition(order.order_id, "preliminary", "completed");
+            .transition(order.order_id, OrderState::Preliminary, OrderState::Completed);
         return tag(back(return_url, "success"), p.client_id.as_deref());
     }
     let currency = order.currency.clone().unwrap_or_default();
@@ -270,9 +271,9 @@ async fn fulfillment_decision(
         Resolved::Order(order, url) => (order, url),
     };
     let (to, outcome) = match p.action.as_deref() {
-        Some("pay") => ("completed", "success"),
-        Some("cancel") => ("cancelled", "cancel"),
-        Some("fail") => ("failed", "error"),
+        Some("pay") => (OrderState::Completed, "success"),
+        Some("cancel") => (OrderState::Cancelled, "cancel"),
+        Some("fail") => (OrderState::Failed, "error"),
         _ => {
             return error_page(
                 StatusCode::BAD_REQUEST,
@@ -280,11 +281,11 @@ async fn fulfillment_decision(
             )
         }
     };
-    let outcome = match state.store.transition(order.order_id, "preliminary", to) {
+    let outcome = match state.store.transition(order.order_id, OrderState::Preliminary, to) {
         Ok(true) => outcome,
         // Decided before (double submit, back button): repeat the first outcome.
         Ok(false) => match state.store.order(order.order_id) {
-            Ok(Some(o)) => repeat_outcome(&o.state).unwrap_or("error"),
+            Ok(Some(o)) => repeat_outcome(o.state).unwrap_or("error"),
             _ => "error",
         },
         Err(_) => "error",

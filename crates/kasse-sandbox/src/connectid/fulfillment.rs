@@ -29,24 +29,24 @@ pub(super) async fn fulfill_order(
             order.payment_method
         ))
     } else {
-        match order.state.as_str() {
-            "preliminary" => {
+        match order.state {
+            OrderState::Preliminary => {
                 if state
                     .store
-                    .transition(order_id, "preliminary", "completed")?
+                    .transition(order_id, OrderState::Preliminary, OrderState::Completed)?
                 {
                     Ok(())
                 } else {
                     // Someone else moved it in between (the hosted page); report what it is now.
                     match state.store.order(order_id)?.map(|o| o.state) {
-                        Some(s) if s == "completed" => Ok(()),
+                        Some(OrderState::Completed) => Ok(()),
                         Some(s) => Err(format!("order {order_id} is {s}")),
                         None => Err(format!("order {order_id} vanished")),
                     }
                 }
             }
             // A retried fulfillment (after a lost answer) finds the order done: same answer.
-            "completed" => Ok(()),
+            OrderState::Completed => Ok(()),
             other => Err(format!(
                 "order {order_id} is {other} and cannot be fulfilled"
             )),
@@ -138,7 +138,7 @@ pub(super) async fn assign_user(
         }
     }
     let order = own_order(&state, &caller, order_id)?;
-    if order.state != "completed" {
+    if order.state != OrderState::Completed {
         return Err(CidError::bad(
             "OrderNotCompletedException",
             format!(

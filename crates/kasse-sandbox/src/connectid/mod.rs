@@ -14,6 +14,7 @@ use crate::store::{kind, InsertOutcome, NewOrder, OrderRow};
 use crate::util::{
     absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query,
 };
+use crate::state::OrderState;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};

@@ -23,6 +23,7 @@ use crate::util::{
     absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token,
     with_query,
 };
+use crate::state::{S4Status, TerminalState};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -158,7 +159,7 @@ async fn s4_auth(State(state): State<Arc<AppState>>, mut request: Request, next:
 
 fn view(state: &AppState, o: &S4OrderRow) -> Value {
     let body: Value = serde_json::from_str(&o.body).unwrap_or(Value::Null);
-    let terminal = (o.interactive && o.status == "InProgress" && o.terminal_state == "pending")
+    let terminal = (o.interactive && o.status == S4Status::InProgress && o.terminal_state == TerminalState::Pending)
         .then(|| format!("{}/s4/terminal/{}", state.base_url, o.id));
     json!({
         "id": o.id,

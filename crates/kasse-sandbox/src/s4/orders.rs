@@ -51,13 +51,13 @@ pub(super) async fn cancel_order(
     Path(id): Path<String>,
 ) -> Result<Response, S4Error> {
     let row = own(&state, &caller, &id)?;
-    match row.status.as_str() {
-        "InProgress" => {
+    match row.status {
+        S4Status::InProgress => {
             state
                 .store
-                .s4_finish(&row.id, "Cancelled", None, None, None)?;
+                .s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
         }
-        "Cancelled" => {}
+        S4Status::Cancelled => {}
         other => {
             return Err(S4Error::plain(
                 StatusCode::BAD_REQUEST,
@@ -81,7 +81,7 @@ pub(super) fn finish_completed(state: &AppState, row: &S4OrderRow) -> rusqlite::
     let subscription = uuid::Uuid::new_v4().to_string();
     state.store.s4_finish(
         &row.id,
-        "Completed",
+        S4Status::Completed,
         Some(&subscriber),
         Some(&subscription),
         Some(&agreement),
@@ -117,13 +117,13 @@ pub(super) async fn complete_order(
     let deadline = tokio::time::Instant::now() + Duration::from_millis(max_wait);
     loop {
         let row = own(&state, &caller, &id)?;
-        match row.status.as_str() {
-            "Completed" | "Cancelled" | "Rejected" => {
+        match row.status {
+            S4Status::Completed | S4Status::Cancelled | S4Status::Rejected => {
                 return Ok(Json(view(&state, &row)).into_response())
             }
-            _ => {}
+            S4Status::InProgress => {}
         }
-        if !row.interactive || row.terminal_state == "approved" {
+        if !row.interactive || row.terminal_state == TerminalState::Approved {
             finish_completed(&state, &row)?;
             let row = own(&state, &caller, &id)?;
             return Ok(Json(view(&state, &row)).into_response());

@@ -51,9 +51,9 @@ pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): 
     let Some((ok_url, cancel_url)) = return_urls(&row) else {
         return terminal_error(StatusCode::BAD_REQUEST, "The order has no return URL.");
     };
-    match (row.status.as_str(), row.terminal_state.as_str()) {
-        ("InProgress", "pending") => {}
-        (_, "approved") | ("Completed", _) => return back_to(&ok_url, &row.id),
+    match (row.status, row.terminal_state) {
+        (S4Status::InProgress, TerminalState::Pending) => {}
+        (_, TerminalState::Approved) | (S4Status::Completed, _) => return back_to(&ok_url, &row.id),
         _ => return back_to(&cancel_url, &row.id),
     }
     let method = row.payment_method.clone().unwrap_or_default();
@@ -117,16 +117,16 @@ pub(super) async fn terminal_decision(
         _ => return terminal_error(StatusCode::BAD_REQUEST, "action must be approve or cancel"),
     };
     let decided = if approve {
-        state.store.s4_terminal(&row.id, "approved")
+        state.store.s4_terminal(&row.id, TerminalState::Approved)
     } else {
         state
             .store
-            .s4_terminal(&row.id, "cancelled")
+            .s4_terminal(&row.id, TerminalState::Cancelled)
             .and_then(|changed| {
                 if changed {
                     state
                         .store
-                        .s4_finish(&row.id, "Cancelled", None, None, None)?;
+                        .s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
                 }
                 Ok(changed)
             })
@@ -136,7 +136,7 @@ pub(super) async fn terminal_decision(
     }
     // Repeat what actually happened (a second click repeats the first decision).
     let now = state.store.s4_order(&row.id).ok().flatten().unwrap_or(row);
-    let mut response = if now.terminal_state == "approved" || now.status == "Completed" {
+    let mut response = if now.terminal_state == TerminalState::Approved || now.status == S4Status::Completed {
         back_to(&ok_url, &now.id)
     } else {
         back_to(&cancel_url, &now.id)

@@ -20,6 +20,8 @@ pub use auth::*;
 pub use orders::*;
 pub use s4::*;
 
+use crate::state::{OrderState, S4Status, TerminalState};
+
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS orders (
     order_id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -202,8 +204,8 @@ mod tests {
         let InsertOutcome::Created(id) = store.insert_order(&new_order(None, "{}")).unwrap() else {
             panic!()
         };
-        assert!(store.transition(id, "preliminary", "completed").unwrap());
-        assert!(!store.transition(id, "preliminary", "cancelled").unwrap());
-        assert_eq!(store.order(id).unwrap().unwrap().state, "completed");
+        assert!(store.transition(id, OrderState::Preliminary, OrderState::Completed).unwrap());
+        assert!(!store.transition(id, OrderState::Preliminary, OrderState::Cancelled).unwrap());
+        assert_eq!(store.order(id).unwrap().unwrap().state, OrderState::Completed);
     }
 }

@@ -55,7 +55,7 @@ pub struct OrderRow {
     /// Raw body.
     pub body: String,
     /// `preliminary`, `completed`, `cancelled`, `failed`.
-    pub state: String,
+    pub state: OrderState,
     /// `paymentMethod`.
     pub payment_method: String,
     /// `prepaid`.
@@ -133,7 +133,7 @@ impl Store {
         tx.execute(
             "INSERT INTO orders (client_id, mode, unique_user_id, external_order_id, body, state,
                  payment_method, prepaid, amount_cents, currency, customer_number, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'preliminary', ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
             params![
                 new.client_id,
                 new.mode,
@@ -145,13 +145,14 @@ impl Store {
                 new.amount_cents,
                 new.currency,
                 new.customer_number,
-                now
+                now,
+                OrderState::Preliminary
             ],
         )?;
         let id = tx.last_insert_rowid();
         tx.execute(
-            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, 'preliminary')",
-            params![id.to_string(), now],
+            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, ?3)",
+            params![id.to_string(), now, OrderState::Preliminary],
         )?;
         tx.commit()?;
         Ok(InsertOutcome::Created(id))
@@ -169,7 +170,7 @@ impl Store {
     }
 
     /// Moves an order to a new state if it is still in `from`; returns whether it moved.
-    pub fn transition(&self, order_id: i64, from: &str, to: &str) -> rusqlite::Result<bool> {
+    pub fn transition(&self, order_id: i64, from: OrderState, to: OrderState) -> rusqlite::Result<bool> {
         let conn = self.conn();
         let now = now_ms();
         let changed = conn.execute(

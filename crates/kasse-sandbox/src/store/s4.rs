@@ -41,13 +41,13 @@ pub struct S4OrderRow {
     /// Raw body.
     pub body: String,
     /// `InProgress`, `Completed`, `Cancelled`, `Rejected`.
-    pub status: String,
+    pub status: S4Status,
     /// Payment method.
     pub payment_method: Option<String>,
     /// Whether the reader must visit the terminal page.
     pub interactive: bool,
-    /// `pending`, `approved`, `cancelled` (terminal page outcome).
-    pub terminal_state: String,
+    /// The terminal page's outcome.
+    pub terminal_state: TerminalState,
     /// Price in minor units.
     pub price_cents: i64,
     /// Template package.
@@ -99,7 +99,7 @@ impl Store {
         conn.execute(
             &format!(
                 "INSERT INTO s4_orders ({S4_COLUMNS}) VALUES
-                 (?1, ?2, ?3, ?4, 'InProgress', ?5, ?6, 'pending', ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?12)"
+                 (?1, ?2, ?3, ?4, ?13, ?5, ?6, ?14, ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?12)"
             ),
             params![
                 new.id,
@@ -113,12 +113,14 @@ impl Store {
                 new.organization_id,
                 new.subscriber_id,
                 new.payment_agreement_id,
-                now
+                now,
+                S4Status::InProgress,
+                TerminalState::Pending
             ],
         )?;
         conn.execute(
-            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('s4', ?1, ?2, 'InProgress')",
-            params![new.id, now],
+            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('s4', ?1, ?2, ?3)",
+            params![new.id, now, S4Status::InProgress],
         )?;
         Ok(())
     }
@@ -135,18 +137,18 @@ impl Store {
     }
 
     /// Records the terminal page's outcome if still pending; returns whether it changed.
-    pub fn s4_terminal(&self, id: &str, outcome: &str) -> rusqlite::Result<bool> {
+    pub fn s4_terminal(&self, id: &str, outcome: TerminalState) -> rusqlite::Result<bool> {
         let conn = self.conn();
         let now = now_ms();
         let changed = conn.execute(
             "UPDATE s4_orders SET terminal_state = ?1, updated_ms = ?2
-             WHERE id = ?3 AND terminal_state = 'pending' AND status = 'InProgress'",
-            params![outcome, now, id],
+             WHERE id = ?3 AND terminal_state = ?4 AND status = ?5",
+            params![outcome, now, id, TerminalState::Pending, S4Status::InProgress],
         )?;
         if changed == 1 {
             conn.execute(
                 "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('s4', ?1, ?2, ?3)",
-                params![id, now, format!("terminal:{outcome}")],
+                params![id, now, format!("terminal:{}", outcome.as_str())],
             )?;
         }
         Ok(changed == 1)
@@ -156,7 +158,7 @@ impl Store {
     pub fn s4_finish(
         &self,
         id: &str,
-        to: &str,
+        to: S4Status,
         subscriber_id: Option<&str>,
         subscription_id: Option<&str>,
         payment_agreement_id: Option<&str>,
@@ -168,14 +170,15 @@ impl Store {
                  subscriber_id = COALESCE(?3, subscriber_id),
                  subscription_id = COALESCE(?4, subscription_id),
                  payment_agreement_id = COALESCE(?5, payment_agreement_id)
-             WHERE id = ?6 AND status = 'InProgress'",
+             WHERE id = ?6 AND status = ?7",
             params![
                 to,
                 now,
                 subscriber_id,
                 subscription_id,
                 payment_agreement_id,
-                id
+                id,
+                S4Status::InProgress
             ],
         )?;
         if changed == 1 {
