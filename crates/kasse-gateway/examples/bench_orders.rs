@@ -53,8 +53,8 @@ async fn main() -> anyhow::Result<()> {
     let mut config = GatewayConfig::from_toml(&text)?;
     config.server.listen = Some("127.0.0.1:0".into());
     config.server.static_dir = None;
-    config.server.rate_limit_per_second = Some(1_000_000);
-    config.server.rate_limit_burst = Some(1_000_000);
+    config.server.rate_limit_per_second = 1_000_000;
+    config.server.rate_limit_burst = 1_000_000;
     let settings = config.resolve_with_env(&|name| match name {
         "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
         "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
@@ -63,9 +63,14 @@ async fn main() -> anyhow::Result<()> {
     let offer = settings.offers["digital-month"].clone();
     let gateway = kasse_gateway::serve_settings(settings).await?;
 
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency * 2).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency * 2)
+        .build()?;
     let token = fetch_token(&http, &base).await?;
-    let direct = Arc::new(Target { url: format!("{base}/capi/v1/client/order"), bearer: Some(token) });
+    let direct = Arc::new(Target {
+        url: format!("{base}/capi/v1/client/order"),
+        bearer: Some(token),
+    });
     let via = Arc::new(Target {
         url: format!("{}/kasse/v1/connectid/orders?offer=digital-month", gateway.base_url()),
         bearer: None,
@@ -110,7 +115,10 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("{:<22} {:>10} {:>10} {:>12}", "path", "p50 ms", "p99 ms", "orders/s");
     for (name, s) in [("straight to sandbox", &d), ("through gateway", &g)] {
-        println!("{name:<22} {:>10.2} {:>10.2} {:>12.0}", s.p50_ms, s.p99_ms, s.throughput);
+        println!(
+            "{name:<22} {:>10.2} {:>10.2} {:>12.0}",
+            s.p50_ms, s.p99_ms, s.throughput
+        );
     }
     println!(
         "{:<22} {:>9.2}x {:>9.2}x {:>11.2}x",
@@ -144,7 +152,12 @@ impl Stats {
     fn new(lat: &mut [Duration], wall: Duration) -> Stats {
         lat.sort();
         let pick = |q: f64| lat[((lat.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-        Stats { n: lat.len(), p50_ms: pick(0.50), p99_ms: pick(0.99), throughput: lat.len() as f64 / wall.as_secs_f64() }
+        Stats {
+            n: lat.len(),
+            p50_ms: pick(0.50),
+            p99_ms: pick(0.99),
+            throughput: lat.len() as f64 / wall.as_secs_f64(),
+        }
     }
 }
 
@@ -176,7 +189,8 @@ async fn run(
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency.max(1) {
-        let (http, target, make, next, tag) = (http.clone(), target.clone(), make.clone(), next.clone(), tag.to_owned());
+        let (http, target, make, next, tag) =
+            (http.clone(), target.clone(), make.clone(), next.clone(), tag.to_owned());
         workers.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             loop {

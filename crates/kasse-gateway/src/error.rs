@@ -11,10 +11,10 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One field problem, as reported in `details`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
     /// JSON path of the field, e.g. `orderLines[0].unitPrice`.
     pub field: String,
@@ -23,7 +23,7 @@ pub struct FieldProblem {
 }
 
 /// The body inside `{"error": …}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// Stable machine-readable code.
@@ -31,21 +31,21 @@ pub struct ErrorBody {
     /// Developer-facing English explanation. Never contains personal data.
     pub message: String,
     /// The offending field, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Seconds to wait before retrying; only when a retry can help.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
     /// kasse-core message key for the reader-facing text, when core knows one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_key: Option<String>,
     /// Every field problem when there is more than one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldProblem>,
 }
 
 /// `{"error": ErrorBody}` — what the API answers on failure.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorEnvelope {
     /// The error.
     pub error: ErrorBody,
@@ -94,7 +94,7 @@ impl ApiError {
         self
     }
 
-    /// 400 `invalid_request`.
+    /// 400 with a specific code (`invalid_json`, `invalid_body`).
     pub fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
@@ -134,18 +134,67 @@ impl std::fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
+    /// The one place the error shape goes on the wire: status, `{"error": …}`, and `Retry-After`
+    /// carrying `retryAfter` (replayed idempotent answers come through here too).
     fn into_response(self) -> Response {
         let retry = self.body.retry_after;
-        let mut response = (self.status, Json(ErrorEnvelope { error: *self.body })).into_response();
+        let mut response = uncached_json(self.status, &ErrorEnvelope { error: *self.body });
         if let Some(secs) = retry {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        // Error answers must never be cached by a proxy: a retry has to reach the gateway.
         response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+    }
+}
+
+/// A JSON answer that no proxy may cache: an order answer belongs to one request, and an error
+/// answer cached on the way would keep a retry from reaching the gateway.
+pub(crate) fn uncached_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_error_shape_and_its_headers() {
+        let e = ApiError::new(StatusCode::BAD_GATEWAY, "vendor_unreachable", "down")
+            .with_field("payer.emails[0]")
+            .with_retry_after(2)
+            .with_message_key("err.vendorUnavailable");
+        let r = e.into_response();
+        assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "2");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
+        let body = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"error": {"code": "vendor_unreachable", "message": "down",
+                "field": "payer.emails[0]", "retryAfter": 2, "messageKey": "err.vendorUnavailable"}})
+        );
+    }
+
+    #[tokio::test]
+    async fn no_retry_after_when_a_retry_cannot_help() {
+        let problems = vec![FieldProblem {
+            field: "currency".into(),
+            code: "currency_mismatch".into(),
+        }];
+        let r = ApiError::from_problems("refused", problems).into_response();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!r.headers().contains_key(header::RETRY_AFTER));
+        let body = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "currency_mismatch");
+        assert_eq!(v["error"]["field"], "currency");
+        assert_eq!(v["error"]["details"][0]["code"], "currency_mismatch");
+        assert!(v["error"].get("retryAfter").is_none());
     }
 }

@@ -83,7 +83,10 @@ pub struct IdempotencyStore<T> {
 
 impl<T> Clone for IdempotencyStore<T> {
     fn clone(&self) -> Self {
-        IdempotencyStore { ttl: self.ttl, inner: self.inner.clone() }
+        IdempotencyStore {
+            ttl: self.ttl,
+            inner: self.inner.clone(),
+        }
     }
 }
 
@@ -121,7 +124,11 @@ impl<T> Leader<T> {
 
     fn release(&self) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if inner.map.get(&self.key).is_some_and(|e| e.generation == self.generation) {
+        if inner
+            .map
+            .get(&self.key)
+            .is_some_and(|e| e.generation == self.generation)
+        {
             inner.map.remove(&self.key);
         }
     }
@@ -181,7 +188,15 @@ impl<T: Clone + Send + Sync + 'static> IdempotencyStore<T> {
                         let (tx, rx) = watch::channel(None);
                         let generation = inner.next_generation;
                         inner.next_generation += 1;
-                        inner.map.insert(key.to_owned(), Entry { hash, created: now, generation, rx });
+                        inner.map.insert(
+                            key.to_owned(),
+                            Entry {
+                                hash,
+                                created: now,
+                                generation,
+                                rx,
+                            },
+                        );
                         return Claim::Leader(Leader {
                             inner: self.inner.clone(),
                             key: key.to_owned(),
@@ -232,7 +247,9 @@ mod tests {
     #[tokio::test]
     async fn replays_final_answers_and_refuses_other_bodies() {
         let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_secs(60));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else { panic!("first is leader") };
+        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
+            panic!("first is leader")
+        };
         l.finish(7, true);
         assert!(matches!(store.claim("k", [1; 32]).await, Claim::Replay(7)));
         assert!(matches!(store.claim("k", [2; 32]).await, Claim::Conflict));
@@ -241,7 +258,9 @@ mod tests {
     #[tokio::test]
     async fn retryable_answers_are_shared_then_forgotten() {
         let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_secs(60));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else { panic!() };
+        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
+            panic!()
+        };
         let s2 = store.clone();
         let waiter = tokio::spawn(async move { s2.claim("k", [1; 32]).await });
         tokio::task::yield_now().await;
@@ -280,7 +299,9 @@ mod tests {
     #[tokio::test]
     async fn abandoned_leader_releases_the_key() {
         let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_secs(60));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else { panic!() };
+        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
+            panic!()
+        };
         let s2 = store.clone();
         let waiter = tokio::spawn(async move {
             match s2.claim("k", [1; 32]).await {
@@ -300,7 +321,9 @@ mod tests {
     #[tokio::test]
     async fn expired_answers_are_forgotten() {
         let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_millis(10));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else { panic!() };
+        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
+            panic!()
+        };
         l.finish(1, true);
         tokio::time::sleep(Duration::from_millis(30)).await;
         assert!(matches!(store.claim("k", [2; 32]).await, Claim::Leader(_)));

@@ -137,7 +137,12 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
             _ = housekeeping => {}
         }
     });
-    Ok(Gateway { addr, state, shutdown: Some(tx), task })
+    Ok(Gateway {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task,
+    })
 }
 
 fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
@@ -169,7 +174,10 @@ fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
                 ClientAuth::Body,
                 c.scope.clone(),
             ));
-            let tenant = (HeaderName::from_static("s4-tenantid"), HeaderValue::from_str(&c.tenant_id)?);
+            let tenant = (
+                HeaderName::from_static("s4-tenantid"),
+                HeaderValue::from_str(&c.tenant_id)?,
+            );
             Some(Vendor::new("s4", http.clone(), &c.api_base, broker, vec![tenant]))
         }
     };
@@ -213,7 +221,8 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
         }
         None => app.fallback(|| async { ApiError::not_found("not_found", "nothing here") }),
     };
-    app.layer(from_fn(protect::security_headers)).layer(TraceLayer::new_for_http())
+    app.layer(from_fn(protect::security_headers))
+        .layer(TraceLayer::new_for_http())
 }
 
 async fn healthz() -> impl IntoResponse {

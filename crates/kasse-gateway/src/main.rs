@@ -27,8 +27,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .init();
     let args = Args::parse();
@@ -39,23 +38,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(listen) = args.listen {
-        config.server.listen = Some(listen);
-    }
-    if let Ok(port) = std::env::var("KASSE_PORT") {
-        let Ok(port) = port.trim().parse::<u16>() else {
-            eprintln!("kasse-gateway: KASSE_PORT `{port}` is not a port number");
-            return ExitCode::from(2);
-        };
-        let host = config
-            .server
-            .listen
-            .as_deref()
-            .and_then(|l| l.parse::<std::net::SocketAddr>().ok())
-            .map(|a| a.ip().to_string())
-            .unwrap_or_else(|| "127.0.0.1".into());
-        let host = if host.contains(':') { format!("[{host}]") } else { host };
-        config.server.listen = Some(format!("{host}:{port}"));
+    if let Err(e) = override_listen(&mut config, args.listen) {
+        eprintln!("kasse-gateway: {e}");
+        return ExitCode::from(2);
     }
     let settings = match config.resolve() {
         Ok(s) => s,
@@ -79,6 +64,30 @@ async fn main() -> ExitCode {
     }
     gateway.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// `--listen` replaces `server.listen`; then `KASSE_PORT` replaces just its port, so the demo
+/// runner can pick a port without knowing the configured host.
+fn override_listen(config: &mut GatewayConfig, listen: Option<String>) -> Result<(), String> {
+    if let Some(listen) = listen {
+        config.server.listen = Some(listen);
+    }
+    let Ok(port) = std::env::var("KASSE_PORT") else {
+        return Ok(());
+    };
+    let Ok(port) = port.trim().parse::<u16>() else {
+        return Err(format!("KASSE_PORT `{port}` is not a port number"));
+    };
+    let host = config
+        .server
+        .listen
+        .as_deref()
+        .and_then(|l| l.parse::<std::net::SocketAddr>().ok())
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "127.0.0.1".into());
+    let host = if host.contains(':') { format!("[{host}]") } else { host };
+    config.server.listen = Some(format!("{host}:{port}"));
+    Ok(())
 }
 
 /// Ctrl-C, or SIGTERM (what process supervisors and `kill` send).

@@ -50,7 +50,11 @@ fn party_credentials(p: &Party, out: &mut Vec<CredentialHash>) {
 impl OrderRegistry {
     /// A registry forgetting orders after `ttl`.
     pub fn new(ttl: Duration) -> OrderRegistry {
-        OrderRegistry { ttl, connectid: Mutex::new(HashMap::new()), s4: Mutex::new(HashMap::new()) }
+        OrderRegistry {
+            ttl,
+            connectid: Mutex::new(HashMap::new()),
+            s4: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Remembers a ConnectID order and the credentials that may claim it.
@@ -98,7 +102,8 @@ impl OrderRegistry {
     /// Whether the S4 order was registered here.
     pub fn knows_s4(&self, id: &str) -> bool {
         let map = self.s4.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&id.to_ascii_lowercase()).is_some_and(|at| at.elapsed() <= self.ttl)
+        map.get(&id.to_ascii_lowercase())
+            .is_some_and(|at| at.elapsed() <= self.ttl)
     }
 }
 
@@ -108,7 +113,10 @@ mod tests {
 
     #[test]
     fn credentials_normalise() {
-        assert_eq!(normalize_credential(" Kari.Nordmann@Example.no "), "kari.nordmann@example.no");
+        assert_eq!(
+            normalize_credential(" Kari.Nordmann@Example.no "),
+            "kari.nordmann@example.no"
+        );
         assert_eq!(normalize_credential("+47 912 34 567"), "+4791234567");
     }
 

@@ -25,7 +25,9 @@ pub struct OriginPolicy {
 impl OriginPolicy {
     /// A policy allowing `allowed` (normalised origins) plus the gateway's own origin.
     pub fn new(allowed: Vec<String>) -> OriginPolicy {
-        OriginPolicy { allowed: Arc::new(allowed) }
+        OriginPolicy {
+            allowed: Arc::new(allowed),
+        }
     }
 
     /// Whether a request carrying `origin` may go on. Same-origin requests (the demo page the
@@ -50,7 +52,11 @@ impl OriginPolicy {
 
     /// CORS for the allowed cross-origin callers: simple JSON API, no cookies.
     pub fn cors_layer(&self) -> CorsLayer {
-        let list: Vec<HeaderValue> = self.allowed.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        let list: Vec<HeaderValue> = self
+            .allowed
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(list))
             .allow_methods([Method::GET, Method::POST])
@@ -92,7 +98,9 @@ impl IpRateLimit {
     pub fn new(per_second: u32, burst: u32) -> IpRateLimit {
         let quota = Quota::per_second(NonZeroU32::new(per_second.max(1)).expect("at least 1"))
             .allow_burst(NonZeroU32::new(burst.max(1)).expect("at least 1"));
-        IpRateLimit { limiter: Arc::new(RateLimiter::keyed(quota)) }
+        IpRateLimit {
+            limiter: Arc::new(RateLimiter::keyed(quota)),
+        }
     }
 
     /// Forgets idle clients; the serving task calls it periodically so the map stays small.
@@ -123,10 +131,14 @@ pub async fn rate_limit(State(limit): State<IpRateLimit>, req: Request, next: Ne
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     match limit.check(ip) {
         Ok(()) => next.run(req).await,
-        Err(wait) => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this address")
-            .with_retry_after(wait.max(1))
-            .with_message_key(kasse_core::i18n::MessageKey::ErrTryAgainLater.as_str())
-            .into_response(),
+        Err(wait) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests from this address",
+        )
+        .with_retry_after(wait.max(1))
+        .with_message_key(kasse_core::i18n::MessageKey::ErrTryAgainLater.as_str())
+        .into_response(),
     }
 }
 
@@ -139,7 +151,10 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 
 fn set_security_headers(h: &mut HeaderMap) {
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
 }
 
 #[cfg(test)]

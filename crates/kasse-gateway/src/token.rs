@@ -132,11 +132,7 @@ impl TokenBroker {
         let mut req = self.http.post(self.token_url.clone());
         let body = match self.auth {
             ClientAuth::Basic => {
-                let raw = format!(
-                    "{}:{}",
-                    form_encode(&self.client_id),
-                    form_encode(self.secret.expose())
-                );
+                let raw = format!("{}:{}", form_encode(&self.client_id), form_encode(self.secret.expose()));
                 let b64 = base64::engine::general_purpose::STANDARD.encode(raw);
                 req = req.header(reqwest::header::AUTHORIZATION, format!("Basic {b64}"));
                 form.finish()
@@ -167,14 +163,20 @@ impl TokenBroker {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse().ok());
             tracing::warn!(status = status.as_u16(), "token request refused");
-            return Err(TokenError::Status { status: status.as_u16(), retry_after });
+            return Err(TokenError::Status {
+                status: status.as_u16(),
+                retry_after,
+            });
         }
         let body: TokenResponse = resp.json().await.map_err(|_| TokenError::Malformed)?;
         if body.access_token.is_empty() {
             return Err(TokenError::Malformed);
         }
         let lifetime = body.expires_in.map(Duration::from_secs).unwrap_or(DEFAULT_LIFETIME);
-        Ok(Cached { token: body.access_token, refresh_at: started + refresh_after(lifetime) })
+        Ok(Cached {
+            token: body.access_token,
+            refresh_at: started + refresh_after(lifetime),
+        })
     }
 }
 

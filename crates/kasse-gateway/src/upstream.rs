@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::body::Bytes;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use kasse_core::vendor_error::{parse_vendor_error, VendorError};
 use serde::Serialize;
 use url::Url;
@@ -79,9 +79,13 @@ impl UpstreamError {
             .with_retry_after(DEFAULT_RETRY_AFTER)
             .with_message_key(kasse_core::i18n::MessageKey::ErrVendorUnavailable.as_str()),
             UpstreamError::Token(TokenError::Status { status, retry_after }) if *status == 429 || *status >= 500 => {
-                ApiError::new(StatusCode::BAD_GATEWAY, "vendor_unavailable", "the vendor's token service is unavailable")
-                    .with_retry_after(retry_after.unwrap_or(DEFAULT_RETRY_AFTER))
-                    .with_message_key(kasse_core::i18n::MessageKey::ErrVendorUnavailable.as_str())
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "vendor_unavailable",
+                    "the vendor's token service is unavailable",
+                )
+                .with_retry_after(retry_after.unwrap_or(DEFAULT_RETRY_AFTER))
+                .with_message_key(kasse_core::i18n::MessageKey::ErrVendorUnavailable.as_str())
             }
             UpstreamError::Token(TokenError::Status { .. }) => ApiError::new(
                 StatusCode::BAD_GATEWAY,
@@ -149,7 +153,13 @@ impl Vendor {
         broker: Arc<TokenBroker>,
         headers: Vec<(HeaderName, HeaderValue)>,
     ) -> Vendor {
-        Vendor { name, http, base: base.as_str().trim_end_matches('/').to_owned(), broker, headers }
+        Vendor {
+            name,
+            http,
+            base: base.as_str().trim_end_matches('/').to_owned(),
+            broker,
+            headers,
+        }
     }
 
     /// Sends `method base+path` with a bearer token and an optional JSON body; returns the body of
@@ -179,7 +189,9 @@ impl Vendor {
                 req = req.header(k, v);
             }
             if let Some(p) = &payload {
-                req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(p.clone());
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(p.clone());
             }
             let resp = req.send().await.map_err(transport_error)?;
             let status = resp.status();

@@ -8,7 +8,12 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn offer_carries_public_client_data_and_no_secret() {
     let stack = Stack::start().await;
-    let r = stack.http.get(stack.url("/kasse/v1/offers/digital-month")).send().await.unwrap();
+    let r = stack
+        .http
+        .get(stack.url("/kasse/v1/offers/digital-month"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     assert!(!text.contains("kasse-demo-secret"), "no secret in {text}");
@@ -45,7 +50,9 @@ async fn healthz_answers() {
 async fn connectid_order_is_forwarded_and_stored_by_the_vendor() {
     let stack = Stack::start().await;
     let order = connectid_order(&stack, "digital-month", "creditcardPayex", "fwd-1");
-    let (status, v) = stack.post("/kasse/v1/connectid/orders?offer=digital-month", &order).await;
+    let (status, v) = stack
+        .post("/kasse/v1/connectid/orders?offer=digital-month", &order)
+        .await;
     assert_eq!(status, 201, "{v}");
     let order_id = v["orderId"].as_i64().expect("orderId");
     let stored = stack.sandbox_orders().await;
@@ -70,7 +77,9 @@ async fn status_complete_and_assign_user_are_forwarded() {
     let stack = Stack::start().await;
     // Invoice: no interactive payment, completed by API, then the payer claims access (flow 1b).
     let order = connectid_order(&stack, "invoice-year", "invoice", "fwd-invoice");
-    let (status, v) = stack.post("/kasse/v1/connectid/orders?offer=invoice-year", &order).await;
+    let (status, v) = stack
+        .post("/kasse/v1/connectid/orders?offer=invoice-year", &order)
+        .await;
     assert_eq!(status, 201, "{v}");
     let id = v["orderId"].as_i64().unwrap();
 
@@ -80,7 +89,9 @@ async fn status_complete_and_assign_user_are_forwarded() {
     assert_eq!(v["orders"][0]["externalOrderId"], "fwd-invoice");
     assert_eq!(v["orders"][0]["orderStatus"], "preliminary");
 
-    let (status, v) = stack.post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({})).await;
+    let (status, v) = stack
+        .post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({}))
+        .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["fulfillmentStatus"], "OK");
     let (_, v) = stack.get(&format!("/kasse/v1/connectid/orders/{id}/status")).await;
@@ -96,7 +107,10 @@ async fn status_complete_and_assign_user_are_forwarded() {
     assert_eq!(v["orderId"], json!(id));
     assert!(v["uniqueUserId"].as_str().is_some_and(|u| !u.is_empty()));
     let stored = stack.sandbox_orders().await;
-    assert!(!stored[0]["assignment"].is_null(), "the vendor recorded the assignment: {stored}");
+    assert!(
+        !stored[0]["assignment"].is_null(),
+        "the vendor recorded the assignment: {stored}"
+    );
     stack.shutdown().await;
 }
 
@@ -106,12 +120,17 @@ async fn assign_user_with_a_foreign_credential_is_refused_before_the_vendor() {
     let order = connectid_order(&stack, "invoice-year", "invoice", "claim-1");
     let (_, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
     let id = v["orderId"].as_i64().unwrap();
-    let (status, _) = stack.post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({})).await;
+    let (status, _) = stack
+        .post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({}))
+        .await;
     assert_eq!(status, 200);
     let before = stack.sandbox_orders().await;
     for credential in ["sven.svensson@example.se", "+46701234567"] {
         let (status, v) = stack
-            .post(&format!("/kasse/v1/connectid/orders/{id}/user"), &json!({"credential": credential}))
+            .post(
+                &format!("/kasse/v1/connectid/orders/{id}/user"),
+                &json!({"credential": credential}),
+            )
             .await;
         assert_eq!(status, 403, "{v}");
         assert_eq!(error_code(&v), "credential_mismatch");
@@ -120,15 +139,23 @@ async fn assign_user_with_a_foreign_credential_is_refused_before_the_vendor() {
     assert_eq!(stack.sandbox_orders().await, before, "the vendor saw no assignment");
     // The payer's phone works as well as the e-mail.
     let (status, v) = stack
-        .post(&format!("/kasse/v1/connectid/orders/{id}/user"), &json!({"credential": "+4791234567"}))
+        .post(
+            &format!("/kasse/v1/connectid/orders/{id}/user"),
+            &json!({"credential": "+4791234567"}),
+        )
         .await;
     assert_eq!(status, 200, "{v}");
     // An order not registered through this gateway cannot be claimed, completed or read.
     let (status, _) = stack
-        .post("/kasse/v1/connectid/orders/999999/user", &json!({"credential": "kari.nordmann@example.no"}))
+        .post(
+            "/kasse/v1/connectid/orders/999999/user",
+            &json!({"credential": "kari.nordmann@example.no"}),
+        )
         .await;
     assert_eq!(status, 404);
-    let (status, _) = stack.post("/kasse/v1/connectid/orders/999999/complete", &json!({})).await;
+    let (status, _) = stack
+        .post("/kasse/v1/connectid/orders/999999/complete", &json!({}))
+        .await;
     assert_eq!(status, 404);
     let (status, _) = stack.get("/kasse/v1/connectid/orders/999999/status").await;
     assert_eq!(status, 404);
@@ -151,12 +178,18 @@ async fn s4_order_is_forwarded_and_completed() {
 
     // Before the reader approves, completion answers "still in progress".
     let (status, v) = stack
-        .post(&format!("/kasse/v1/s4/orders/{id}/complete"), &json!({"maxPollingTimeout": 0}))
+        .post(
+            &format!("/kasse/v1/s4/orders/{id}/complete"),
+            &json!({"maxPollingTimeout": 0}),
+        )
         .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "InProgress");
     // The reader approves on the (sandbox) Vipps page; then completion completes.
-    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let r = no_redirect
         .post(terminal)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -166,13 +199,19 @@ async fn s4_order_is_forwarded_and_completed() {
         .unwrap();
     assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
     let (status, v) = stack
-        .post(&format!("/kasse/v1/s4/orders/{id}/complete"), &json!({"maxPollingTimeout": 1000}))
+        .post(
+            &format!("/kasse/v1/s4/orders/{id}/complete"),
+            &json!({"maxPollingTimeout": 1000}),
+        )
         .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "Completed");
     assert_eq!(v["id"].as_str().unwrap().to_lowercase(), id.to_lowercase());
     let (status, _) = stack
-        .post("/kasse/v1/s4/orders/00000000-0000-0000-0000-00000000dead/complete", &json!({}))
+        .post(
+            "/kasse/v1/s4/orders/00000000-0000-0000-0000-00000000dead/complete",
+            &json!({}),
+        )
         .await;
     assert_eq!(status, 404, "unknown S4 orders are not forwarded");
 
@@ -191,7 +230,13 @@ async fn same_external_order_id_replays_and_a_different_body_conflicts() {
     assert_eq!(s1, 201, "{v1}");
     let after_first = stack.sandbox_orders().await;
 
-    let r = stack.http.post(stack.url("/kasse/v1/connectid/orders")).json(&order).send().await.unwrap();
+    let r = stack
+        .http
+        .post(stack.url("/kasse/v1/connectid/orders"))
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     assert_eq!(r.headers()["idempotent-replayed"], "true");
     let v2: Value = r.json().await.unwrap();
@@ -267,8 +312,13 @@ async fn a_prepaid_order_with_its_payment_facts_is_registered_and_completed() {
     let (status, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
     assert_eq!(status, 201, "{v}");
     let id = v["orderId"].as_i64().unwrap();
-    assert_eq!(stack.sandbox_orders().await[0]["body"]["paymentInfoPayEx"]["transactionId"], "472");
-    let (status, v) = stack.post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({})).await;
+    assert_eq!(
+        stack.sandbox_orders().await[0]["body"]["paymentInfoPayEx"]["transactionId"],
+        "472"
+    );
+    let (status, v) = stack
+        .post(&format!("/kasse/v1/connectid/orders/{id}/complete"), &json!({}))
+        .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["fulfillmentStatus"], "OK");
     stack.shutdown().await;

@@ -99,7 +99,12 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
         let (status, _) = stack.get("/kasse/v1/offers/digital-month").await;
         assert_eq!(status, 200);
     }
-    let r = stack.http.get(stack.url("/kasse/v1/offers/digital-month")).send().await.unwrap();
+    let r = stack
+        .http
+        .get(stack.url("/kasse/v1/offers/digital-month"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
     let v: Value = r.json().await.unwrap();
@@ -119,10 +124,18 @@ fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) {
 async fn static_files_have_mime_caching_compression_and_csp() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "index.html", b"<!doctype html><title>Kasse demo</title><script type=module src=kasse.js></script>");
+    write(
+        d,
+        "index.html",
+        b"<!doctype html><title>Kasse demo</title><script type=module src=kasse.js></script>",
+    );
     let loader = "/* loader */ ".repeat(200);
     write(d, "kasse.js", loader.as_bytes());
-    write(d, "kasse-0123456789abcdef_bg.wasm", b"\0asm\x01\0\0\0 not really wasm, but bytes");
+    write(
+        d,
+        "kasse-0123456789abcdef_bg.wasm",
+        b"\0asm\x01\0\0\0 not really wasm, but bytes",
+    );
     // A precompressed sibling, as the release build makes them.
     write(d, "kasse-0123456789abcdef_bg.wasm.br", b"brotli bytes");
     let stack = Stack::start_with(SandboxConfig::default(), |s| s.static_dir = Some(d.to_path_buf())).await;
@@ -152,8 +165,16 @@ async fn static_files_have_mime_caching_compression_and_csp() {
     assert_eq!(r.headers()["content-encoding"], "br");
     assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert!(r.headers().get("content-security-policy").is_none());
-    assert_eq!(r.headers()["access-control-allow-origin"], "*", "the wasm is fetched cross-origin too");
-    assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli bytes", "the precompressed file was served");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "*",
+        "the wasm is fetched cross-origin too"
+    );
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        b"brotli bytes",
+        "the precompressed file was served"
+    );
 
     let r = stack
         .http
@@ -165,7 +186,11 @@ async fn static_files_have_mime_caching_compression_and_csp() {
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
     assert_eq!(r.headers()["content-encoding"], "gzip", "compressed on the fly");
-    assert_eq!(r.headers()["cache-control"], "no-cache", "the loader URL is stable: revalidate");
+    assert_eq!(
+        r.headers()["cache-control"],
+        "no-cache",
+        "the loader URL is stable: revalidate"
+    );
     // Publisher pages of any origin load the widget's files (module scripts are CORS requests).
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
     assert_eq!(r.headers()["cross-origin-resource-policy"], "cross-origin");
@@ -197,7 +222,10 @@ fn the_binary_refuses_an_incomplete_config_and_names_the_key() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("connectid.token_url: missing"), "{err}");
-    assert!(err.contains("s4.client_secret_env: environment variable `KASSE_S4_SECRET` is not set"), "{err}");
+    assert!(
+        err.contains("s4.client_secret_env: environment variable `KASSE_S4_SECRET` is not set"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty(), "it did not start");
 }
 
@@ -223,12 +251,17 @@ fn every_api_route_is_in_the_openapi_file() {
                 continue;
             }
             assert!(
-                routes.iter().any(|(rm, rp)| *rp == path && rm.as_str().eq_ignore_ascii_case(m)),
+                routes
+                    .iter()
+                    .any(|(rm, rp)| *rp == path && rm.as_str().eq_ignore_ascii_case(m)),
                 "openapi.yaml documents {m} {path}, which the router does not serve"
             );
         }
     }
-    assert!(spec["components"]["schemas"]["Error"].is_mapping(), "the error shape is documented");
+    assert!(
+        spec["components"]["schemas"]["Error"].is_mapping(),
+        "the error shape is documented"
+    );
 }
 
 /// The real binary: starts from a config file, honours `KASSE_PORT`, prints the one line scripts
@@ -262,7 +295,10 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
         .expect("the gateway starts in time")
         .unwrap()
         .expect("a line");
-    let base = line.strip_prefix("kasse-gateway listening on ").expect(&line).to_owned();
+    let base = line
+        .strip_prefix("kasse-gateway listening on ")
+        .expect(&line)
+        .to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let mut stderr = child.stderr.take().unwrap();
 
@@ -270,7 +306,12 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
     let settings = settings(&sandbox.base_url());
     let offer = &settings.offers["invoice-year"];
     let order = kasse_core::checkout::build_client_order(offer, &form("invoice"), "log-1", 1_760_000_000_000).unwrap();
-    let r = http.post(format!("{base}/kasse/v1/connectid/orders")).json(&order).send().await.unwrap();
+    let r = http
+        .post(format!("{base}/kasse/v1/connectid/orders"))
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let id = r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap();
     let r = http
@@ -288,7 +329,10 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
         .unwrap()
         .unwrap();
     let _ = child.wait().await;
-    assert!(logs.contains(&format!("order_id={id}")), "order ids are logged:\n{logs}");
+    assert!(
+        logs.contains(&format!("order_id={id}")),
+        "order ids are logged:\n{logs}"
+    );
     assert!(logs.contains("external_order_id=log-1"), "{logs}");
     for personal in ["kari", "Kari", "Nordmann", "91234567", "sven", "Osloveien"] {
         assert!(!logs.contains(personal), "{personal:?} leaked into the log:\n{logs}");

@@ -9,9 +9,16 @@ use serde_json::{json, Value};
 async fn refused(stack: &Stack, path: &str, body: &Value) -> Value {
     let before = stack.sandbox_orders().await;
     let (status, v) = stack.post(path, body).await;
-    assert!((400..500).contains(&status), "tampered order refused with 4xx, got {status}: {v}");
+    assert!(
+        (400..500).contains(&status),
+        "tampered order refused with 4xx, got {status}: {v}"
+    );
     assert!(v["error"]["code"].is_string(), "error shape: {v}");
-    assert_eq!(stack.sandbox_orders().await, before, "the vendor's orders are unchanged");
+    assert_eq!(
+        stack.sandbox_orders().await,
+        before,
+        "the vendor's orders are unchanged"
+    );
     v
 }
 
@@ -36,26 +43,63 @@ async fn tampered_connectid_orders_are_refused() {
     type Case = (&'static str, Vec<(&'static str, Value)>, &'static str);
     let cases: Vec<Case> = vec![
         // Price: line and total lowered together (consistent, so only the offer check catches it).
-        ("price", vec![("/orderAmount", json!(1)), ("/orderLines/0/unitPrice", json!(1))], "price_mismatch"),
+        (
+            "price",
+            vec![("/orderAmount", json!(1)), ("/orderLines/0/unitPrice", json!(1))],
+            "price_mismatch",
+        ),
         // Total alone.
         ("total", vec![("/orderAmount", json!(14.9))], "price_mismatch"),
         ("currency", vec![("/currency", json!("SEK"))], "currency_mismatch"),
         // Another coupon (the gift card) at this offer's price.
-        ("coupon", vec![("/orderLines/0/productSpecCode", json!("GAVE3M")), ("/orderLines/0/productSpecNo", json!(1003))], "product_mismatch"),
+        (
+            "coupon",
+            vec![
+                ("/orderLines/0/productSpecCode", json!("GAVE3M")),
+                ("/orderLines/0/productSpecNo", json!(1003)),
+            ],
+            "product_mismatch",
+        ),
         // A marketing coupon the offer does not carry.
-        ("marketing coupon", vec![("/marketingCouponCode", json!("NOA3263")), ("/marketingCouponNumber", json!(51))], "coupon_mismatch"),
+        (
+            "marketing coupon",
+            vec![
+                ("/marketingCouponCode", json!("NOA3263")),
+                ("/marketingCouponNumber", json!(51)),
+            ],
+            "coupon_mismatch",
+        ),
         // A method the offer does not show.
-        ("method", vec![("/paymentMethod", json!("invoice"))], "method_not_allowed"),
+        (
+            "method",
+            vec![("/paymentMethod", json!("invoice"))],
+            "method_not_allowed",
+        ),
         // A product line instead of the coupon.
-        ("product", vec![("/orderLines/0/productSpecType", json!("product")), ("/orderLines/0/product", json!("HELG"))], "product_mismatch"),
+        (
+            "product",
+            vec![
+                ("/orderLines/0/productSpecType", json!("product")),
+                ("/orderLines/0/product", json!("HELG")),
+            ],
+            "product_mismatch",
+        ),
         // Two copies at the offer price.
-        ("quantity", vec![("/orderLines/0/quantity", json!(2)), ("/orderAmount", json!(298))], "invalid_quantity"),
+        (
+            "quantity",
+            vec![("/orderLines/0/quantity", json!(2)), ("/orderAmount", json!(298))],
+            "invalid_quantity",
+        ),
         // Recurring flipped.
         ("recurring", vec![("/recurring", json!(false))], "recurring_mismatch"),
         // Prepaid flipped.
         ("prepaid", vec![("/prepaid", json!(true))], "prepaid_mismatch"),
         // Longer access than the offer grants.
-        ("access", vec![("/orderLines/0/allowAccessSeconds", json!(999_999_999))], "access_mismatch"),
+        (
+            "access",
+            vec![("/orderLines/0/allowAccessSeconds", json!(999_999_999))],
+            "access_mismatch",
+        ),
     ];
     for (i, (name, edits, expected)) in cases.into_iter().enumerate() {
         let mut order = base.clone();
@@ -63,7 +107,10 @@ async fn tampered_connectid_orders_are_refused() {
         for (pointer, value) in edits {
             set(&mut order, pointer, value);
         }
-        for path in ["/kasse/v1/connectid/orders?offer=digital-month", "/kasse/v1/connectid/orders"] {
+        for path in [
+            "/kasse/v1/connectid/orders?offer=digital-month",
+            "/kasse/v1/connectid/orders",
+        ] {
             let v = refused(&stack, path, &order).await;
             if path.contains("offer=") {
                 assert!(
@@ -117,29 +164,61 @@ async fn tampered_s4_orders_are_refused() {
 
     let vipps = "/paymentAgreementParameters/vippsMobilePayParameters";
     let cases: Vec<(&str, String, Value, &str)> = vec![
-        ("price override", "/templatePackageChoices/priceOverride".into(), json!(1), "price_mismatch"),
+        (
+            "price override",
+            "/templatePackageChoices/priceOverride".into(),
+            json!(1),
+            "price_mismatch",
+        ),
         (
             "product",
             "/templatePackageChoices/products".into(),
-            json!(["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000008"]),
+            json!([
+                "00000000-0000-0000-0000-000000000001",
+                "00000000-0000-0000-0000-000000000008"
+            ]),
             "product_not_allowed",
         ),
-        ("template", "/templatePackageId".into(), json!("10000000-0000-0000-0000-000000000001"), "product_mismatch"),
-        ("method", "/paymentAgreementParameters/paymentMethod".into(), json!("MobilePay"), "method_not_allowed"),
-        ("return URL", format!("{vipps}/merchantRedirectUrl"), json!("https://evil.example/kasse/"), "url_not_allowed"),
+        (
+            "template",
+            "/templatePackageId".into(),
+            json!("10000000-0000-0000-0000-000000000001"),
+            "product_mismatch",
+        ),
+        (
+            "method",
+            "/paymentAgreementParameters/paymentMethod".into(),
+            json!("MobilePay"),
+            "method_not_allowed",
+        ),
+        (
+            "return URL",
+            format!("{vipps}/merchantRedirectUrl"),
+            json!("https://evil.example/kasse/"),
+            "url_not_allowed",
+        ),
         (
             "agreement URL on a look-alike host",
             format!("{vipps}/merchantAgreementUrl"),
             json!("https://www.avis.example.evil.example/kasse/"),
             "url_not_allowed",
         ),
-        ("someone else's subscriber", "/subscriberId".into(), json!("11111111-2222-3333-4444-000000000000"), "unexpected_field"),
+        (
+            "someone else's subscriber",
+            "/subscriberId".into(),
+            json!("11111111-2222-3333-4444-000000000000"),
+            "unexpected_field",
+        ),
     ];
     for (name, pointer, value, expected) in cases {
         let mut order = base.clone();
         set(&mut order, &pointer, value);
         let v = refused(&stack, "/kasse/v1/s4/orders?offer=s4-tv-basic", &order).await;
-        assert!(codes(&v).iter().any(|c| c == expected), "{name}: expected {expected} among {:?}", codes(&v));
+        assert!(
+            codes(&v).iter().any(|c| c == expected),
+            "{name}: expected {expected} among {:?}",
+            codes(&v)
+        );
         refused(&stack, "/kasse/v1/s4/orders", &order).await;
     }
 

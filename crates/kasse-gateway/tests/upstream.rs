@@ -12,7 +12,12 @@ use serde_json::{json, Value};
 const ORDERS: &str = "/kasse/v1/connectid/orders";
 
 fn connectid_orders(all: &Value) -> Vec<Value> {
-    all.as_array().unwrap().iter().filter(|o| o["api"] == "connectid").cloned().collect()
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["api"] == "connectid")
+        .cloned()
+        .collect()
 }
 
 #[tokio::test]
@@ -60,7 +65,9 @@ async fn vendor_timeout_maps_to_504_and_the_retry_finds_the_late_order() {
     })
     .await;
     // The vendor sleeps past the gateway's timeout, then stores the order anyway.
-    stack.set_faults(json!({"rate": 1.0, "kinds": ["timeout"], "timeout_ms": 900})).await;
+    stack
+        .set_faults(json!({"rate": 1.0, "kinds": ["timeout"], "timeout_ms": 900}))
+        .await;
     let order = connectid_order(&stack, "digital-month", "vippsRecurring", "ftimeout");
     let (status, v) = stack.post(ORDERS, &order).await;
     assert_eq!(status, 504, "{v}");
@@ -78,8 +85,15 @@ async fn vendor_timeout_maps_to_504_and_the_retry_finds_the_late_order() {
     assert_eq!(stored.len(), 1, "the timed-out request was stored by the vendor");
     let (status, v) = stack.post(ORDERS, &order).await;
     assert_eq!(status, 201, "{v}");
-    assert_eq!(v["orderId"], stored[0]["orderId"], "the retry got the order the vendor already had");
-    assert_eq!(connectid_orders(&stack.sandbox_orders().await).len(), 1, "no second order");
+    assert_eq!(
+        v["orderId"], stored[0]["orderId"],
+        "the retry got the order the vendor already had"
+    );
+    assert_eq!(
+        connectid_orders(&stack.sandbox_orders().await).len(),
+        1,
+        "no second order"
+    );
     stack.shutdown().await;
 }
 
@@ -101,8 +115,16 @@ async fn a_lost_answer_is_retried_into_the_same_order() {
     assert_eq!(v["orderId"], stored[0]["orderId"]);
     let stored = connectid_orders(&stack.sandbox_orders().await);
     assert_eq!(stored.len(), 1, "still one order");
-    let events: Vec<&str> = stored[0]["events"].as_array().unwrap().iter().filter_map(|e| e["event"].as_str()).collect();
-    assert!(events.contains(&"duplicate-accepted"), "the vendor deduplicated the retry: {events:?}");
+    let events: Vec<&str> = stored[0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    assert!(
+        events.contains(&"duplicate-accepted"),
+        "the vendor deduplicated the retry: {events:?}"
+    );
     // From now on the answer is replayed by the gateway itself.
     let r = stack.http.post(stack.url(ORDERS)).json(&order).send().await.unwrap();
     assert_eq!(r.headers()["idempotent-replayed"], "true");
@@ -127,16 +149,29 @@ async fn final_vendor_refusals_are_replayed() {
 
 #[tokio::test]
 async fn an_expired_token_is_refreshed() {
-    let config = SandboxConfig { token_ttl: Duration::from_secs(2), ..SandboxConfig::default() };
+    let config = SandboxConfig {
+        token_ttl: Duration::from_secs(2),
+        ..SandboxConfig::default()
+    };
     let stack = Stack::start_with(config, |_| {}).await;
-    assert_eq!(stack.connectid_token_fetches(), 0, "lazy: no token before the first call");
-    let (status, _) = stack.post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-1")).await;
+    assert_eq!(
+        stack.connectid_token_fetches(),
+        0,
+        "lazy: no token before the first call"
+    );
+    let (status, _) = stack
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-1"))
+        .await;
     assert_eq!(status, 201);
-    let (status, _) = stack.post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-2")).await;
+    let (status, _) = stack
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-2"))
+        .await;
     assert_eq!(status, 201);
     assert_eq!(stack.connectid_token_fetches(), 1, "cached between calls");
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let (status, v) = stack.post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-3")).await;
+    let (status, v) = stack
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-3"))
+        .await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(stack.connectid_token_fetches(), 2, "refreshed after expiry");
     stack.shutdown().await;
@@ -150,7 +185,9 @@ async fn concurrent_first_calls_fetch_one_token() {
         let http = stack.http.clone();
         let url = stack.url(ORDERS);
         let order = connectid_order(&stack, "digital-month", "kco", &format!("conc-{i}"));
-        tasks.push(tokio::spawn(async move { http.post(url).json(&order).send().await.unwrap().status().as_u16() }));
+        tasks.push(tokio::spawn(async move {
+            http.post(url).json(&order).send().await.unwrap().status().as_u16()
+        }));
     }
     for t in tasks {
         assert_eq!(t.await.unwrap(), 201);
@@ -164,16 +201,23 @@ async fn concurrent_first_calls_fetch_one_token() {
 async fn a_revoked_token_is_replaced_after_one_401() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sandbox.sqlite");
-    let config = SandboxConfig { db: Some(db.clone()), ..SandboxConfig::default() };
+    let config = SandboxConfig {
+        db: Some(db.clone()),
+        ..SandboxConfig::default()
+    };
     let stack = Stack::start_with(config, |_| {}).await;
-    let (status, _) = stack.post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "rev-1")).await;
+    let (status, _) = stack
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "rev-1"))
+        .await;
     assert_eq!(status, 201);
     // The vendor forgets every token (revocation, a key rotation): the cached one now gets 401.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.busy_timeout(Duration::from_secs(5)).unwrap();
     let deleted = conn.execute("DELETE FROM tokens", []).unwrap();
     assert!(deleted >= 1);
-    let (status, v) = stack.post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "rev-2")).await;
+    let (status, v) = stack
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "rev-2"))
+        .await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(stack.connectid_token_fetches(), 2, "one new token after the 401");
     stack.shutdown().await;
@@ -188,12 +232,25 @@ async fn a_token_the_vendor_never_accepts_is_retried_once_only() {
     let cid = s.connectid.as_mut().unwrap();
     cid.token_url = format!("{}/user/oauth/token", a.base_url()).parse().unwrap();
     let gw = gateway(s).await;
-    let stack = Stack { sandbox: b, gateway: gw, http: reqwest::Client::new() };
-    let (status, v) = stack.post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "never")).await;
+    let stack = Stack {
+        sandbox: b,
+        gateway: gw,
+        http: reqwest::Client::new(),
+    };
+    let (status, v) = stack
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "never"))
+        .await;
     assert_eq!(status, 502, "{v}");
     assert_eq!(error_code(&v), "unauthorized");
-    assert!(v["error"].get("retryAfter").is_none(), "credentials problems are not retryable: {v}");
-    assert_eq!(stack.connectid_token_fetches(), 2, "one retry with a fresh token, no more");
+    assert!(
+        v["error"].get("retryAfter").is_none(),
+        "credentials problems are not retryable: {v}"
+    );
+    assert_eq!(
+        stack.connectid_token_fetches(),
+        2,
+        "one retry with a fresh token, no more"
+    );
     stack.shutdown().await;
     a.shutdown().await;
 }

@@ -12,8 +12,8 @@ use serde_json::Value;
 
 pub const EXAMPLE: &str = include_str!("../../gateway.example.toml");
 
-/// An S4 offer on S4's example "TV and Internet" template, which allows a price override: the
-/// tests need one to show that a changed override is refused.
+/// An S4 offer on the "TV and Internet" template of the sandbox's seed.toml, which allows a price
+/// override: the tests need one to show that a changed override is refused.
 pub const TV_OFFER: &str = r#"
 [[offers]]
 id = "s4-tv-basic"
@@ -50,9 +50,9 @@ pub fn settings(sandbox_base: &str) -> Settings {
     let mut config = GatewayConfig::from_toml(&text).expect("example parses");
     config.server.listen = Some("127.0.0.1:0".into());
     config.server.static_dir = None;
-    config.server.rate_limit_per_second = Some(1000);
-    config.server.rate_limit_burst = Some(1000);
-    config.server.upstream_timeout_ms = Some(3000);
+    config.server.rate_limit_per_second = 1000;
+    config.server.rate_limit_burst = 1000;
+    config.server.upstream_timeout_ms = 3000;
     config.server.allowed_origins = Some(vec!["https://www.avis.example".into()]);
     config.server.allowed_return_url_prefixes = Some(vec!["https://www.avis.example/kasse/".into()]);
     config.resolve_with_env(&demo_env).expect("test config resolves")
@@ -78,7 +78,10 @@ impl Stack {
         let mut s = settings(&sandbox.base_url());
         tweak(&mut s);
         let gateway = gateway(s).await;
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
         Stack { sandbox, gateway, http }
     }
 
@@ -87,7 +90,13 @@ impl Stack {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self.http.post(self.url(path)).json(body).send().await.expect("gateway answers");
+        let r = self
+            .http
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("gateway answers");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
@@ -199,5 +208,7 @@ pub fn set(v: &mut Value, pointer: &str, new: Value) {
 }
 
 pub fn error_code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"))
+    body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"))
 }

@@ -1,0 +1,137 @@
+//! The configuration file as written (TOML), before any check.
+
+use std::path::{Path, PathBuf};
+
+use kasse_core::offer::Offer;
+use serde::Deserialize;
+
+use super::ConfigError;
+
+/// The configuration file as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// `[server]`.
+    #[serde(default)]
+    pub server: ServerConfig,
+    /// `[connectid]`; required when an offer uses the ConnectID back end.
+    pub connectid: Option<ConnectIdConfig>,
+    /// `[s4]`; required when an offer uses the S4 back end.
+    pub s4: Option<S4Config>,
+    /// `[[offers]]`: the catalog.
+    #[serde(default)]
+    pub offers: Vec<Offer>,
+}
+
+/// `[server]`. A key left out takes its value from [`ServerConfig::default`], the one place the
+/// defaults live; `gateway.example.toml` states each of them, and a test keeps the two equal.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Socket address to bind, e.g. `127.0.0.1:8080` (port 0 picks a free port). Required.
+    pub listen: Option<String>,
+    /// Directory with the built widget and the demo `index.html`; relative paths are taken from
+    /// the config file's directory. Absent: no static files are served.
+    pub static_dir: Option<PathBuf>,
+    /// Origins (`https://www.avis.no`) allowed to call the API cross-origin. The gateway's own
+    /// origin is always allowed (the demo page it serves). Required, so that leaving it out is a
+    /// decision, not an accident.
+    pub allowed_origins: Option<Vec<String>>,
+    /// Every URL the widget sends on (return, error, callback, Vipps/SwedbankPay URLs) must start
+    /// with one of these. Each must name a path (`https://www.avis.no/kasse/`), so that
+    /// `https://www.avis.no.evil.example` cannot match `https://www.avis.no`. Required.
+    pub allowed_return_url_prefixes: Option<Vec<String>>,
+    /// Largest accepted request body, bytes.
+    pub body_limit_bytes: usize,
+    /// Sustained API requests per second per client IP.
+    pub rate_limit_per_second: u32,
+    /// Burst of API requests per client IP.
+    pub rate_limit_burst: u32,
+    /// Timeout of one upstream call, milliseconds.
+    pub upstream_timeout_ms: u64,
+    /// How long an `externalOrderId` is remembered for replay, seconds.
+    pub idempotency_ttl_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            listen: None,
+            static_dir: None,
+            allowed_origins: None,
+            allowed_return_url_prefixes: None,
+            // An order is 1–2 KiB; four times that leaves room for long names and addresses.
+            body_limit_bytes: 8 * 1024,
+            // A checkout makes about five calls, and readers behind one office or carrier NAT share
+            // an address: a quota per IP has to leave room for several checkouts at once.
+            rate_limit_per_second: 10,
+            rate_limit_burst: 60,
+            // Long enough for a vendor's slow path (S4 completion may hold the call while it
+            // polls the payment), short enough that the reader gets an answer to retry on.
+            upstream_timeout_ms: 10_000,
+            // 24 h, the window Stripe documents for its idempotency keys.
+            idempotency_ttl_secs: 24 * 3600,
+        }
+    }
+}
+
+/// `[connectid]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectIdConfig {
+    /// API base, e.g. `https://api.mediaconnect.no/capi`.
+    pub api_base: Option<String>,
+    /// OAuth2 token URL, e.g. `https://connectid.no/user/oauth/token`.
+    pub token_url: Option<String>,
+    /// Hosted fulfillment page, e.g. `https://connectid.no/user/fulfillment`.
+    pub fulfillment_url: Option<String>,
+    /// Public client id (it is shown to the widget).
+    pub client_id: Option<String>,
+    /// Name of the environment variable holding the client secret.
+    pub client_secret_env: Option<String>,
+}
+
+/// `[s4]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S4Config {
+    /// API base, e.g. `https://api.info-subscription.com`.
+    pub api_base: Option<String>,
+    /// OAuth2 (Azure AD B2C) token URL.
+    pub token_url: Option<String>,
+    /// Tenant GUID sent as `S4-TenantId`.
+    pub tenant_id: Option<String>,
+    /// Client id.
+    pub client_id: Option<String>,
+    /// Name of the environment variable holding the client secret.
+    pub client_secret_env: Option<String>,
+    /// Optional OAuth2 scope for the token request. Azure AD B2C usually wants one
+    /// (`https://…/.default`); the vendor's docs do not name it, so it is configuration.
+    pub scope: Option<String>,
+}
+
+impl GatewayConfig {
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> Result<GatewayConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError {
+            problems: vec![format!("not a valid gateway config: {e}")],
+        })
+    }
+
+    /// Reads and parses a config file; a relative `server.static_dir` is taken from the file's
+    /// directory, so the config works from any working directory.
+    pub fn load(path: &Path) -> Result<GatewayConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            problems: vec![format!("cannot read {}: {e}", path.display())],
+        })?;
+        let mut config = GatewayConfig::from_toml(&text)?;
+        if let Some(dir) = &config.server.static_dir {
+            if dir.is_relative() {
+                let base = path.parent().unwrap_or(Path::new("."));
+                config.server.static_dir = Some(base.join(dir));
+            }
+        }
+        Ok(config)
+    }
+}

@@ -1,0 +1,274 @@
+//! Checking the file into [`Settings`]: one function per table. Each pushes its problems onto one
+//! list instead of stopping at the first, so the operator sees every missing or bad key at once.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use kasse_core::offer::{Backend, Offer};
+use url::Url;
+
+use super::urls::{normalize_origin, prefix_is_safe};
+use super::{
+    ConfigError, ConnectIdConfig, ConnectIdSettings, GatewayConfig, S4Config, S4Settings, Secret, ServerConfig,
+    Settings,
+};
+
+/// Reads a secret by environment variable name.
+type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl GatewayConfig {
+    /// Checks every key and reads the secrets from the process environment.
+    pub fn resolve(&self) -> Result<Settings, ConfigError> {
+        self.resolve_with_env(&|name| std::env::var(name).ok())
+    }
+
+    /// Checks every key, reading secrets through `env` (tests pass a closure instead of
+    /// mutating the process environment, which is not thread-safe).
+    pub fn resolve_with_env(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let mut p = Problems::default();
+        let server = resolve_server(&self.server, &mut p);
+        // Offers before the back ends: they decide which back ends are required.
+        let catalog = resolve_offers(&self.offers, &mut p);
+        let connectid = resolve_connectid(self.connectid.as_ref(), catalog.connectid_user.as_deref(), env, &mut p);
+        let s4 = resolve_s4(self.s4.as_ref(), catalog.s4_user.as_deref(), env, &mut p);
+        let server = match server {
+            Some(server) if p.0.is_empty() => server,
+            _ => return Err(ConfigError { problems: p.0 }),
+        };
+        Ok(Settings {
+            listen: server.listen,
+            static_dir: self.server.static_dir.clone(),
+            allowed_origins: server.allowed_origins,
+            allowed_return_url_prefixes: server.allowed_return_url_prefixes,
+            body_limit_bytes: self.server.body_limit_bytes,
+            rate_limit_per_second: self.server.rate_limit_per_second,
+            rate_limit_burst: self.server.rate_limit_burst,
+            upstream_timeout: Duration::from_millis(self.server.upstream_timeout_ms),
+            idempotency_ttl: Duration::from_secs(self.server.idempotency_ttl_secs),
+            connectid,
+            s4,
+            offers: catalog.offers,
+        })
+    }
+}
+
+/// The `[server]` values that needed more than a range check.
+struct Server {
+    listen: SocketAddr,
+    allowed_origins: Vec<String>,
+    allowed_return_url_prefixes: Vec<String>,
+}
+
+fn resolve_server(s: &ServerConfig, p: &mut Problems) -> Option<Server> {
+    let listen = listen(s, p);
+    let allowed_origins = allowed_origins(s, p);
+    let allowed_return_url_prefixes = return_url_prefixes(s, p);
+    if let Some(dir) = &s.static_dir {
+        if !dir.is_dir() {
+            p.push(format!("server.static_dir: `{}` is not a directory", dir.display()));
+        }
+    }
+    check_limits(s, p);
+    Some(Server {
+        listen: listen?,
+        allowed_origins,
+        allowed_return_url_prefixes,
+    })
+}
+
+fn listen(s: &ServerConfig, p: &mut Problems) -> Option<SocketAddr> {
+    let text = p.required("server.listen", &s.listen)?;
+    let addr = text.parse::<SocketAddr>().ok();
+    if addr.is_none() {
+        p.push(format!(
+            "server.listen: `{text}` is not a socket address like 127.0.0.1:8080"
+        ));
+    }
+    addr
+}
+
+fn allowed_origins(s: &ServerConfig, p: &mut Problems) -> Vec<String> {
+    let Some(list) = &s.allowed_origins else {
+        p.push("server.allowed_origins: missing (use [] to allow only the gateway's own origin)".into());
+        return Vec::new();
+    };
+    let mut origins = Vec::new();
+    for (i, o) in list.iter().enumerate() {
+        match normalize_origin(o) {
+            Some(n) => origins.push(n),
+            None => p.push(format!(
+                "server.allowed_origins[{i}]: `{o}` is not an origin like https://www.avis.no"
+            )),
+        }
+    }
+    origins
+}
+
+fn return_url_prefixes(s: &ServerConfig, p: &mut Problems) -> Vec<String> {
+    let list = match &s.allowed_return_url_prefixes {
+        None => {
+            p.push("server.allowed_return_url_prefixes: missing".into());
+            return Vec::new();
+        }
+        Some(list) if list.is_empty() => {
+            p.push("server.allowed_return_url_prefixes: empty (at least one prefix is needed)".into());
+            return Vec::new();
+        }
+        Some(list) => list,
+    };
+    let mut prefixes = Vec::new();
+    for (i, prefix) in list.iter().enumerate() {
+        if prefix_is_safe(prefix) {
+            prefixes.push(prefix.clone());
+        } else {
+            p.push(format!(
+                "server.allowed_return_url_prefixes[{i}]: `{prefix}` must be an absolute http(s) URL \
+                 ending in a path, e.g. https://www.avis.no/kasse/"
+            ));
+        }
+    }
+    prefixes
+}
+
+fn check_limits(s: &ServerConfig, p: &mut Problems) {
+    if s.body_limit_bytes < 512 {
+        p.push("server.body_limit_bytes: must be at least 512".into());
+    }
+    if s.rate_limit_per_second == 0 {
+        p.push("server.rate_limit_per_second: must be at least 1".into());
+    }
+    if s.rate_limit_burst == 0 {
+        p.push("server.rate_limit_burst: must be at least 1".into());
+    }
+    if s.upstream_timeout_ms == 0 {
+        p.push("server.upstream_timeout_ms: must be positive".into());
+    }
+}
+
+/// The catalog by id, and the first offer using each back end (it makes that table required).
+struct Catalog {
+    offers: BTreeMap<String, Offer>,
+    connectid_user: Option<String>,
+    s4_user: Option<String>,
+}
+
+fn resolve_offers(list: &[Offer], p: &mut Problems) -> Catalog {
+    let mut catalog = Catalog {
+        offers: BTreeMap::new(),
+        connectid_user: None,
+        s4_user: None,
+    };
+    if list.is_empty() {
+        p.push("offers: the catalog is empty (add at least one [[offers]])".into());
+    }
+    for (i, offer) in list.iter().enumerate() {
+        if let Err(errors) = kasse_core::offer::validate_offer(offer) {
+            for e in errors {
+                p.push(format!("offers[{i}] ({}).{}: {}", offer.id, e.path, e.code.as_str()));
+            }
+        }
+        let user = match offer.backend {
+            Backend::ConnectId => &mut catalog.connectid_user,
+            Backend::S4 => &mut catalog.s4_user,
+        };
+        user.get_or_insert_with(|| offer.id.clone());
+        if catalog.offers.insert(offer.id.clone(), offer.clone()).is_some() {
+            p.push(format!("offers[{i}].id: `{}` appears twice", offer.id));
+        }
+    }
+    catalog
+}
+
+/// The table `[name]`; a problem when it is absent although offer `used_by` needs it.
+fn section<'a, T>(table: Option<&'a T>, name: &str, used_by: Option<&str>, p: &mut Problems) -> Option<&'a T> {
+    if let (None, Some(id)) = (table, used_by) {
+        p.push(format!("{name}: missing section [{name}] (offer `{id}` uses it)"));
+    }
+    table
+}
+
+fn resolve_connectid(
+    table: Option<&ConnectIdConfig>,
+    used_by: Option<&str>,
+    env: Env<'_>,
+    p: &mut Problems,
+) -> Option<ConnectIdSettings> {
+    let c = section(table, "connectid", used_by, p)?;
+    let api_base = p.url("connectid.api_base", &c.api_base);
+    let token_url = p.url("connectid.token_url", &c.token_url);
+    let fulfillment_url = p.url("connectid.fulfillment_url", &c.fulfillment_url);
+    let client_id = p.required("connectid.client_id", &c.client_id);
+    let client_secret = p.secret("connectid.client_secret_env", &c.client_secret_env, env);
+    Some(ConnectIdSettings {
+        api_base: api_base?,
+        token_url: token_url?,
+        fulfillment_url: fulfillment_url?,
+        client_id: client_id?.to_owned(),
+        client_secret: client_secret?,
+    })
+}
+
+fn resolve_s4(table: Option<&S4Config>, used_by: Option<&str>, env: Env<'_>, p: &mut Problems) -> Option<S4Settings> {
+    let c = section(table, "s4", used_by, p)?;
+    let api_base = p.url("s4.api_base", &c.api_base);
+    let token_url = p.url("s4.token_url", &c.token_url);
+    let tenant_id = p.required("s4.tenant_id", &c.tenant_id);
+    if let Some(t) = tenant_id {
+        if !kasse_core::field::is_uuid(t) {
+            p.push(format!("s4.tenant_id: `{t}` is not a GUID"));
+        }
+    }
+    let client_id = p.required("s4.client_id", &c.client_id);
+    let client_secret = p.secret("s4.client_secret_env", &c.client_secret_env, env);
+    Some(S4Settings {
+        api_base: api_base?,
+        token_url: token_url?,
+        tenant_id: tenant_id?.to_owned(),
+        client_id: client_id?.to_owned(),
+        client_secret: client_secret?,
+        scope: c.scope.clone().filter(|s| !s.trim().is_empty()),
+    })
+}
+
+/// Every problem found so far, as `key: what is wrong` lines.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, p: String) {
+        self.0.push(p);
+    }
+
+    fn required<'a>(&mut self, key: &str, value: &'a Option<String>) -> Option<&'a str> {
+        match value.as_deref().map(str::trim) {
+            Some(v) if !v.is_empty() => Some(v),
+            _ => {
+                self.push(format!("{key}: missing"));
+                None
+            }
+        }
+    }
+
+    fn url(&mut self, key: &str, value: &Option<String>) -> Option<Url> {
+        let text = self.required(key, value)?;
+        match Url::parse(text) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Some(u),
+            _ => {
+                self.push(format!("{key}: `{text}` is not an absolute http(s) URL"));
+                None
+            }
+        }
+    }
+
+    fn secret(&mut self, key: &str, var: &Option<String>, env: Env<'_>) -> Option<Secret> {
+        let name = self.required(key, var)?;
+        match env(name) {
+            Some(v) if !v.is_empty() => Some(Secret::new(v)),
+            _ => {
+                self.push(format!("{key}: environment variable `{name}` is not set"));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The checked configuration the gateway runs with.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kasse_core::offer::Offer;
+use url::Url;
+
+use super::Secret;
+
+/// ConnectID settings after checking.
+#[derive(Clone, Debug)]
+pub struct ConnectIdSettings {
+    /// API base without trailing slash.
+    pub api_base: Url,
+    /// Token URL.
+    pub token_url: Url,
+    /// Hosted fulfillment page.
+    pub fulfillment_url: Url,
+    /// Public client id.
+    pub client_id: String,
+    /// Client secret (from the environment).
+    pub client_secret: Secret,
+}
+
+/// S4 settings after checking.
+#[derive(Clone, Debug)]
+pub struct S4Settings {
+    /// API base.
+    pub api_base: Url,
+    /// Token URL.
+    pub token_url: Url,
+    /// Tenant GUID.
+    pub tenant_id: String,
+    /// Client id.
+    pub client_id: String,
+    /// Client secret (from the environment).
+    pub client_secret: Secret,
+    /// Optional token scope.
+    pub scope: Option<String>,
+}
+
+/// The checked configuration the gateway runs with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Bind address.
+    pub listen: SocketAddr,
+    /// Static directory, if any.
+    pub static_dir: Option<PathBuf>,
+    /// Cross-origin callers allowed, normalised (`scheme://host[:port]`, no trailing slash).
+    pub allowed_origins: Vec<String>,
+    /// URL prefixes the widget's URLs must start with.
+    pub allowed_return_url_prefixes: Vec<String>,
+    /// Request body limit, bytes.
+    pub body_limit_bytes: usize,
+    /// Requests per second per client IP.
+    pub rate_limit_per_second: u32,
+    /// Burst per client IP.
+    pub rate_limit_burst: u32,
+    /// Upstream call timeout.
+    pub upstream_timeout: Duration,
+    /// Replay window of the idempotency store.
+    pub idempotency_ttl: Duration,
+    /// ConnectID, when configured.
+    pub connectid: Option<ConnectIdSettings>,
+    /// S4, when configured.
+    pub s4: Option<S4Settings>,
+    /// The catalog by offer id.
+    pub offers: BTreeMap<String, Offer>,
+}
