@@ -5,14 +5,14 @@
 use crate::cmd::{self, quiet};
 use crate::setup;
 use crate::stack;
+use crate::wasm_bytes;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides),
-/// it: about a second on the 2-core machine, and 20 samples above p99 per path.
+/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides): about a second on the 2-core machine, and 20 samples above p99 per path.
 const GATEWAY_ORDERS: usize = 2000;
 const GATEWAY_CONCURRENCY: usize = 8;
 /// Browser runs per side in the load-time benchmark (`KASSE_BENCH_RUNS` overrides).
@@ -32,7 +32,7 @@ pub fn run() -> Result<()> {
     // Each figure stands alone: one that fails is reported and the others are still printed.
     let mut failed = Vec::new();
     let figures: [(&str, Figure); 3] = [
-        ("core bytes", Box::new(|| core_bytes(&dist))),
+        ("core bytes", Box::new(|| wasm_bytes::core_bytes(&dist))),
         ("load time", Box::new(load_time)),
         ("gateway cost", Box::new(gateway_cost)),
     ];
@@ -78,142 +78,6 @@ fn bundle_sizes(dist: &Path) -> Result<()> {
     }
     println!("{:<24} {raw_total:>10} {br_total:>10}", "shipped total");
     Ok(())
-}
-
-/// How many bytes of the shipped wasm are kasse-core's.
-///
-/// The shipped wasm carries no names (wasm-opt drops them), so the bundle trunk's wasm-bindgen
-/// wrote before that step is optimized once more the same way with names kept (`wasm-opt -Oz -g`)
-/// and twiggy's per-item sizes of that copy are summed by function name. Names see through
-/// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
-/// little) nor into data segments (LTO pools constants without names), so kasse-core's share is
-/// a lower bound; the unattributable data is printed beside it.
-fn core_bytes(dist: &Path) -> Result<()> {
-    let twiggy = ensure_twiggy()?;
-    let bindgen_out = stack::target_dir().join("wasm-bindgen/release/kasse_bg.wasm");
-    let cargo_out = stack::target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm");
-    if modified(&bindgen_out)? < modified(&cargo_out)? {
-        bail!("{} is older than {}: not the input of this bundle", bindgen_out.display(), cargo_out.display());
-    }
-    let named = stack::target_dir().join("bench/kasse_bg.named.wasm");
-    std::fs::create_dir_all(named.parent().expect("has a parent"))?;
-    println!("\nbench: attributing the wasm's bytes (wasm-opt -Oz -g, twiggy)");
-    quiet(Command::new(wasm_opt()).arg("-Oz").arg("-g").args(stack::WASM_OPT_FEATURES).arg(&bindgen_out).arg("-o").arg(&named))?;
-    let csv = quiet(Command::new(twiggy).args(["top", "-n", "4294967295", "--format", "csv"]).arg(&named))?;
-    let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
-    let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
-
-    let (mut own, mut generic, mut data, mut widget, mut rest) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    for (name, size) in &items {
-        match classify(name) {
-            Part::CoreOwn => own += size,
-            Part::CoreGeneric => generic += size,
-            Part::Data => data += size,
-            Part::Names => {}
-            Part::Widget => widget += size,
-            Part::Rest => rest += size,
-        }
-    }
-    let code_total = own + generic + data + widget + rest;
-    let share = |bytes: u64| 100.0 * bytes as f64 / code_total as f64;
-    println!("\nkasse-core in the widget wasm: bytes by function name, a lower bound (see below)");
-    println!("{:<48} {:>10} {:>8}", "part of the wasm", "bytes", "share");
-    for (label, bytes) in [
-        ("kasse_core functions (incl. its serde derives)", own),
-        ("generic code instantiated for kasse_core types", generic),
-        ("kasse_core total", own + generic),
-        ("data segments (constants; no names)", data),
-        ("kasse_widget functions", widget),
-        ("everything else (Leptos, serde, std, glue)", rest),
-    ] {
-        println!("{label:<48} {bytes:>10} {:>7.1}%", share(bytes));
-    }
-    println!("{:<48} {code_total:>10} {:>7.1}%", "wasm without its name section", 100.0);
-    println!(
-        "measured: twiggy on the wasm-bindgen output re-optimized with names kept ({code_total} B without names vs \
-         {shipped} B shipped); core code inlined into widget functions and core's string constants count elsewhere"
-    );
-    Ok(())
-}
-
-/// binaryen 132 from tools/ (see `stack::build_widget` for why not Debian's).
-fn wasm_opt() -> PathBuf {
-    stack::wasm_opt()
-}
-
-
-fn modified(path: &Path) -> Result<std::time::SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).with_context(|| format!("{}", path.display()))
-}
-
-/// twiggy, installed once like cargo-fuzz (a size profiler only this benchmark needs).
-fn ensure_twiggy() -> Result<&'static str> {
-    cmd::extend_path();
-    if cmd::first_line("twiggy", &["--version"]).is_none() {
-        println!("bench: installing twiggy");
-        quiet(Command::new("cargo").args(["install", "twiggy", "--locked"]))?;
-    }
-    Ok("twiggy")
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Part {
-    /// A function of kasse_core itself, or a trait impl on one of its types (`<kasse_core::X as …>`).
-    CoreOwn,
-    /// Other crates' generic code instantiated for kasse_core types (`drop_in_place<kasse_core::…>`).
-    CoreGeneric,
-    /// Data segments: constants pooled by LTO, which carry no names.
-    Data,
-    /// The name section itself, which the shipped wasm does not have.
-    Names,
-    /// The widget crate's own functions.
-    Widget,
-    Rest,
-}
-
-fn classify(name: &str) -> Part {
-    if name.starts_with("kasse_core::") || name.starts_with("<kasse_core::") {
-        Part::CoreOwn
-    } else if name.contains("kasse_core::") {
-        Part::CoreGeneric
-    } else if name.starts_with("data segment ") || name.starts_with("data[") {
-        Part::Data
-    } else if name.starts_with('"') && name.ends_with(" subsection") {
-        Part::Names
-    } else if name.starts_with("kasse_widget::") || name.starts_with("<kasse_widget::") {
-        Part::Widget
-    } else {
-        Part::Rest
-    }
-}
-
-/// `twiggy top --format csv`: `Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent`.
-/// Names may be quoted and hold commas (`Result<T, E>`), so the four numeric columns are split off
-/// from the right.
-fn twiggy_items(csv: &str) -> Result<Vec<(String, u64)>> {
-    let mut lines = csv.lines();
-    let header = lines.next().unwrap_or_default();
-    if !header.starts_with("Name,ShallowSize,") {
-        bail!("unexpected twiggy CSV header `{header}`");
-    }
-    let mut items = Vec::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let columns: Vec<&str> = line.rsplitn(5, ',').collect();
-        let [_, _, _, size, name] = columns[..] else { bail!("unexpected twiggy CSV line `{line}`") };
-        let size: u64 = size.parse().with_context(|| format!("size in `{line}`"))?;
-        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-            Some(quoted) => quoted.replace("\"\"", "\""),
-            None => name.to_owned(),
-        };
-        // The summary rows of the table form do not appear in CSV, but guard against them anyway.
-        if !name.starts_with("... and ") && !name.starts_with("Σ ") {
-            items.push((name, size));
-        }
-    }
-    if items.is_empty() {
-        bail!("twiggy listed no items");
-    }
-    Ok(items)
 }
 
 /// Loader start to an interactive form in headless Chromium, widget vs. a hand-written
@@ -424,35 +288,6 @@ mod tests {
         assert!(json_number(BENCH_JSON, &["p50_ms"]).is_err());
         assert!(json_number(BENCH_JSON, &["direct", "missing"]).is_err());
         assert!(json_number(BENCH_JSON, &["direct"]).is_err());
-    }
-
-    #[test]
-    fn classifies_wasm_items_by_name() {
-        assert_eq!(classify("kasse_core::validate::is_e164::h1ecdcddd9153e3fc"), Part::CoreOwn);
-        assert_eq!(classify("<kasse_core::money::Money as serde_core::de::Deserialize>::deserialize::ha03"), Part::CoreOwn);
-        assert_eq!(classify("core::ptr::drop_in_place<kasse_core::connectid::Party>::ha3a"), Part::CoreGeneric);
-        assert_eq!(classify("kasse_widget::app::Checkout::submit::{{closure}}::h15c"), Part::Widget);
-        assert_eq!(classify("<F as tachys::reactive_graph::ReactiveFunction>::invoke::ha19"), Part::Rest);
-        assert_eq!(classify("data segment \".rodata.44\""), Part::Data);
-        assert_eq!(classify("\"function names\" subsection"), Part::Names);
-    }
-
-    #[test]
-    fn reads_twiggy_csv_with_commas_and_quotes_in_names() {
-        let csv = "Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent\n\
-                   \"\"\"function names\"\" subsection\",239323,29.4,,\n\
-                   \"<core::result::Result<T, E> as x>::f::h1\",12,0.1,,\n\
-                   kasse_core::flow::plan::h56,331,0.04,,\n";
-        let items = twiggy_items(csv).unwrap();
-        assert_eq!(
-            items,
-            vec![
-                ("\"function names\" subsection".to_owned(), 239323),
-                ("<core::result::Result<T, E> as x>::f::h1".to_owned(), 12),
-                ("kasse_core::flow::plan::h56".to_owned(), 331),
-            ]
-        );
-        assert!(twiggy_items("Name,Size\n").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod lint;
 mod setup;
 mod stack;
 mod suites;
+mod wasm_bytes;
 
 use anyhow::{bail, Result};
 

@@ -1,166 +1,18 @@
-//! The widget's controller: loads the offer, turns the reader's actions into kasse-core calls and
-//! gateway requests, and walks the flow the core decides (redirect to payment, or complete by API,
-//! then assign user, then receipt). State lives in [`Checkout`]; the view is in [`crate::form`].
+//! The checkout's order flow: submit, the steps after registration, the return from the payment
+//! page and the retry button. Every decision comes from kasse-core; this runs the effects.
 
-use std::sync::Arc;
-
-use kasse_core::connectid::{AssignUserRequest, PaymentInfoPayEx};
+use kasse_core::connectid::AssignUserRequest;
 use kasse_core::connectid::{self, FulfillmentStatus, Step};
-use kasse_core::{build_client_order, CheckoutForm, FieldError, Locale, MessageKey, PaymentMethod};
+use kasse_core::{build_client_order, MessageKey, PaymentMethod};
 use leptos::prelude::*;
 use serde_json::json;
-use web_sys::HtmlElement;
 
-use crate::api::{with_retries, ApiFailure, Gateway, OfferInfo};
-use crate::config::WidgetConfig;
-use crate::events::{emit, Event};
+use super::{Checkout, Notice, Phase, Receipt};
+use crate::api::with_retries;
+use crate::events::Event;
 use crate::{page, storage};
 
-/// Where the reader is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Filling in the form.
-    Form,
-    /// The order is being registered.
-    Submitting,
-    /// Leaving for the payment page.
-    Redirecting,
-    /// Completing the order and giving access.
-    Completing,
-    /// Done: the receipt is shown.
-    Receipt,
-}
-
-impl Phase {
-    /// The step name in `kasse:step` events.
-    pub fn name(self) -> &'static str {
-        match self {
-            Phase::Form => "form",
-            Phase::Submitting => "submitting",
-            Phase::Redirecting => "redirecting",
-            Phase::Completing => "completing",
-            Phase::Receipt => "receipt",
-        }
-    }
-}
-
-/// A message above the form: what went wrong and whether a retry button helps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Notice {
-    /// The text.
-    pub key: MessageKey,
-    /// Show a retry button.
-    pub retry: bool,
-}
-
-/// The receipt's facts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Receipt {
-    /// The vendor's order number.
-    pub order_id: i64,
-    /// Whether a new account was made for the reader.
-    pub new_user: bool,
-}
-
-/// Everything one mounted widget knows. All handles are `Copy`, so closures capture it freely.
-#[derive(Clone, Copy)]
-pub struct Checkout {
-    /// The offer and its vendor facts.
-    pub info: StoredValue<Arc<OfferInfo>>,
-    /// The host element (events are fired on it).
-    pub host: StoredValue<HtmlElement, LocalStorage>,
-    /// The gateway.
-    pub gateway: StoredValue<Gateway>,
-    /// The reader's language.
-    pub locale: Locale,
-    /// Proof of an earlier payment, for prepaid offers.
-    pub prepayment: StoredValue<Option<PaymentInfoPayEx>>,
-    /// What the reader typed.
-    pub form: RwSignal<CheckoutForm>,
-    /// Field errors of the last submit.
-    pub errors: RwSignal<Vec<FieldError>>,
-    /// Where the reader is.
-    pub phase: RwSignal<Phase>,
-    /// Failure or return message.
-    pub notice: RwSignal<Option<Notice>>,
-    /// Set when done.
-    pub receipt: RwSignal<Option<Receipt>>,
-}
-
-/// The locale: the publisher's `data-kasse-locale`, else the page's `lang`, else the browser's.
-pub fn choose_locale(config: &WidgetConfig) -> Locale {
-    Locale::negotiate(config.locale.as_deref().unwrap_or(&page::locale_hint()))
-}
-
-/// A sensible country for the offer: the one of its currency, else of the reader's language.
-fn default_country(info: &OfferInfo, locale: Locale) -> &'static str {
-    match (info.offer.currency.code(), locale) {
-        ("SEK", _) => "SE",
-        ("DKK", _) => "DK",
-        ("EUR", _) => "FI",
-        ("NOK", _) => "NO",
-        (_, Locale::Sv) => "SE",
-        _ => "NO",
-    }
-}
-
 impl Checkout {
-    /// Sets up a checkout for a loaded offer: restores the reader's draft, or starts one with the
-    /// offer's defaults.
-    pub fn new(info: OfferInfo, config: &WidgetConfig, host: HtmlElement) -> Checkout {
-        let locale = choose_locale(config);
-        let methods = kasse_core::PaymentMethod::for_offer(&info.offer);
-        let form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
-            country_code: default_country(&info, locale).to_owned(),
-            ..CheckoutForm::default()
-        });
-        let mut form = form;
-        // A method the offer no longer allows (the catalog changed) must not stay chosen.
-        let chosen_ok = PaymentMethod::from_wire(&form.method).is_some_and(|m| methods.contains(&m));
-        if !chosen_ok {
-            form.method = methods.first().map(|m| m.wire_name().to_owned()).unwrap_or_default();
-        }
-        Checkout {
-            info: StoredValue::new(Arc::new(info)),
-            host: StoredValue::new_local(host),
-            gateway: StoredValue::new(Gateway::new(&config.gateway)),
-            locale,
-            prepayment: StoredValue::new(config.prepayment.clone()),
-            form: RwSignal::new(form),
-            errors: RwSignal::new(Vec::new()),
-            phase: RwSignal::new(Phase::Form),
-            notice: RwSignal::new(None),
-            receipt: RwSignal::new(None),
-        }
-    }
-
-    fn offer_id(&self) -> String {
-        self.info.with_value(|i| i.offer.id.clone())
-    }
-
-    fn emit(&self, event: Event, mut detail: serde_json::Value) {
-        detail["offer"] = json!(self.offer_id());
-        self.host.with_value(|host| emit(host, event, detail));
-    }
-
-    /// Moves to `phase` and tells the page.
-    fn go(&self, phase: Phase) {
-        self.phase.set(phase);
-        self.emit(Event::Step, json!({ "step": phase.name() }));
-    }
-
-    /// Edits the form (and keeps the draft), clearing the error of the edited field.
-    pub fn edit(&self, field: &'static str, apply: impl FnOnce(&mut CheckoutForm)) {
-        self.form.update(apply);
-        self.errors.update(|errors| errors.retain(|e| e.path != field));
-        self.form.with_untracked(|form| storage::save_draft(&self.offer_id(), form));
-    }
-
-    fn fail(&self, failure: &ApiFailure) {
-        self.notice.set(Some(Notice { key: failure.message_key(), retry: failure.retryable() }));
-        self.emit(Event::Error, json!({ "code": failure.code(), "retryable": failure.retryable() }));
-    }
-
     /// Submit: validate and build the payload with the core, register the order (retried with
     /// the same key), then walk the core's steps.
     pub async fn submit(self) {
@@ -373,52 +225,6 @@ impl Checkout {
                     }), "orderId": order_id, "retryable": true }));
                 }
             }
-        }
-    }
-}
-
-/// The whole widget: loads the offer from the gateway, then shows the checkout.
-#[component]
-pub fn Widget(
-    /// The publisher's configuration.
-    config: WidgetConfig,
-    /// The host element, for events.
-    host: HtmlElement,
-) -> impl IntoView {
-    let locale = choose_locale(&config);
-    let gateway = Gateway::new(&config.gateway);
-    let offer_id = config.offer.clone();
-    let host = StoredValue::new_local(host);
-    let config = StoredValue::new(config);
-    let loaded = LocalResource::new(move || {
-        let gateway = gateway.clone();
-        let offer_id = offer_id.clone();
-        async move { with_retries(|| gateway.offer(&offer_id)).await }
-    });
-    move || match loaded.get() {
-        None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }.into_any(),
-        Some(Ok(info)) if info.offer.backend != kasse_core::Backend::ConnectId => {
-            // The S4 back end is served by the gateway (`/kasse/v1/s4/orders`) but this widget
-            // version has no S4 form yet: say so instead of showing a form that cannot work.
-            web_sys::console::error_1(&format!("Kasse: offer {} uses the S4 back end, which this widget version cannot sell yet", info.offer.id).into());
-            host.with_value(|h| emit(h, Event::Error, json!({ "offer": info.offer.id, "code": "backend_unsupported", "retryable": false })));
-            view! { <p class="kasse kasse--failed" role="alert">{kasse_core::t(locale, MessageKey::ErrServiceConfig)}</p> }.into_any()
-        }
-        Some(Ok(info)) => {
-            let checkout = Checkout::new(info, &config.get_value(), host.get_value());
-            view! { <crate::form::CheckoutView checkout=checkout/> }.into_any()
-        }
-        Some(Err(failure)) => {
-            host.with_value(|h| emit(h, Event::Error, json!({ "offer": config.with_value(|c| c.offer.clone()), "code": failure.code(), "retryable": failure.retryable() })));
-            view! {
-                <div class="kasse kasse--failed" role="alert">
-                    <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>
-                    <button type="button" class="kasse__retry" on:click=move |_| loaded.refetch()>
-                        {kasse_core::t(locale, MessageKey::Retry)}
-                    </button>
-                </div>
-            }
-            .into_any()
         }
     }
 }
