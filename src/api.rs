@@ -52,9 +52,9 @@ impl ApiFailure {
     pub fn retryable(&self) -> bool {
         match self {
             ApiFailure::Network => true,
-            ApiFailure::Http { status, retry_after, .. } => {
-                retry_after.is_some() || *status == 429 || *status >= 500
-            }
+            ApiFailure::Http {
+                status, retry_after, ..
+            } => retry_after.is_some() || *status == 429 || *status >= 500,
         }
     }
 
@@ -70,7 +70,9 @@ impl ApiFailure {
     pub fn message_key(&self) -> MessageKey {
         match self {
             ApiFailure::Network => MessageKey::ErrNetwork,
-            ApiFailure::Http { status, message_key, .. } => message_key
+            ApiFailure::Http {
+                status, message_key, ..
+            } => message_key
                 .as_deref()
                 .and_then(MessageKey::from_name)
                 .unwrap_or(match status {
@@ -111,7 +113,10 @@ pub fn retry_delay_ms(failure: &ApiFailure, retry: u32) -> Option<u32> {
     }
     let backoff = 500u64 << (retry - 1); // 0.5 s, 1 s, 2 s
     let asked = match failure {
-        ApiFailure::Http { retry_after: Some(seconds), .. } => seconds.saturating_mul(1000),
+        ApiFailure::Http {
+            retry_after: Some(seconds),
+            ..
+        } => seconds.saturating_mul(1000),
         _ => 0,
     };
     let wait = backoff.max(asked);
@@ -127,7 +132,9 @@ pub struct Gateway {
 impl Gateway {
     /// `base` is the gateway's origin (or empty for the page's own origin).
     pub fn new(base: &str) -> Self {
-        Gateway { base: base.trim_end_matches('/').to_owned() }
+        Gateway {
+            base: base.trim_end_matches('/').to_owned(),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -137,28 +144,41 @@ impl Gateway {
     /// The offer and its public vendor facts.
     pub async fn offer(&self, id: &str) -> Result<OfferInfo, ApiFailure> {
         let path = format!("/offers/{}", encode(id));
-        let response = Request::get(&self.url(&path)).send().await.map_err(|_| ApiFailure::Network)?;
+        let response = Request::get(&self.url(&path))
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Network)?;
         json(response).await
     }
 
     /// Registers a ConnectID client order (idempotent on its `externalOrderId`).
     pub async fn create_order(&self, offer_id: &str, order: &ClientOrder) -> Result<OrderCreated, ApiFailure> {
         let path = format!("/connectid/orders?offer={}", encode(offer_id));
-        let request = Request::post(&self.url(&path)).json(order).map_err(|_| ApiFailure::Network)?;
+        let request = Request::post(&self.url(&path))
+            .json(order)
+            .map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }
 
     /// Completes a prepaid or non-interactive order through the vendor's API.
     pub async fn complete(&self, order_id: i64) -> Result<serde_json::Value, ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/complete");
-        let request = Request::post(&self.url(&path)).json(&serde_json::json!({})).map_err(|_| ApiFailure::Network)?;
+        let request = Request::post(&self.url(&path))
+            .json(&serde_json::json!({}))
+            .map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }
 
     /// Gives the reader digital access: assigns the order to the payer's credential.
-    pub async fn assign_user(&self, order_id: i64, request: &AssignUserRequest) -> Result<serde_json::Value, ApiFailure> {
+    pub async fn assign_user(
+        &self,
+        order_id: i64,
+        request: &AssignUserRequest,
+    ) -> Result<serde_json::Value, ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/user");
-        let request = Request::post(&self.url(&path)).json(request).map_err(|_| ApiFailure::Network)?;
+        let request = Request::post(&self.url(&path))
+            .json(request)
+            .map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }
 }

@@ -31,12 +31,12 @@ pub enum ConfigProblem {
 impl std::fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConfigProblem::MissingOffer => f.write_str(
-                "no offer configured: add data-kasse-offer=\"<offer id>\" to the host element",
-            ),
-            ConfigProblem::BadPrepayment => f.write_str(
-                "config.prepayment must be an object like {transactionId: \"…\", merchantId: \"…\"}",
-            ),
+            ConfigProblem::MissingOffer => {
+                f.write_str("no offer configured: add data-kasse-offer=\"<offer id>\" to the host element")
+            }
+            ConfigProblem::BadPrepayment => {
+                f.write_str("config.prepayment must be an object like {transactionId: \"…\", merchantId: \"…\"}")
+            }
         }
     }
 }

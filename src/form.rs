@@ -30,16 +30,72 @@ pub struct FieldSpec {
 
 /// The reader's text fields in order; `street` and `postalPlace` only when the offer delivers.
 pub const FIELDS: [FieldSpec; 6] = [
-    FieldSpec { id: "firstName", label: MessageKey::FirstName, input_type: "text", autocomplete: "given-name", inputmode: "text", get: |f| &f.first_name, set: |f, v| f.first_name = v },
-    FieldSpec { id: "lastName", label: MessageKey::LastName, input_type: "text", autocomplete: "family-name", inputmode: "text", get: |f| &f.last_name, set: |f, v| f.last_name = v },
-    FieldSpec { id: "email", label: MessageKey::Email, input_type: "email", autocomplete: "email", inputmode: "email", get: |f| &f.email, set: |f, v| f.email = v },
-    FieldSpec { id: "phone", label: MessageKey::Phone, input_type: "tel", autocomplete: "tel", inputmode: "tel", get: |f| &f.phone, set: |f, v| f.phone = v },
-    FieldSpec { id: "street", label: MessageKey::Street, input_type: "text", autocomplete: "street-address", inputmode: "text", get: |f| &f.street, set: |f, v| f.street = v },
-    FieldSpec { id: "postalCode", label: MessageKey::PostalCode, input_type: "text", autocomplete: "postal-code", inputmode: "numeric", get: |f| &f.postal_code, set: |f, v| f.postal_code = v },
+    FieldSpec {
+        id: "firstName",
+        label: MessageKey::FirstName,
+        input_type: "text",
+        autocomplete: "given-name",
+        inputmode: "text",
+        get: |f| &f.first_name,
+        set: |f, v| f.first_name = v,
+    },
+    FieldSpec {
+        id: "lastName",
+        label: MessageKey::LastName,
+        input_type: "text",
+        autocomplete: "family-name",
+        inputmode: "text",
+        get: |f| &f.last_name,
+        set: |f, v| f.last_name = v,
+    },
+    FieldSpec {
+        id: "email",
+        label: MessageKey::Email,
+        input_type: "email",
+        autocomplete: "email",
+        inputmode: "email",
+        get: |f| &f.email,
+        set: |f, v| f.email = v,
+    },
+    FieldSpec {
+        id: "phone",
+        label: MessageKey::Phone,
+        input_type: "tel",
+        autocomplete: "tel",
+        inputmode: "tel",
+        get: |f| &f.phone,
+        set: |f, v| f.phone = v,
+    },
+    FieldSpec {
+        id: "street",
+        label: MessageKey::Street,
+        input_type: "text",
+        autocomplete: "street-address",
+        inputmode: "text",
+        get: |f| &f.street,
+        set: |f, v| f.street = v,
+    },
+    FieldSpec {
+        id: "postalCode",
+        label: MessageKey::PostalCode,
+        input_type: "text",
+        autocomplete: "postal-code",
+        inputmode: "numeric",
+        get: |f| &f.postal_code,
+        set: |f, v| f.postal_code = v,
+    },
 ];
 
 /// Postal place follows the postal code when the offer needs an address.
-const POSTAL_PLACE: FieldSpec = FieldSpec { id: "postalPlace", label: MessageKey::PostalPlace, input_type: "text", autocomplete: "address-level2", inputmode: "text", get: |f| &f.postal_place, set: |f, v| f.postal_place = v };
+const POSTAL_PLACE: FieldSpec = FieldSpec {
+    id: "postalPlace",
+    label: MessageKey::PostalPlace,
+    input_type: "text",
+    autocomplete: "address-level2",
+    inputmode: "text",
+    get: |f| &f.postal_place,
+    set: |f, v| f.postal_place = v,
+};
 
 /// Countries the Nordic vendors deliver to, with their names in each locale.
 const COUNTRIES: [(&str, [&str; 3]); 4] = [
@@ -50,9 +106,12 @@ const COUNTRIES: [(&str, [&str; 3]); 4] = [
 ];
 
 fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
-    checkout
-        .errors
-        .with(|errors| errors.iter().find(|e| e.path == field).map(|e| t(checkout.locale, e.code.message_key())))
+    checkout.errors.with(|errors| {
+        errors
+            .iter()
+            .find(|e| e.path == field)
+            .map(|e| t(checkout.locale, e.code.message_key()))
+    })
 }
 
 fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
@@ -113,7 +172,9 @@ fn country_field(checkout: Checkout) -> impl IntoView {
 
 fn methods_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    let methods = checkout.info.with_value(|i| kasse_core::PaymentMethod::for_offer(&i.offer));
+    let methods = checkout
+        .info
+        .with_value(|i| kasse_core::PaymentMethod::for_offer(&i.offer));
     let invalid = move || error_text(checkout, "method").is_some();
     view! {
         <fieldset
@@ -223,7 +284,8 @@ pub fn CheckoutView(
         leptos::task::spawn_local(checkout.resume());
     });
 
-    move || match checkout.receipt.get() {
+    move || {
+        match checkout.receipt.get() {
         // Built untracked: the form's own closures track what they show.
         None => untrack(|| form_view(checkout)).into_any(),
         Some(receipt) => view! {
@@ -236,6 +298,7 @@ pub fn CheckoutView(
         }
         .into_any(),
     }
+    }
 }
 
 fn form_view(checkout: Checkout) -> impl IntoView {
@@ -243,9 +306,18 @@ fn form_view(checkout: Checkout) -> impl IntoView {
     let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
     let busy = move || checkout.phase.get() != Phase::Form;
     let submit_label = move || {
-        let leaves = checkout.form.with(|f| PaymentMethod::from_wire(&f.method).is_some_and(|m| m.is_interactive()));
+        let leaves = checkout
+            .form
+            .with(|f| PaymentMethod::from_wire(&f.method).is_some_and(|m| m.is_interactive()));
         let prepaid = checkout.info.with_value(|i| i.offer.prepaid);
-        t(locale, if leaves && !prepaid { MessageKey::SubmitAndPay } else { MessageKey::Submit })
+        t(
+            locale,
+            if leaves && !prepaid {
+                MessageKey::SubmitAndPay
+            } else {
+                MessageKey::Submit
+            },
+        )
     };
     let status = move || match checkout.phase.get() {
         Phase::Submitting => t(locale, MessageKey::Processing),

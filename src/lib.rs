@@ -21,8 +21,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-pub use config::WidgetConfig;
 pub use app::{Checkout, Widget};
+pub use config::WidgetConfig;
 
 /// A mounted widget. Dropping it (or calling `unmount` from JS) removes the widget and its
 /// reactive state; the host element stays, so a single-page app can mount again later.

@@ -28,7 +28,10 @@ pub fn now_ms() -> i64 {
 
 /// A random UUID (v4) from the browser's CSPRNG, for `externalOrderId`.
 pub fn random_id() -> String {
-    window().crypto().map(|crypto| crypto.random_uuid()).unwrap_or_else(|_| format!("kasse-{}", now_ms()))
+    window()
+        .crypto()
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|_| format!("kasse-{}", now_ms()))
 }
 
 /// The locale hint of the page: `<html lang>`, else the browser's languages.
@@ -40,7 +43,11 @@ pub fn locale_hint() -> String {
         .filter(|l| !l.trim().is_empty());
     document_lang.unwrap_or_else(|| {
         let languages = window().navigator().languages();
-        languages.iter().filter_map(|l| l.as_string()).collect::<Vec<_>>().join(",")
+        languages
+            .iter()
+            .filter_map(|l| l.as_string())
+            .collect::<Vec<_>>()
+            .join(",")
     })
 }
 
@@ -71,7 +78,9 @@ pub fn return_url(offer: &str) -> String {
 /// Where the payment page sends the reader when it cannot even start: the same, marked as error.
 pub fn error_url(offer: &str) -> String {
     let Some(mut url) = clean(&href()) else { return href() };
-    url.query_pairs_mut().append_pair(RETURN_MARKER, offer).append_pair(STATUS_PARAM, "error");
+    url.query_pairs_mut()
+        .append_pair(RETURN_MARKER, offer)
+        .append_pair(STATUS_PARAM, "error");
     url.into()
 }
 
@@ -87,7 +96,9 @@ pub fn forget_return() {
     if let Some(url) = clean(&href()) {
         let history = window().history();
         if let Ok(history) = history {
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url.as_str())).ok();
+            history
+                .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url.as_str()))
+                .ok();
         }
     }
 }

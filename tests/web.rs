@@ -48,15 +48,28 @@ fn host(attributes: &[(&str, &str)]) -> HtmlElement {
 }
 
 fn config(offer: &str, locale: Option<&str>) -> WidgetConfig {
-    WidgetConfig { offer: offer.into(), gateway: String::new(), locale: locale.map(Into::into), prepayment: None }
+    WidgetConfig {
+        offer: offer.into(),
+        gateway: String::new(),
+        locale: locale.map(Into::into),
+        prepayment: None,
+    }
 }
 
 fn clear_storage() {
-    web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
 }
 
 fn query(root: &ShadowRoot, selector: &str) -> web_sys::Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"))
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
 }
 
 fn text(root: &ShadowRoot, selector: &str) -> String {
@@ -71,11 +84,15 @@ fn record_events() -> (Seen, Closure<dyn FnMut(web_sys::CustomEvent)>) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
     let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-        let detail = js_sys::JSON::stringify(&event.detail()).map(String::from).unwrap_or_default();
+        let detail = js_sys::JSON::stringify(&event.detail())
+            .map(String::from)
+            .unwrap_or_default();
         sink.borrow_mut().push((event.type_(), detail));
     });
     for name in ["kasse:ready", "kasse:error", "kasse:step"] {
-        document().add_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
+        document()
+            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+            .unwrap();
     }
     (seen, listener)
 }
@@ -89,30 +106,48 @@ async fn mounts_a_labelled_form_inside_a_shadow_root() {
 
     assert_eq!(host.children().length(), 0, "nothing leaks into the light DOM");
     let root = host.shadow_root().expect("an open shadow root");
-    assert_eq!(query(&root, "form").get_attribute("data-offer").as_deref(), Some("digital-month"));
+    assert_eq!(
+        query(&root, "form").get_attribute("data-offer").as_deref(),
+        Some("digital-month")
+    );
     assert_eq!(text(&root, "h2"), "Digital, 1 month");
-    assert!(text(&root, ".kasse__price").contains("NOK"), "price shown: {}", text(&root, ".kasse__price"));
+    assert!(
+        text(&root, ".kasse__price").contains("NOK"),
+        "price shown: {}",
+        text(&root, ".kasse__price")
+    );
     for field in FIELDS.iter().filter(|f| f.id != "street") {
         let input = query(&root, &format!("input#{}", field.id));
         let label = query(&root, &format!("label[for={}]", field.id));
-        assert_eq!(label.text_content().unwrap(), kasse_core::t(kasse_core::Locale::En, field.label));
+        assert_eq!(
+            label.text_content().unwrap(),
+            kasse_core::t(kasse_core::Locale::En, field.label)
+        );
         assert_eq!(input.get_attribute("autocomplete").as_deref(), Some(field.autocomplete));
         assert_eq!(input.get_attribute("type").as_deref(), Some(field.input_type));
     }
-    assert!(root.query_selector("input#street").unwrap().is_none(), "no address for a digital offer");
+    assert!(
+        root.query_selector("input#street").unwrap().is_none(),
+        "no address for a digital offer"
+    );
     // The stylesheet is adopted, not inlined, so a strict CSP keeps it working.
     assert_eq!(root.adopted_style_sheets().length(), 1);
     assert!(root.query_selector("style").unwrap().is_none());
 
     handle.unmount();
     tick().await;
-    assert!(root.query_selector("form").unwrap().is_none(), "unmount removes the form");
+    assert!(
+        root.query_selector("form").unwrap().is_none(),
+        "unmount removes the form"
+    );
 }
 
 #[wasm_bindgen_test]
 fn a_missing_offer_is_explained_in_the_host() {
     let host = host(&[]);
-    let error = kasse_widget::mount(host.clone(), JsValue::UNDEFINED).err().expect("refused");
+    let error = kasse_widget::mount(host.clone(), JsValue::UNDEFINED)
+        .err()
+        .expect("refused");
     assert!(error.as_string().unwrap().contains("data-kasse-offer"));
     assert!(host.text_content().unwrap().contains("no offer configured"));
     assert_eq!(host.get_attribute("data-kasse-state").as_deref(), Some("config-error"));
@@ -124,9 +159,20 @@ fn the_config_object_wins_over_attributes() {
     let object = js_sys::Object::new();
     js_sys::Reflect::set(&object, &"offer".into(), &"invoice-year".into()).unwrap();
     let config = WidgetConfig::from_host(&host, &object.into()).unwrap();
-    assert_eq!(config, WidgetConfig { offer: "invoice-year".into(), gateway: String::new(), locale: Some("sv".into()), prepayment: None });
+    assert_eq!(
+        config,
+        WidgetConfig {
+            offer: "invoice-year".into(),
+            gateway: String::new(),
+            locale: Some("sv".into()),
+            prepayment: None
+        }
+    );
     let bad = js_sys::JSON::parse(r#"{"prepayment": "paid"}"#).unwrap();
-    assert!(WidgetConfig::from_host(&host, &bad).is_err(), "a malformed prepayment is a configuration error");
+    assert!(
+        WidgetConfig::from_host(&host, &bad).is_err(),
+        "a malformed prepayment is a configuration error"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -143,10 +189,16 @@ async fn an_unreachable_offer_shows_a_message_and_a_retry_button() {
         kasse_widget::page::sleep_ms(20).await;
     }
     let html = root.inner_html();
-    assert!(root.query_selector("[role=alert]").unwrap().is_some(), "no alert in {html}");
+    assert!(
+        root.query_selector("[role=alert]").unwrap().is_some(),
+        "no alert in {html}"
+    );
     let alert = text(&root, "[role=alert]");
     assert!(alert.contains("Could not load the offer"), "{alert}");
-    assert_eq!(text(&root, "button.kasse__retry"), kasse_core::t(kasse_core::Locale::En, kasse_core::MessageKey::Retry));
+    assert_eq!(
+        text(&root, "button.kasse__retry"),
+        kasse_core::t(kasse_core::Locale::En, kasse_core::MessageKey::Retry)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -157,12 +209,18 @@ async fn submitting_an_empty_form_marks_every_problem_and_focuses_the_first() {
     let _handle = kasse_widget::mount_loaded(host.clone(), config("digital-month", Some("nb")), CARD_OFFER).unwrap();
     tick().await;
     let root = host.shadow_root().unwrap();
-    query(&root, "button[type=submit]").unchecked_into::<HtmlElement>().click();
+    query(&root, "button[type=submit]")
+        .unchecked_into::<HtmlElement>()
+        .click();
     tick().await;
 
     for id in ["lastName", "email", "phone", "postalCode", "acceptTerms"] {
         let input = query(&root, &format!("#{id}"));
-        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"), "{id} invalid");
+        assert_eq!(
+            input.get_attribute("aria-invalid").as_deref(),
+            Some("true"),
+            "{id} invalid"
+        );
         assert_eq!(input.get_attribute("aria-describedby"), Some(format!("{id}-error")));
         assert!(!text(&root, &format!("#{id}-error")).is_empty(), "{id} has a message");
     }
@@ -176,7 +234,12 @@ async fn submitting_an_empty_form_marks_every_problem_and_focuses_the_first() {
     let active = root.active_element().map(|e| e.id());
     assert_eq!(active.as_deref(), Some("lastName"));
 
-    let error = events.borrow().iter().find(|(name, _)| name == "kasse:error").cloned().expect("kasse:error fired");
+    let error = events
+        .borrow()
+        .iter()
+        .find(|(name, _)| name == "kasse:error")
+        .cloned()
+        .expect("kasse:error fired");
     assert!(error.1.contains("\"code\":\"validation\""), "{}", error.1);
     assert!(error.1.contains("lastName"), "field paths, no values: {}", error.1);
 
@@ -210,13 +273,20 @@ async fn the_locale_comes_from_the_publisher_else_the_page() {
     clear_storage();
     let swedish = host(&[]);
     let _a = kasse_widget::mount_loaded(swedish.clone(), config("digital-month", Some("sv-SE")), CARD_OFFER).unwrap();
-    document().document_element().unwrap().set_attribute("lang", "nb-NO").unwrap();
+    document()
+        .document_element()
+        .unwrap()
+        .set_attribute("lang", "nb-NO")
+        .unwrap();
     let norwegian = host(&[]);
     let _b = kasse_widget::mount_loaded(norwegian.clone(), config("digital-month", None), CARD_OFFER).unwrap();
     tick().await;
     assert_eq!(text(&swedish.shadow_root().unwrap(), "label[for=firstName]"), "Förnamn");
     assert_eq!(text(&swedish.shadow_root().unwrap(), "h2"), "Digital, 1 månad");
-    assert_eq!(text(&norwegian.shadow_root().unwrap(), "label[for=firstName]"), "Fornavn");
+    assert_eq!(
+        text(&norwegian.shadow_root().unwrap(), "label[for=firstName]"),
+        "Fornavn"
+    );
     let price = text(&norwegian.shadow_root().unwrap(), ".kasse__price");
     assert!(price.contains("149\u{a0}kr"), "{price}");
     document().document_element().unwrap().remove_attribute("lang").unwrap();
@@ -241,11 +311,31 @@ async fn the_draft_survives_a_remount() {
     let _second = kasse_widget::mount_loaded(host.clone(), config("digital-month", Some("en")), CARD_OFFER).unwrap();
     tick().await;
     let root = host.shadow_root().unwrap();
-    assert_eq!(query(&root, "#email").unchecked_into::<HtmlInputElement>().value(), "kari@example.no");
-    assert!(query(&root, "#method-vippsRecurring").unchecked_into::<HtmlInputElement>().checked());
-    let stored = web_sys::window().unwrap().session_storage().unwrap().unwrap().get_item("kasse:digital-month:draft").unwrap();
-    assert!(stored.is_some_and(|s| s.contains("kari@example.no")), "kept in sessionStorage");
-    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap().length().unwrap();
+    assert_eq!(
+        query(&root, "#email").unchecked_into::<HtmlInputElement>().value(),
+        "kari@example.no"
+    );
+    assert!(query(&root, "#method-vippsRecurring")
+        .unchecked_into::<HtmlInputElement>()
+        .checked());
+    let stored = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("kasse:digital-month:draft")
+        .unwrap();
+    assert!(
+        stored.is_some_and(|s| s.contains("kari@example.no")),
+        "kept in sessionStorage"
+    );
+    let local = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .length()
+        .unwrap();
     assert_eq!(local, 0, "nothing in localStorage");
 }
 
@@ -275,9 +365,21 @@ fn retries_back_off_honour_retry_after_and_stop() {
     assert_eq!(retry_delay_ms(&ApiFailure::Network, 1), Some(500));
     assert_eq!(retry_delay_ms(&ApiFailure::Network, 2), Some(1000));
     assert_eq!(retry_delay_ms(&ApiFailure::Network, 3), Some(2000));
-    assert_eq!(retry_delay_ms(&ApiFailure::Network, 4), None, "three retries, then the reader decides");
-    assert_eq!(retry_delay_ms(&busy(Some(3)), 1), Some(3000), "the gateway's retryAfter wins over backoff");
-    assert_eq!(retry_delay_ms(&busy(Some(60)), 1), None, "too long to sit through: show it");
+    assert_eq!(
+        retry_delay_ms(&ApiFailure::Network, 4),
+        None,
+        "three retries, then the reader decides"
+    );
+    assert_eq!(
+        retry_delay_ms(&busy(Some(3)), 1),
+        Some(3000),
+        "the gateway's retryAfter wins over backoff"
+    );
+    assert_eq!(
+        retry_delay_ms(&busy(Some(60)), 1),
+        None,
+        "too long to sit through: show it"
+    );
     let refused = ApiFailure::Http {
         status: 422,
         code: "price_mismatch".into(),

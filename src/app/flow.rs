@@ -42,8 +42,14 @@ impl Checkout {
             Ok(order) => order,
             Err(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
-                self.emit(Event::Error, json!({ "code": "validation", "retryable": false, "fields": fields }));
-                self.notice.set(Some(Notice { key: MessageKey::FixErrors, retry: false }));
+                self.emit(
+                    Event::Error,
+                    json!({ "code": "validation", "retryable": false, "fields": fields }),
+                );
+                self.notice.set(Some(Notice {
+                    key: MessageKey::FixErrors,
+                    retry: false,
+                }));
                 self.errors.set(errors);
                 return;
             }
@@ -52,8 +58,14 @@ impl Checkout {
         if info.offer.prepaid {
             // A prepaid order carries the payment taken before (ConnectID's order flows 2a/2b).
             let Some(prepayment) = self.prepayment.get_value() else {
-                self.notice.set(Some(Notice { key: MessageKey::ErrServiceConfig, retry: false }));
-                self.emit(Event::Error, json!({ "code": "prepayment_missing", "retryable": false }));
+                self.notice.set(Some(Notice {
+                    key: MessageKey::ErrServiceConfig,
+                    retry: false,
+                }));
+                self.emit(
+                    Event::Error,
+                    json!({ "code": "prepayment_missing", "retryable": false }),
+                );
                 return;
             };
             order.payment_info_pay_ex = Some(prepayment);
@@ -89,7 +101,8 @@ impl Checkout {
             Event::OrderCreated,
             json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name() }),
         );
-        self.run_steps(created.order_id, &steps, attempt.credential.clone()).await;
+        self.run_steps(created.order_id, &steps, attempt.credential.clone())
+            .await;
     }
 
     /// Walks `steps` for `order_id`; stops at a redirect (the page is left) or a failure.
@@ -103,8 +116,14 @@ impl Checkout {
                     let info = self.info.get_value();
                     let Some(connect_id) = &info.connect_id else {
                         self.go(Phase::Form);
-                        self.notice.set(Some(Notice { key: MessageKey::ErrServiceConfig, retry: false }));
-                        self.emit(Event::Error, json!({ "code": "no_fulfillment_url", "retryable": false }));
+                        self.notice.set(Some(Notice {
+                            key: MessageKey::ErrServiceConfig,
+                            retry: false,
+                        }));
+                        self.emit(
+                            Event::Error,
+                            json!({ "code": "no_fulfillment_url", "retryable": false }),
+                        );
                         return;
                     };
                     let host = page::host();
@@ -125,8 +144,14 @@ impl Checkout {
                         }
                         Err(_) => {
                             self.go(Phase::Form);
-                            self.notice.set(Some(Notice { key: MessageKey::ErrServiceConfig, retry: false }));
-                            self.emit(Event::Error, json!({ "code": "fulfillment_url_refused", "retryable": false }));
+                            self.notice.set(Some(Notice {
+                                key: MessageKey::ErrServiceConfig,
+                                retry: false,
+                            }));
+                            self.emit(
+                                Event::Error,
+                                json!({ "code": "fulfillment_url_refused", "retryable": false }),
+                            );
                         }
                     }
                     return;
@@ -174,14 +199,28 @@ impl Checkout {
         let info = self.info.get_value();
         let method = PaymentMethod::from_wire(method).unwrap_or(PaymentMethod::CreditcardPayex);
         let (_, steps) = connectid::plan(&info.offer, method, false);
-        steps.into_iter().filter(|s| *s != Step::RedirectToFulfillment).collect()
+        steps
+            .into_iter()
+            .filter(|s| *s != Step::RedirectToFulfillment)
+            .collect()
     }
 
     /// The retry button: resumes a paid-but-unfinished order, or submits again.
     pub async fn retry(self) {
         let offer_id = self.offer_id();
-        if let Some(storage::Attempt { order_id: Some(order_id), credential, form, .. }) = storage::load_attempt(&offer_id) {
-            if self.notice.get_untracked().is_some_and(|n| n.key != MessageKey::PaymentFailed) && form == self.form.get_untracked() {
+        if let Some(storage::Attempt {
+            order_id: Some(order_id),
+            credential,
+            form,
+            ..
+        }) = storage::load_attempt(&offer_id)
+        {
+            if self
+                .notice
+                .get_untracked()
+                .is_some_and(|n| n.key != MessageKey::PaymentFailed)
+                && form == self.form.get_untracked()
+            {
                 self.notice.set(None);
                 let after_payment = self.steps_after_payment(&form.method);
                 return self.run_steps(order_id, &after_payment, credential).await;
@@ -194,13 +233,18 @@ impl Checkout {
     /// On mount: if the reader is back from the payment page for this offer, resume.
     pub async fn resume(self) {
         let offer_id = self.offer_id();
-        let Some(query) = page::pending_return(&offer_id) else { return };
+        let Some(query) = page::pending_return(&offer_id) else {
+            return;
+        };
         page::forget_return();
         let status = connectid::parse_fulfillment_return(&query);
         let attempt = storage::load_attempt(&offer_id);
         let Some(order_id) = attempt.as_ref().and_then(|a| a.order_id) else {
             if status != FulfillmentStatus::Cancel {
-                self.notice.set(Some(Notice { key: MessageKey::PaymentUnknown, retry: false }));
+                self.notice.set(Some(Notice {
+                    key: MessageKey::PaymentUnknown,
+                    retry: false,
+                }));
             }
             return;
         };
@@ -215,14 +259,20 @@ impl Checkout {
                 // reader's data still in the form.
                 storage::clear_attempt(&offer_id);
                 let key = other.message_key().unwrap_or(MessageKey::PaymentUnknown);
-                self.notice.set(Some(Notice { key, retry: other != FulfillmentStatus::Cancel }));
+                self.notice.set(Some(Notice {
+                    key,
+                    retry: other != FulfillmentStatus::Cancel,
+                }));
                 if other == FulfillmentStatus::Cancel {
                     self.emit(Event::Cancel, json!({ "orderId": order_id }));
                 } else {
-                    self.emit(Event::Error, json!({ "code": format!("payment_{}", match other {
+                    self.emit(
+                        Event::Error,
+                        json!({ "code": format!("payment_{}", match other {
                         FulfillmentStatus::Error => "error",
                         _ => "unknown",
-                    }), "orderId": order_id, "retryable": true }));
+                    }), "orderId": order_id, "retryable": true }),
+                    );
                 }
             }
         }

@@ -154,12 +154,19 @@ impl Checkout {
     pub fn edit(&self, field: &'static str, apply: impl FnOnce(&mut CheckoutForm)) {
         self.form.update(apply);
         self.errors.update(|errors| errors.retain(|e| e.path != field));
-        self.form.with_untracked(|form| storage::save_draft(&self.offer_id(), form));
+        self.form
+            .with_untracked(|form| storage::save_draft(&self.offer_id(), form));
     }
 
     fn fail(&self, failure: &ApiFailure) {
-        self.notice.set(Some(Notice { key: failure.message_key(), retry: failure.retryable() }));
-        self.emit(Event::Error, json!({ "code": failure.code(), "retryable": failure.retryable() }));
+        self.notice.set(Some(Notice {
+            key: failure.message_key(),
+            retry: failure.retryable(),
+        }));
+        self.emit(
+            Event::Error,
+            json!({ "code": failure.code(), "retryable": failure.retryable() }),
+        );
     }
 }
 
@@ -182,12 +189,25 @@ pub fn Widget(
         async move { with_retries(|| gateway.offer(&offer_id)).await }
     });
     move || match loaded.get() {
-        None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }.into_any(),
+        None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }
+            .into_any(),
         Some(Ok(info)) if info.offer.backend != kasse_core::Backend::ConnectId => {
             // The S4 back end is served by the gateway (`/kasse/v1/s4/orders`) but this widget
             // version has no S4 form yet: say so instead of showing a form that cannot work.
-            web_sys::console::error_1(&format!("Kasse: offer {} uses the S4 back end, which this widget version cannot sell yet", info.offer.id).into());
-            host.with_value(|h| emit(h, Event::Error, json!({ "offer": info.offer.id, "code": "backend_unsupported", "retryable": false })));
+            web_sys::console::error_1(
+                &format!(
+                    "Kasse: offer {} uses the S4 back end, which this widget version cannot sell yet",
+                    info.offer.id
+                )
+                .into(),
+            );
+            host.with_value(|h| {
+                emit(
+                    h,
+                    Event::Error,
+                    json!({ "offer": info.offer.id, "code": "backend_unsupported", "retryable": false }),
+                )
+            });
             view! { <p class="kasse kasse--failed" role="alert">{kasse_core::t(locale, MessageKey::ErrServiceConfig)}</p> }.into_any()
         }
         Some(Ok(info)) => {

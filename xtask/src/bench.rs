@@ -67,7 +67,9 @@ fn bundle_sizes(dist: &Path) -> Result<()> {
     let (mut raw_total, mut br_total) = (0, 0);
     for (label, file) in rows {
         let path = dist.join(file);
-        let raw = std::fs::metadata(&path).with_context(|| format!("{}", path.display()))?.len();
+        let raw = std::fs::metadata(&path)
+            .with_context(|| format!("{}", path.display()))?
+            .len();
         let br = brotli_size(&path)?;
         println!("{label:<24} {raw:>10} {br:>10}");
         // What a reader downloads for one widget: wasm + glue + loader (the CSS is inside the wasm).
@@ -121,15 +123,32 @@ fn load_time() -> Result<()> {
         widget.len()
     );
     println!("{:<34} {:>10} {:>10} {:>10}", "form", "median", "p90", "min");
-    println!("{:<34} {:>10.1} {:>10.1} {:>10.1}", "Kasse widget (wasm)", w.median, w.p90, w.min);
-    println!("{:<34} {:>10.1} {:>10.1} {:>10.1}", "vanilla-JS form, same fields", v.median, v.p90, v.min);
-    println!("{:<34} {:>9.1}x {:>9.1}x", "widget / vanilla", w.median / v.median, w.p90 / v.p90);
-    println!("{:<34} {:>9.1}x {:>9.1}x {:>9.1}x", "per-run ratio widget / vanilla", r.median, r.p90, r.min);
+    println!(
+        "{:<34} {:>10.1} {:>10.1} {:>10.1}",
+        "Kasse widget (wasm)", w.median, w.p90, w.min
+    );
+    println!(
+        "{:<34} {:>10.1} {:>10.1} {:>10.1}",
+        "vanilla-JS form, same fields", v.median, v.p90, v.min
+    );
+    println!(
+        "{:<34} {:>9.1}x {:>9.1}x",
+        "widget / vanilla",
+        w.median / v.median,
+        w.p90 / v.p90
+    );
+    println!(
+        "{:<34} {:>9.1}x {:>9.1}x {:>9.1}x",
+        "per-run ratio widget / vanilla", r.median, r.p90, r.min
+    );
     println!("both fetch the offer JSON first; the widget also fetches, compiles and starts its bundle");
 
     if !bytes.is_empty() {
         println!("\nFirst-visit network bytes of the widget (Resource Timing, as Chromium fetched them)");
-        println!("{:<28} {:>9} {:>12} {:>12} {:>12}", "file", "encoding", "transfer B", "body B", "decoded B");
+        println!(
+            "{:<28} {:>9} {:>12} {:>12} {:>12}",
+            "file", "encoding", "transfer B", "body B", "decoded B"
+        );
         let mut total = 0u64;
         for row in &bytes {
             let [path, encoding, transfer, encoded, decoded] = &row[..] else {
@@ -150,10 +169,24 @@ fn gateway_cost() -> Result<()> {
     println!("\nbench: building the gateway benchmark (native, the `server` profile publishers deploy)");
     // The release profile is tuned for the wasm's size; servers are built with `server`
     // (Cargo.toml), in its own directory, so the widget's release artifacts stay intact.
-    quiet(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "kasse-gateway", "--example", "bench_orders"]))?;
+    quiet(Command::new("cargo").args([
+        "build",
+        "--quiet",
+        "--profile",
+        "server",
+        "-p",
+        "kasse-gateway",
+        "--example",
+        "bench_orders",
+    ]))?;
     println!("bench: {orders} orders per path, concurrency {GATEWAY_CONCURRENCY}");
     let mut bench = Command::new(stack::target_dir().join("server/examples/bench_orders"));
-    bench.args(["--orders", &orders.to_string(), "--concurrency", &GATEWAY_CONCURRENCY.to_string()]);
+    bench.args([
+        "--orders",
+        &orders.to_string(),
+        "--concurrency",
+        &GATEWAY_CONCURRENCY.to_string(),
+    ]);
     let output = run_bounded(&mut bench, GATEWAY_TIMEOUT)?;
     let json = output
         .lines()
@@ -188,7 +221,8 @@ fn gateway_cost() -> Result<()> {
 
 /// A number from the JSON object `BENCH_JSON` carries, by key path.
 fn json_number(json: &str, path: &[&str]) -> Result<f64> {
-    let value: serde_json::Value = serde_json::from_str(json.trim()).with_context(|| format!("BENCH_JSON is not JSON: {json}"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(json.trim()).with_context(|| format!("BENCH_JSON is not JSON: {json}"))?;
     value
         .pointer(&format!("/{}", path.join("/")))
         .and_then(serde_json::Value::as_f64)
@@ -196,12 +230,17 @@ fn json_number(json: &str, path: &[&str]) -> Result<f64> {
 }
 
 fn parse_numbers<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<f64>> {
-    words.map(|w| w.parse::<f64>().with_context(|| format!("`{w}` is not a number"))).collect()
+    words
+        .map(|w| w.parse::<f64>().with_context(|| format!("`{w}` is not a number")))
+        .collect()
 }
 
 fn env_number(name: &str, default: usize) -> Result<usize> {
     match std::env::var(name) {
-        Ok(value) => value.trim().parse().with_context(|| format!("{name}={value} is not a number")),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .with_context(|| format!("{name}={value} is not a number")),
         Err(_) => Ok(default),
     }
 }
@@ -223,7 +262,11 @@ impl Summary {
         } else {
             sorted[sorted.len() / 2]
         };
-        Summary { median, p90: rank(0.9), min: sorted[0] }
+        Summary {
+            median,
+            p90: rank(0.9),
+            min: sorted[0],
+        }
     }
 }
 
@@ -252,7 +295,10 @@ fn run_bounded(command: &mut Command, limit: Duration) -> Result<String> {
             break Some(status);
         }
         if Instant::now() >= deadline {
-            Command::new("kill").args(["-TERM", &child.id().to_string()]).status().ok();
+            Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .ok();
             let grace = Instant::now() + Duration::from_secs(10);
             while child.try_wait()?.is_none() && Instant::now() < grace {
                 std::thread::sleep(Duration::from_millis(100));
@@ -264,9 +310,22 @@ fn run_bounded(command: &mut Command, limit: Duration) -> Result<String> {
         std::thread::sleep(Duration::from_millis(100));
     };
     let (out, err) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
-    let tail = |text: &str| text.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+    let tail = |text: &str| {
+        text.lines()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     match status {
-        None => bail!("`{what}` did not finish within {limit:?}; it was stopped. Its last output:\n{}\n{}", tail(&out), tail(&err)),
+        None => bail!(
+            "`{what}` did not finish within {limit:?}; it was stopped. Its last output:\n{}\n{}",
+            tail(&out),
+            tail(&err)
+        ),
         Some(status) if !status.success() => bail!("`{what}` failed ({status}):\n{}\n{}", tail(&out), tail(&err)),
         Some(_) => Ok(out),
     }

@@ -6,7 +6,10 @@ use std::process::{Command, Output, Stdio};
 
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// `~/.cargo/bin` (or `$CARGO_HOME/bin`), where `cargo install` puts the tools; it is prepended to
@@ -47,7 +50,12 @@ pub fn quiet(command: &mut Command) -> Result<Output> {
         .output()
         .with_context(|| format!("could not start `{}`", describe(command)))?;
     if !output.status.success() {
-        bail!("`{}` failed ({}):\n{}", describe(command), output.status, tail(&output, 40));
+        bail!(
+            "`{}` failed ({}):\n{}",
+            describe(command),
+            output.status,
+            tail(&output, 40)
+        );
     }
     Ok(output)
 }

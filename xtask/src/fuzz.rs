@@ -23,18 +23,28 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("fuzz: installing the nightly toolchain (rustup, minimal profile)");
         quiet(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
     }
-    let list = quiet(Command::new("cargo").current_dir(&fuzz_dir).args(["+nightly", "fuzz", "list"]))?;
-    let targets: Vec<String> = String::from_utf8_lossy(&list.stdout).lines().map(str::to_owned).collect();
+    let list = quiet(
+        Command::new("cargo")
+            .current_dir(&fuzz_dir)
+            .args(["+nightly", "fuzz", "list"]),
+    )?;
+    let targets: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
     if targets.is_empty() {
         bail!("no fuzz targets in {}", fuzz_dir.display());
     }
     for target in targets {
         println!("fuzz: {target} for {seconds} s");
-        cmd::stream(
-            Command::new("cargo")
-                .current_dir(&fuzz_dir)
-                .args(["+nightly", "fuzz", "run", &target, "--", &format!("-max_total_time={seconds}")]),
-        )?;
+        cmd::stream(Command::new("cargo").current_dir(&fuzz_dir).args([
+            "+nightly",
+            "fuzz",
+            "run",
+            &target,
+            "--",
+            &format!("-max_total_time={seconds}"),
+        ]))?;
     }
     Ok(())
 }

@@ -15,9 +15,21 @@ pub fn run(toolchain: WasmToolchain) -> Counts {
     native.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
     let mut wasm = Command::new("cargo");
     toolchain.apply(&mut wasm).args([
-        "clippy", "-p", "kasse", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings",
+        "clippy",
+        "-p",
+        "kasse",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ]);
-    for (name, command) in [("rustfmt", &mut fmt), ("clippy (native)", &mut native), ("clippy (wasm32)", &mut wasm)] {
+    for (name, command) in [
+        ("rustfmt", &mut fmt),
+        ("clippy (native)", &mut native),
+        ("clippy (wasm32)", &mut wasm),
+    ] {
         if check(name, command) {
             counts.passed += 1;
         } else {
@@ -41,7 +53,11 @@ fn check(name: &str, command: &mut Command) -> bool {
         return true;
     }
     println!("lint: {name} FAILED (`{}`):", describe(command));
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     for line in locating_lines(&text).into_iter().take(60) {
         println!("  {line}");
     }
@@ -63,7 +79,13 @@ fn locating_lines(text: &str) -> Vec<&str> {
         .collect();
     if located.is_empty() {
         // Nothing recognisable: the tail says why (a compile error of another kind, a missing tool).
-        text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect()
+        text.lines()
+            .rev()
+            .take(20)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect()
     } else {
         located
     }
@@ -78,7 +100,10 @@ mod tests {
         let fmt = "Diff in /w/src/app.rs:12:\n-    let a=1;\n+    let a = 1;\n";
         assert_eq!(locating_lines(fmt), vec!["Diff in /w/src/app.rs:12:"]);
         let clippy = "    Checking kasse\nerror: unused variable: `x`\n  --> src/app.rs:3:9\n   |\n";
-        assert_eq!(locating_lines(clippy), vec!["error: unused variable: `x`", "--> src/app.rs:3:9"]);
+        assert_eq!(
+            locating_lines(clippy),
+            vec!["error: unused variable: `x`", "--> src/app.rs:3:9"]
+        );
         assert_eq!(locating_lines("a\nb\n"), vec!["a", "b"]);
     }
 }

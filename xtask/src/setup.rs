@@ -71,7 +71,9 @@ fn installed(package: &str) -> bool {
 fn apt_install(packages: &[&str], release: Option<&str>) -> Result<()> {
     quiet(Command::new("apt-get").args(["update", "-q"]))?;
     let mut install = Command::new("apt-get");
-    install.env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-q", "--no-install-recommends"]);
+    install
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "-q", "--no-install-recommends"]);
     if let Some(release) = release {
         install.args(["-t", release]);
     }
@@ -136,7 +138,11 @@ fn debian_wasm_std() -> Result<String> {
         apt_install(&wanted, Some("bookworm-security"))?;
     }
     if has_std(Path::new(DEBIAN_SYSROOT_LIB)) {
-        return Ok(if wanted.is_empty() { "present (Debian rustc-web)".into() } else { "installed (Debian rustc-web)".into() });
+        return Ok(if wanted.is_empty() {
+            "present (Debian rustc-web)".into()
+        } else {
+            "installed (Debian rustc-web)".into()
+        });
     }
     // Build std, panic runtimes, test (wasm test binaries need it) and proc_macro once, from the
     // source Debian ships, in a throwaway cdylib crate; then copy the rlibs into the sysroot.
@@ -146,7 +152,10 @@ fn debian_wasm_std() -> Result<String> {
         work.join("Cargo.toml"),
         "[package]\nname = \"sysroot-probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\n[lib]\ncrate-type = [\"cdylib\"]\n[workspace]\n",
     )?;
-    std::fs::write(work.join("src/lib.rs"), "#[no_mangle]\npub extern \"C\" fn probe() -> u32 { 42 }\n")?;
+    std::fs::write(
+        work.join("src/lib.rs"),
+        "#[no_mangle]\npub extern \"C\" fn probe() -> u32 { 42 }\n",
+    )?;
     quiet(
         Command::new("/usr/bin/cargo")
             .current_dir(&work)
@@ -163,7 +172,10 @@ fn debian_wasm_std() -> Result<String> {
     let mut copied = 0;
     for entry in std::fs::read_dir(&deps).with_context(|| format!("reading {}", deps.display()))? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with("lib") && name.ends_with(".rlib") {
             std::fs::copy(&path, Path::new(DEBIAN_SYSROOT_LIB).join(&name))?;
             copied += 1;
@@ -199,7 +211,9 @@ fn wasm_bindgen_cli() -> Result<((), String)> {
     let wanted = format!("wasm-bindgen {version}");
     let cli = first_line("wasm-bindgen", &["--version"]);
     let runner = first_line("wasm-bindgen-test-runner", &["--version"]);
-    if cli.as_deref() == Some(wanted.as_str()) && runner.as_deref() == Some(&*format!("wasm-bindgen-test-runner {version}")) {
+    if cli.as_deref() == Some(wanted.as_str())
+        && runner.as_deref() == Some(&*format!("wasm-bindgen-test-runner {version}"))
+    {
         return Ok(((), format!("present ({version})")));
     }
     // Not --locked: the CLI's own lockfile asks for a crate version the registry lacks (binaryen documents them as opt-in).
@@ -234,7 +248,11 @@ fn npm_packages(dir: &Path, marker: &str) -> Result<((), String)> {
             return Ok(((), "present".into()));
         }
     }
-    quiet(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    quiet(
+        Command::new("npm")
+            .current_dir(dir)
+            .args(["ci", "--no-audit", "--no-fund"]),
+    )?;
     Ok(((), "installed (npm ci)".into()))
 }
 

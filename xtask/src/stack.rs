@@ -48,7 +48,9 @@ impl Drop for Stack {
 
 /// cargo's target directory, honouring `CARGO_TARGET_DIR`.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cmd::workspace_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cmd::workspace_root().join("target"))
 }
 
 /// The wasm features rustc's output uses; wasm-opt must be told (binaryen documents them as opt-in).
@@ -82,7 +84,14 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
         }
     }
     let wasm = dist.join("widget/kasse_bg.wasm");
-    quiet(Command::new(wasm_opt()).arg("-Oz").args(WASM_OPT_FEATURES).arg(&wasm).arg("-o").arg(&wasm))?;
+    quiet(
+        Command::new(wasm_opt())
+            .arg("-Oz")
+            .args(WASM_OPT_FEATURES)
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm),
+    )?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -97,7 +106,12 @@ pub(crate) fn wasm_opt() -> PathBuf {
 fn precompress(dist: &Path) -> Result<()> {
     for file in ["kasse.js", "widget/kasse.js", "widget/kasse_bg.wasm"] {
         let path = dist.join(file);
-        quiet(Command::new("brotli").args(["-f", "-q", "11", "-o"]).arg(path.with_extension(br_ext(&path))).arg(&path))?;
+        quiet(
+            Command::new("brotli")
+                .args(["-f", "-q", "11", "-o"])
+                .arg(path.with_extension(br_ext(&path)))
+                .arg(&path),
+        )?;
         quiet(Command::new("gzip").args(["-f", "-k", "-9"]).arg(&path))?;
     }
     Ok(())
@@ -118,7 +132,12 @@ impl Stack {
             Ports::Demo => (env_port("KASSE_SANDBOX_PORT", 8090)?, env_port("KASSE_PORT", 8080)?),
             Ports::Ephemeral => (free_port()?, free_port()?),
         };
-        let mut stack = Stack { children: Vec::new(), config_path: None, sandbox_url: String::new(), gateway_url: String::new() };
+        let mut stack = Stack {
+            children: Vec::new(),
+            config_path: None,
+            sandbox_url: String::new(),
+            gateway_url: String::new(),
+        };
 
         let mut sandbox = Command::new(bin.join("kasse-sandbox"));
         sandbox.args(["--port", &sandbox_port.to_string()]);
@@ -165,7 +184,8 @@ impl Stack {
                 }
             }
         });
-        url.recv_timeout(START_TIMEOUT).map_err(|_| anyhow!("{name} did not report `listening on` within {START_TIMEOUT:?}"))
+        url.recv_timeout(START_TIMEOUT)
+            .map_err(|_| anyhow!("{name} did not report `listening on` within {START_TIMEOUT:?}"))
     }
 }
 
@@ -179,7 +199,10 @@ fn gateway_config(sandbox_url: &str, gateway_port: u16) -> Result<String> {
         (EXAMPLE_SANDBOX_ORIGIN.to_owned(), sandbox_url.to_owned()),
         (EXAMPLE_GATEWAY_ADDRESS.to_owned(), format!("127.0.0.1:{gateway_port}")),
         ("localhost:8080".to_owned(), format!("localhost:{gateway_port}")),
-        (EXAMPLE_STATIC_DIR.to_owned(), format!("{:?}", dist.display().to_string())),
+        (
+            EXAMPLE_STATIC_DIR.to_owned(),
+            format!("{:?}", dist.display().to_string()),
+        ),
     ];
     let mut config = example;
     for (from, to) in replacements {
@@ -198,7 +221,10 @@ fn free_port() -> Result<u16> {
 
 fn env_port(name: &str, default: u16) -> Result<u16> {
     match std::env::var(name) {
-        Ok(value) => value.trim().parse().with_context(|| format!("{name}={value} is not a port number")),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .with_context(|| format!("{name}={value} is not a port number")),
         Err(_) => Ok(default),
     }
 }
@@ -215,7 +241,10 @@ pub fn demo() -> Result<()> {
     .context("installing the Ctrl-C handler")?;
     let stack = Stack::start(Ports::Demo)?;
     println!("\nKasse demo: {}/", stack.gateway_url);
-    println!("  sandbox (ConnectID + S4): {}/  — orders at {}/__sandbox/orders", stack.sandbox_url, stack.sandbox_url);
+    println!(
+        "  sandbox (ConnectID + S4): {}/  — orders at {}/__sandbox/orders",
+        stack.sandbox_url, stack.sandbox_url
+    );
     println!("  Ctrl-C stops everything.");
     stopped.recv().ok();
     println!("\ndemo: stopping");

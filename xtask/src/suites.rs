@@ -49,7 +49,10 @@ pub fn run(args: &[String]) -> Result<()> {
                 broken.push(format!("{suite}: ran no tests"));
             }
             Ok(counts) => {
-                println!("=== suite {suite}: {} passed, {} failed ===", counts.passed, counts.failed);
+                println!(
+                    "=== suite {suite}: {} passed, {} failed ===",
+                    counts.passed, counts.failed
+                );
                 total.passed += counts.passed;
                 total.failed += counts.failed;
             }
@@ -80,13 +83,26 @@ fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
             toolchain
                 .apply(&mut command)
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-                .args(["test", "-p", "kasse", "--target", "wasm32-unknown-unknown", "--no-fail-fast"]);
+                .args([
+                    "test",
+                    "-p",
+                    "kasse",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--no-fail-fast",
+                ]);
             counted(&mut command, parse_cargo_line)
         }
         "wasm-pack" => {
             let mut command = Command::new("wasm-pack");
             toolchain.apply(&mut command).args([
-                "test", "--headless", "--chrome", "--chromedriver", "/usr/bin/chromedriver", "--mode", "no-install",
+                "test",
+                "--headless",
+                "--chrome",
+                "--chromedriver",
+                "/usr/bin/chromedriver",
+                "--mode",
+                "no-install",
             ]);
             counted(&mut command, parse_cargo_line)
         }
@@ -126,7 +142,10 @@ fn counted(command: &mut Command, parse: fn(&str) -> Option<Counts>) -> Result<C
     }
     let status = child.wait()?;
     if !status.success() && counts.failed == 0 {
-        bail!("`{}` exited with {status} before reporting a failed test", describe(command));
+        bail!(
+            "`{}` exited with {status} before reporting a failed test",
+            describe(command)
+        );
     }
     Ok(counts)
 }
@@ -135,9 +154,13 @@ fn counted(command: &mut Command, parse: fn(&str) -> Option<Counts>) -> Result<C
 pub fn parse_cargo_line(line: &str) -> Option<Counts> {
     let rest = line.trim().strip_prefix("test result: ")?;
     let number_before = |word: &str| -> Option<u64> {
-        rest.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
+        rest.split(';')
+            .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
     };
-    Some(Counts { passed: number_before(" passed")?, failed: number_before(" failed")? })
+    Some(Counts {
+        passed: number_before(" passed")?,
+        failed: number_before(" failed")?,
+    })
 }
 
 /// node's TAP summary: `# pass 7`, `# fail 1`, `# cancelled 1` (a cancelled test counts as failed).
@@ -146,8 +169,14 @@ pub fn parse_tap_line(line: &str) -> Option<Counts> {
     let (word, number) = rest.split_once(' ')?;
     let number: u64 = number.trim().parse().ok()?;
     match word {
-        "pass" => Some(Counts { passed: number, failed: 0 }),
-        "fail" | "cancelled" => Some(Counts { passed: 0, failed: number }),
+        "pass" => Some(Counts {
+            passed: number,
+            failed: 0,
+        }),
+        "fail" | "cancelled" => Some(Counts {
+            passed: 0,
+            failed: number,
+        }),
         _ => None,
     }
 }
@@ -159,7 +188,9 @@ mod tests {
     #[test]
     fn reads_cargo_and_runner_summaries() {
         assert_eq!(
-            parse_cargo_line("test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
+            parse_cargo_line(
+                "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s"
+            ),
             Some(Counts { passed: 12, failed: 0 })
         );
         assert_eq!(
@@ -182,6 +213,9 @@ mod tests {
     fn the_lockfile_pins_one_wasm_bindgen() {
         let version = setup::locked_wasm_bindgen_version().unwrap();
         let manifest = std::fs::read_to_string(cmd::workspace_root().join("Cargo.toml")).unwrap();
-        assert!(manifest.contains(&format!("wasm-bindgen = \"={version}\"")), "Cargo.toml pins {version}");
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={version}\"")),
+            "Cargo.toml pins {version}"
+        );
     }
 }

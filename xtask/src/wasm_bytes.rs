@@ -20,13 +20,29 @@ pub fn core_bytes(dist: &Path) -> Result<()> {
     let bindgen_out = stack::target_dir().join("wasm-bindgen/release/kasse_bg.wasm");
     let cargo_out = stack::target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm");
     if modified(&bindgen_out)? < modified(&cargo_out)? {
-        bail!("{} is older than {}: not the input of this bundle", bindgen_out.display(), cargo_out.display());
+        bail!(
+            "{} is older than {}: not the input of this bundle",
+            bindgen_out.display(),
+            cargo_out.display()
+        );
     }
     let named = stack::target_dir().join("bench/kasse_bg.named.wasm");
     std::fs::create_dir_all(named.parent().expect("has a parent"))?;
     println!("\nbench: attributing the wasm's bytes (wasm-opt -Oz -g, twiggy)");
-    quiet(Command::new(wasm_opt()).arg("-Oz").arg("-g").args(stack::WASM_OPT_FEATURES).arg(&bindgen_out).arg("-o").arg(&named))?;
-    let csv = quiet(Command::new(twiggy).args(["top", "-n", "4294967295", "--format", "csv"]).arg(&named))?;
+    quiet(
+        Command::new(wasm_opt())
+            .arg("-Oz")
+            .arg("-g")
+            .args(stack::WASM_OPT_FEATURES)
+            .arg(&bindgen_out)
+            .arg("-o")
+            .arg(&named),
+    )?;
+    let csv = quiet(
+        Command::new(twiggy)
+            .args(["top", "-n", "4294967295", "--format", "csv"])
+            .arg(&named),
+    )?;
     let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
     let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
 
@@ -55,7 +71,10 @@ pub fn core_bytes(dist: &Path) -> Result<()> {
     ] {
         println!("{label:<48} {bytes:>10} {:>7.1}%", share(bytes));
     }
-    println!("{:<48} {code_total:>10} {:>7.1}%", "wasm without its name section", 100.0);
+    println!(
+        "{:<48} {code_total:>10} {:>7.1}%",
+        "wasm without its name section", 100.0
+    );
     println!(
         "measured: twiggy on the wasm-bindgen output re-optimized with names kept ({code_total} B without names vs \
          {shipped} B shipped); core code inlined into widget functions and core's string constants count elsewhere"
@@ -68,9 +87,10 @@ fn wasm_opt() -> PathBuf {
     stack::wasm_opt()
 }
 
-
 fn modified(path: &Path) -> Result<std::time::SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).with_context(|| format!("{}", path.display()))
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .with_context(|| format!("{}", path.display()))
 }
 
 /// twiggy, installed once like cargo-fuzz (a size profiler only this benchmark needs).
@@ -126,7 +146,9 @@ fn twiggy_items(csv: &str) -> Result<Vec<(String, u64)>> {
     let mut items = Vec::new();
     for line in lines.filter(|l| !l.is_empty()) {
         let columns: Vec<&str> = line.rsplitn(5, ',').collect();
-        let [_, _, _, size, name] = columns[..] else { bail!("unexpected twiggy CSV line `{line}`") };
+        let [_, _, _, size, name] = columns[..] else {
+            bail!("unexpected twiggy CSV line `{line}`")
+        };
         let size: u64 = size.parse().with_context(|| format!("size in `{line}`"))?;
         let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
             Some(quoted) => quoted.replace("\"\"", "\""),
@@ -149,11 +171,26 @@ mod tests {
 
     #[test]
     fn classifies_wasm_items_by_name() {
-        assert_eq!(classify("kasse_core::validate::is_e164::h1ecdcddd9153e3fc"), Part::CoreOwn);
-        assert_eq!(classify("<kasse_core::money::Money as serde_core::de::Deserialize>::deserialize::ha03"), Part::CoreOwn);
-        assert_eq!(classify("core::ptr::drop_in_place<kasse_core::connectid::Party>::ha3a"), Part::CoreGeneric);
-        assert_eq!(classify("kasse_widget::app::Checkout::submit::{{closure}}::h15c"), Part::Widget);
-        assert_eq!(classify("<F as tachys::reactive_graph::ReactiveFunction>::invoke::ha19"), Part::Rest);
+        assert_eq!(
+            classify("kasse_core::validate::is_e164::h1ecdcddd9153e3fc"),
+            Part::CoreOwn
+        );
+        assert_eq!(
+            classify("<kasse_core::money::Money as serde_core::de::Deserialize>::deserialize::ha03"),
+            Part::CoreOwn
+        );
+        assert_eq!(
+            classify("core::ptr::drop_in_place<kasse_core::connectid::Party>::ha3a"),
+            Part::CoreGeneric
+        );
+        assert_eq!(
+            classify("kasse_widget::app::Checkout::submit::{{closure}}::h15c"),
+            Part::Widget
+        );
+        assert_eq!(
+            classify("<F as tachys::reactive_graph::ReactiveFunction>::invoke::ha19"),
+            Part::Rest
+        );
         assert_eq!(classify("data segment \".rodata.44\""), Part::Data);
         assert_eq!(classify("\"function names\" subsection"), Part::Names);
     }

@@ -7,8 +7,8 @@ use crate::error_code::{ErrorCode, Errors, FieldError};
 use crate::field::{is_iso_country, is_valid_email, normalize_phone, normalize_postal_code};
 use crate::offer::{Backend, Offer, ProductSpec};
 use crate::s4::{
-    self, OrderCreate, PayExEcommerceParameters, PaymentAgreementParameters, S4PaymentMethod,
-    TemplatePackageChoices, VippsMobilePayParameters,
+    self, OrderCreate, PayExEcommerceParameters, PaymentAgreementParameters, S4PaymentMethod, TemplatePackageChoices,
+    VippsMobilePayParameters,
 };
 
 /// What the reader typed, as typed. Field names (camelCase) are the error paths.
@@ -142,12 +142,14 @@ pub fn validate_form(offer: &Offer, form: &CheckoutForm) -> Result<ValidForm, Ve
         }
     }
     let chosen = match offer.backend {
-        Backend::ConnectId => {
-            choose_method(&form.method, PaymentMethod::from_wire, &PaymentMethod::for_offer(offer)).map(ChosenMethod::ConnectId)
-        }
-        Backend::S4 => {
-            choose_method(&form.method, S4PaymentMethod::from_wire, &S4PaymentMethod::for_offer(offer)).map(ChosenMethod::S4)
-        }
+        Backend::ConnectId => choose_method(&form.method, PaymentMethod::from_wire, &PaymentMethod::for_offer(offer))
+            .map(ChosenMethod::ConnectId),
+        Backend::S4 => choose_method(
+            &form.method,
+            S4PaymentMethod::from_wire,
+            &S4PaymentMethod::for_offer(offer),
+        )
+        .map(ChosenMethod::S4),
     };
     let method = match chosen {
         Ok(m) => Some(m),
@@ -262,7 +264,9 @@ pub fn build_client_order(
     // The form was valid, so anything refused here comes from the offer: say so rather than
     // pointing the reader at a field they cannot fix.
     validate_client_order(&order).map_err(|errs| {
-        errs.into_iter().map(|e| FieldError::new(format!("offer.{}", e.path), e.code)).collect::<Vec<_>>()
+        errs.into_iter()
+            .map(|e| FieldError::new(format!("offer.{}", e.path), e.code))
+            .collect::<Vec<_>>()
     })?;
     Ok(order)
 }
@@ -350,7 +354,9 @@ pub fn build_s4_order(
         ..OrderCreate::default()
     };
     s4::validate_s4_order(&order).map_err(|errs| {
-        errs.into_iter().map(|e| FieldError::new(format!("offer.{}", e.path), e.code)).collect::<Vec<_>>()
+        errs.into_iter()
+            .map(|e| FieldError::new(format!("offer.{}", e.path), e.code))
+            .collect::<Vec<_>>()
     })?;
     Ok(order)
 }

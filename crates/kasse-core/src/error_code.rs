@@ -125,13 +125,31 @@ impl ErrorCode {
             MethodNotAllowed | MethodUnsupported => MessageKey::ErrMethodNotAvailable,
             // The rest are not the reader's typing: the offer changed or the payload was tampered
             // with. The reader can only reload.
-            InvalidValue | InvalidCurrency | InvalidAmount | InvalidQuantity | InvalidUuid | InvalidUrl
-            | InsecureUrl | UrlNotAllowed | InvalidDate | AccessIncomplete | AmountMismatch
-            | PriceMismatch | CurrencyMismatch | ProductMismatch | CouponMismatch | AccessMismatch
-            | BackendMismatch | RecurringMismatch | PrepaidMismatch | UnexpectedField | Conflict
-            | Duplicate | PriceOverrideNotAllowed | ProductNotAllowed | SubscriberRequired => {
-                MessageKey::ErrOfferChanged
-            }
+            InvalidValue
+            | InvalidCurrency
+            | InvalidAmount
+            | InvalidQuantity
+            | InvalidUuid
+            | InvalidUrl
+            | InsecureUrl
+            | UrlNotAllowed
+            | InvalidDate
+            | AccessIncomplete
+            | AmountMismatch
+            | PriceMismatch
+            | CurrencyMismatch
+            | ProductMismatch
+            | CouponMismatch
+            | AccessMismatch
+            | BackendMismatch
+            | RecurringMismatch
+            | PrepaidMismatch
+            | UnexpectedField
+            | Conflict
+            | Duplicate
+            | PriceOverrideNotAllowed
+            | ProductNotAllowed
+            | SubscriberRequired => MessageKey::ErrOfferChanged,
         }
     }
 }
@@ -154,7 +172,10 @@ pub struct FieldError {
 impl FieldError {
     /// A field error.
     pub fn new(path: impl Into<String>, code: ErrorCode) -> FieldError {
-        FieldError { path: path.into(), code }
+        FieldError {
+            path: path.into(),
+            code,
+        }
     }
 }
 
@@ -239,8 +260,14 @@ mod tests {
         let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         for &code in ErrorCode::ALL {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
-            assert_eq!(serde_json::from_str::<ErrorCode>(&format!("\"{}\"", code.as_str())).unwrap(), code);
-            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code:?}");
+            assert_eq!(
+                serde_json::from_str::<ErrorCode>(&format!("\"{}\"", code.as_str())).unwrap(),
+                code
+            );
+            assert!(
+                code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{code:?}"
+            );
         }
         names.sort_unstable();
         names.dedup();

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Locale;
 use crate::connectid::PaymentMethod;
-use crate::money::{Currency, Money};
-use crate::s4::S4PaymentMethod;
 use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
 use crate::field::is_uuid;
+use crate::i18n::Locale;
+use crate::money::{Currency, Money};
+use crate::s4::S4PaymentMethod;
 
 /// Which vendor an offer is sold through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,9 +96,15 @@ fn one() -> u32 {
 
 impl Period {
     /// One month.
-    pub const MONTH: Period = Period { count: 1, unit: PeriodUnit::Month };
+    pub const MONTH: Period = Period {
+        count: 1,
+        unit: PeriodUnit::Month,
+    };
     /// One year.
-    pub const YEAR: Period = Period { count: 1, unit: PeriodUnit::Year };
+    pub const YEAR: Period = Period {
+        count: 1,
+        unit: PeriodUnit::Year,
+    };
 }
 
 /// What a ConnectID order line buys: a coupon (code + number) or a product.
@@ -222,7 +228,11 @@ pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     if offer.id.trim().is_empty() {
         e.push("id", ErrorCode::Required);
-    } else if !offer.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.') {
+    } else if !offer
+        .id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    {
         e.push("id", ErrorCode::InvalidValue);
     }
     if offer.title.is_blank() {

@@ -91,11 +91,16 @@ pub fn parse_vendor_error(status: u16, headers: &[(&str, &str)], body: &str) -> 
 /// bundle) and falls back to `X-RateLimit-Reset`.
 pub fn parse_vendor_error_at(status: u16, headers: &[(&str, &str)], body: &str, now_ms: Option<i64>) -> VendorError {
     if status == 429 {
-        return VendorError::RateLimited { retry_after_secs: retry_after(headers, now_ms) };
+        return VendorError::RateLimited {
+            retry_after_secs: retry_after(headers, now_ms),
+        };
     }
     let json: Option<serde_json::Map<String, Value>> = serde_json::from_str(body).ok();
     let Some(obj) = json else {
-        return VendorError::Http { status, snippet: body.chars().take(200).collect() };
+        return VendorError::Http {
+            status,
+            snippet: body.chars().take(200).collect(),
+        };
     };
     let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
     if obj.contains_key("exceptionType") || obj.contains_key("errorMessage") {
@@ -106,7 +111,11 @@ pub fn parse_vendor_error_at(status: u16, headers: &[(&str, &str)], body: &str, 
         };
     }
     if let Some(error) = s("error") {
-        return VendorError::OAuth { status, error, description: s("error_description") };
+        return VendorError::OAuth {
+            status,
+            error,
+            description: s("error_description"),
+        };
     }
     let errors = field_errors(obj.get("errors"));
     let is_problem = obj.contains_key("type") || obj.contains_key("title") || obj.contains_key("detail");
@@ -120,9 +129,16 @@ pub fn parse_vendor_error_at(status: u16, headers: &[(&str, &str)], body: &str, 
         };
     }
     if obj.contains_key("message") || obj.contains_key("errors") {
-        return VendorError::S4 { status, message: s("message").unwrap_or_default(), errors };
+        return VendorError::S4 {
+            status,
+            message: s("message").unwrap_or_default(),
+            errors,
+        };
     }
-    VendorError::Http { status, snippet: body.chars().take(200).collect() }
+    VendorError::Http {
+        status,
+        snippet: body.chars().take(200).collect(),
+    }
 }
 
 /// S4's `[{field, message}]`, and the ASP.NET problem-details map `{"Field": ["msg", …]}`.
@@ -133,7 +149,10 @@ fn field_errors(v: Option<&Value>) -> Vec<VendorFieldError> {
             .filter_map(|i| {
                 let field = i.get("field").and_then(Value::as_str)?;
                 let message = i.get("message").and_then(Value::as_str).unwrap_or("");
-                Some(VendorFieldError { field: field.to_owned(), message: message.to_owned() })
+                Some(VendorFieldError {
+                    field: field.to_owned(),
+                    message: message.to_owned(),
+                })
             })
             .collect(),
         Some(Value::Object(map)) => map
@@ -144,7 +163,10 @@ fn field_errors(v: Option<&Value>) -> Vec<VendorFieldError> {
                     Value::String(m) => vec![m.clone()],
                     _ => Vec::new(),
                 };
-                list.into_iter().map(move |message| VendorFieldError { field: field.clone(), message })
+                list.into_iter().map(move |message| VendorFieldError {
+                    field: field.clone(),
+                    message,
+                })
             })
             .collect(),
         _ => Vec::new(),
@@ -152,7 +174,10 @@ fn field_errors(v: Option<&Value>) -> Vec<VendorFieldError> {
 }
 
 fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
 }
 
 fn retry_after(headers: &[(&str, &str)], now_ms: Option<i64>) -> Option<u64> {
@@ -164,7 +189,11 @@ fn retry_after(headers: &[(&str, &str)], now_ms: Option<i64>) -> Option<u64> {
         return Some(reset);
     }
     let now_ms = u64::try_from(now_ms?).ok()?;
-    let reset_ms = if reset >= 1_000_000_000_000 { reset } else { reset.saturating_mul(1000) };
+    let reset_ms = if reset >= 1_000_000_000_000 {
+        reset
+    } else {
+        reset.saturating_mul(1000)
+    };
     // Round up: retrying a little late is harmless, a little early earns another 429.
     Some(reset_ms.saturating_sub(now_ms).div_ceil(1000))
 }
@@ -249,15 +278,34 @@ impl VendorError {
 impl std::fmt::Display for VendorError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            VendorError::ConnectId { status, exception_type, message } => {
+            VendorError::ConnectId {
+                status,
+                exception_type,
+                message,
+            } => {
                 write!(f, "ConnectID {status} {exception_type}: {message}")
             }
-            VendorError::OAuth { status, error, description } => {
+            VendorError::OAuth {
+                status,
+                error,
+                description,
+            } => {
                 write!(f, "OAuth {status} {error}: {}", description.as_deref().unwrap_or(""))
             }
-            VendorError::RateLimited { retry_after_secs } => write!(f, "429 rate limited, retry after {retry_after_secs:?} s"),
-            VendorError::S4 { status, message, errors } => write!(f, "S4 {status}: {message} ({} field errors)", errors.len()),
-            VendorError::Problem { status, problem_type, title, .. } => {
+            VendorError::RateLimited { retry_after_secs } => {
+                write!(f, "429 rate limited, retry after {retry_after_secs:?} s")
+            }
+            VendorError::S4 {
+                status,
+                message,
+                errors,
+            } => write!(f, "S4 {status}: {message} ({} field errors)", errors.len()),
+            VendorError::Problem {
+                status,
+                problem_type,
+                title,
+                ..
+            } => {
                 write!(f, "{status} {problem_type}: {}", title.as_deref().unwrap_or(""))
             }
             VendorError::Http { status, .. } => write!(f, "HTTP {status}"),

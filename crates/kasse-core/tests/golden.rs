@@ -1,9 +1,9 @@
 //! Golden tests: the vendors' own sample bodies parse into the types and serialise back equal.
 
+use kasse_core::connectid::validate_client_order;
 use kasse_core::connectid::{ClientOrder, OrderCreated, ProductSpecType};
 use kasse_core::money::Money;
 use kasse_core::s4::{OrderCreate, PaymentAgreementParameters, S4PaymentMethod, TemplatePackage};
-use kasse_core::connectid::validate_client_order;
 use kasse_core::PaymentMethod;
 use serde_json::Value;
 
@@ -28,7 +28,13 @@ fn seed_000_client_order_round_trips() {
     assert_eq!(order.payer.street_number, Some(12));
     assert_eq!(order.order_lines[0].product_spec_type, ProductSpecType::Coupon);
     assert_eq!(order.order_lines[0].unit_price, Some(Money::from_minor(15000)));
-    let card = order.payment_info_pay_ex.as_ref().unwrap().card_details.as_ref().unwrap();
+    let card = order
+        .payment_info_pay_ex
+        .as_ref()
+        .unwrap()
+        .card_details
+        .as_ref()
+        .unwrap();
     assert_eq!(card.is_pan_enrolled, Some(true));
     // The vendor's own example obeys every rule Kasse enforces.
     assert_eq!(validate_client_order(&order), Ok(()));
@@ -39,7 +45,10 @@ fn seed_000_with_unmangled_campaign_parameters_round_trips_too() {
     let text = golden("connectid_client_order_seed000.json").replace("¶m2", "&param2");
     let (order, original, back) = round_trip::<ClientOrder>(&text);
     assert_eq!(back, original);
-    assert_eq!(order.campaign_parameters.as_deref(), Some("?param=Datanews&param2=Dataold"));
+    assert_eq!(
+        order.campaign_parameters.as_deref(),
+        Some("?param=Datanews&param2=Dataold")
+    );
 }
 
 #[test]
@@ -77,13 +86,22 @@ fn seed_001_product_choices_round_trip() {
     let (o, original, back) = round_trip::<OrderCreate>(&golden("s4_order_choices_seed001.json"));
     assert_eq!(back, original);
     let products = o.template_package_choices.unwrap().products.unwrap();
-    assert_eq!(products, ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000006"]);
+    assert_eq!(
+        products,
+        [
+            "00000000-0000-0000-0000-000000000001",
+            "00000000-0000-0000-0000-000000000006"
+        ]
+    );
 }
 
 #[test]
 fn seed_001_price_override_reads_the_seed_spelling_and_writes_the_sdk_spelling() {
     let (o, original, back) = round_trip::<OrderCreate>(&golden("s4_order_price_override_seed001.json"));
-    assert_eq!(o.template_package_choices.as_ref().unwrap().price_override, Some(Money::from_minor(200_000)));
+    assert_eq!(
+        o.template_package_choices.as_ref().unwrap().price_override,
+        Some(Money::from_minor(200_000))
+    );
     // Equal once the one deliberate difference, the key's spelling, is applied to the original.
     let mut expected = original.clone();
     let choices = expected["templatePackageChoices"].as_object_mut().unwrap();
@@ -101,8 +119,12 @@ fn seed_001_agreement_parameters_round_trip() {
     let (v, original, back) = round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_vipps_seed001.json"));
     assert_eq!(back, original);
     assert_eq!(v.payment_method, S4PaymentMethod::Vipps);
-    assert_eq!(v.vipps_mobile_pay_parameters.unwrap().profile_scope.as_deref(), Some("name address email"));
-    let (s, original, back) = round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_swedbankpay_seed001.json"));
+    assert_eq!(
+        v.vipps_mobile_pay_parameters.unwrap().profile_scope.as_deref(),
+        Some("name address email")
+    );
+    let (s, original, back) =
+        round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_swedbankpay_seed001.json"));
     assert_eq!(back, original);
     assert_eq!(s.payment_method, S4PaymentMethod::SwedbankPay);
     assert_eq!(s.pay_ex_ecommerce_parameters.unwrap().culture.as_deref(), Some("nb-NO"));
@@ -110,7 +132,10 @@ fn seed_001_agreement_parameters_round_trip() {
 
 #[test]
 fn seed_001_agreement_parameters_pass_validation_inside_an_order() {
-    for name in ["s4_agreement_vipps_seed001.json", "s4_agreement_swedbankpay_seed001.json"] {
+    for name in [
+        "s4_agreement_vipps_seed001.json",
+        "s4_agreement_swedbankpay_seed001.json",
+    ] {
         let pa: PaymentAgreementParameters = serde_json::from_str(&golden(name)).unwrap();
         let mut o: OrderCreate = serde_json::from_str(&golden("s4_order_choices_seed001.json")).unwrap();
         o.payment_agreement_id = None;

@@ -4,14 +4,14 @@
 use kasse_core::checkout::{build_client_order, validate_form, CheckoutForm};
 use kasse_core::conformance::check_order_against_offer;
 use kasse_core::connectid::ClientOrder;
-use kasse_core::vendor_error::parse_vendor_error;
 use kasse_core::connectid::{fulfillment_url, parse_fulfillment_return_full, FulfillmentStatus};
 use kasse_core::i18n::{format_price, Locale};
+use kasse_core::vendor_error::parse_vendor_error;
 
-use kasse_core::money::{Currency, Money};
-use kasse_core::offer::{AccessGrant, Backend, Coupon, Offer, Period, ProductSpec, Text};
 use kasse_core::connectid::validate_client_order;
 use kasse_core::field::{is_e164, normalize_phone, normalize_postal_code};
+use kasse_core::money::{Currency, Money};
+use kasse_core::offer::{AccessGrant, Backend, Coupon, Offer, Period, ProductSpec, Text};
 use kasse_core::PaymentMethod;
 use proptest::prelude::*;
 
@@ -19,11 +19,35 @@ fn any_form() -> impl Strategy<Value = CheckoutForm> {
     let s = || any::<String>();
     (
         (s(), s(), proptest::option::of(s()), s(), s()),
-        (s(), s(), s(), prop_oneof![Just("NO".to_string()), Just("SE".to_string()), s()], s(), any::<bool>()),
+        (
+            s(),
+            s(),
+            s(),
+            prop_oneof![Just("NO".to_string()), Just("SE".to_string()), s()],
+            s(),
+            any::<bool>(),
+        ),
     )
-        .prop_map(|((first_name, last_name, company_name, email, phone), (street, postal_code, postal_place, country_code, method, accept_terms))| {
-            CheckoutForm { first_name, last_name, company_name, email, phone, street, postal_code, postal_place, country_code, method, accept_terms }
-        })
+        .prop_map(
+            |(
+                (first_name, last_name, company_name, email, phone),
+                (street, postal_code, postal_place, country_code, method, accept_terms),
+            )| {
+                CheckoutForm {
+                    first_name,
+                    last_name,
+                    company_name,
+                    email,
+                    phone,
+                    street,
+                    postal_code,
+                    postal_place,
+                    country_code,
+                    method,
+                    accept_terms,
+                }
+            },
+        )
 }
 
 fn any_offer() -> impl Strategy<Value = Offer> {
@@ -31,33 +55,46 @@ fn any_offer() -> impl Strategy<Value = Offer> {
         0i64..10_000_000,
         any::<bool>(),
         any::<bool>(),
-        prop_oneof![Just(Currency::nok()), Just(Currency::sek()), Just(Currency::dkk()), Just(Currency::eur())],
+        prop_oneof![
+            Just(Currency::nok()),
+            Just(Currency::sek()),
+            Just(Currency::dkk()),
+            Just(Currency::eur())
+        ],
         prop_oneof![
             ("[A-Z0-9]{1,12}", 0i64..1_000_000).prop_map(|(code, number)| ProductSpec::Coupon { code, number }),
             "[A-Z0-9]{1,12}".prop_map(|product| ProductSpec::Product { product }),
         ],
         proptest::option::of(("[A-Z0-9]{1,12}", 0i64..100_000).prop_map(|(code, number)| Coupon { code, number })),
-        proptest::option::of(("[A-Z0-9]{1,8}", 1i64..100_000_000).prop_map(|(product, seconds)| AccessGrant { product, seconds, category_type: None })),
+        proptest::option::of(
+            ("[A-Z0-9]{1,8}", 1i64..100_000_000).prop_map(|(product, seconds)| AccessGrant {
+                product,
+                seconds,
+                category_type: None,
+            }),
+        ),
         any::<bool>(),
     )
-        .prop_map(|(price, recurring, prepaid, currency, spec, coupon, access, requires_address)| Offer {
-            id: "p".into(),
-            backend: Backend::ConnectId,
-            title: Text::from("P"),
-            description: None,
-            price: Money::from_minor(price),
-            currency,
-            period: Period::MONTH,
-            recurring,
-            prepaid,
-            allowed_methods: PaymentMethod::ALL.to_vec(),
-            product_spec: Some(spec),
-            marketing_coupon: coupon,
-            access,
-            digital_access: true,
-            requires_address,
-            s4: None,
-        })
+        .prop_map(
+            |(price, recurring, prepaid, currency, spec, coupon, access, requires_address)| Offer {
+                id: "p".into(),
+                backend: Backend::ConnectId,
+                title: Text::from("P"),
+                description: None,
+                price: Money::from_minor(price),
+                currency,
+                period: Period::MONTH,
+                recurring,
+                prepaid,
+                allowed_methods: PaymentMethod::ALL.to_vec(),
+                product_spec: Some(spec),
+                marketing_coupon: coupon,
+                access,
+                digital_access: true,
+                requires_address,
+                s4: None,
+            },
+        )
 }
 
 /// A country with a postal code and a phone number in one of the forms a reader types.
@@ -72,8 +109,16 @@ fn valid_place() -> impl Strategy<Value = (String, String, String)> {
             ("NO".to_string(), pc, phone)
         }),
         ("[0-9]{5}", "7[0-9]{8}", any::<bool>(), any::<bool>()).prop_map(|(pc, ph, spaced_pc, local)| {
-            let postal = if spaced_pc { format!("{} {}", &pc[..3], &pc[3..]) } else { pc };
-            let phone = if local { format!("0{}-{} {} {}", &ph[..2], &ph[2..5], &ph[5..7], &ph[7..]) } else { format!("+46 (0){ph}") };
+            let postal = if spaced_pc {
+                format!("{} {}", &pc[..3], &pc[3..])
+            } else {
+                pc
+            };
+            let phone = if local {
+                format!("0{}-{} {} {}", &ph[..2], &ph[2..5], &ph[5..7], &ph[7..])
+            } else {
+                format!("+46 (0){ph}")
+            };
             ("SE".to_string(), postal, phone)
         }),
         ("[0-9]{4}", "[2-9][0-9]{7}").prop_map(|(pc, ph)| ("DK".to_string(), pc, ph)),
@@ -92,20 +137,22 @@ fn valid_form_for(offer: &Offer) -> impl Strategy<Value = CheckoutForm> {
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(first, last, email, (country, postal, phone), method, use_email, use_phone)| CheckoutForm {
-            first_name: first,
-            last_name: last,
-            company_name: None,
-            // At least one contact.
-            email: if use_email || !use_phone { email } else { String::new() },
-            phone: if use_phone { phone } else { String::new() },
-            street: "Storgata 1".into(),
-            postal_code: postal,
-            postal_place: "Oslo".into(),
-            country_code: country,
-            method: method.wire_name().into(),
-            accept_terms: true,
-        })
+        .prop_map(
+            |(first, last, email, (country, postal, phone), method, use_email, use_phone)| CheckoutForm {
+                first_name: first,
+                last_name: last,
+                company_name: None,
+                // At least one contact.
+                email: if use_email || !use_phone { email } else { String::new() },
+                phone: if use_phone { phone } else { String::new() },
+                street: "Storgata 1".into(),
+                postal_code: postal,
+                postal_place: "Oslo".into(),
+                country_code: country,
+                method: method.wire_name().into(),
+                accept_terms: true,
+            },
+        )
 }
 
 proptest! {

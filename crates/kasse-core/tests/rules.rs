@@ -3,14 +3,16 @@
 
 use kasse_core::checkout::{build_client_order, build_s4_order, validate_form, CheckoutForm, S4Urls};
 use kasse_core::conformance::{check_order_against_offer, check_s4_order_against_offer};
+use kasse_core::connectid::validate_client_order;
+use kasse_core::connectid::{
+    fulfillment_url, parse_fulfillment_return, parse_fulfillment_return_full, FulfillmentStatus, UrlError,
+};
 use kasse_core::connectid::{validate_assign_user, AssignUserRequest, ClientOrder};
-use kasse_core::vendor_error::{parse_vendor_error, parse_vendor_error_at, VendorError};
-use kasse_core::connectid::{fulfillment_url, parse_fulfillment_return, parse_fulfillment_return_full, FulfillmentStatus, UrlError};
+use kasse_core::error_code::{ErrorCode, FieldError};
 use kasse_core::i18n::{format_price, Locale, MessageKey};
 use kasse_core::offer::{validate_offer, Offer};
 use kasse_core::s4::S4PaymentMethod;
-use kasse_core::connectid::validate_client_order;
-use kasse_core::error_code::{ErrorCode, FieldError};
+use kasse_core::vendor_error::{parse_vendor_error, parse_vendor_error_at, VendorError};
 use kasse_core::{Money, PaymentMethod};
 
 #[derive(serde::Deserialize)]
@@ -88,9 +90,18 @@ fn bad_offers_are_refused_with_every_reason() {
     );
     let mut s = offer("tv-basic");
     s.s4.as_mut().unwrap().template_package_id = "nope".into();
-    assert_eq!(codes(&validate_offer(&s).unwrap_err()), vec![("s4.templatePackageId", ErrorCode::InvalidUuid)]);
-    assert!(serde_json::from_str::<Offer>(r#"{"id":"x","backend":"connectId","title":"x","price":1.234,"currency":"NOK","period":{"unit":"month"}}"#).is_err());
-    assert!(serde_json::from_str::<Offer>(r#"{"id":"x","backend":"connectId","title":"x","price":1,"currency":"NOX","period":{"unit":"month"}}"#).is_err());
+    assert_eq!(
+        codes(&validate_offer(&s).unwrap_err()),
+        vec![("s4.templatePackageId", ErrorCode::InvalidUuid)]
+    );
+    assert!(serde_json::from_str::<Offer>(
+        r#"{"id":"x","backend":"connectId","title":"x","price":1.234,"currency":"NOK","period":{"unit":"month"}}"#
+    )
+    .is_err());
+    assert!(serde_json::from_str::<Offer>(
+        r#"{"id":"x","backend":"connectId","title":"x","price":1,"currency":"NOX","period":{"unit":"month"}}"#
+    )
+    .is_err());
 }
 
 // ---------------------------------------------------------------- form and builder
@@ -172,7 +183,10 @@ fn company_instead_of_last_name_and_swedish_forms() {
     let order = build_client_order(&o, &f, "x", 1).unwrap();
     assert_eq!(order.payer.postal_code.as_deref(), Some("11351"));
     assert_eq!(order.payer.country_code.as_deref(), Some("SE"));
-    assert_eq!(order.payer.phone_numbers.as_deref(), Some(&["+46701234567".to_string()][..]));
+    assert_eq!(
+        order.payer.phone_numbers.as_deref(),
+        Some(&["+46701234567".to_string()][..])
+    );
     assert_eq!(order.payer.last_name, None);
     assert_eq!(order.marketing_coupon_code.as_deref(), Some("NOA3263"));
     assert_eq!(check_order_against_offer(&order, &o), Ok(()));
@@ -230,11 +244,13 @@ fn client_order_validation_returns_all_errors() {
 
 #[test]
 fn product_spec_type_requirements() {
-    let base: ClientOrder = serde_json::from_str(&std::fs::read_to_string(format!(
-        "{}/tests/golden/connectid_client_order_seed000.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap())
+    let base: ClientOrder = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/tests/golden/connectid_client_order_seed000.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
     .unwrap();
     let with_type = |t: &str, line: serde_json::Value| {
         let mut v = serde_json::to_value(&base).unwrap();
@@ -244,18 +260,47 @@ fn product_spec_type_requirements() {
         l["unitPrice"] = 150.into();
         v["orderLines"] = serde_json::json!([l]);
         let o: ClientOrder = serde_json::from_value(v).unwrap();
-        validate_client_order(&o).err().map(|e| codes(&e).into_iter().map(|(p, c)| (p.to_owned(), c)).collect::<Vec<_>>())
+        validate_client_order(&o).err().map(|e| {
+            codes(&e)
+                .into_iter()
+                .map(|(p, c)| (p.to_owned(), c))
+                .collect::<Vec<_>>()
+        })
     };
     let req = |p: &str| Some(vec![(format!("orderLines[0].{p}"), ErrorCode::Required)]);
-    assert_eq!(with_type("coupon", serde_json::json!({"productSpecCode": "X"})), req("productSpecNo"));
-    assert_eq!(with_type("coupon", serde_json::json!({"productSpecNo": 1})), req("productSpecCode"));
-    assert_eq!(with_type("coupon", serde_json::json!({"productSpecCode": "X", "productSpecNo": 1})), None);
+    assert_eq!(
+        with_type("coupon", serde_json::json!({"productSpecCode": "X"})),
+        req("productSpecNo")
+    );
+    assert_eq!(
+        with_type("coupon", serde_json::json!({"productSpecNo": 1})),
+        req("productSpecCode")
+    );
+    assert_eq!(
+        with_type(
+            "coupon",
+            serde_json::json!({"productSpecCode": "X", "productSpecNo": 1})
+        ),
+        None
+    );
     assert_eq!(with_type("product", serde_json::json!({})), req("product"));
     assert_eq!(with_type("product", serde_json::json!({"product": "DIGI"})), None);
-    assert_eq!(with_type("issue", serde_json::json!({"productSpecCode": "X", "productSpecNo": 1})), req("product"));
-    assert_eq!(with_type("issue", serde_json::json!({"productSpecCode": "X", "productSpecNo": 1, "product": "P"})), None);
+    assert_eq!(
+        with_type("issue", serde_json::json!({"productSpecCode": "X", "productSpecNo": 1})),
+        req("product")
+    );
+    assert_eq!(
+        with_type(
+            "issue",
+            serde_json::json!({"productSpecCode": "X", "productSpecNo": 1, "product": "P"})
+        ),
+        None
+    );
     assert_eq!(with_type("article", serde_json::json!({})), req("articleDetail"));
-    assert_eq!(with_type("article", serde_json::json!({"articleDetail": {"articleRef": "a1"}})), None);
+    assert_eq!(
+        with_type("article", serde_json::json!({"articleDetail": {"articleRef": "a1"}})),
+        None
+    );
 }
 
 #[test]
@@ -295,7 +340,11 @@ fn assign_user_rules() {
     };
     assert_eq!(
         codes(&validate_assign_user(&bad).unwrap_err()),
-        vec![("credential", ErrorCode::InvalidEmail), ("returnUrl", ErrorCode::InsecureUrl), ("overrideClientId", ErrorCode::Required)]
+        vec![
+            ("credential", ErrorCode::InvalidEmail),
+            ("returnUrl", ErrorCode::InsecureUrl),
+            ("overrideClientId", ErrorCode::Required)
+        ]
     );
 }
 
@@ -307,23 +356,82 @@ fn tampered_connectid_orders_are_caught() {
     let good = build_client_order(&o, &kari("creditcardPayex"), "x", 0).unwrap();
     type Tamper = fn(&mut ClientOrder);
     let cases: Vec<(Tamper, Vec<(&str, ErrorCode)>)> = vec![
-        (|c| { c.order_amount = Money::from_minor(100); c.order_lines[0].unit_price = Some(Money::from_minor(100)); },
-         vec![("orderAmount", ErrorCode::PriceMismatch), ("orderLines[0].unitPrice", ErrorCode::PriceMismatch)]),
-        (|c| c.currency = "SEK".into(), vec![("currency", ErrorCode::CurrencyMismatch)]),
-        (|c| c.order_lines[0].product_spec_code = Some("GAVE3M".into()), vec![("orderLines[0].productSpecCode", ErrorCode::ProductMismatch)]),
-        (|c| c.order_lines[0].product_spec_no = Some(1003), vec![("orderLines[0].productSpecNo", ErrorCode::ProductMismatch)]),
-        (|c| { c.order_lines[0].quantity = 2; c.order_amount = Money::from_minor(29800); },
-         vec![("orderAmount", ErrorCode::PriceMismatch), ("orderLines[0].quantity", ErrorCode::InvalidQuantity)]),
-        (|c| c.payment_method = PaymentMethod::Nexi, vec![("paymentMethod", ErrorCode::MethodNotAllowed)]),
-        (|c| c.recurring = Some(false), vec![("recurring", ErrorCode::RecurringMismatch)]),
-        (|c| { c.prepaid = Some(true); c.payment_method = PaymentMethod::VippsRecurring; },
-         vec![("paymentMethod", ErrorCode::MethodUnsupported), ("prepaid", ErrorCode::PrepaidMismatch)]),
-        (|c| { c.marketing_coupon_code = Some("NOA3263".into()); c.marketing_coupon_number = Some(51); },
-         vec![("marketingCouponCode", ErrorCode::CouponMismatch)]),
-        (|c| c.order_lines[0].allow_access_seconds = Some(999_999_999), vec![("orderLines[0].allowAccessProduct", ErrorCode::AccessMismatch)]),
-        (|c| c.order_lines[0].voucher_code = Some("FREE".into()), vec![("orderLines[0].voucherCode", ErrorCode::UnexpectedField)]),
-        (|c| { let l = c.order_lines[0].clone(); c.order_lines.push(l); c.order_amount = Money::from_minor(29800); },
-         vec![("orderAmount", ErrorCode::PriceMismatch), ("orderLines", ErrorCode::InvalidQuantity)]),
+        (
+            |c| {
+                c.order_amount = Money::from_minor(100);
+                c.order_lines[0].unit_price = Some(Money::from_minor(100));
+            },
+            vec![
+                ("orderAmount", ErrorCode::PriceMismatch),
+                ("orderLines[0].unitPrice", ErrorCode::PriceMismatch),
+            ],
+        ),
+        (
+            |c| c.currency = "SEK".into(),
+            vec![("currency", ErrorCode::CurrencyMismatch)],
+        ),
+        (
+            |c| c.order_lines[0].product_spec_code = Some("GAVE3M".into()),
+            vec![("orderLines[0].productSpecCode", ErrorCode::ProductMismatch)],
+        ),
+        (
+            |c| c.order_lines[0].product_spec_no = Some(1003),
+            vec![("orderLines[0].productSpecNo", ErrorCode::ProductMismatch)],
+        ),
+        (
+            |c| {
+                c.order_lines[0].quantity = 2;
+                c.order_amount = Money::from_minor(29800);
+            },
+            vec![
+                ("orderAmount", ErrorCode::PriceMismatch),
+                ("orderLines[0].quantity", ErrorCode::InvalidQuantity),
+            ],
+        ),
+        (
+            |c| c.payment_method = PaymentMethod::Nexi,
+            vec![("paymentMethod", ErrorCode::MethodNotAllowed)],
+        ),
+        (
+            |c| c.recurring = Some(false),
+            vec![("recurring", ErrorCode::RecurringMismatch)],
+        ),
+        (
+            |c| {
+                c.prepaid = Some(true);
+                c.payment_method = PaymentMethod::VippsRecurring;
+            },
+            vec![
+                ("paymentMethod", ErrorCode::MethodUnsupported),
+                ("prepaid", ErrorCode::PrepaidMismatch),
+            ],
+        ),
+        (
+            |c| {
+                c.marketing_coupon_code = Some("NOA3263".into());
+                c.marketing_coupon_number = Some(51);
+            },
+            vec![("marketingCouponCode", ErrorCode::CouponMismatch)],
+        ),
+        (
+            |c| c.order_lines[0].allow_access_seconds = Some(999_999_999),
+            vec![("orderLines[0].allowAccessProduct", ErrorCode::AccessMismatch)],
+        ),
+        (
+            |c| c.order_lines[0].voucher_code = Some("FREE".into()),
+            vec![("orderLines[0].voucherCode", ErrorCode::UnexpectedField)],
+        ),
+        (
+            |c| {
+                let l = c.order_lines[0].clone();
+                c.order_lines.push(l);
+                c.order_amount = Money::from_minor(29800);
+            },
+            vec![
+                ("orderAmount", ErrorCode::PriceMismatch),
+                ("orderLines", ErrorCode::InvalidQuantity),
+            ],
+        ),
     ];
     for (i, (tamper, want)) in cases.into_iter().enumerate() {
         let mut c = good.clone();
@@ -350,9 +458,19 @@ fn s4_urls() -> S4Urls {
 
 #[test]
 fn builds_and_checks_s4_orders() {
-    let prefixes = vec!["https://news.example.no/kasse/".to_string(), "https://gateway.example.no/".to_string()];
+    let prefixes = vec![
+        "https://news.example.no/kasse/".to_string(),
+        "https://gateway.example.no/".to_string(),
+    ];
     let o = offer("tv-basic");
-    assert_eq!(S4PaymentMethod::for_offer(&o), vec![S4PaymentMethod::Vipps, S4PaymentMethod::MobilePay, S4PaymentMethod::SwedbankPay]);
+    assert_eq!(
+        S4PaymentMethod::for_offer(&o),
+        vec![
+            S4PaymentMethod::Vipps,
+            S4PaymentMethod::MobilePay,
+            S4PaymentMethod::SwedbankPay
+        ]
+    );
     for m in ["Vipps", "MobilePay", "SwedbankPay"] {
         let order = build_s4_order(&o, &kari(m), "reader-1", &s4_urls()).unwrap();
         assert_eq!(check_s4_order_against_offer(&order, &o, &prefixes), Ok(()), "{m}");
@@ -361,7 +479,13 @@ fn builds_and_checks_s4_orders() {
         assert_eq!(json["paymentAgreementParameters"]["paymentMethod"], m);
     }
     let vipps = build_s4_order(&o, &kari("Vipps"), "reader-1", &s4_urls()).unwrap();
-    let v = vipps.payment_agreement_parameters.as_ref().unwrap().vipps_mobile_pay_parameters.as_ref().unwrap();
+    let v = vipps
+        .payment_agreement_parameters
+        .as_ref()
+        .unwrap()
+        .vipps_mobile_pay_parameters
+        .as_ref()
+        .unwrap();
     assert_eq!(v.customer_phone_number.as_deref(), Some("+4791234567"));
     // Offer without override and without choices: neither is sent.
     let n = offer("news-monthly");
@@ -369,12 +493,18 @@ fn builds_and_checks_s4_orders() {
     assert_eq!(order.template_package_choices, None);
     assert_eq!(check_s4_order_against_offer(&order, &n, &prefixes), Ok(()));
     // AvtaleGiro is configured but has no interactive step: not offered.
-    assert_eq!(codes(&build_s4_order(&o, &kari("AvtaleGiro"), "r", &s4_urls()).unwrap_err()), vec![("method", ErrorCode::MethodNotAllowed)]);
+    assert_eq!(
+        codes(&build_s4_order(&o, &kari("AvtaleGiro"), "r", &s4_urls()).unwrap_err()),
+        vec![("method", ErrorCode::MethodNotAllowed)]
+    );
 }
 
 #[test]
 fn tampered_s4_orders_are_caught() {
-    let prefixes = vec!["https://news.example.no/kasse/".to_string(), "https://gateway.example.no/".to_string()];
+    let prefixes = vec![
+        "https://news.example.no/kasse/".to_string(),
+        "https://gateway.example.no/".to_string(),
+    ];
     let o = offer("tv-basic");
     let good = build_s4_order(&o, &kari("SwedbankPay"), "reader-1", &s4_urls()).unwrap();
     let mut t = good.clone();
@@ -384,7 +514,13 @@ fn tampered_s4_orders_are_caught() {
     c.permanent_discount_id = Some("30000000-0000-0000-0000-000000000000".into());
     t.subscriber_id = Some("11111111-2222-3333-4444-000000000000".into());
     t.organization_id = None;
-    let x = t.payment_agreement_parameters.as_mut().unwrap().pay_ex_ecommerce_parameters.as_mut().unwrap();
+    let x = t
+        .payment_agreement_parameters
+        .as_mut()
+        .unwrap()
+        .pay_ex_ecommerce_parameters
+        .as_mut()
+        .unwrap();
     x.complete_url = "https://evil.example.com/kasse/complete".into();
     x.cancel_url = "https://news.example.no.evil.com/kasse/cancel".into();
     x.callback_url = "http://gateway.example.no/s4/callback".into();
@@ -392,32 +528,60 @@ fn tampered_s4_orders_are_caught() {
     assert_eq!(
         codes(&errs),
         vec![
-            ("paymentAgreementParameters.payExEcommerceParameters.callbackUrl", ErrorCode::InsecureUrl),
+            (
+                "paymentAgreementParameters.payExEcommerceParameters.callbackUrl",
+                ErrorCode::InsecureUrl
+            ),
             ("organizationId", ErrorCode::ProductMismatch),
             ("subscriberId", ErrorCode::UnexpectedField),
             ("templatePackageChoices.products[0]", ErrorCode::ProductNotAllowed),
             ("templatePackageChoices.products", ErrorCode::ProductMismatch),
             ("templatePackageChoices.priceOverride", ErrorCode::PriceMismatch),
             ("templatePackageChoices.permanentDiscountId", ErrorCode::UnexpectedField),
-            ("paymentAgreementParameters.payExEcommerceParameters.callbackUrl", ErrorCode::UrlNotAllowed),
-            ("paymentAgreementParameters.payExEcommerceParameters.cancelUrl", ErrorCode::UrlNotAllowed),
-            ("paymentAgreementParameters.payExEcommerceParameters.completeUrl", ErrorCode::UrlNotAllowed),
+            (
+                "paymentAgreementParameters.payExEcommerceParameters.callbackUrl",
+                ErrorCode::UrlNotAllowed
+            ),
+            (
+                "paymentAgreementParameters.payExEcommerceParameters.cancelUrl",
+                ErrorCode::UrlNotAllowed
+            ),
+            (
+                "paymentAgreementParameters.payExEcommerceParameters.completeUrl",
+                ErrorCode::UrlNotAllowed
+            ),
         ]
     );
     // A price override on an offer that has none.
     let n = offer("news-monthly");
     let mut p = build_s4_order(&n, &kari("Vipps"), "r", &s4_urls()).unwrap();
-    p.template_package_choices = Some(kasse_core::s4::TemplatePackageChoices { price_override: Some(Money::from_minor(1)), ..Default::default() });
+    p.template_package_choices = Some(kasse_core::s4::TemplatePackageChoices {
+        price_override: Some(Money::from_minor(1)),
+        ..Default::default()
+    });
     assert_eq!(
         codes(&check_s4_order_against_offer(&p, &n, &prefixes).unwrap_err()),
-        vec![("templatePackageChoices.priceOverride", ErrorCode::PriceOverrideNotAllowed)]
+        vec![(
+            "templatePackageChoices.priceOverride",
+            ErrorCode::PriceOverrideNotAllowed
+        )]
     );
     // Missing agreement URLs are reported with their paths.
     let mut m = good;
-    m.payment_agreement_parameters.as_mut().unwrap().pay_ex_ecommerce_parameters.as_mut().unwrap().cancel_url.clear();
+    m.payment_agreement_parameters
+        .as_mut()
+        .unwrap()
+        .pay_ex_ecommerce_parameters
+        .as_mut()
+        .unwrap()
+        .cancel_url
+        .clear();
     assert_eq!(
         codes(&kasse_core::s4::validate_s4_order(&m).unwrap_err()),
-        vec![("paymentAgreementParameters.payExEcommerceParameters.cancelUrl", ErrorCode::Required)]
+        vec![(
+            "paymentAgreementParameters.payExEcommerceParameters.cancelUrl",
+            ErrorCode::Required
+        )]
     );
 }
 
@@ -441,23 +605,72 @@ fn fulfillment_url_encodes_and_checks_hosts() {
          &returnUrl=https%3A%2F%2Fnews.example.no%2Fkasse%2Freturn%3Foffer%3Ddigi-1m%26x%3Da%2520b\
          &errorUrl=https%3A%2F%2Fnews.example.no%2Fkasse%2Ferror"
     );
-    assert!(fulfillment_url("http://127.0.0.1:8090/user/fulfillment", "c", 1, "http://localhost:8080/r", "http://localhost:8080/e", &allowed).is_ok());
-    let err = |base: &str, ret: &str| fulfillment_url(base, "c", 1, ret, "https://news.example.no/e", &allowed).unwrap_err();
+    assert!(fulfillment_url(
+        "http://127.0.0.1:8090/user/fulfillment",
+        "c",
+        1,
+        "http://localhost:8080/r",
+        "http://localhost:8080/e",
+        &allowed
+    )
+    .is_ok());
+    let err =
+        |base: &str, ret: &str| fulfillment_url(base, "c", 1, ret, "https://news.example.no/e", &allowed).unwrap_err();
     let base = "https://connectid.no/user/fulfillment";
-    assert_eq!(err(base, "https://evil.example.com/r"), UrlError::HostNotAllowed("evil.example.com".into()));
-    assert_eq!(err(base, "https://news.example.no.evil.com/r"), UrlError::HostNotAllowed("news.example.no.evil.com".into()));
-    assert_eq!(err(base, "https://news.example.no@evil.com/r"), UrlError::InvalidReturnUrl(ErrorCode::InvalidUrl));
-    assert_eq!(err(base, "http://localhost:9999/r"), UrlError::HostNotAllowed("localhost".into()));
-    assert_eq!(err(base, "/kasse/return"), UrlError::InvalidReturnUrl(ErrorCode::InvalidUrl));
-    assert_eq!(err(base, "http://news.example.no/r"), UrlError::InvalidReturnUrl(ErrorCode::InsecureUrl));
-    assert_eq!(err("http://connectid.no/user/fulfillment", "https://news.example.no/r"), UrlError::InvalidBase(ErrorCode::InsecureUrl));
-    assert_eq!(err("https://connectid.no/f?x=1", "https://news.example.no/r"), UrlError::InvalidBase(ErrorCode::InvalidUrl));
     assert_eq!(
-        fulfillment_url(base, " ", 1, "https://news.example.no/r", "https://news.example.no/e", &allowed).unwrap_err(),
+        err(base, "https://evil.example.com/r"),
+        UrlError::HostNotAllowed("evil.example.com".into())
+    );
+    assert_eq!(
+        err(base, "https://news.example.no.evil.com/r"),
+        UrlError::HostNotAllowed("news.example.no.evil.com".into())
+    );
+    assert_eq!(
+        err(base, "https://news.example.no@evil.com/r"),
+        UrlError::InvalidReturnUrl(ErrorCode::InvalidUrl)
+    );
+    assert_eq!(
+        err(base, "http://localhost:9999/r"),
+        UrlError::HostNotAllowed("localhost".into())
+    );
+    assert_eq!(
+        err(base, "/kasse/return"),
+        UrlError::InvalidReturnUrl(ErrorCode::InvalidUrl)
+    );
+    assert_eq!(
+        err(base, "http://news.example.no/r"),
+        UrlError::InvalidReturnUrl(ErrorCode::InsecureUrl)
+    );
+    assert_eq!(
+        err("http://connectid.no/user/fulfillment", "https://news.example.no/r"),
+        UrlError::InvalidBase(ErrorCode::InsecureUrl)
+    );
+    assert_eq!(
+        err("https://connectid.no/f?x=1", "https://news.example.no/r"),
+        UrlError::InvalidBase(ErrorCode::InvalidUrl)
+    );
+    assert_eq!(
+        fulfillment_url(
+            base,
+            " ",
+            1,
+            "https://news.example.no/r",
+            "https://news.example.no/e",
+            &allowed
+        )
+        .unwrap_err(),
         UrlError::MissingClientId
     );
     assert_eq!(
-        fulfillment_url(base, "c", 1, "https://news.example.no/r", "https://evil.example.com/e", &allowed).unwrap_err(),
+        fulfillment_url(
+            base,
+            "c",
+            1,
+            "https://news.example.no/r",
+            "https://evil.example.com/e",
+            &allowed
+        )
+        .unwrap_err(),
         UrlError::HostNotAllowed("evil.example.com".into())
     );
     // Wildcard entries cover subdomains, not the apex.
@@ -470,7 +683,10 @@ fn fulfillment_url_encodes_and_checks_hosts() {
 fn fulfillment_return_parsing() {
     use FulfillmentStatus::*;
     for (input, want) in [
-        ("https://news.example.no/kasse/return?fulfillmentStatus=success&orderId=9", Success),
+        (
+            "https://news.example.no/kasse/return?fulfillmentStatus=success&orderId=9",
+            Success,
+        ),
         ("?fulfillmentStatus=cancel", Cancel),
         ("fulfillmentStatus=error", Error),
         ("fulfillmentStatus=unknown", Unknown),
@@ -479,8 +695,14 @@ fn fulfillment_return_parsing() {
         ("fulfillmentStatus=paid", Unknown),
         ("fulfillmentStatus=success&fulfillmentStatus=error", Unknown),
         ("fulfillmentStatus=success&fulfillmentStatus=success", Success),
-        ("https://news.example.no/kasse/return#fulfillmentStatus=success", Unknown),
-        ("https://news.example.no/kasse/return?a=1#fulfillmentStatus=success", Unknown),
+        (
+            "https://news.example.no/kasse/return#fulfillmentStatus=success",
+            Unknown,
+        ),
+        (
+            "https://news.example.no/kasse/return?a=1#fulfillmentStatus=success",
+            Unknown,
+        ),
         ("https://news.example.no/kasse/fulfillmentStatus=success", Unknown),
         ("", Unknown),
         ("%%%", Unknown),
@@ -497,33 +719,74 @@ fn fulfillment_return_parsing() {
 
 #[test]
 fn vendor_errors_are_classified() {
-    let e = parse_vendor_error(400, &[], r#"{"exceptionType":"ValidationException","errorMessage":"postalCode is required"}"#);
+    let e = parse_vendor_error(
+        400,
+        &[],
+        r#"{"exceptionType":"ValidationException","errorMessage":"postalCode is required"}"#,
+    );
     assert!(matches!(&e, VendorError::ConnectId { exception_type, .. } if exception_type == "ValidationException"));
     assert!(!e.retryable());
     assert_eq!(e.code(), "rejected");
     assert_eq!(e.message_key(), MessageKey::ErrOrderRejected);
 
-    let e = parse_vendor_error(401, &[("Content-Type", "application/json")], r#"{"error":"invalid_token","error_description":"expired"}"#);
-    assert!(matches!(&e, VendorError::OAuth { error, description: Some(d), .. } if error == "invalid_token" && d == "expired"));
+    let e = parse_vendor_error(
+        401,
+        &[("Content-Type", "application/json")],
+        r#"{"error":"invalid_token","error_description":"expired"}"#,
+    );
+    assert!(
+        matches!(&e, VendorError::OAuth { error, description: Some(d), .. } if error == "invalid_token" && d == "expired")
+    );
     assert!(!e.retryable());
     assert!(e.needs_new_token());
     assert_eq!(e.message_key(), MessageKey::ErrServiceConfig);
 
     let e = parse_vendor_error(429, &[("retry-after", "7"), ("X-RateLimit-Reset", "30")], "");
-    assert_eq!(e, VendorError::RateLimited { retry_after_secs: Some(7) });
+    assert_eq!(
+        e,
+        VendorError::RateLimited {
+            retry_after_secs: Some(7)
+        }
+    );
     assert!(e.retryable());
     assert_eq!(e.retry_after_secs(), Some(7));
     assert_eq!(e.code(), "rate_limited");
     assert_eq!(e.message_key(), MessageKey::ErrTryAgainLater);
-    assert_eq!(parse_vendor_error(429, &[("X-RateLimit-Reset", "3")], "").retry_after_secs(), Some(3));
+    assert_eq!(
+        parse_vendor_error(429, &[("X-RateLimit-Reset", "3")], "").retry_after_secs(),
+        Some(3)
+    );
     // Epoch seconds need a clock: ignored without, converted (rounded up) with one.
-    assert_eq!(parse_vendor_error(429, &[("X-RateLimit-Reset", "1700000010")], "").retry_after_secs(), None);
-    assert_eq!(parse_vendor_error_at(429, &[("X-RateLimit-Reset", "1700000010")], "", Some(1_700_000_000_500)).retry_after_secs(), Some(10));
-    assert_eq!(parse_vendor_error_at(429, &[("X-RateLimit-Reset", "1700000010000")], "", Some(1_700_000_000_000)).retry_after_secs(), Some(10));
-    assert_eq!(parse_vendor_error_at(429, &[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], "", None).retry_after_secs(), None);
+    assert_eq!(
+        parse_vendor_error(429, &[("X-RateLimit-Reset", "1700000010")], "").retry_after_secs(),
+        None
+    );
+    assert_eq!(
+        parse_vendor_error_at(429, &[("X-RateLimit-Reset", "1700000010")], "", Some(1_700_000_000_500))
+            .retry_after_secs(),
+        Some(10)
+    );
+    assert_eq!(
+        parse_vendor_error_at(
+            429,
+            &[("X-RateLimit-Reset", "1700000010000")],
+            "",
+            Some(1_700_000_000_000)
+        )
+        .retry_after_secs(),
+        Some(10)
+    );
+    assert_eq!(
+        parse_vendor_error_at(429, &[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], "", None).retry_after_secs(),
+        None
+    );
     assert_eq!(parse_vendor_error(429, &[], "").retry_after_secs(), None);
 
-    let e = parse_vendor_error(400, &[], r#"{"message":"Validation failed","errors":[{"field":"templatePackageId","message":"unknown"}]}"#);
+    let e = parse_vendor_error(
+        400,
+        &[],
+        r#"{"message":"Validation failed","errors":[{"field":"templatePackageId","message":"unknown"}]}"#,
+    );
     assert_eq!(e.field_errors().len(), 1);
     assert_eq!(e.field_errors()[0].field, "templatePackageId");
     assert!(matches!(e, VendorError::S4 { .. }));
@@ -541,9 +804,15 @@ fn vendor_errors_are_classified() {
     assert!(matches!(e, VendorError::Http { status: 503, .. }));
     assert!(e.retryable());
     assert_eq!(e.message_key(), MessageKey::ErrVendorUnavailable);
-    assert_eq!(parse_vendor_error(500, &[], r#"{"exceptionType":"NullPointerException"}"#).code(), "vendor_unavailable");
+    assert_eq!(
+        parse_vendor_error(500, &[], r#"{"exceptionType":"NullPointerException"}"#).code(),
+        "vendor_unavailable"
+    );
     assert!(!parse_vendor_error(501, &[], "").retryable());
-    assert_eq!(parse_vendor_error(403, &[], "").message_key(), MessageKey::ErrServiceConfig);
+    assert_eq!(
+        parse_vendor_error(403, &[], "").message_key(),
+        MessageKey::ErrServiceConfig
+    );
     assert_eq!(parse_vendor_error(404, &[], "[]").code(), "not_found");
     // Serialisable for the gateway's logs and the widget's events.
     let json = serde_json::to_value(parse_vendor_error(429, &[("Retry-After", "1")], "")).unwrap();
@@ -556,5 +825,8 @@ fn messages_for_field_errors_exist() {
         let key = code.message_key();
         assert!(!kasse_core::i18n::t(Locale::Nb, key).is_empty());
     }
-    assert_eq!(format_price(offer("papir-12").price.minor(), &offer("papir-12").currency, Locale::Nb), "1\u{a0}990\u{a0}kr");
+    assert_eq!(
+        format_price(offer("papir-12").price.minor(), &offer("papir-12").currency, Locale::Nb),
+        "1\u{a0}990\u{a0}kr"
+    );
 }

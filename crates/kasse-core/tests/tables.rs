@@ -25,7 +25,10 @@ fn every_cell_matches_the_seed() {
     assert_eq!(SUPPORT_TABLE.len(), SEED_ROWS.len());
     for ((method, cells), (name, row)) in SUPPORT_TABLE.iter().zip(SEED_ROWS) {
         assert_eq!(method.wire_name(), *name);
-        let mut seed: Vec<Cell> = row.split('|').map(|c| if c == "✔" { Cell::Tick } else { Cell::Blank }).collect();
+        let mut seed: Vec<Cell> = row
+            .split('|')
+            .map(|c| if c == "✔" { Cell::Tick } else { Cell::Blank })
+            .collect();
         seed.resize(4, Cell::Blank);
         assert_eq!(cells.as_slice(), seed.as_slice(), "{name}");
     }
@@ -82,7 +85,10 @@ fn offer(recurring: bool, prepaid: bool, methods: Vec<PaymentMethod>) -> Offer {
         recurring,
         prepaid,
         allowed_methods: methods,
-        product_spec: Some(ProductSpec::Coupon { code: "DIGI1M".into(), number: 1001 }),
+        product_spec: Some(ProductSpec::Coupon {
+            code: "DIGI1M".into(),
+            number: 1001,
+        }),
         marketing_coupon: None,
         access: None,
         digital_access: true,
@@ -100,7 +106,10 @@ fn methods_for_offer_filters_by_the_table_and_keeps_order() {
         PaymentMethod::for_offer(&offer(false, true, all.clone())),
         vec![Invoice, Kco, CreditcardPayex, SwishPayex, VippsEcommerce, Nexi]
     );
-    assert_eq!(PaymentMethod::for_offer(&offer(true, true, vec![Nexi, Sms, Kco, Nexi])), vec![Nexi, Kco]);
+    assert_eq!(
+        PaymentMethod::for_offer(&offer(true, true, vec![Nexi, Sms, Kco, Nexi])),
+        vec![Nexi, Kco]
+    );
     assert_eq!(PaymentMethod::for_offer(&offer(true, false, vec![])), vec![]);
     let mut s4 = offer(true, false, all);
     s4.backend = Backend::S4;
@@ -131,22 +140,42 @@ fn steps_for_every_flow_and_method() {
     for m in PaymentMethod::ALL {
         // Interactive methods pay on the vendor's pages when not prepaid; invoice, sms, other
         // have no payment page (reference: redirect "not for other or sms"; invoice by API).
-        let not_prepaid_complete = if matches!(m, Invoice | Sms | Other) { CompleteByApi } else { RedirectToFulfillment };
+        let not_prepaid_complete = if matches!(m, Invoice | Sms | Other) {
+            CompleteByApi
+        } else {
+            RedirectToFulfillment
+        };
         assert_eq!(next_steps(Flow::OneA, m), vec![not_prepaid_complete], "1a {m:?}");
-        assert_eq!(next_steps(Flow::OneB, m), vec![not_prepaid_complete, AssignUser], "1b {m:?}");
+        assert_eq!(
+            next_steps(Flow::OneB, m),
+            vec![not_prepaid_complete, AssignUser],
+            "1b {m:?}"
+        );
         assert_eq!(next_steps(Flow::TwoA, m), vec![CompleteByApi], "2a {m:?}");
         assert_eq!(next_steps(Flow::TwoB, m), vec![CompleteByApi, AssignUser], "2b {m:?}");
     }
     // The vendor documentation's own narrative cases.
-    assert_eq!(next_steps(Flow::OneB, CreditcardPayex), vec![RedirectToFulfillment, AssignUser]);
+    assert_eq!(
+        next_steps(Flow::OneB, CreditcardPayex),
+        vec![RedirectToFulfillment, AssignUser]
+    );
     assert_eq!(next_steps(Flow::TwoB, VippsEcommerce), vec![CompleteByApi, AssignUser]);
 }
 
 #[test]
 fn assign_user_only_when_the_offer_opens_digital_content() {
     let mut o = offer(false, true, vec![PaymentMethod::Invoice]);
-    assert_eq!(plan(&o, PaymentMethod::Invoice, false), (Flow::TwoB, vec![Step::CompleteByApi, Step::AssignUser]));
+    assert_eq!(
+        plan(&o, PaymentMethod::Invoice, false),
+        (Flow::TwoB, vec![Step::CompleteByApi, Step::AssignUser])
+    );
     o.digital_access = false;
-    assert_eq!(plan(&o, PaymentMethod::Invoice, false), (Flow::TwoB, vec![Step::CompleteByApi]));
-    assert_eq!(plan(&o, PaymentMethod::Invoice, true), (Flow::TwoA, vec![Step::CompleteByApi]));
+    assert_eq!(
+        plan(&o, PaymentMethod::Invoice, false),
+        (Flow::TwoB, vec![Step::CompleteByApi])
+    );
+    assert_eq!(
+        plan(&o, PaymentMethod::Invoice, true),
+        (Flow::TwoA, vec![Step::CompleteByApi])
+    );
 }

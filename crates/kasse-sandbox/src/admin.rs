@@ -69,27 +69,14 @@ async fn reset(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn get_faults(State(state): State<Arc<AppState>>) -> Response {
-    Json(
-        state
-            .faults
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .describe(),
-    )
-    .into_response()
+    Json(state.faults.lock().unwrap_or_else(|e| e.into_inner()).describe()).into_response()
 }
 
 /// Replaces the fault configuration and restarts the generator from `seed`.
 async fn set_faults(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
     let config: FaultConfig = match serde_json::from_slice(&body) {
         Ok(c) => c,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"error": format!("faults: {e}")})),
-            )
-                .into_response()
-        }
+        Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("faults: {e}")}))).into_response(),
     };
     if let Err(e) = config.check() {
         return (StatusCode::BAD_REQUEST, Json(json!({"error": e}))).into_response();

@@ -53,10 +53,9 @@ impl IntoResponse for CidError {
             Json(json!({"exceptionType": self.exception_type, "errorMessage": self.message})),
         )
             .into_response();
-        response.extensions_mut().insert(ErrorTag(format!(
-            "{}: {}",
-            self.exception_type, self.message
-        )));
+        response
+            .extensions_mut()
+            .insert(ErrorTag(format!("{}: {}", self.exception_type, self.message)));
         response
     }
 }
@@ -98,9 +97,7 @@ impl IntoResponse for OAuthError {
         if self.status == StatusCode::UNAUTHORIZED {
             let challenge = format!("Bearer error=\"{}\"", self.error);
             if let Ok(value) = HeaderValue::from_str(&challenge) {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, value);
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
             }
         }
         response

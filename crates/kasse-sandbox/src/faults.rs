@@ -111,21 +111,14 @@ impl FaultConfig {
                 let bad = |e: &dyn std::fmt::Display| format!("faults: {key}: {e}");
                 match key.trim() {
                     "rate" => config.rate = value.trim().parse().map_err(|e| bad(&e))?,
-                    "latency_ms" => {
-                        config.latency_ms = value.trim().parse().map_err(|e| bad(&e))?
-                    }
+                    "latency_ms" => config.latency_ms = value.trim().parse().map_err(|e| bad(&e))?,
                     "seed" => config.seed = value.trim().parse().map_err(|e| bad(&e))?,
-                    "timeout_ms" => {
-                        config.timeout_ms = value.trim().parse().map_err(|e| bad(&e))?
-                    }
+                    "timeout_ms" => config.timeout_ms = value.trim().parse().map_err(|e| bad(&e))?,
                     "kinds" => {
                         config.kinds = value
                             .split(['|', '+', ' '])
                             .filter(|k| !k.is_empty())
-                            .map(|k| {
-                                FaultKind::parse(k)
-                                    .ok_or_else(|| bad(&format!("unknown kind {k:?}")))
-                            })
+                            .map(|k| FaultKind::parse(k).ok_or_else(|| bad(&format!("unknown kind {k:?}"))))
                             .collect::<Result<_, _>>()?
                     }
                     other => return Err(format!("faults: unknown key {other:?}")),
@@ -140,10 +133,7 @@ impl FaultConfig {
     /// Checks ranges.
     pub fn check(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.rate) {
-            return Err(format!(
-                "faults: rate {} must be between 0 and 1",
-                self.rate
-            ));
+            return Err(format!("faults: rate {} must be between 0 and 1", self.rate));
         }
         Ok(())
     }
@@ -238,11 +228,7 @@ fn injected(status: StatusCode, kind: FaultKind, message: &str) -> Response {
 }
 
 /// Middleware applying the configured faults.
-pub async fn middleware(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     if !is_faulty_path(request.uri().path()) {
         return next.run(request).await;
     }
@@ -302,10 +288,7 @@ mod tests {
         assert_eq!(a.kinds, vec![FaultKind::ServerError, FaultKind::Drop]);
         assert_eq!(a.seed, 7);
         assert_eq!(a.timeout_ms, 100);
-        let b = FaultConfig::parse_spec(
-            r#"{"rate":0.5,"kinds":["500","drop"],"seed":7,"timeout_ms":100}"#,
-        )
-        .unwrap();
+        let b = FaultConfig::parse_spec(r#"{"rate":0.5,"kinds":["500","drop"],"seed":7,"timeout_ms":100}"#).unwrap();
         assert_eq!(a, b);
         assert!(FaultConfig::parse_spec("rate=2").is_err());
         assert!(FaultConfig::parse_spec("kinds=boom").is_err());
@@ -331,10 +314,7 @@ mod tests {
             ..config.clone()
         };
         assert_ne!(first, run(&other));
-        let off = FaultConfig {
-            rate: 0.0,
-            ..config
-        };
+        let off = FaultConfig { rate: 0.0, ..config };
         assert!(run(&off).iter().all(Option::is_none));
     }
 }

@@ -187,9 +187,7 @@ impl Sandbox {
         config.faults.check().map_err(SandboxError::Faults)?;
         let seed = config.seed.clone().unwrap_or_else(Seed::default_seed);
         let store = Store::open(config.db.as_deref()).map_err(SandboxError::Db)?;
-        store
-            .seed_users(&seed.connectid.users)
-            .map_err(SandboxError::Db)?;
+        store.seed_users(&seed.connectid.users).map_err(SandboxError::Db)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
             .map_err(SandboxError::Io)?;
@@ -254,10 +252,7 @@ impl Sandbox {
         }
         let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
         let abort = task.abort_handle();
-        if tokio::time::timeout(Duration::from_secs(5), task)
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
             abort.abort();
         }
     }

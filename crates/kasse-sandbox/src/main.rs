@@ -50,8 +50,7 @@ fn config(args: Args) -> Result<SandboxConfig, String> {
     };
     let seed = match &args.seed {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("--seed {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| format!("--seed {}: {e}", path.display()))?;
             Some(Seed::from_toml(&text).map_err(|e| format!("--seed {}: {e}", path.display()))?)
         }
         None => None,

@@ -51,10 +51,7 @@ impl RateLimiter {
 
     /// Forgets all counters.
     pub fn reset(&self) {
-        self.clients
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Counts one call of `client` at `now_ms`; refused calls are not counted.
@@ -81,8 +78,7 @@ impl RateLimiter {
         let sec_left = self.limits.per_sec.saturating_sub(w.sec_count);
         let min_left = self.limits.per_min.saturating_sub(w.min_count);
         // Report the window that binds: when the minute budget is spent, waiting a second won't help.
-        let (remaining, reset_secs) = if min_left <= sec_left || w.min_count >= self.limits.per_min
-        {
+        let (remaining, reset_secs) = if min_left <= sec_left || w.min_count >= self.limits.per_min {
             (min_left, min_reset)
         } else {
             (sec_left, sec_reset)

@@ -65,11 +65,7 @@ impl RequestLog {
 
     /// Empties the log.
     pub fn clear(&self) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .1
-            .clear();
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).1.clear();
     }
 
     fn push(&self, mut entry: LogEntry) {
@@ -89,11 +85,7 @@ impl RequestLog {
 /// cancel the work, just as a real server finishes a request whose caller has gone. That is what
 /// makes the `timeout` fault the ambiguous case (order stored, answer never read) and keeps the
 /// log complete.
-pub async fn middleware(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     if path.starts_with("/__sandbox") {
         return next.run(request).await;

@@ -211,10 +211,7 @@ impl Seed {
 
     /// A ConnectID client by id.
     pub fn client(&self, client_id: &str) -> Option<&Client> {
-        self.connectid
-            .clients
-            .iter()
-            .find(|c| c.client_id == client_id)
+        self.connectid.clients.iter().find(|c| c.client_id == client_id)
     }
 
     /// A coupon by code and number.
@@ -232,10 +229,7 @@ impl Seed {
 
     /// A payment method row by name.
     pub fn payment_method(&self, name: &str) -> Option<&PaymentMethod> {
-        self.connectid
-            .payment_methods
-            .iter()
-            .find(|m| m.name == name)
+        self.connectid.payment_methods.iter().find(|m| m.name == name)
     }
 
     /// An S4 client by id.
@@ -245,10 +239,7 @@ impl Seed {
 
     /// An S4 tenant by id.
     pub fn s4_tenant(&self, id: &str) -> Option<&S4Tenant> {
-        self.s4
-            .tenants
-            .iter()
-            .find(|t| t.id.eq_ignore_ascii_case(id))
+        self.s4.tenants.iter().find(|t| t.id.eq_ignore_ascii_case(id))
     }
 }
 
@@ -266,9 +257,7 @@ mod tests {
         assert_eq!(seed.coupon("SEDIG", 2001).unwrap().currency, "SEK");
         assert!(!seed.payment_method("sms").unwrap().prepaid);
         assert!(seed.payment_method("kco").unwrap().prepaid);
-        let tenant = seed
-            .s4_tenant("00000000-0000-0000-0000-0000000000aa")
-            .unwrap();
+        let tenant = seed.s4_tenant("00000000-0000-0000-0000-0000000000aa").unwrap();
         assert_eq!(tenant.templates[0].products.len(), 8);
         assert!(!tenant.templates[1].allows_price_override);
     }

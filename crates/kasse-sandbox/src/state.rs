@@ -105,14 +105,21 @@ mod tests {
             rusqlite::params![OrderState::Preliminary, S4Status::InProgress, TerminalState::Approved],
         )
         .unwrap();
-        let raw: (String, String, String) =
-            conn.query_row("SELECT a, b, c FROM t", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+        let raw: (String, String, String) = conn
+            .query_row("SELECT a, b, c FROM t", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
         assert_eq!(raw, ("preliminary".into(), "InProgress".into(), "approved".into()));
-        let typed: (OrderState, S4Status, TerminalState) =
-            conn.query_row("SELECT a, b, c FROM t", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
-        assert_eq!(typed, (OrderState::Preliminary, S4Status::InProgress, TerminalState::Approved));
+        let typed: (OrderState, S4Status, TerminalState) = conn
+            .query_row("SELECT a, b, c FROM t", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        assert_eq!(
+            typed,
+            (OrderState::Preliminary, S4Status::InProgress, TerminalState::Approved)
+        );
         assert_eq!(serde_json::to_string(&S4Status::Completed).unwrap(), "\"Completed\"");
         conn.execute("UPDATE t SET a = 'paid'", []).unwrap();
-        assert!(conn.query_row("SELECT a FROM t", [], |r| r.get::<_, OrderState>(0)).is_err());
+        assert!(conn
+            .query_row("SELECT a FROM t", [], |r| r.get::<_, OrderState>(0))
+            .is_err());
     }
 }

@@ -13,11 +13,7 @@ pub fn now_ms() -> i64 {
 
 /// A fresh opaque token (access token, code, …).
 pub fn random_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }
 
 /// Why a money value was refused.
@@ -97,9 +93,7 @@ pub fn is_e164(text: &str) -> bool {
     let Some(digits) = text.strip_prefix('+') else {
         return false;
     };
-    (7..=15).contains(&digits.len())
-        && digits.chars().all(|c| c.is_ascii_digit())
-        && !digits.starts_with('0')
+    (7..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0')
 }
 
 /// A loose phone number as order payers carry them: optional `+`, digits and spaces, 5–20 long.

@@ -12,8 +12,7 @@ use std::time::Duration;
 async fn client_credentials_by_basic_auth_or_form_and_wrong_ones_get_401() {
     let sb = start().await;
     let base = sb.base_url();
-    let token = |form: Vec<(&'static str, &'static str)>,
-                 basic: Option<(&'static str, &'static str)>| {
+    let token = |form: Vec<(&'static str, &'static str)>, basic: Option<(&'static str, &'static str)>| {
         let base = base.clone();
         async move {
             let mut req = http().post(format!("{base}/user/oauth/token")).form(&form);
@@ -43,19 +42,13 @@ async fn client_credentials_by_basic_auth_or_form_and_wrong_ones_get_401() {
     assert_eq!(status, StatusCode::OK);
 
     for (form, basic) in [
-        (
-            vec![("grant_type", "client_credentials")],
-            Some((CLIENT_ID, "wrong")),
-        ),
+        (vec![("grant_type", "client_credentials")], Some((CLIENT_ID, "wrong"))),
         (
             vec![("grant_type", "client_credentials")],
             Some(("nobody", CLIENT_SECRET)),
         ),
         (
-            vec![
-                ("grant_type", "client_credentials"),
-                ("client_id", CLIENT_ID),
-            ],
+            vec![("grant_type", "client_credentials"), ("client_id", CLIENT_ID)],
             None,
         ),
     ] {
@@ -64,11 +57,7 @@ async fn client_credentials_by_basic_auth_or_form_and_wrong_ones_get_401() {
         assert_eq!(body["error"], "invalid_client");
         assert!(body["error_description"].as_str().is_some());
     }
-    let (status, body) = token(
-        vec![("grant_type", "password")],
-        Some((CLIENT_ID, CLIENT_SECRET)),
-    )
-    .await;
+    let (status, body) = token(vec![("grant_type", "password")], Some((CLIENT_ID, CLIENT_SECRET))).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("unsupported_grant_type"))
@@ -117,18 +106,13 @@ async fn tokens_expire() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_token");
-    assert!(body["error_description"]
-        .as_str()
-        .unwrap()
-        .contains("expired"));
+    assert!(body["error_description"].as_str().unwrap().contains("expired"));
     // A fresh token works again.
     let token = client_token(&base).await;
     assert_eq!(get_as(&url, &token).await.status(), StatusCode::OK);
 
     let r = http()
-        .get(format!(
-            "{base}/s4/order/00000000-0000-0000-0000-000000000001"
-        ))
+        .get(format!("{base}/s4/order/00000000-0000-0000-0000-000000000001"))
         .bearer_auth(&s4)
         .header("S4-TenantId", TENANT)
         .send()
@@ -166,11 +150,7 @@ async fn rate_limit_per_second_answers_429_with_headers() {
     let mut statuses = Vec::new();
     let mut limited = None;
     for r in responses {
-        let remaining: u32 = r.headers()["x-ratelimit-remaining"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let remaining: u32 = r.headers()["x-ratelimit-remaining"].to_str().unwrap().parse().unwrap();
         assert!(remaining <= 3);
         assert!(r.headers().contains_key("x-ratelimit-reset"));
         statuses.push(r.status());
@@ -187,9 +167,7 @@ async fn rate_limit_per_second_answers_429_with_headers() {
     assert_eq!(body["exceptionType"], "RateLimitExceededException");
     // The request log names the client of the refused calls.
     let log = request_log(&base).await;
-    assert!(log
-        .iter()
-        .any(|e| e["status"] == 429 && e["clientId"] == CLIENT_ID));
+    assert!(log.iter().any(|e| e["status"] == 429 && e["clientId"] == CLIENT_ID));
     sb.shutdown().await;
 }
 
@@ -207,11 +185,7 @@ async fn rate_limit_per_minute() {
     for _ in 0..5 {
         let r = get_as(&url, &token).await;
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
-            let reset: i64 = r.headers()["x-ratelimit-reset"]
-                .to_str()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let reset: i64 = r.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
             assert!(
                 (1..=60).contains(&reset),
                 "seconds until the minute starts over: {reset}"

@@ -24,12 +24,7 @@ fn fulfillment_url(base: &str, shop: &str, client: &str, order: &str) -> String 
 /// returns what the shop saw.
 async fn press(base: &str, shop: &str, order_id: i64, button: &str) -> String {
     let page = browser()
-        .get(fulfillment_url(
-            base,
-            shop,
-            CLIENT_ID,
-            &order_id.to_string(),
-        ))
+        .get(fulfillment_url(base, shop, CLIENT_ID, &order_id.to_string()))
         .send()
         .await
         .unwrap();
@@ -49,11 +44,7 @@ async fn press(base: &str, shop: &str, order_id: i64, button: &str) -> String {
 }
 
 fn card_order(external: &str) -> Value {
-    set(
-        digi_order(external),
-        "/paymentMethod",
-        json!("creditcardPayex"),
-    )
+    set(digi_order(external), "/paymentMethod", json!("creditcardPayex"))
 }
 
 #[tokio::test]
@@ -98,10 +89,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
     let id = create_order(&base, &token, &prepaid).await;
     let r = get(&fulfillment_url(&base, &shop, CLIENT_ID, &id.to_string())).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        location(&r),
-        format!("{shop}/return?cart=7&fulfillmentStatus=success")
-    );
+    assert_eq!(location(&r), format!("{shop}/return?cart=7&fulfillmentStatus=success"));
     assert_eq!(order_state(&base, &token, id).await, "completed");
 
     // Unknown order, unknown client, another client's view: the error URL.
@@ -119,12 +107,7 @@ async fn hosted_page_sends_prepaid_orders_straight_back_and_unknowns_to_error_ur
     }
 
     // `sms` and `other` orders cannot use the redirect.
-    let sms = create_order(
-        &base,
-        &token,
-        &set(digi_order("sms-1"), "/paymentMethod", json!("sms")),
-    )
-    .await;
+    let sms = create_order(&base, &token, &set(digi_order("sms-1"), "/paymentMethod", json!("sms"))).await;
     let r = get(&fulfillment_url(&base, &shop, CLIENT_ID, &sms.to_string())).await;
     assert!(location(&r).contains("/error?fulfillmentStatus=error"));
 
@@ -152,12 +135,7 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn fulfill(base: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    post_for_json(
-        &format!("{base}/capi/v1/client/order/fulfillment"),
-        token,
-        &body,
-    )
-    .await
+    post_for_json(&format!("{base}/capi/v1/client/order/fulfillment"), token, &body).await
 }
 
 #[tokio::test]
@@ -186,11 +164,7 @@ async fn fulfillment_api_completes_allowed_methods_only() {
         &base,
         &token,
         &set(
-            set(
-                digi_order("ful-vipps"),
-                "/paymentMethod",
-                json!("vippsEcommerce"),
-            ),
+            set(digi_order("ful-vipps"), "/paymentMethod", json!("vippsEcommerce")),
             "/recurring",
             json!(false),
         ),
@@ -199,20 +173,13 @@ async fn fulfillment_api_completes_allowed_methods_only() {
     let (status, body) = fulfill(&base, &token, json!({"orderId": vipps})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["fulfillmentStatus"], "ERROR");
-    assert!(body["errorMessage"]
-        .as_str()
-        .unwrap()
-        .contains("vippsEcommerce"));
+    assert!(body["errorMessage"].as_str().unwrap().contains("vippsEcommerce"));
     assert_eq!(order_state(&base, &token, vipps).await, "preliminary");
 
     // …but a prepaid vippsEcommerce order may be completed by API.
     let prepaid = set(
         set(
-            set(
-                digi_order("ful-vipps-pre"),
-                "/paymentMethod",
-                json!("vippsEcommerce"),
-            ),
+            set(digi_order("ful-vipps-pre"), "/paymentMethod", json!("vippsEcommerce")),
             "/prepaid",
             json!(true),
         ),
@@ -241,12 +208,7 @@ async fn fulfillment_api_completes_allowed_methods_only() {
         (status, body["exceptionType"].as_str()),
         (StatusCode::BAD_REQUEST, Some("ValidationException"))
     );
-    let (status, _) = fulfill(
-        &base,
-        &token,
-        json!({"orderId": invoice, "callbackUrl": "/cb"}),
-    )
-    .await;
+    let (status, _) = fulfill(&base, &token, json!({"orderId": invoice, "callbackUrl": "/cb"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // The callback was called with the outcome (the shop saw it, the order's history says so).
@@ -265,20 +227,12 @@ async fn fulfillment_api_completes_allowed_methods_only() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert!(
-        called,
-        "callbackUrl got a GET with fulfillmentStatus=success"
-    );
+    assert!(called, "callbackUrl got a GET with fulfillmentStatus=success");
     sb.shutdown().await;
 }
 
 async fn assign(base: &str, token: &str, order: i64, body: Value) -> (StatusCode, Value) {
-    post_for_json(
-        &format!("{base}/capi/v1/client/order/{order}/user"),
-        token,
-        &body,
-    )
-    .await
+    post_for_json(&format!("{base}/capi/v1/client/order/{order}/user"), token, &body).await
 }
 
 #[tokio::test]
@@ -288,13 +242,7 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     let token = client_token(&base).await;
     let order = create_order(&base, &token, &digi_order("assign-1")).await;
 
-    let (status, err) = assign(
-        &base,
-        &token,
-        order,
-        json!({"credential": "ny.leser@example.no"}),
-    )
-    .await;
+    let (status, err) = assign(&base, &token, order, json!({"credential": "ny.leser@example.no"})).await;
     assert_eq!(
         (status, err["exceptionType"].as_str()),
         (StatusCode::BAD_REQUEST, Some("OrderNotCompletedException"))
@@ -314,10 +262,7 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(err["errorMessage"]
-        .as_str()
-        .unwrap()
-        .contains("overrideClientId"));
+    assert!(err["errorMessage"].as_str().unwrap().contains("overrideClientId"));
 
     let (status, answer) = assign(
         &base,
@@ -332,13 +277,7 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     assert_eq!(answer["isPasswordSet"], false);
     let user = answer["uniqueUserId"].as_str().unwrap().to_string();
     // Retried: the same answer.
-    let (_, again) = assign(
-        &base,
-        &token,
-        order,
-        json!({"credential": "ny.leser@example.no"}),
-    )
-    .await;
+    let (_, again) = assign(&base, &token, order, json!({"credential": "ny.leser@example.no"})).await;
     assert_eq!(again, answer);
     // Another user for the same order: refused.
     let (_, err) = assign(&base, &token, order, json!({"credential": "+4791234567"})).await;
@@ -347,13 +286,7 @@ async fn assign_user_needs_a_completed_order_and_a_valid_credential() {
     // A seed test user by e-mail and by phone: an existing user.
     let second = create_order(&base, &token, &digi_order("assign-2")).await;
     fulfill(&base, &token, json!({"orderId": second})).await;
-    let (_, answer) = assign(
-        &base,
-        &token,
-        second,
-        json!({"credential": "Kari.Nordmann@example.no"}),
-    )
-    .await;
+    let (_, answer) = assign(&base, &token, second, json!({"credential": "Kari.Nordmann@example.no"})).await;
     assert_eq!(answer["isNewUser"], false);
     assert_eq!(answer["isPasswordSet"], true);
     let third = create_order(&base, &token, &digi_order("assign-3")).await;
@@ -378,17 +311,9 @@ async fn coupon_price_and_coupon_list() {
     let price = |body: Value| {
         let token = token.clone();
         let base = base.clone();
-        async move {
-            post_for_json(
-                &format!("{base}/capi/v1/client/coupon/price"),
-                &token,
-                &body,
-            )
-            .await
-        }
+        async move { post_for_json(&format!("{base}/capi/v1/client/coupon/price"), &token, &body).await }
     };
-    let (status, p) =
-        price(json!({"couponCode": "DIGI1M", "couponNumber": 1001, "customerNumber": 71})).await;
+    let (status, p) = price(json!({"couponCode": "DIGI1M", "couponNumber": 1001, "customerNumber": 71})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(p["price"], 149);
     assert_eq!(p["currency"], "NOK");
@@ -451,11 +376,7 @@ async fn order_status_has_the_reference_shape() {
     assert_eq!(o["orderAmount"], 150);
     assert_eq!(o["customerNumber"], 71);
     assert!(o["orderTime"].as_i64().unwrap() > 1_700_000_000_000);
-    let r = get_as(
-        &format!("{base}/capi/v1/client/order/status/{}", id + 1000),
-        &token,
-    )
-    .await;
+    let r = get_as(&format!("{base}/capi/v1/client/order/status/{}", id + 1000), &token).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     sb.shutdown().await;
 }
@@ -467,8 +388,7 @@ struct Login {
 
 fn pkce_pair() -> (String, String) {
     let verifier = "kasse-test-verifier-0123456789-abcdefghijklmnopqrstuvwxyz".to_string();
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(Sha256::digest(verifier.as_bytes()));
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     (verifier, challenge)
 }
 
@@ -532,15 +452,8 @@ async fn login(base: &str, shop: &str, email: &str, password: &str) -> Login {
     assert_eq!(ok.status(), StatusCode::OK);
     let tokens: Value = ok.json().await.unwrap();
     let reused = exchange(verifier, code).await;
-    assert_eq!(
-        reused.status(),
-        StatusCode::BAD_REQUEST,
-        "a code is single use"
-    );
-    assert_eq!(
-        reused.json::<Value>().await.unwrap()["error"],
-        "invalid_grant"
-    );
+    assert_eq!(reused.status(), StatusCode::BAD_REQUEST, "a code is single use");
+    assert_eq!(reused.json::<Value>().await.unwrap()["error"], "invalid_grant");
     Login {
         access: tokens["access_token"].as_str().unwrap().into(),
         refresh: tokens["refresh_token"].as_str().unwrap().into(),
@@ -555,22 +468,12 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     let user = login(&base, &shop, "kari.nordmann@example.no", "kari-passord").await;
 
     // Flow 1a: user-mode order, then the hosted page.
-    let r = post_as(
-        &format!("{base}/capi/v1/order"),
-        &user.access,
-        &card_order("user-1"),
-    )
-    .await;
+    let r = post_as(&format!("{base}/capi/v1/order"), &user.access, &card_order("user-1")).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let id = r.json::<Value>().await.unwrap()["orderId"]
-        .as_i64()
-        .unwrap();
+    let id = r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap();
     let orders = admin_orders(&base).await;
     assert_eq!(orders[0]["mode"], "user");
-    assert_eq!(
-        orders[0]["uniqueUserId"],
-        "6f1c1a8e-0000-4000-8000-000000000001"
-    );
+    assert_eq!(orders[0]["uniqueUserId"], "6f1c1a8e-0000-4000-8000-000000000001");
     // The same rules apply in user mode.
     let r = post_as(
         &format!("{base}/capi/v1/order"),
@@ -580,11 +483,7 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // A user token is no client token.
-    let r = get_as(
-        &format!("{base}/capi/v1/client/order/status/{id}"),
-        &user.access,
-    )
-    .await;
+    let r = get_as(&format!("{base}/capi/v1/client/order/status/{id}"), &user.access).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     // Start subscription (ConnectID's start-subscription example shape; its "copies": "1" string included).
@@ -596,29 +495,17 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     let good = json!({"companyCode": "468979834", "product": "DIGI", "startTime": 1560336440000i64,
         "endTime": 1591958840000i64, "copies": "1", "couponCode": "DIGI1M", "couponNumber": 1001,
         "customerReference": "cvxgds"});
-    assert_eq!(
-        sub(good.clone()).await,
-        (StatusCode::OK, json!({"status": "OK"}))
-    );
+    assert_eq!(sub(good.clone()).await, (StatusCode::OK, json!({"status": "OK"})));
     let (status, err) = sub(set(good.clone(), "/couponNumber", json!(5223))).await;
     assert_eq!(
         (status, err["exceptionType"].as_str()),
         (StatusCode::BAD_REQUEST, Some("CouponNotFoundException"))
     );
     let (status, _) = sub(set(good.clone(), "/product", json!("HELG"))).await;
-    assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
-        "product must be the coupon's"
-    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "product must be the coupon's");
     let (status, _) = sub(remove(good.clone(), "/startTime")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = sub(set(
-        good.clone(),
-        "/customerReference",
-        json!("x".repeat(38)),
-    ))
-    .await;
+    let (status, _) = sub(set(good.clone(), "/customerReference", json!("x".repeat(38)))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = sub(set(good, "/endTime", json!(1))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -681,16 +568,21 @@ async fn login_page_refuses_wrong_passwords_and_bad_requests() {
 
     let r = authorize(&base, &form("", "", "cancel")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        location(&r),
-        format!("{redirect_uri}?error=access_denied&state=s1")
-    );
+    assert_eq!(location(&r), format!("{redirect_uri}?error=access_denied&state=s1"));
 
     // No PKCE: refused back to the client; unknown client: an error page, no redirect.
-    let r = get(&format!("{base}/user/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&state=s", urlencode(&redirect_uri))).await;
+    let r = get(&format!(
+        "{base}/user/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&state=s",
+        urlencode(&redirect_uri)
+    ))
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).contains("error=invalid_request"));
-    let r = get(&format!("{base}/user/oauth/authorize?response_type=code&client_id=nobody&redirect_uri={}&code_challenge={challenge}", urlencode(&redirect_uri))).await;
+    let r = get(&format!(
+        "{base}/user/oauth/authorize?response_type=code&client_id=nobody&redirect_uri={}&code_challenge={challenge}",
+        urlencode(&redirect_uri)
+    ))
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.headers().get("location").is_none());
     sb.shutdown().await;

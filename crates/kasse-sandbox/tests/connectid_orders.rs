@@ -91,11 +91,7 @@ fn reject_cases() -> Vec<Case> {
         ),
         (
             "bad phone",
-            set(
-                remove(d(), "/payer/emails"),
-                "/payer/phoneNumbers",
-                json!(["ring meg"]),
-            ),
+            set(remove(d(), "/payer/emails"), "/payer/phoneNumbers", json!(["ring meg"])),
             "ValidationException",
             "payer.phoneNumbers[0]",
         ),
@@ -238,11 +234,7 @@ fn reject_cases() -> Vec<Case> {
         (
             "sms cannot be prepaid",
             set(
-                set(
-                    set(d(), "/paymentMethod", json!("sms")),
-                    "/prepaid",
-                    json!(true),
-                ),
+                set(set(d(), "/paymentMethod", json!("sms")), "/prepaid", json!(true)),
                 "/paymentInfoPayEx",
                 json!({"transactionId": "1"}),
             ),
@@ -252,11 +244,7 @@ fn reject_cases() -> Vec<Case> {
         (
             "other cannot be prepaid",
             set(
-                set(
-                    set(d(), "/paymentMethod", json!("other")),
-                    "/prepaid",
-                    json!(true),
-                ),
+                set(set(d(), "/paymentMethod", json!("other")), "/prepaid", json!(true)),
                 "/paymentInfoPayEx",
                 json!({"transactionId": "1"}),
             ),
@@ -279,11 +267,7 @@ fn reject_cases() -> Vec<Case> {
         ),
         (
             "prepaid without paymentInfo",
-            set(
-                set(d(), "/paymentMethod", json!("kco")),
-                "/prepaid",
-                json!(true),
-            ),
+            set(set(d(), "/paymentMethod", json!("kco")), "/prepaid", json!(true)),
             "ValidationException",
             "paymentInfo",
         ),
@@ -352,15 +336,9 @@ async fn every_rule_rejects_with_a_named_exception() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {err}");
         assert_eq!(err["exceptionType"], exception, "{name}: {err}");
         let message = err["errorMessage"].as_str().unwrap();
-        assert!(
-            message.contains(fragment),
-            "{name}: {message:?} lacks {fragment:?}"
-        );
+        assert!(message.contains(fragment), "{name}: {message:?} lacks {fragment:?}");
     }
-    assert!(
-        admin_orders(&base).await.is_empty(),
-        "no rejected order is stored"
-    );
+    assert!(admin_orders(&base).await.is_empty(), "no rejected order is stored");
     sb.shutdown().await;
 }
 
@@ -373,30 +351,17 @@ async fn malformed_json_is_a_validation_error() {
     let (status, err) = error_of(r).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["exceptionType"], "ValidationException");
-    assert!(err["errorMessage"]
-        .as_str()
-        .unwrap()
-        .contains("malformed JSON"));
+    assert!(err["errorMessage"].as_str().unwrap().contains("malformed JSON"));
     sb.shutdown().await;
 }
 
 fn accept_cases() -> Vec<(&'static str, Value)> {
     let d = || digi_order("a");
-    let line = |l: Value| {
-        set(
-            set(digi_order("a"), "/orderLines/0", l),
-            "/orderAmount",
-            json!(149),
-        )
-    };
+    let line = |l: Value| set(set(digi_order("a"), "/orderLines/0", l), "/orderAmount", json!(149));
     vec![
         (
             "companyName instead of lastName",
-            set(
-                remove(d(), "/payer/lastName"),
-                "/payer/companyName",
-                json!("Avis AS"),
-            ),
+            set(remove(d(), "/payer/lastName"), "/payer/companyName", json!("Avis AS")),
         ),
         (
             "phone instead of e-mail",
@@ -413,11 +378,7 @@ fn accept_cases() -> Vec<(&'static str, Value)> {
         ),
         (
             "quantity 2",
-            set(
-                set(d(), "/orderLines/0/quantity", json!(2)),
-                "/orderAmount",
-                json!(298),
-            ),
+            set(set(d(), "/orderLines/0/quantity", json!(2)), "/orderAmount", json!(298)),
         ),
         (
             "decimal amounts",
@@ -437,9 +398,7 @@ fn accept_cases() -> Vec<(&'static str, Value)> {
         ),
         (
             "product line",
-            line(
-                json!({"productSpecType": "product", "product": "DIGI", "quantity": 1, "unitPrice": 149}),
-            ),
+            line(json!({"productSpecType": "product", "product": "DIGI", "quantity": 1, "unitPrice": 149})),
         ),
         (
             "issue line",
@@ -464,11 +423,7 @@ fn accept_cases() -> Vec<(&'static str, Value)> {
         (
             "prepaid kco with paymentInfo",
             set(
-                set(
-                    set(d(), "/paymentMethod", json!("kco")),
-                    "/prepaid",
-                    json!(true),
-                ),
+                set(set(d(), "/paymentMethod", json!("kco")), "/prepaid", json!(true)),
                 "/paymentInfoKlarna",
                 json!({"orderId": "k-1"}),
             ),
@@ -553,9 +508,7 @@ async fn duplicate_external_order_id_same_body_same_order_different_body_refused
     let body = digi_order("dup-1");
     let first = post_order(&base, &token, &body).await;
     assert!(first.headers().get("x-sandbox-duplicate").is_none());
-    let first_id = first.json::<Value>().await.unwrap()["orderId"]
-        .as_i64()
-        .unwrap();
+    let first_id = first.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap();
 
     let again = post_order(&base, &token, &body).await;
     assert_eq!(again.status(), StatusCode::OK);
@@ -566,15 +519,8 @@ async fn duplicate_external_order_id_same_body_same_order_different_body_refused
     let (status, err) = error_of(post_order(&base, &token, &changed).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["exceptionType"], "DuplicateExternalOrderIdException");
-    assert!(err["errorMessage"]
-        .as_str()
-        .unwrap()
-        .contains(&first_id.to_string()));
-    assert_eq!(
-        admin_orders(&base).await.len(),
-        1,
-        "exactly one order stored"
-    );
+    assert!(err["errorMessage"].as_str().unwrap().contains(&first_id.to_string()));
+    assert_eq!(admin_orders(&base).await.len(), 1, "exactly one order stored");
     sb.shutdown().await;
 }
 

@@ -10,13 +10,7 @@ use serde_json::{json, Value};
 const TV: &str = "10000000-0000-0000-0000-000000000000";
 const NEWS: &str = "10000000-0000-0000-0000-000000000001";
 
-async fn s4(
-    base: &str,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
+async fn s4(base: &str, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
     let mut req = http()
         .request(method, format!("{base}/s4{path}"))
         .bearer_auth(token)
@@ -34,12 +28,7 @@ async fn s4_create(base: &str, token: &str, body: Value) -> (StatusCode, Value) 
     s4(base, token, reqwest::Method::POST, "/order", Some(body)).await
 }
 
-async fn s4_complete(
-    base: &str,
-    token: &str,
-    id: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
+async fn s4_complete(base: &str, token: &str, id: &str, body: Option<Value>) -> (StatusCode, Value) {
     let path = format!("/order/{id}/complete");
     s4(base, token, reqwest::Method::POST, &path, body).await
 }
@@ -189,10 +178,7 @@ async fn validation_errors_name_the_fields() {
             ),
             "templatePackageId",
         ),
-        (
-            remove(seed_001_choices(), "/templatePackageId"),
-            "templatePackageId",
-        ),
+        (remove(seed_001_choices(), "/templatePackageId"), "templatePackageId"),
         (
             set(
                 seed_001_choices(),
@@ -210,17 +196,10 @@ async fn validation_errors_name_the_fields() {
             "templatePackageChoices.products[0]",
         ),
         (
-            set(
-                seed_001_choices(),
-                "/templatePackageChoices/products",
-                json!([]),
-            ),
+            set(seed_001_choices(), "/templatePackageChoices/products", json!([])),
             "templatePackageChoices.products",
         ),
-        (
-            remove(seed_001_choices(), "/paymentAgreementId"),
-            "paymentAgreementId",
-        ),
+        (remove(seed_001_choices(), "/paymentAgreementId"), "paymentAgreementId"),
         (
             remove(
                 vipps_order("http://s"),
@@ -277,10 +256,7 @@ async fn validation_errors_name_the_fields() {
             .iter()
             .map(|e| e["field"].as_str().unwrap())
             .collect();
-        assert!(
-            fields.contains(&field),
-            "{field} not in {fields:?} for {body}"
-        );
+        assert!(fields.contains(&field), "{field} not in {fields:?} for {body}");
     }
     assert!(admin_orders(&base).await.is_empty());
     sb.shutdown().await;
@@ -319,10 +295,7 @@ async fn seed_001_orders_are_accepted_and_priced() {
     let (status, _) = s4_create(&base, &token, override_body).await;
     assert_eq!(status, StatusCode::CREATED);
     let orders = admin_orders(&base).await;
-    assert_eq!(
-        orders[0]["price"], 7000,
-        "Basic TV 1000 + Slow Internet 6000"
-    );
+    assert_eq!(orders[0]["price"], 7000, "Basic TV 1000 + Slow Internet 6000");
     assert_eq!(orders[1]["price"], 2000);
     sb.shutdown().await;
 }
@@ -343,8 +316,7 @@ async fn vipps_terminal_approve_then_complete() {
     assert!(terminal.starts_with(&base));
 
     // Not approved yet: complete waits (briefly) and reports the order still in progress.
-    let (status, pending) =
-        s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 100}))).await;
+    let (status, pending) = s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 100}))).await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(pending["status"], "InProgress");
 
@@ -367,11 +339,7 @@ async fn vipps_terminal_approve_then_complete() {
     assert_eq!(done["status"], "Completed");
     assert!(done["paymentAgreementId"].as_str().is_some());
     let (status, _) = s4_cancel(&base, &token, &id).await;
-    assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
-        "a completed order cannot be cancelled"
-    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a completed order cannot be cancelled");
     sb.shutdown().await;
 }
 
@@ -387,9 +355,7 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
     // A pending complete call sees the cancel as soon as it happens.
     let waiter = {
         let (base, token, id) = (base.clone(), token.clone(), id.clone());
-        tokio::spawn(async move {
-            s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 5000}))).await
-        })
+        tokio::spawn(async move { s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 5000}))).await })
     };
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let landed = browser_post_form(&terminal, &[("action", "cancel")])
@@ -399,10 +365,7 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
         .unwrap();
     assert_eq!(landed, format!("SHOP /order/cancel?orderId={id}"));
     let (status, seen) = waiter.await.unwrap();
-    assert_eq!(
-        (status, seen["status"].as_str()),
-        (StatusCode::OK, Some("Cancelled"))
-    );
+    assert_eq!((status, seen["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
     // Revisiting the terminal repeats the outcome.
     let again = get(&terminal).await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
@@ -426,10 +389,7 @@ async fn delete_cancels_and_unknown_orders_are_404() {
     let (status, _) = s4_cancel(&base, &token, id).await;
     assert_eq!(status, StatusCode::OK, "cancelling twice is harmless");
     let (status, still) = s4_complete(&base, &token, id, None).await;
-    assert_eq!(
-        (status, still["status"].as_str()),
-        (StatusCode::OK, Some("Cancelled"))
-    );
+    assert_eq!((status, still["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
     let (status, err) = s4_read(&base, &token, "99999999-0000-0000-0000-000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(err["message"].as_str().is_some());

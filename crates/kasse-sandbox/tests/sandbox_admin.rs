@@ -36,19 +36,12 @@ async fn same_seed_same_faults_different_seed_different_faults() {
     let first = statuses(&base, &token, 30).await;
     set_faults(&base, config).await;
     let second = statuses(&base, &token, 30).await;
-    assert_eq!(
-        first, second,
-        "same seed, same request sequence, same faults"
-    );
+    assert_eq!(first, second, "same seed, same request sequence, same faults");
     assert!(
         first.contains(&200) && first.contains(&500) && first.contains(&429),
         "{first:?}"
     );
-    set_faults(
-        &base,
-        json!({"rate": 0.5, "kinds": ["500", "429"], "seed": 43}),
-    )
-    .await;
+    set_faults(&base, json!({"rate": 0.5, "kinds": ["500", "429"], "seed": 43})).await;
     assert_ne!(statuses(&base, &token, 30).await, first);
 
     // Off again; token endpoint and /__sandbox are never faulted.
@@ -62,9 +55,7 @@ async fn same_seed_same_faults_different_seed_different_faults() {
 
     // The request log records the injected faults.
     let log = request_log(&base).await;
-    assert!(log
-        .iter()
-        .any(|e| e["fault"] == "500" && e["status"] == 500));
+    assert!(log.iter().any(|e| e["fault"] == "500" && e["status"] == 500));
     assert!(log
         .iter()
         .all(|e| !e["path"].as_str().unwrap().starts_with("/__sandbox")));
@@ -96,12 +87,7 @@ async fn faults_from_the_start_configuration() {
 }
 
 /// A client that retries the same body (same externalOrderId) until it gets an answer.
-async fn place_with_retries(
-    base: &str,
-    token: &str,
-    body: &Value,
-    timeout: Duration,
-) -> (i64, usize) {
+async fn place_with_retries(base: &str, token: &str, body: &Value, timeout: Duration) -> (i64, usize) {
     let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
     for attempt in 1..=40 {
         let sent = client
@@ -112,12 +98,7 @@ async fn place_with_retries(
             .await;
         if let Ok(r) = sent {
             if r.status() == StatusCode::OK {
-                return (
-                    r.json::<Value>().await.unwrap()["orderId"]
-                        .as_i64()
-                        .unwrap(),
-                    attempt,
-                );
+                return (r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap(), attempt);
             }
             assert!(
                 [429, 500, 502].contains(&r.status().as_u16()),
@@ -134,13 +115,16 @@ async fn retries_through_every_fault_kind_never_duplicate_or_lose_an_order() {
     let sb = start().await;
     let base = sb.base_url();
     let token = client_token(&base).await;
-    set_faults(&base, json!({"rate": 0.6, "kinds": ["500", "429", "timeout", "drop"], "seed": 7, "timeout_ms": 400})).await;
+    set_faults(
+        &base,
+        json!({"rate": 0.6, "kinds": ["500", "429", "timeout", "drop"], "seed": 7, "timeout_ms": 400}),
+    )
+    .await;
     let mut ids = Vec::new();
     let mut retried = 0;
     for n in 0..8 {
         let body = digi_order(&format!("retry-{n}"));
-        let (id, attempts) =
-            place_with_retries(&base, &token, &body, Duration::from_millis(250)).await;
+        let (id, attempts) = place_with_retries(&base, &token, &body, Duration::from_millis(250)).await;
         retried += attempts - 1;
         ids.push(id);
     }
@@ -159,12 +143,8 @@ async fn retries_through_every_fault_kind_never_duplicate_or_lose_an_order() {
         assert_eq!(o["externalOrderId"], format!("retry-{n}"));
     }
     let log = request_log(&base).await;
-    let kinds: std::collections::HashSet<&str> =
-        log.iter().filter_map(|e| e["fault"].as_str()).collect();
-    assert!(
-        kinds.contains("drop") && kinds.contains("timeout"),
-        "{kinds:?}"
-    );
+    let kinds: std::collections::HashSet<&str> = log.iter().filter_map(|e| e["fault"].as_str()).collect();
+    assert!(kinds.contains("drop") && kinds.contains("timeout"), "{kinds:?}");
     sb.shutdown().await;
 }
 
@@ -184,11 +164,7 @@ async fn drop_stores_the_order_but_loses_the_answer() {
     set_faults(&base, json!({"rate": 1, "kinds": ["500"]})).await;
     let r = post_order(&base, &token, &digi_order("not-processed")).await;
     assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(
-        admin_orders(&base).await.len(),
-        1,
-        "a 500 fault processes nothing"
-    );
+    assert_eq!(admin_orders(&base).await.len(), 1, "a 500 fault processes nothing");
     set_faults(&base, json!({"rate": 0})).await;
     let again = post_order(&base, &token, &digi_order("dropped")).await;
     assert_eq!(again.headers()["x-sandbox-duplicate"], "true");

@@ -142,9 +142,7 @@ pub fn validate_assign_user(req: &AssignUserRequest) -> Result<(), Vec<FieldErro
             }
         }
     }
-    if req.is_send_message == Some(true)
-        && req.override_client_id.as_deref().is_none_or(|s| s.trim().is_empty())
-    {
+    if req.is_send_message == Some(true) && req.override_client_id.as_deref().is_none_or(|s| s.trim().is_empty()) {
         e.push("overrideClientId", ErrorCode::Required);
     }
     if let Some(l) = req.link_lifetime {
@@ -155,24 +153,28 @@ pub fn validate_assign_user(req: &AssignUserRequest) -> Result<(), Vec<FieldErro
     e.finish()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn complete_and_assign_responses_parse() {
-        let r: CompleteOrderResponse = serde_json::from_str(r#"{"fulfillmentStatus":"ERROR","orderId":9,"errorMessage":"x"}"#).unwrap();
+        let r: CompleteOrderResponse =
+            serde_json::from_str(r#"{"fulfillmentStatus":"ERROR","orderId":9,"errorMessage":"x"}"#).unwrap();
         assert_eq!(r.fulfillment_status, CompleteStatus::Error);
         let a: AssignUserResponse =
-            serde_json::from_str(r#"{"orderId":9,"uniqueUserId":"u-1","isNewUser":true,"isPasswordSet":false}"#).unwrap();
+            serde_json::from_str(r#"{"orderId":9,"uniqueUserId":"u-1","isNewUser":true,"isPasswordSet":false}"#)
+                .unwrap();
         assert!(a.is_new_user);
         let s: OrderStatusResponse = serde_json::from_str(
             r#"{"orders":[{"orderId":9,"externalOrderId":"23456","orderTime":1547078400000,"orderStatus":"preliminary","orderAmount":150,"customerNumber":71}]}"#,
         )
         .unwrap();
         assert_eq!(s.orders[0].order_amount, Some(Money::from_minor(15000)));
-        let req = CompleteOrderRequest { order_id: 9, callback_url: None };
+        let req = CompleteOrderRequest {
+            order_id: 9,
+            callback_url: None,
+        };
         assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"orderId":9}"#);
     }
 }

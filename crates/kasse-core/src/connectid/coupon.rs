@@ -36,7 +36,6 @@ pub fn validate_coupon_price(req: &CouponPriceRequest) -> Result<(), Vec<FieldEr
     e.finish()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,7 +56,11 @@ mod tests {
             postal_code: Some("01234567890".into()),
             ..ok
         };
-        let errs: Vec<_> = validate_coupon_price(&bad).unwrap_err().into_iter().map(|e| (e.path, e.code)).collect();
+        let errs: Vec<_> = validate_coupon_price(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect();
         assert_eq!(
             errs,
             vec![
@@ -67,5 +70,4 @@ mod tests {
             ]
         );
     }
-
 }

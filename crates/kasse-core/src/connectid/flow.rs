@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use super::PaymentMethod;
 use crate::offer::Offer;
 
-
 /// ConnectID's order flows: prepaid × logged in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Flow {

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use crate::error_code::ErrorCode;
 use crate::field::check_absolute_https;
 
-
 /// Why a fulfillment URL was not built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlError {
@@ -152,7 +151,11 @@ pub fn parse_fulfillment_return_full(query_or_url: &str) -> FulfillmentReturn {
         }
     }
     FulfillmentReturn {
-        status: if conflict { FulfillmentStatus::Unknown } else { status.unwrap_or(FulfillmentStatus::Unknown) },
+        status: if conflict {
+            FulfillmentStatus::Unknown
+        } else {
+            status.unwrap_or(FulfillmentStatus::Unknown)
+        },
         order_id,
     }
 }
@@ -161,4 +164,3 @@ pub fn parse_fulfillment_return_full(query_or_url: &str) -> FulfillmentReturn {
 pub fn parse_fulfillment_return(query_or_url: &str) -> FulfillmentStatus {
     parse_fulfillment_return_full(query_or_url).status
 }
-

@@ -37,8 +37,15 @@ pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>>
         (None, Some(_)) => e.push("marketingCouponCode", ErrorCode::CouponIncomplete),
     }
     e.optional_len("companyCode", order.company_code.as_ref(), Limits::COMPANY_CODE);
-    e.optional_len("customerReference", order.customer_reference.as_ref(), Limits::CUSTOMER_REFERENCE);
-    if !order.payment_method.supports(order.recurring.unwrap_or(false), order.prepaid.unwrap_or(false)) {
+    e.optional_len(
+        "customerReference",
+        order.customer_reference.as_ref(),
+        Limits::CUSTOMER_REFERENCE,
+    );
+    if !order
+        .payment_method
+        .supports(order.recurring.unwrap_or(false), order.prepaid.unwrap_or(false))
+    {
         e.push("paymentMethod", ErrorCode::MethodUnsupported);
     }
     check_party(&mut e, "payer", &order.payer);
@@ -176,10 +183,13 @@ fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
             e.push(format!("{path}.unitPrice"), ErrorCode::InvalidAmount);
         }
     }
-    e.optional_len(&format!("{path}.voucherCode"), l.voucher_code.as_ref(), Limits::VOUCHER_CODE);
-    let any_access = l.allow_access_product.is_some()
-        || l.allow_access_seconds.is_some()
-        || l.allow_access_category_type.is_some();
+    e.optional_len(
+        &format!("{path}.voucherCode"),
+        l.voucher_code.as_ref(),
+        Limits::VOUCHER_CODE,
+    );
+    let any_access =
+        l.allow_access_product.is_some() || l.allow_access_seconds.is_some() || l.allow_access_category_type.is_some();
     if any_access {
         if blank(&l.allow_access_product) {
             e.push(format!("{path}.allowAccessProduct"), ErrorCode::AccessIncomplete);
@@ -191,8 +201,16 @@ fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
         }
     }
     if let Some(a) = &l.article_detail {
-        e.optional_len(&format!("{path}.articleDetail.companyCode"), a.company_code.as_ref(), Limits::COMPANY_CODE);
-        e.optional_len(&format!("{path}.articleDetail.product"), a.product.as_ref(), Limits::PRODUCT);
+        e.optional_len(
+            &format!("{path}.articleDetail.companyCode"),
+            a.company_code.as_ref(),
+            Limits::COMPANY_CODE,
+        );
+        e.optional_len(
+            &format!("{path}.articleDetail.product"),
+            a.product.as_ref(),
+            Limits::PRODUCT,
+        );
     }
     if let Some(r) = &l.receiver {
         check_party(e, &format!("{path}.receiver"), r);

@@ -73,7 +73,11 @@ pub fn validate_start_subscription(req: &StartSubscription) -> Result<(), Vec<Fi
     if req.coupon_number < 0 {
         e.push("couponNumber", ErrorCode::InvalidValue);
     }
-    e.optional_len("customerReference", req.customer_reference.as_ref(), Limits::CUSTOMER_REFERENCE);
+    e.optional_len(
+        "customerReference",
+        req.customer_reference.as_ref(),
+        Limits::CUSTOMER_REFERENCE,
+    );
     e.finish()
 }
 

@@ -18,10 +18,7 @@ pub fn is_e164(s: &str) -> bool {
     let Some(digits) = s.strip_prefix('+') else {
         return false;
     };
-    if !(8..=15).contains(&digits.len())
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-        || digits.starts_with('0')
-    {
+    if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
         return false;
     }
     for (_, cc, min, max, trunk) in NORDIC {
@@ -122,7 +119,11 @@ mod tests {
             ("+1 (415) 555-2671", "", "+14155552671"),
         ];
         for (input, country, want) in ok {
-            assert_eq!(normalize_phone(input, country).as_deref(), Ok(want), "{input} {country}");
+            assert_eq!(
+                normalize_phone(input, country).as_deref(),
+                Ok(want),
+                "{input} {country}"
+            );
         }
         let bad = [
             ("", "NO", ErrorCode::Required),
@@ -145,5 +146,4 @@ mod tests {
         assert!(!is_e164("4787654321"));
         assert!(!is_e164("+460701234567"));
     }
-
 }

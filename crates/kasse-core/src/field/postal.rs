@@ -12,14 +12,20 @@ pub fn normalize_postal_code(input: &str, country: &str) -> Result<String, Error
     }
     let digits_only = |v: &str, n: usize| v.len() == n && v.bytes().all(|b| b.is_ascii_digit());
     match country.trim().to_ascii_uppercase().as_str() {
-        "NO" | "DK" => digits_only(s, 4).then(|| s.to_owned()).ok_or(ErrorCode::InvalidPostalCode),
-        "FI" => digits_only(s, 5).then(|| s.to_owned()).ok_or(ErrorCode::InvalidPostalCode),
+        "NO" | "DK" => digits_only(s, 4)
+            .then(|| s.to_owned())
+            .ok_or(ErrorCode::InvalidPostalCode),
+        "FI" => digits_only(s, 5)
+            .then(|| s.to_owned())
+            .ok_or(ErrorCode::InvalidPostalCode),
         "SE" => {
             let joined = match (s.get(..3), s.get(3..4), s.get(4..)) {
                 (Some(a), Some(" "), Some(b)) => format!("{a}{b}"),
                 _ => s.to_owned(),
             };
-            digits_only(&joined, 5).then_some(joined).ok_or(ErrorCode::InvalidPostalCode)
+            digits_only(&joined, 5)
+                .then_some(joined)
+                .ok_or(ErrorCode::InvalidPostalCode)
         }
         _ => {
             if s.chars().count() > Limits::POSTAL_CODE {
@@ -47,7 +53,10 @@ mod tests {
         assert_eq!(normalize_postal_code("123 45", "SE").as_deref(), Ok("12345"));
         assert_eq!(normalize_postal_code("12345", "SE").as_deref(), Ok("12345"));
         assert_eq!(normalize_postal_code("1234 5", "SE"), Err(ErrorCode::InvalidPostalCode));
-        assert_eq!(normalize_postal_code("123  45", "SE"), Err(ErrorCode::InvalidPostalCode));
+        assert_eq!(
+            normalize_postal_code("123  45", "SE"),
+            Err(ErrorCode::InvalidPostalCode)
+        );
         assert_eq!(normalize_postal_code("00100", "FI").as_deref(), Ok("00100"));
         assert_eq!(normalize_postal_code("001 00", "FI"), Err(ErrorCode::InvalidPostalCode));
         assert_eq!(normalize_postal_code("SW1A 1AA", "GB").as_deref(), Ok("SW1A 1AA"));
@@ -55,5 +64,4 @@ mod tests {
         assert_eq!(normalize_postal_code("", "NO"), Err(ErrorCode::Required));
         assert_eq!(normalize_postal_code("1234;", "XX"), Err(ErrorCode::InvalidPostalCode));
     }
-
 }

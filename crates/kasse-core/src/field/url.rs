@@ -41,11 +41,19 @@ mod tests {
         assert!(check_absolute_https("http://127.0.0.1:8080/r").is_ok());
         assert!(check_absolute_https("http://localhost/r").is_ok());
         assert!(check_absolute_https("http://[::1]/r").is_ok());
-        assert_eq!(check_absolute_https("http://news.example.no/").unwrap_err(), ErrorCode::InsecureUrl);
+        assert_eq!(
+            check_absolute_https("http://news.example.no/").unwrap_err(),
+            ErrorCode::InsecureUrl
+        );
         assert_eq!(check_absolute_https("/relative").unwrap_err(), ErrorCode::InvalidUrl);
-        assert_eq!(check_absolute_https("javascript:alert(1)").unwrap_err(), ErrorCode::InvalidUrl);
-        assert_eq!(check_absolute_https("https://good.no@evil.com/").unwrap_err(), ErrorCode::InvalidUrl);
+        assert_eq!(
+            check_absolute_https("javascript:alert(1)").unwrap_err(),
+            ErrorCode::InvalidUrl
+        );
+        assert_eq!(
+            check_absolute_https("https://good.no@evil.com/").unwrap_err(),
+            ErrorCode::InvalidUrl
+        );
         assert_eq!(check_absolute_https("").unwrap_err(), ErrorCode::Required);
     }
-
 }

@@ -143,11 +143,24 @@ mod tests {
         assert_eq!(period_text(&m, true, Locale::En), "per month");
         assert_eq!(period_text(&m, true, Locale::Nb), "per måned");
         assert_eq!(period_text(&m, true, Locale::Sv), "per månad");
-        let q = Period { count: 3, unit: PeriodUnit::Month };
+        let q = Period {
+            count: 3,
+            unit: PeriodUnit::Month,
+        };
         assert_eq!(period_text(&q, true, Locale::En), "every 3 months");
         assert_eq!(period_text(&q, true, Locale::Nb), "hver 3. måned");
         assert_eq!(period_text(&q, true, Locale::Sv), "var 3:e månad");
-        assert_eq!(period_text(&Period { count: 2, unit: PeriodUnit::Week }, true, Locale::Sv), "var 2:a vecka");
+        assert_eq!(
+            period_text(
+                &Period {
+                    count: 2,
+                    unit: PeriodUnit::Week
+                },
+                true,
+                Locale::Sv
+            ),
+            "var 2:a vecka"
+        );
         assert_eq!(period_text(&q, false, Locale::En), "for 3 months");
         assert_eq!(period_text(&q, false, Locale::Nb), "for 3 måneder");
         assert_eq!(period_text(&q, false, Locale::Sv), "för 3 månader");

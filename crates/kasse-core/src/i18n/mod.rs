@@ -155,7 +155,11 @@ mod tests {
     fn key_names_are_unique_snake_case_and_round_trip() {
         let mut names: Vec<&str> = MessageKey::ALL.iter().map(|k| k.as_str()).collect();
         for n in &names {
-            assert!(n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{n}");
+            assert!(
+                n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{n}"
+            );
         }
         for &k in MessageKey::ALL {
             assert_eq!(MessageKey::from_name(k.as_str()), Some(k));

@@ -80,7 +80,10 @@ impl S4PaymentMethod {
     /// SwedbankPay). The bank-registered ones (AvtaleGiro, eFaktura, Autogiro,
     /// BetalingsService) and invoices have no interactive step in the order API.
     pub fn is_interactive(self) -> bool {
-        matches!(self, S4PaymentMethod::Vipps | S4PaymentMethod::MobilePay | S4PaymentMethod::SwedbankPay)
+        matches!(
+            self,
+            S4PaymentMethod::Vipps | S4PaymentMethod::MobilePay | S4PaymentMethod::SwedbankPay
+        )
     }
 }
 

@@ -218,7 +218,6 @@ pub struct TemplateProduct {
     pub tax_percent: Option<i64>,
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,11 +231,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v.status, OrderStatus::InProgress);
-        assert_eq!(v.terminal_redirect_url.as_deref(), Some("https://ecom.payex.com/paymentmenu/abc"));
-        for (s, want) in [("Completed", OrderStatus::Completed), ("Cancelled", OrderStatus::Cancelled), ("Rejected", OrderStatus::Rejected), ("OnHold", OrderStatus::Unknown)] {
+        assert_eq!(
+            v.terminal_redirect_url.as_deref(),
+            Some("https://ecom.payex.com/paymentmenu/abc")
+        );
+        for (s, want) in [
+            ("Completed", OrderStatus::Completed),
+            ("Cancelled", OrderStatus::Cancelled),
+            ("Rejected", OrderStatus::Rejected),
+            ("OnHold", OrderStatus::Unknown),
+        ] {
             let v: OrderView = serde_json::from_str(&format!(r#"{{"id":"x","status":"{s}"}}"#)).unwrap();
             assert_eq!(v.status, want);
         }
     }
-
 }

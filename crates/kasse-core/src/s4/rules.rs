@@ -6,7 +6,15 @@ use crate::field::{check_absolute_https, is_e164, is_uuid};
 
 /// Vipps/MobilePay profile scopes (Vipps Login userinfo scopes); anything else would make the
 /// agreement request fail at Vipps.
-const PROFILE_SCOPES: &[&str] = &["name", "address", "email", "phoneNumber", "birthDate", "nin", "accountNumbers"];
+const PROFILE_SCOPES: &[&str] = &[
+    "name",
+    "address",
+    "email",
+    "phoneNumber",
+    "birthDate",
+    "nin",
+    "accountNumbers",
+];
 
 /// Checks an S4 order; returns every violation at once.
 pub fn validate_s4_order(order: &OrderCreate) -> Result<(), Vec<FieldError>> {
@@ -87,7 +95,10 @@ fn check_agreement(e: &mut Errors, pa: &PaymentAgreementParameters) {
         (Some(_), false) => e.push(format!("{p}.vippsMobilePayParameters"), ErrorCode::UnexpectedField),
         (Some(v), true) => {
             let q = format!("{p}.vippsMobilePayParameters");
-            for (name, url) in [("merchantAgreementUrl", &v.merchant_agreement_url), ("merchantRedirectUrl", &v.merchant_redirect_url)] {
+            for (name, url) in [
+                ("merchantAgreementUrl", &v.merchant_agreement_url),
+                ("merchantRedirectUrl", &v.merchant_redirect_url),
+            ] {
                 if let Err(code) = check_absolute_https(url) {
                     e.push(format!("{q}.{name}"), code);
                 }
@@ -114,7 +125,11 @@ fn check_agreement(e: &mut Errors, pa: &PaymentAgreementParameters) {
         (Some(_), false) => e.push(format!("{p}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
         (Some(x), true) => {
             let q = format!("{p}.payExEcommerceParameters");
-            for (name, url) in [("callbackUrl", &x.callback_url), ("cancelUrl", &x.cancel_url), ("completeUrl", &x.complete_url)] {
+            for (name, url) in [
+                ("callbackUrl", &x.callback_url),
+                ("cancelUrl", &x.cancel_url),
+                ("completeUrl", &x.complete_url),
+            ] {
                 if let Err(code) = check_absolute_https(url) {
                     e.push(format!("{q}.{name}"), code);
                 }
@@ -135,10 +150,13 @@ fn check_agreement(e: &mut Errors, pa: &PaymentAgreementParameters) {
 /// `ll-CC` as SwedbankPay's `culture` takes it (`nb-NO`, `sv-SE`, `en-US`).
 fn is_culture(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 5 && b[0].is_ascii_lowercase() && b[1].is_ascii_lowercase() && b[2] == b'-'
-        && b[3].is_ascii_uppercase() && b[4].is_ascii_uppercase()
+    b.len() == 5
+        && b[0].is_ascii_lowercase()
+        && b[1].is_ascii_lowercase()
+        && b[2] == b'-'
+        && b[3].is_ascii_uppercase()
+        && b[4].is_ascii_uppercase()
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -163,14 +181,27 @@ mod tests {
             }),
             ..OrderCreate::default()
         };
-        let errs: Vec<_> = validate_s4_order(&o).unwrap_err().into_iter().map(|e| (e.path, e.code)).collect();
+        let errs: Vec<_> = validate_s4_order(&o)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect();
         let p = "paymentAgreementParameters";
         assert_eq!(
             errs,
             vec![
-                (format!("{p}.vippsMobilePayParameters.merchantRedirectUrl"), ErrorCode::InvalidUrl),
-                (format!("{p}.vippsMobilePayParameters.customerPhoneNumber"), ErrorCode::InvalidPhone),
-                (format!("{p}.vippsMobilePayParameters.profileScope"), ErrorCode::InvalidValue),
+                (
+                    format!("{p}.vippsMobilePayParameters.merchantRedirectUrl"),
+                    ErrorCode::InvalidUrl
+                ),
+                (
+                    format!("{p}.vippsMobilePayParameters.customerPhoneNumber"),
+                    ErrorCode::InvalidPhone
+                ),
+                (
+                    format!("{p}.vippsMobilePayParameters.profileScope"),
+                    ErrorCode::InvalidValue
+                ),
                 (format!("{p}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
             ]
         );
@@ -187,7 +218,11 @@ mod tests {
         });
         o.payment_agreement_id = Some("44444444-5555-6666-7777-000000000000".into());
         o.external_subscriber_id = None;
-        let errs: Vec<_> = validate_s4_order(&o).unwrap_err().into_iter().map(|e| (e.path, e.code)).collect();
+        let errs: Vec<_> = validate_s4_order(&o)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect();
         assert_eq!(
             errs,
             vec![

@@ -33,7 +33,6 @@ pub fn next_step(view: &OrderView) -> S4Next {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,13 +49,21 @@ mod tests {
             payment_method: None,
         };
         let pay = "https://ecom.payex.com/paymentmenu/abc";
-        assert_eq!(next_step(&view(OrderStatus::InProgress, Some(pay))), S4Next::Redirect(pay.into()));
+        assert_eq!(
+            next_step(&view(OrderStatus::InProgress, Some(pay))),
+            S4Next::Redirect(pay.into())
+        );
         assert_eq!(next_step(&view(OrderStatus::InProgress, None)), S4Next::Complete);
-        assert_eq!(next_step(&view(OrderStatus::InProgress, Some("javascript:alert(1)"))), S4Next::Failed);
-        assert_eq!(next_step(&view(OrderStatus::InProgress, Some("http://pay.example.com/"))), S4Next::Failed);
+        assert_eq!(
+            next_step(&view(OrderStatus::InProgress, Some("javascript:alert(1)"))),
+            S4Next::Failed
+        );
+        assert_eq!(
+            next_step(&view(OrderStatus::InProgress, Some("http://pay.example.com/"))),
+            S4Next::Failed
+        );
         assert_eq!(next_step(&view(OrderStatus::Completed, Some(pay))), S4Next::Done);
         assert_eq!(next_step(&view(OrderStatus::Rejected, None)), S4Next::Failed);
         assert_eq!(next_step(&view(OrderStatus::Unknown, None)), S4Next::Failed);
     }
-
 }

@@ -7,8 +7,8 @@ use kasse_core::connectid::{
     AssignUserRequest, AssignUserResponse, ClientOrder, CompleteOrderRequest, CompleteOrderResponse, CompleteStatus,
     OrderCreated, OrderStatusResponse,
 };
-use kasse_core::offer::{Backend, Offer, ProductSpec};
 use kasse_core::error_code::FieldError;
+use kasse_core::offer::{Backend, Offer, ProductSpec};
 use serde::Deserialize;
 use serde_json::Value;
 

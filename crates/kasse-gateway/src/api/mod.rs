@@ -18,8 +18,8 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
-use kasse_core::offer::{Backend, Offer};
 use kasse_core::error_code::FieldError;
+use kasse_core::offer::{Backend, Offer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -13,14 +13,13 @@ pub(super) async fn fulfill_order(
         .get("orderId")
         .and_then(Value::as_i64)
         .ok_or_else(|| CidError::validation("orderId is required and must be an integer"))?;
-    let callback =
-        match obj.get("callbackUrl") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(absolute_http_url(s).ok_or_else(|| {
-                CidError::validation("callbackUrl must be an absolute http(s) URL")
-            })?),
-            Some(_) => return Err(CidError::validation("callbackUrl must be a string")),
-        };
+    let callback = match obj.get("callbackUrl") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(
+            absolute_http_url(s).ok_or_else(|| CidError::validation("callbackUrl must be an absolute http(s) URL"))?,
+        ),
+        Some(_) => return Err(CidError::validation("callbackUrl must be a string")),
+    };
     let order = own_order(&state, &caller, order_id)?;
     let allowed = order.prepaid || API_FULFILLABLE.contains(&order.payment_method.as_str());
     let outcome: Result<(), String> = if !allowed {
@@ -47,19 +46,14 @@ pub(super) async fn fulfill_order(
             }
             // A retried fulfillment (after a lost answer) finds the order done: same answer.
             OrderState::Completed => Ok(()),
-            other => Err(format!(
-                "order {order_id} is {other} and cannot be fulfilled"
-            )),
+            other => Err(format!("order {order_id} is {other} and cannot be fulfilled")),
         }
     };
     if let Some(url) = callback {
         let status = if outcome.is_ok() { "success" } else { "failed" };
         let target = with_query(
             url,
-            &[
-                ("fulfillmentStatus", status),
-                ("orderId", &order_id.to_string()),
-            ],
+            &[("fulfillmentStatus", status), ("orderId", &order_id.to_string())],
         );
         let http = state.http.clone();
         let app = Arc::clone(&state);
@@ -124,17 +118,13 @@ pub(super) async fn assign_user(
     for key in ["returnUrl", "errorUrl"] {
         if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
             if v.as_str().and_then(absolute_http_url).is_none() {
-                return Err(CidError::validation(format!(
-                    "{key} must be an absolute http(s) URL"
-                )));
+                return Err(CidError::validation(format!("{key} must be an absolute http(s) URL")));
             }
         }
     }
     if let Some(v) = obj.get("linkLifetime").filter(|v| !v.is_null()) {
         if v.as_i64().is_none_or(|n| n <= 0) {
-            return Err(CidError::validation(
-                "linkLifetime must be a positive integer",
-            ));
+            return Err(CidError::validation("linkLifetime must be a positive integer"));
         }
     }
     let order = own_order(&state, &caller, order_id)?;
@@ -170,8 +160,6 @@ pub(super) async fn assign_user(
         "isNewUser": created,
         "isPasswordSet": user.password_set,
     });
-    state
-        .store
-        .assign(order_id, &user.unique_user_id, &answer)?;
+    state.store.assign(order_id, &user.unique_user_id, &answer)?;
     Ok(Json(answer).into_response())
 }

@@ -1,20 +1,17 @@
 //! ConnectID: OAuth token endpoint, bearer-token check and rate limit for `/capi/…`, and the
 //! client-mode and user-mode API endpoints.
 
+mod fulfillment;
 mod oauth;
 mod orders;
-mod fulfillment;
 pub mod rules;
 mod subscription;
 
 use crate::errors::{CidError, ErrorTag, OAuthError};
 use crate::reqlog::ClientTag;
-use rules::validate_order;
-use crate::store::{kind, InsertOutcome, NewOrder, OrderRow};
-use crate::util::{
-    absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query,
-};
 use crate::state::OrderState;
+use crate::store::{kind, InsertOutcome, NewOrder, OrderRow};
+use crate::util::{absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -24,14 +21,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use base64::Engine;
+use rules::validate_order;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use fulfillment::*;
 pub use oauth::*;
 use orders::*;
-use fulfillment::*;
 use subscription::*;
 
 /// The authenticated caller of a `/capi/…` endpoint.
@@ -78,16 +76,11 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/capi/v1/client/order/{order_id}/user", post(assign_user))
         .route("/capi/v1/client/order/status/{order_id}", get(order_status))
         .route("/capi/v1/client/coupon/price", post(coupon_price))
-        .route(
-            "/capi/v1/client/coupon/{product_id}",
-            get(coupons_of_product),
-        )
+        .route("/capi/v1/client/coupon/{product_id}", get(coupons_of_product))
         .route("/capi/v1/order", post(register_order_user))
         .route("/capi/v1/subscription", post(start_subscription))
         .route_layer(from_fn_with_state(state, capi_auth));
-    Router::new()
-        .route("/user/oauth/token", post(token))
-        .merge(capi)
+    Router::new().route("/user/oauth/token", post(token)).merge(capi)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -104,15 +97,10 @@ fn set_rate_headers(headers: &mut HeaderMap, remaining: u32, reset: i64) {
 
 /// Checks the bearer token (client token for `/capi/v1/client/…`, user token for the user-mode
 /// endpoints), then the per-client rate limit.
-async fn capi_auth(
-    State(state): State<Arc<AppState>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+async fn capi_auth(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let user_mode = !request.uri().path().starts_with("/capi/v1/client/");
     let Some(token) = bearer(request.headers()).map(String::from) else {
-        return OAuthError::invalid_token("Full authentication is required: missing bearer token")
-            .into_response();
+        return OAuthError::invalid_token("Full authentication is required: missing bearer token").into_response();
     };
     let row = match state.store.token(&token) {
         Ok(Some(row)) => row,
@@ -146,18 +134,12 @@ async fn capi_auth(
             })),
         )
             .into_response();
-        set_rate_headers(
-            response.headers_mut(),
-            verdict.remaining,
-            verdict.reset_secs,
-        );
+        set_rate_headers(response.headers_mut(), verdict.remaining, verdict.reset_secs);
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(verdict.reset_secs));
         response.extensions_mut().insert(ClientTag(row.client_id));
-        response
-            .extensions_mut()
-            .insert(ErrorTag("rate limit exceeded".into()));
+        response.extensions_mut().insert(ErrorTag("rate limit exceeded".into()));
         return response;
     }
     request.extensions_mut().insert(Caller {
@@ -165,27 +147,20 @@ async fn capi_auth(
         unique_user_id: row.unique_user_id.clone(),
     });
     let mut response = next.run(request).await;
-    set_rate_headers(
-        response.headers_mut(),
-        verdict.remaining,
-        verdict.reset_secs,
-    );
+    set_rate_headers(response.headers_mut(), verdict.remaining, verdict.reset_secs);
     response.extensions_mut().insert(ClientTag(row.client_id));
     response
 }
 
 fn parse_json(body: &[u8]) -> Result<Value, CidError> {
-    serde_json::from_slice(body)
-        .map_err(|e| CidError::validation(format!("malformed JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| CidError::validation(format!("malformed JSON body: {e}")))
 }
 
 /// A request body that must be a JSON object (the handlers below read their fields from it).
 fn parse_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, CidError> {
     match parse_json(body)? {
         Value::Object(obj) => Ok(obj),
-        _ => Err(CidError::validation(
-            "the request body must be a JSON object",
-        )),
+        _ => Err(CidError::validation("the request body must be a JSON object")),
     }
 }
 

@@ -3,11 +3,7 @@
 use super::*;
 
 /// OAuth parameters from the query string, a form body or a JSON body (clients differ).
-pub fn oauth_params(
-    headers: &HeaderMap,
-    query: HashMap<String, String>,
-    body: &[u8],
-) -> HashMap<String, String> {
+pub fn oauth_params(headers: &HeaderMap, query: HashMap<String, String>, body: &[u8]) -> HashMap<String, String> {
     let mut params = query;
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -32,19 +28,11 @@ pub fn oauth_params(
 }
 
 /// Client id and secret from `Authorization: Basic` or the parameters.
-pub fn client_credentials(
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
-) -> (Option<String>, Option<String>) {
-    if let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
+pub fn client_credentials(headers: &HeaderMap, params: &HashMap<String, String>) -> (Option<String>, Option<String>) {
+    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         if let Some((scheme, encoded)) = value.split_once(' ') {
             if scheme.eq_ignore_ascii_case("basic") {
-                if let Ok(decoded) =
-                    base64::engine::general_purpose::STANDARD.decode(encoded.trim())
-                {
+                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) {
                     if let Ok(text) = String::from_utf8(decoded) {
                         if let Some((id, secret)) = text.split_once(':') {
                             // RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
@@ -61,10 +49,7 @@ pub fn client_credentials(
             }
         }
     }
-    (
-        params.get("client_id").cloned(),
-        params.get("client_secret").cloned(),
-    )
+    (params.get("client_id").cloned(), params.get("client_secret").cloned())
 }
 
 pub(super) fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, client_id: &str) -> Response {
@@ -77,9 +62,7 @@ pub(super) fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, 
         body["refresh_token"] = json!(r);
     }
     let mut response = ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response();
-    response
-        .extensions_mut()
-        .insert(ClientTag(client_id.to_string()));
+    response.extensions_mut().insert(ClientTag(client_id.to_string()));
     response
 }
 
@@ -121,7 +104,13 @@ pub(super) fn issue_token(
             }
             let ttl = state.config.token_ttl.as_secs();
             let token = random_token();
-            state.store.insert_token(&token, kind::CLIENT, &client.client_id, None, now_ms() + ttl as i64 * 1000)?;
+            state.store.insert_token(
+                &token,
+                kind::CLIENT,
+                &client.client_id,
+                None,
+                now_ms() + ttl as i64 * 1000,
+            )?;
             Ok(token_response(&token, ttl, None, &client.client_id))
         }
         "authorization_code" | "refresh_token" => {
@@ -137,7 +126,11 @@ pub(super) fn issue_token(
             };
             user_tokens(state, &client.client_id, &user_id)
         }
-        "" => Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required")),
+        "" => Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type is required",
+        )),
         other => Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -157,7 +150,10 @@ fn user_of_code(state: &AppState, params: &HashMap<String, String>, client_id: &
     let code = params
         .get("code")
         .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "code is required"))?;
-    let row = state.store.take_code(code)?.ok_or_else(|| invalid("Invalid authorization code"))?;
+    let row = state
+        .store
+        .take_code(code)?
+        .ok_or_else(|| invalid("Invalid authorization code"))?;
     if row.expires_ms <= now_ms() {
         return Err(invalid("Authorization code expired"));
     }
@@ -167,7 +163,9 @@ fn user_of_code(state: &AppState, params: &HashMap<String, String>, client_id: &
     if params.get("redirect_uri") != Some(&row.redirect_uri) {
         return Err(invalid("Redirect URI mismatch"));
     }
-    let verifier = params.get("code_verifier").ok_or_else(|| invalid("code_verifier is required (PKCE)"))?;
+    let verifier = params
+        .get("code_verifier")
+        .ok_or_else(|| invalid("code_verifier is required (PKCE)"))?;
     if !pkce_matches(&row.method, &row.challenge, verifier) {
         return Err(invalid("PKCE verification failed"));
     }
@@ -189,7 +187,11 @@ fn user_of_refresh_token(
         .filter(|r| r.kind == kind::REFRESH && r.client_id == client_id)
         .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Invalid refresh token"))?;
     if row.expires_ms <= now_ms() {
-        return Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Refresh token expired"));
+        return Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Refresh token expired",
+        ));
     }
     Ok(row.unique_user_id.unwrap_or_default())
 }
@@ -199,10 +201,14 @@ fn user_tokens(state: &AppState, client_id: &str, user_id: &str) -> Result<Respo
     let ttl = state.config.token_ttl.as_secs();
     let now = now_ms();
     let token = random_token();
-    state.store.insert_token(&token, kind::USER, client_id, Some(user_id), now + ttl as i64 * 1000)?;
+    state
+        .store
+        .insert_token(&token, kind::USER, client_id, Some(user_id), now + ttl as i64 * 1000)?;
     let refresh = random_token();
     let refresh_ttl = state.config.refresh_ttl.as_millis() as i64;
-    state.store.insert_token(&refresh, kind::REFRESH, client_id, Some(user_id), now + refresh_ttl)?;
+    state
+        .store
+        .insert_token(&refresh, kind::REFRESH, client_id, Some(user_id), now + refresh_ttl)?;
     Ok(token_response(&token, ttl, Some(&refresh), client_id))
 }
 

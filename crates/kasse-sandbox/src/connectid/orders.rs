@@ -24,8 +24,7 @@ pub(super) fn register(
     mode: &'static str,
     body: &[u8],
 ) -> Result<Response, CidError> {
-    let text =
-        std::str::from_utf8(body).map_err(|_| CidError::validation("the body is not UTF-8"))?;
+    let text = std::str::from_utf8(body).map_err(|_| CidError::validation("the body is not UTF-8"))?;
     let value = parse_json(body)?;
     let valid = validate_order(&value, &state.seed)?;
     let new = NewOrder {
@@ -43,11 +42,9 @@ pub(super) fn register(
     match state.store.insert_order(&new)? {
         InsertOutcome::Created(id) => Ok(Json(json!({"orderId": id})).into_response()),
         // Observable on purpose: a test can tell a replayed order from a new one.
-        InsertOutcome::Duplicate(id) => Ok((
-            [("x-sandbox-duplicate", "true")],
-            Json(json!({"orderId": id})),
-        )
-            .into_response()),
+        InsertOutcome::Duplicate(id) => {
+            Ok(([("x-sandbox-duplicate", "true")], Json(json!({"orderId": id}))).into_response())
+        }
         InsertOutcome::Conflict(id) => Err(CidError::bad(
             "DuplicateExternalOrderIdException",
             format!(

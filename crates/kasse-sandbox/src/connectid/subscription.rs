@@ -9,13 +9,11 @@ pub(super) fn field_str<'a>(
     required: bool,
 ) -> Result<Option<&'a str>, CidError> {
     match obj.get(key) {
-        None | Some(Value::Null) if required => {
-            Err(CidError::validation(format!("{key} is required")))
-        }
+        None | Some(Value::Null) if required => Err(CidError::validation(format!("{key} is required"))),
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() > max => Err(CidError::validation(format!(
-            "{key} must be at most {max} characters"
-        ))),
+        Some(Value::String(s)) if s.chars().count() > max => {
+            Err(CidError::validation(format!("{key} must be at most {max} characters")))
+        }
         Some(Value::String(s)) if required && s.trim().is_empty() => {
             Err(CidError::validation(format!("{key} is required")))
         }
@@ -45,12 +43,10 @@ pub(super) async fn coupon_price(
                 .ok_or_else(|| CidError::validation("customerNumber must be an integer"))?,
         ),
     };
-    let coupon = state.seed.coupon(code, number).ok_or_else(|| {
-        CidError::bad(
-            "CouponNotFoundException",
-            format!("coupon {code}/{number} not found"),
-        )
-    })?;
+    let coupon = state
+        .seed
+        .coupon(code, number)
+        .ok_or_else(|| CidError::bad("CouponNotFoundException", format!("coupon {code}/{number} not found")))?;
     let price = coupon.price_cents();
     // The price includes VAT: vat = price × p / (100 + p), rounded to øre.
     let vat = ((price as f64) * coupon.vat_percent / (100.0 + coupon.vat_percent)).round() as i64;
@@ -117,9 +113,7 @@ pub(super) async fn start_subscription(
     field_str(obj, "customerReference", 37, false)?;
     let int = |key: &str, required: bool| -> Result<Option<i64>, CidError> {
         match obj.get(key) {
-            None | Some(Value::Null) if required => {
-                Err(CidError::validation(format!("{key} is required")))
-            }
+            None | Some(Value::Null) if required => Err(CidError::validation(format!("{key} is required"))),
             None | Some(Value::Null) => Ok(None),
             Some(v) => v
                 .as_i64()
@@ -145,12 +139,10 @@ pub(super) async fn start_subscription(
     if end.is_some_and(|e| e <= start) {
         return Err(CidError::validation("endTime must be after startTime"));
     }
-    let coupon = state.seed.coupon(code, number).ok_or_else(|| {
-        CidError::bad(
-            "CouponNotFoundException",
-            format!("coupon {code}/{number} not found"),
-        )
-    })?;
+    let coupon = state
+        .seed
+        .coupon(code, number)
+        .ok_or_else(|| CidError::bad("CouponNotFoundException", format!("coupon {code}/{number} not found")))?;
     if coupon.product != product {
         return Err(CidError::validation(format!(
             "product {product} is not the product of coupon {code}/{number}"

@@ -11,9 +11,7 @@ pub(super) fn authorize_error(redirect_uri: &url::Url, error: &str, state_param:
         params.push(("state", s));
     }
     let mut response = redirect(with_query(redirect_uri.clone(), &params));
-    response
-        .extensions_mut()
-        .insert(ErrorTag(error.to_string()));
+    response.extensions_mut().insert(ErrorTag(error.to_string()));
     response
 }
 
@@ -52,22 +50,11 @@ pub(super) fn check_authorize(
         )));
     }
     if p.get("code_challenge").is_none_or(|c| c.len() < 43) {
-        return Err(Box::new(authorize_error(
-            &redirect_uri,
-            "invalid_request",
-            state_param,
-        )));
+        return Err(Box::new(authorize_error(&redirect_uri, "invalid_request", state_param)));
     }
-    let method = p
-        .get("code_challenge_method")
-        .map(String::as_str)
-        .unwrap_or("plain");
+    let method = p.get("code_challenge_method").map(String::as_str).unwrap_or("plain");
     if method != "S256" && method != "plain" {
-        return Err(Box::new(authorize_error(
-            &redirect_uri,
-            "invalid_request",
-            state_param,
-        )));
+        return Err(Box::new(authorize_error(&redirect_uri, "invalid_request", state_param)));
     }
     Ok((client.client_id.clone(), redirect_uri))
 }
@@ -122,10 +109,7 @@ pub(super) async fn authorize_page(
 ) -> Response {
     match check_authorize(&state, &p) {
         Err(response) => *response,
-        Ok((client_id, _)) => tag(
-            Html(login_page(&state, &p, None)).into_response(),
-            Some(&client_id),
-        ),
+        Ok((client_id, _)) => tag(Html(login_page(&state, &p, None)).into_response(), Some(&client_id)),
     }
 }
 
@@ -154,9 +138,7 @@ pub(super) async fn authorize_submit(
                 Html(login_page(&state, &p, Some("Wrong e-mail or password."))),
             )
                 .into_response();
-            response
-                .extensions_mut()
-                .insert(ErrorTag("login failed".into()));
+            response.extensions_mut().insert(ErrorTag("login failed".into()));
             return tag(response, Some(&client_id));
         }
         Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
@@ -180,8 +162,5 @@ pub(super) async fn authorize_submit(
     if let Some(s) = state_param {
         params.push(("state", s));
     }
-    tag(
-        redirect(with_query(redirect_uri, &params)),
-        Some(&client_id),
-    )
+    tag(redirect(with_query(redirect_uri, &params)), Some(&client_id))
 }

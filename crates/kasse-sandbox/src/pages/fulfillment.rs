@@ -45,9 +45,7 @@ pub(super) fn resolve(state: &AppState, p: &FulfillmentParams) -> Resolved {
             error_url.clone(),
             &[("fulfillmentStatus", "error"), ("errorCode", reason)],
         ));
-        response
-            .extensions_mut()
-            .insert(ErrorTag(reason.to_string()));
+        response.extensions_mut().insert(ErrorTag(reason.to_string()));
         Resolved::Go(response)
     };
     let Some(client) = p.client_id.as_deref().and_then(|c| state.seed.client(c)) else {
@@ -150,10 +148,9 @@ pub(super) async fn fulfillment_page(
         h_error = hidden("errorUrl", p.error_url.as_deref().unwrap_or_default()),
     );
     let mut response = Html(page("Payment", "ConnectID", &body)).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        "no-store".parse().expect("static header"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
     tag(response, Some(&order.client_id))
 }
 
@@ -169,12 +166,7 @@ pub(super) async fn fulfillment_decision(
         Some("pay") => (OrderState::Completed, "success"),
         Some("cancel") => (OrderState::Cancelled, "cancel"),
         Some("fail") => (OrderState::Failed, "error"),
-        _ => {
-            return error_page(
-                StatusCode::BAD_REQUEST,
-                "action must be pay, cancel or fail",
-            )
-        }
+        _ => return error_page(StatusCode::BAD_REQUEST, "action must be pay, cancel or fail"),
     };
     let outcome = match state.store.transition(order.order_id, OrderState::Preliminary, to) {
         Ok(true) => outcome,

@@ -1,12 +1,13 @@
 //! The vendor's hosted pages: the ConnectID fulfillment (payment) page and login page.
 //! Plain server-rendered HTML, no JavaScript: buttons are form submissions.
 
-mod fulfillment;
 mod authorize;
+mod fulfillment;
 
 use crate::connectid::NOT_REDIRECT_FULFILLABLE;
 use crate::errors::ErrorTag;
 use crate::reqlog::ClientTag;
+use crate::state::OrderState;
 use crate::store::{CodeRow, OrderRow};
 use crate::util::{absolute_http_url, money_text, now_ms, random_token, with_query};
 use crate::AppState;
@@ -18,22 +19,18 @@ use axum::{Form, Router};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use serde::Deserialize;
 use serde_json::Value;
-use crate::state::OrderState;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use fulfillment::*;
 use authorize::*;
+use fulfillment::*;
 
 /// Page routes.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/user/fulfillment", get(fulfillment_page))
         .route("/user/fulfillment/decision", post(fulfillment_decision))
-        .route(
-            "/user/oauth/authorize",
-            get(authorize_page).post(authorize_submit),
-        )
+        .route("/user/oauth/authorize", get(authorize_page).post(authorize_submit))
 }
 
 /// Wraps a body in the vendor-styled page shell.
@@ -79,14 +76,9 @@ pub fn page(title: &str, vendor: &str, body: &str) -> String {
 }
 
 fn error_page(status: StatusCode, message: &str) -> Response {
-    let body = format!(
-        "<h1>Something went wrong</h1><p class=\"error\">{}</p>",
-        text(message)
-    );
+    let body = format!("<h1>Something went wrong</h1><p class=\"error\">{}</p>", text(message));
     let mut response = (status, Html(page("Error", "ConnectID", &body))).into_response();
-    response
-        .extensions_mut()
-        .insert(ErrorTag(message.to_string()));
+    response.extensions_mut().insert(ErrorTag(message.to_string()));
     response
 }
 
@@ -96,11 +88,7 @@ fn redirect(to: String) -> Response {
 }
 
 fn hidden(name: &str, value: &str) -> String {
-    format!(
-        r#"<input type="hidden" name="{}" value="{}">"#,
-        attr(name),
-        attr(value)
-    )
+    format!(r#"<input type="hidden" name="{}" value="{}">"#, attr(name), attr(value))
 }
 
 fn tag(mut response: Response, client_id: Option<&str>) -> Response {

@@ -9,8 +9,8 @@
 //! does not simulate that delay: the client calls complete.
 
 mod oauth;
-mod rules;
 mod orders;
+mod rules;
 mod terminal;
 
 use crate::connectid::{client_credentials, oauth_params};
@@ -18,12 +18,11 @@ use crate::errors::{ErrorTag, FieldError, OAuthError, S4Error};
 use crate::pages::page;
 use crate::reqlog::ClientTag;
 use crate::seed::{S4Template, S4Tenant};
+use crate::state::{S4Status, TerminalState};
 use crate::store::{kind, NewS4Order, S4OrderRow};
 use crate::util::{
-    absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token,
-    with_query,
+    absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token, with_query,
 };
-use crate::state::{S4Status, TerminalState};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -39,8 +38,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oauth::*;
-use rules::*;
 use orders::*;
+use rules::*;
 use terminal::*;
 
 /// The authenticated S4 caller.
@@ -89,10 +88,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route_layer(from_fn_with_state(state, s4_auth));
     Router::new()
         .route("/s4/oauth2/token", post(token))
-        .route(
-            "/s4/terminal/{id}",
-            get(terminal_page).post(terminal_decision),
-        )
+        .route("/s4/terminal/{id}", get(terminal_page).post(terminal_decision))
         .merge(api)
 }
 

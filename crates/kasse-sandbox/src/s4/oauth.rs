@@ -25,24 +25,17 @@ pub(super) async fn token(
         .into_response());
     }
     let client = client_id.as_deref().and_then(|c| state.seed.s4_client(c));
-    let Some(client) = client.filter(|c| secret.as_deref() == Some(c.client_secret.as_str()))
-    else {
-        return tag(OAuthError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Bad client credentials",
-        )
-        .into_response());
+    let Some(client) = client.filter(|c| secret.as_deref() == Some(c.client_secret.as_str())) else {
+        return tag(
+            OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", "Bad client credentials").into_response(),
+        );
     };
     let ttl = state.config.s4_token_ttl.as_secs();
     let token = random_token();
-    if let Err(e) = state.store.insert_token(
-        &token,
-        kind::S4,
-        &client.client_id,
-        None,
-        now_ms() + ttl as i64 * 1000,
-    ) {
+    if let Err(e) = state
+        .store
+        .insert_token(&token, kind::S4, &client.client_id, None, now_ms() + ttl as i64 * 1000)
+    {
         return tag(OAuthError::from(e).into_response());
     }
     tag((

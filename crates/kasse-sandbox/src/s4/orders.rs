@@ -53,9 +53,7 @@ pub(super) async fn cancel_order(
     let row = own(&state, &caller, &id)?;
     match row.status {
         S4Status::InProgress => {
-            state
-                .store
-                .s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
+            state.store.s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
         }
         S4Status::Cancelled => {}
         other => {

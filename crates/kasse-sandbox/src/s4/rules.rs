@@ -20,11 +20,7 @@ pub(super) fn guid_field(
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if is_guid(s) => Some(s.to_lowercase()),
         Some(_) => {
-            field(
-                errors,
-                &format!("{path}{key}"),
-                "The value is not a valid GUID.",
-            );
+            field(errors, &format!("{path}{key}"), "The value is not a valid GUID.");
             None
         }
     }
@@ -46,11 +42,7 @@ pub(super) fn url_field(
         }
         Some(Value::String(s)) if absolute_http_url(s).is_some() => Some(s.clone()),
         Some(_) => {
-            field(
-                errors,
-                &format!("{path}{key}"),
-                "Must be an absolute http(s) URL.",
-            );
+            field(errors, &format!("{path}{key}"), "Must be an absolute http(s) URL.");
             None
         }
     }
@@ -98,10 +90,15 @@ pub(super) fn validate_s4(body: &Value, tenant: &S4Tenant) -> Result<ValidS4, S4
 /// `subscriberId`, or the fields that name a new subscriber.
 fn check_subscriber(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<String> {
     let subscriber_id = guid_field(obj, "subscriberId", "", errors);
-    let has_new_subscriber =
-        ["externalSubscriberId", "subscriberNumber"].iter().any(|k| obj.get(*k).is_some_and(|v| !v.is_null()));
+    let has_new_subscriber = ["externalSubscriberId", "subscriberNumber"]
+        .iter()
+        .any(|k| obj.get(*k).is_some_and(|v| !v.is_null()));
     if obj.get("subscriberId").is_none_or(Value::is_null) && !has_new_subscriber {
-        field(errors, "subscriberId", "subscriberId, externalSubscriberId or subscriberNumber is required.");
+        field(
+            errors,
+            "subscriberId",
+            "subscriberId, externalSubscriberId or subscriberNumber is required.",
+        );
     }
     subscriber_id
 }
@@ -150,7 +147,9 @@ fn cents(price: f64) -> i64 {
 
 /// The order's price: the whole template, the chosen products, or an allowed price override.
 fn price_of_choices(obj: &Map<String, Value>, template: Option<&S4Template>, errors: &mut Vec<FieldError>) -> i64 {
-    let mut price_cents: i64 = template.map(|t| t.products.iter().map(|p| cents(p.full_price)).sum()).unwrap_or(0);
+    let mut price_cents: i64 = template
+        .map(|t| t.products.iter().map(|p| cents(p.full_price)).sum())
+        .unwrap_or(0);
     match obj.get("templatePackageChoices") {
         None | Some(Value::Null) => {}
         Some(Value::Object(choices)) => {
@@ -181,7 +180,11 @@ fn price_of_products(
         }
     };
     if items.is_empty() {
-        field(errors, "templatePackageChoices.products", "Choose at least one product.");
+        field(
+            errors,
+            "templatePackageChoices.products",
+            "Choose at least one product.",
+        );
     }
     let mut chosen: Vec<String> = Vec::new();
     let mut sum = 0;
@@ -198,7 +201,11 @@ fn price_of_products(
         if let Some(t) = template {
             match t.products.iter().find(|p| p.product_id.eq_ignore_ascii_case(&id)) {
                 Some(p) => sum += cents(p.full_price),
-                None => field(errors, &path, format!("Product {id} is not part of the template package.")),
+                None => field(
+                    errors,
+                    &path,
+                    format!("Product {id} is not part of the template package."),
+                ),
             }
         }
         chosen.push(id);
@@ -218,13 +225,21 @@ fn price_override(
         .filter_map(|k| choices.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v)))
         .collect();
     if overrides.len() == 2 && overrides[0].1 != overrides[1].1 {
-        field(errors, "templatePackageChoices.priceOverride", "priceOverride and priceOveride disagree.");
+        field(
+            errors,
+            "templatePackageChoices.priceOverride",
+            "priceOverride and priceOveride disagree.",
+        );
     }
     let (key, value) = overrides.first()?;
     let path = format!("templatePackageChoices.{key}");
     match money_cents(value) {
         Err(_) => {
-            field(errors, &path, "Must be a non-negative number with at most two decimals.");
+            field(
+                errors,
+                &path,
+                "Must be a non-negative number with at most two decimals.",
+            );
             None
         }
         Ok(cents) => {
@@ -241,9 +256,11 @@ fn price_override(
 fn check_payment(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> (Option<String>, bool) {
     let params = obj.get("paymentAgreementParameters").filter(|v| !v.is_null());
     match (obj.get("paymentAgreementId").filter(|v| !v.is_null()), params) {
-        (None, None) => {
-            field(errors, "paymentAgreementId", "paymentAgreementId or paymentAgreementParameters is required.")
-        }
+        (None, None) => field(
+            errors,
+            "paymentAgreementId",
+            "paymentAgreementId or paymentAgreementParameters is required.",
+        ),
         (Some(_), Some(_)) => field(
             errors,
             "paymentAgreementParameters",
@@ -261,11 +278,19 @@ fn check_agreement_parameters(p: &Map<String, Value>, errors: &mut Vec<FieldErro
     let method = match p.get("paymentMethod").and_then(Value::as_str) {
         Some(m) if METHODS.contains(&m) => m,
         Some(m) => {
-            field(errors, "paymentAgreementParameters.paymentMethod", format!("Unknown payment method {m}."));
+            field(
+                errors,
+                "paymentAgreementParameters.paymentMethod",
+                format!("Unknown payment method {m}."),
+            );
             return (None, false);
         }
         None => {
-            field(errors, "paymentAgreementParameters.paymentMethod", "The field is required.");
+            field(
+                errors,
+                "paymentAgreementParameters.paymentMethod",
+                "The field is required.",
+            );
             return (None, false);
         }
     };
@@ -297,7 +322,11 @@ fn check_vipps_parameters(p: &Map<String, Value>, method: &str, errors: &mut Vec
     url_field(v, "merchantRedirectUrl", path, true, errors);
     if let Some(phone) = v.get("customerPhoneNumber").filter(|x| !x.is_null()) {
         if !phone.as_str().is_some_and(is_e164) {
-            field(errors, &format!("{path}customerPhoneNumber"), "Must be a phone number in +E.164 form.");
+            field(
+                errors,
+                &format!("{path}customerPhoneNumber"),
+                "Must be a phone number in +E.164 form.",
+            );
         }
     }
 }

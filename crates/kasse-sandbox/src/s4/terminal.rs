@@ -37,9 +37,7 @@ pub(super) fn terminal_error(status: StatusCode, message: &str) -> Response {
         )),
     )
         .into_response();
-    response
-        .extensions_mut()
-        .insert(ErrorTag(message.to_string()));
+    response.extensions_mut().insert(ErrorTag(message.to_string()));
     response
 }
 
@@ -124,9 +122,7 @@ pub(super) async fn terminal_decision(
             .s4_terminal(&row.id, TerminalState::Cancelled)
             .and_then(|changed| {
                 if changed {
-                    state
-                        .store
-                        .s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
+                    state.store.s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
                 }
                 Ok(changed)
             })

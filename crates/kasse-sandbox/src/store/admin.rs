@@ -4,9 +4,8 @@ use super::*;
 
 impl Store {
     fn events(conn: &Connection, api: &str, order_id: &str) -> rusqlite::Result<Vec<Value>> {
-        let mut stmt = conn.prepare(
-            "SELECT at_ms, event FROM order_events WHERE api = ?1 AND order_id = ?2 ORDER BY rowid",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT at_ms, event FROM order_events WHERE api = ?1 AND order_id = ?2 ORDER BY rowid")?;
         let rows = stmt.query_map(params![api, order_id], |r| {
             Ok(json!({"at": r.get::<_, i64>(0)?, "event": r.get::<_, String>(1)?}))
         })?;
@@ -18,9 +17,7 @@ impl Store {
         let conn = self.conn();
         let mut out = Vec::new();
         let orders: Vec<OrderRow> = {
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {ORDER_COLUMNS} FROM orders ORDER BY order_id"
-            ))?;
+            let mut stmt = conn.prepare(&format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY order_id"))?;
             let rows = stmt.query_map([], order_from_row)?;
             rows.collect::<rusqlite::Result<_>>()?
         };
@@ -78,9 +75,8 @@ impl Store {
     /// Every started subscription.
     pub fn admin_subscriptions(&self) -> rusqlite::Result<Vec<Value>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, client_id, unique_user_id, body, created_ms FROM subscriptions ORDER BY id",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT id, client_id, unique_user_id, body, created_ms FROM subscriptions ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
             let body: String = r.get(3)?;
             Ok(json!({

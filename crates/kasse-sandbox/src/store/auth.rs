@@ -106,7 +106,15 @@ impl Store {
         self.conn().execute(
             "INSERT INTO auth_codes (code, client_id, redirect_uri, challenge, method, unique_user_id, expires_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![code, row.client_id, row.redirect_uri, row.challenge, row.method, row.unique_user_id, row.expires_ms],
+            params![
+                code,
+                row.client_id,
+                row.redirect_uri,
+                row.challenge,
+                row.method,
+                row.unique_user_id,
+                row.expires_ms
+            ],
         )?;
         Ok(())
     }

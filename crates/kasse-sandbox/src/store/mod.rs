@@ -117,9 +117,7 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.execute_batch(SCHEMA)?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-        })
+        Ok(Store { conn: Mutex::new(conn) })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -142,10 +140,7 @@ impl Store {
 }
 
 fn same_json(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<Value>(a),
-        serde_json::from_str::<Value>(b),
-    ) {
+    match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
     }
@@ -173,23 +168,15 @@ mod tests {
     #[test]
     fn dedupes_on_external_order_id() {
         let store = Store::open(None).unwrap();
-        let a = store
-            .insert_order(&new_order(Some("e1"), r#"{"a":1}"#))
-            .unwrap();
-        let InsertOutcome::Created(id) = a else {
-            panic!("{a:?}")
-        };
+        let a = store.insert_order(&new_order(Some("e1"), r#"{"a":1}"#)).unwrap();
+        let InsertOutcome::Created(id) = a else { panic!("{a:?}") };
         // Same JSON, different whitespace: the same order.
         assert_eq!(
-            store
-                .insert_order(&new_order(Some("e1"), r#"{ "a" : 1 }"#))
-                .unwrap(),
+            store.insert_order(&new_order(Some("e1"), r#"{ "a" : 1 }"#)).unwrap(),
             InsertOutcome::Duplicate(id)
         );
         assert_eq!(
-            store
-                .insert_order(&new_order(Some("e1"), r#"{"a":2}"#))
-                .unwrap(),
+            store.insert_order(&new_order(Some("e1"), r#"{"a":2}"#)).unwrap(),
             InsertOutcome::Conflict(id)
         );
         assert!(matches!(
@@ -204,8 +191,12 @@ mod tests {
         let InsertOutcome::Created(id) = store.insert_order(&new_order(None, "{}")).unwrap() else {
             panic!()
         };
-        assert!(store.transition(id, OrderState::Preliminary, OrderState::Completed).unwrap());
-        assert!(!store.transition(id, OrderState::Preliminary, OrderState::Cancelled).unwrap());
+        assert!(store
+            .transition(id, OrderState::Preliminary, OrderState::Completed)
+            .unwrap());
+        assert!(!store
+            .transition(id, OrderState::Preliminary, OrderState::Cancelled)
+            .unwrap());
         assert_eq!(store.order(id).unwrap().unwrap().state, OrderState::Completed);
     }
 }

@@ -120,10 +120,14 @@ impl Store {
                 };
                 tx.execute(
                     "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, ?3)",
-                    params![id.to_string(), now_ms(), match outcome {
-                        InsertOutcome::Duplicate(_) => "duplicate-accepted",
-                        _ => "duplicate-rejected",
-                    }],
+                    params![
+                        id.to_string(),
+                        now_ms(),
+                        match outcome {
+                            InsertOutcome::Duplicate(_) => "duplicate-accepted",
+                            _ => "duplicate-rejected",
+                        }
+                    ],
                 )?;
                 tx.commit()?;
                 return Ok(outcome);
@@ -211,12 +215,7 @@ impl Store {
     }
 
     /// Stores a started subscription; returns its id.
-    pub fn insert_subscription(
-        &self,
-        client_id: &str,
-        user_id: &str,
-        body: &str,
-    ) -> rusqlite::Result<i64> {
+    pub fn insert_subscription(&self, client_id: &str, user_id: &str, body: &str) -> rusqlite::Result<i64> {
         let conn = self.conn();
         conn.execute(
             "INSERT INTO subscriptions (client_id, unique_user_id, body, created_ms) VALUES (?1, ?2, ?3, ?4)",

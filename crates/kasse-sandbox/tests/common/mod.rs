@@ -38,10 +38,7 @@ pub fn http() -> Client {
 
 /// A client that follows redirects (a browser clicking through).
 pub fn browser() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+    Client::builder().timeout(Duration::from_secs(10)).build().unwrap()
 }
 
 pub async fn client_token(base: &str) -> String {
@@ -138,13 +135,7 @@ pub async fn get_as(url: &str, token: &str) -> Response {
 
 /// A JSON POST with a bearer token.
 pub async fn post_as(url: &str, token: &str, body: &Value) -> Response {
-    http()
-        .post(url)
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    http().post(url).bearer_auth(token).json(body).send().await.unwrap()
 }
 
 /// A JSON POST with a bearer token; returns the status and the JSON answer.
@@ -174,19 +165,12 @@ pub async fn order_state(base: &str, token: &str, order_id: i64) -> String {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
-    body["orders"][0]["orderStatus"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    body["orders"][0]["orderStatus"].as_str().unwrap().to_string()
 }
 
 /// The JSON answer of a sandbox control endpoint (`/__sandbox/...`, no token).
 pub async fn sandbox_json<T: DeserializeOwned>(base: &str, path: &str) -> T {
-    get(&format!("{base}/__sandbox/{path}"))
-        .await
-        .json()
-        .await
-        .unwrap()
+    get(&format!("{base}/__sandbox/{path}")).await.json().await.unwrap()
 }
 
 pub async fn admin_orders(base: &str) -> Vec<Value> {
@@ -227,14 +211,7 @@ pub async fn browser_post_form<F: Serialize + ?Sized>(url: &str, form: &F) -> Re
 
 /// The text a browser ends up with after a GET (following redirects).
 pub async fn browser_text(url: &str) -> String {
-    browser()
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    browser().get(url).send().await.unwrap().text().await.unwrap()
 }
 
 /// The hidden inputs and the action of the first form of a page.

@@ -17,7 +17,9 @@ pub(super) fn order_lines(order: &Obj, seed: &Seed, currency: Option<&str>) -> R
     let mut sum_cents: i64 = 0;
     let mut line_without_price: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
-        let line = line.as_object().ok_or_else(|| CidError::validation(format!("orderLines[{i}] must be an object")))?;
+        let line = line
+            .as_object()
+            .ok_or_else(|| CidError::validation(format!("orderLines[{i}] must be an object")))?;
         let (price, quantity) = order_line(i, line, seed, currency)?;
         match price {
             Some(unit) => sum_cents += unit * quantity,
@@ -47,7 +49,11 @@ fn order_line(i: usize, line: &Obj, seed: &Seed, currency: Option<&str>) -> Resu
         }
         "article" => match line.get("articleDetail") {
             Some(Value::Object(detail)) if !detail.is_empty() => unit_price,
-            _ => return Err(CidError::validation(format!("{p}articleDetail is required for productSpecType article"))),
+            _ => {
+                return Err(CidError::validation(format!(
+                    "{p}articleDetail is required for productSpecType article"
+                )))
+            }
         },
         other => {
             return Err(CidError::validation(format!(
@@ -60,16 +66,27 @@ fn order_line(i: usize, line: &Obj, seed: &Seed, currency: Option<&str>) -> Resu
 }
 
 /// A coupon line names a known coupon; a unit price and currency, when given, are the coupon's.
-fn coupon_line(p: &str, line: &Obj, seed: &Seed, unit_price: Option<i64>, currency: Option<&str>) -> Result<i64, CidError> {
-    let (Some(code), Some(number)) = (opt_nonblank(line, "productSpecCode", p)?, opt_int(line, "productSpecNo", p)?)
-    else {
+fn coupon_line(
+    p: &str,
+    line: &Obj,
+    seed: &Seed,
+    unit_price: Option<i64>,
+    currency: Option<&str>,
+) -> Result<i64, CidError> {
+    let (Some(code), Some(number)) = (
+        opt_nonblank(line, "productSpecCode", p)?,
+        opt_int(line, "productSpecNo", p)?,
+    ) else {
         return Err(CidError::validation(format!(
             "{p}productSpecCode and {p}productSpecNo are required for productSpecType coupon"
         )));
     };
-    let coupon = seed
-        .coupon(code, number)
-        .ok_or_else(|| CidError::bad("CouponNotFoundException", format!("{p}coupon {code}/{number} not found")))?;
+    let coupon = seed.coupon(code, number).ok_or_else(|| {
+        CidError::bad(
+            "CouponNotFoundException",
+            format!("{p}coupon {code}/{number} not found"),
+        )
+    })?;
     if let Some(up) = unit_price {
         if up != coupon.price_cents() {
             return Err(CidError::bad(
@@ -103,10 +120,13 @@ fn product_line(p: &str, line: &Obj, seed: &Seed, spec_type: &str) -> Result<(),
             "{p}productSpecCode, {p}productSpecNo and {p}product are required for productSpecType issue"
         )));
     }
-    let product = product
-        .ok_or_else(|| CidError::validation(format!("{p}product is required for productSpecType product")))?;
+    let product =
+        product.ok_or_else(|| CidError::validation(format!("{p}product is required for productSpecType product")))?;
     if !seed.has_product(product) {
-        return Err(CidError::bad("ProductNotFoundException", format!("{p}product {product} not found")));
+        return Err(CidError::bad(
+            "ProductNotFoundException",
+            format!("{p}product {product} not found"),
+        ));
     }
     Ok(())
 }
@@ -125,7 +145,9 @@ fn access_and_extras(p: &str, i: usize, line: &Obj) -> Result<(), CidError> {
         return Err(CidError::validation(format!("{p}allowAccessSeconds must be positive")));
     }
     if let Some(start) = line.get("startInfo").filter(|v| !v.is_null()) {
-        let start = start.as_object().ok_or_else(|| CidError::validation(format!("{p}startInfo must be an object")))?;
+        let start = start
+            .as_object()
+            .ok_or_else(|| CidError::validation(format!("{p}startInfo must be an object")))?;
         opt_int(start, "startDate", &format!("{p}startInfo."))?;
     }
     if let Some(receiver) = line.get("receiver").filter(|v| !v.is_null()) {

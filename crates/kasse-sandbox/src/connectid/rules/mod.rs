@@ -40,9 +40,7 @@ pub(super) fn opt_str<'a>(obj: &'a Obj, key: &str, path: &str) -> Result<Option<
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(CidError::validation(format!(
-            "{path}{key} must be a string"
-        ))),
+        Some(_) => Err(CidError::validation(format!("{path}{key} must be a string"))),
     }
 }
 
@@ -64,9 +62,7 @@ pub(super) fn opt_bool(obj: &Obj, key: &str, path: &str) -> Result<Option<bool>,
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(CidError::validation(format!(
-            "{path}{key} must be a boolean"
-        ))),
+        Some(_) => Err(CidError::validation(format!("{path}{key} must be a boolean"))),
     }
 }
 
@@ -92,14 +88,11 @@ pub(super) fn opt_strings<'a>(obj: &'a Obj, key: &str, path: &str) -> Result<Vec
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                v.as_str().ok_or_else(|| {
-                    CidError::validation(format!("{path}{key}[{i}] must be a string"))
-                })
+                v.as_str()
+                    .ok_or_else(|| CidError::validation(format!("{path}{key}[{i}] must be a string")))
             })
             .collect(),
-        Some(_) => Err(CidError::validation(format!(
-            "{path}{key} must be an array of strings"
-        ))),
+        Some(_) => Err(CidError::validation(format!("{path}{key} must be an array of strings"))),
     }
 }
 
@@ -109,17 +102,13 @@ pub(super) fn validate_party(value: &Value, name: &str) -> Result<Option<i64>, C
         .as_object()
         .ok_or_else(|| CidError::validation(format!("{name} must be an object")))?;
     let p = format!("{name}.");
-    if opt_nonblank(party, "companyName", &p)?.is_none()
-        && opt_nonblank(party, "lastName", &p)?.is_none()
-    {
+    if opt_nonblank(party, "companyName", &p)?.is_none() && opt_nonblank(party, "lastName", &p)?.is_none() {
         return Err(CidError::validation(format!(
             "{name}: companyName or lastName is required"
         )));
     }
     if opt_nonblank(party, "postalCode", &p)?.is_none() {
-        return Err(CidError::validation(format!(
-            "{name}.postalCode is required"
-        )));
+        return Err(CidError::validation(format!("{name}.postalCode is required")));
     }
     let emails = opt_strings(party, "emails", &p)?;
     let phones = opt_strings(party, "phoneNumbers", &p)?;
@@ -164,7 +153,9 @@ pub(super) fn validate_party(value: &Value, name: &str) -> Result<Option<i64>, C
 
 /// Validates a register-order body (client mode and user mode share the rules).
 pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError> {
-    let order = body.as_object().ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
+    let order = body
+        .as_object()
+        .ok_or_else(|| CidError::validation("the request body must be a JSON object"))?;
     let external_order_id = opt_str(order, "externalOrderId", "")?.map(String::from);
     if external_order_id.as_deref().is_some_and(|e| e.trim().is_empty()) {
         return Err(CidError::validation("externalOrderId must not be blank"));
@@ -176,7 +167,10 @@ pub fn validate_order(body: &Value, seed: &Seed) -> Result<ValidOrder, CidError>
     opt_str(order, "campaignParameters", "")?;
     opt_str(order, "companyCode", "")?;
     opt_str(order, "customerReference", "")?;
-    let payer = order.get("payer").filter(|v| !v.is_null()).ok_or_else(|| CidError::validation("payer is required"))?;
+    let payer = order
+        .get("payer")
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| CidError::validation("payer is required"))?;
     let customer_number = validate_party(payer, "payer")?;
     let (sum_cents, line_without_price) = order_lines(order, seed, currency.as_deref())?;
     check_amount(order, sum_cents, line_without_price)?;
@@ -233,7 +227,9 @@ fn check_currency(order: &Obj) -> Result<Option<String>, CidError> {
     let currency = opt_str(order, "currency", "")?.map(String::from);
     if let Some(c) = &currency {
         if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-            return Err(CidError::validation(format!("currency {c:?} must be three upper-case letters (ISO 4217)")));
+            return Err(CidError::validation(format!(
+                "currency {c:?} must be three upper-case letters (ISO 4217)"
+            )));
         }
     }
     Ok(currency)
@@ -253,15 +249,21 @@ fn check_marketing_coupon(order: &Obj, seed: &Seed) -> Result<(), CidError> {
             Ok(())
         }
         (None, None) => Ok(()),
-        _ => Err(CidError::validation("marketingCouponCode and marketingCouponNumber must be given together")),
+        _ => Err(CidError::validation(
+            "marketingCouponCode and marketingCouponNumber must be given together",
+        )),
     }
 }
 
 /// `orderAmount`, when given, is the sum over the lines, each of which then names its price.
 fn check_amount(order: &Obj, sum_cents: i64, line_without_price: Option<usize>) -> Result<(), CidError> {
-    let Some(amount) = opt_money(order, "orderAmount", "")? else { return Ok(()) };
+    let Some(amount) = opt_money(order, "orderAmount", "")? else {
+        return Ok(());
+    };
     if let Some(i) = line_without_price {
-        return Err(CidError::validation(format!("orderLines[{i}].unitPrice is required when orderAmount is given")));
+        return Err(CidError::validation(format!(
+            "orderLines[{i}].unitPrice is required when orderAmount is given"
+        )));
     }
     if amount != sum_cents {
         return Err(CidError::bad(
