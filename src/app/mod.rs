@@ -215,7 +215,9 @@ pub fn Widget(
             view! { <crate::form::CheckoutView checkout=checkout/> }.into_any()
         }
         Some(Err(failure)) => {
-            host.with_value(|h| emit(h, Event::Error, json!({ "offer": config.with_value(|c| c.offer.clone()), "code": failure.code(), "retryable": failure.retryable() })));
+            let offer = config.with_value(|c| c.offer.clone());
+            let detail = json!({ "offer": offer, "code": failure.code(), "retryable": failure.retryable() });
+            host.with_value(|h| emit(h, Event::Error, detail));
             view! {
                 <div class="kasse kasse--failed" role="alert">
                     <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>

@@ -12,7 +12,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides): about a second on the 2-core machine, and 20 samples above p99 per path.
+/// Orders per path in the gateway benchmark (`KASSE_BENCH_ORDERS` overrides): about a second on
+/// the 2-core machine, and 20 samples above p99 per path.
 const GATEWAY_ORDERS: usize = 2000;
 const GATEWAY_CONCURRENCY: usize = 8;
 /// Browser runs per side in the load-time benchmark (`KASSE_BENCH_RUNS` overrides).
