@@ -15,6 +15,7 @@ pub mod connectid;
 pub mod error_code;
 pub mod field;
 pub mod i18n;
+pub mod lifecycle;
 pub mod money;
 pub mod offer;
 pub mod s4;
