@@ -21,6 +21,7 @@ pub mod config;
 pub mod error;
 pub mod idempotency;
 pub mod owners;
+pub mod prepayment;
 pub mod protect;
 pub mod static_files;
 pub mod token;
