@@ -20,6 +20,7 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod idempotency;
+pub mod ledger;
 pub mod order_token;
 pub mod owners;
 pub mod prepayment;
