@@ -115,7 +115,7 @@ impl OrderStore for MemoryStore {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use kasse_core::flow::Flow;
+    use kasse_core::connectid::Flow;
     use kasse_core::lifecycle::Route;
 
     /// A record as the gateway writes one for a card order.
