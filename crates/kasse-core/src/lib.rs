@@ -12,6 +12,7 @@
 pub mod checkout;
 pub mod conformance;
 pub mod connectid;
+pub mod contract;
 pub mod error_code;
 pub mod field;
 pub mod i18n;

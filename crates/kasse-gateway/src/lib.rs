@@ -47,7 +47,12 @@ use crate::api::AppState;
 use crate::config::{origin_of, GatewayConfig, Settings};
 use crate::error::ApiError;
 use crate::idempotency::IdempotencyStore;
+use crate::ledger::MemoryStore;
 use crate::owners::OrderRegistry;
+
+/// Orders the in-memory ledger holds at most: far above a day of a large publisher's checkouts,
+/// far below what would strain the process (a record is a few hundred bytes).
+const LEDGER_CAPACITY: usize = 200_000;
 use crate::protect::{IpRateLimit, OriginPolicy};
 use crate::token::{ClientAuth, TokenBroker};
 use crate::upstream::Vendor;
@@ -187,6 +192,7 @@ fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
     Ok(AppState {
         idempotency: IdempotencyStore::new(settings.idempotency_ttl),
         orders: OrderRegistry::new(settings.idempotency_ttl),
+        ledger: Arc::new(MemoryStore::new(LEDGER_CAPACITY)),
         settings,
         connectid,
         s4,

@@ -1,4 +1,4 @@
-//! Orders this gateway registered, and who may claim them.
+//! Who may claim an order, and the S4 orders this gateway registered.
 //!
 //! Assign user gives the claimer digital access to the order, so it is only forwarded when the
 //! credential equals an e-mail or phone of the order's payer (or of a line's receiver: a gift's
@@ -18,12 +18,11 @@ use std::time::{Duration, Instant};
 use kasse_core::connectid::{ClientOrder, Party};
 use sha2::{Digest, Sha256};
 
-type CredentialHash = [u8; 32];
+use crate::ledger::CredentialHash;
 
-/// The registry of ConnectID and S4 orders created through this gateway.
+/// The S4 orders created through this gateway.
 pub struct OrderRegistry {
     ttl: Duration,
-    connectid: Mutex<HashMap<i64, (Vec<CredentialHash>, Instant)>>,
     s4: Mutex<HashMap<String, Instant>>,
 }
 
@@ -47,47 +46,31 @@ fn party_credentials(p: &Party, out: &mut Vec<CredentialHash>) {
     }
 }
 
+/// Hashes of the credentials that may claim `order`: the payer's and every receiver's e-mails
+/// and phones.
+pub fn order_credentials(order: &ClientOrder) -> Vec<CredentialHash> {
+    let mut creds = Vec::new();
+    party_credentials(&order.payer, &mut creds);
+    for line in &order.order_lines {
+        if let Some(r) = &line.receiver {
+            party_credentials(r, &mut creds);
+        }
+    }
+    creds
+}
+
+/// Whether `credential` is one of `allowed`.
+pub fn may_claim(allowed: &[CredentialHash], credential: &str) -> bool {
+    allowed.contains(&hash(credential))
+}
+
 impl OrderRegistry {
     /// A registry forgetting orders after `ttl`.
     pub fn new(ttl: Duration) -> OrderRegistry {
         OrderRegistry {
             ttl,
-            connectid: Mutex::new(HashMap::new()),
             s4: Mutex::new(HashMap::new()),
         }
-    }
-
-    /// Remembers a ConnectID order and the credentials that may claim it.
-    pub fn remember_connectid(&self, order_id: i64, order: &ClientOrder) {
-        let mut creds = Vec::new();
-        party_credentials(&order.payer, &mut creds);
-        for line in &order.order_lines {
-            if let Some(r) = &line.receiver {
-                party_credentials(r, &mut creds);
-            }
-        }
-        let mut map = self.connectid.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let ttl = self.ttl;
-        map.retain(|_, (_, at)| now.duration_since(*at) <= ttl);
-        map.insert(order_id, (creds, now));
-    }
-
-    /// `None` when the order is unknown here; else whether `credential` may claim it.
-    pub fn may_claim(&self, order_id: i64, credential: &str) -> Option<bool> {
-        let map = self.connectid.lock().unwrap_or_else(|e| e.into_inner());
-        let (creds, at) = map.get(&order_id)?;
-        if at.elapsed() > self.ttl {
-            return None;
-        }
-        let h = hash(credential);
-        Some(creds.contains(&h))
-    }
-
-    /// Whether the ConnectID order was registered here.
-    pub fn knows_connectid(&self, order_id: i64) -> bool {
-        let map = self.connectid.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&order_id).is_some_and(|(_, at)| at.elapsed() <= self.ttl)
     }
 
     /// Remembers an S4 order id.
@@ -129,12 +112,11 @@ mod tests {
                 "receiver": {"lastName": "R", "postalCode": "0101", "emails": ["gift@example.no"]}}]
         }))
         .unwrap();
-        let r = OrderRegistry::new(Duration::from_secs(60));
-        r.remember_connectid(7, &order);
-        assert_eq!(r.may_claim(7, "KARI@example.no"), Some(true));
-        assert_eq!(r.may_claim(7, "+47 91 23 45 67"), Some(true));
-        assert_eq!(r.may_claim(7, "gift@example.no"), Some(true));
-        assert_eq!(r.may_claim(7, "mallory@example.no"), Some(false));
-        assert_eq!(r.may_claim(8, "kari@example.no"), None);
+        let allowed = order_credentials(&order);
+        assert!(may_claim(&allowed, "KARI@example.no"));
+        assert!(may_claim(&allowed, "+47 91 23 45 67"));
+        assert!(may_claim(&allowed, "gift@example.no"));
+        assert!(!may_claim(&allowed, "mallory@example.no"));
+        assert!(!may_claim(&[], "kari@example.no"));
     }
 }

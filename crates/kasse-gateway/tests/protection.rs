@@ -216,6 +216,7 @@ fn the_binary_refuses_an_incomplete_config_and_names_the_key() {
         .arg("--config")
         .arg(&file)
         .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
+        .env("KASSE_ORDER_TOKEN_SECRET", "kasse-demo-order-token-secret-0123456789")
         .env_remove("KASSE_S4_SECRET")
         .output()
         .unwrap();
@@ -282,6 +283,7 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
         .arg(&file)
         .env("KASSE_PORT", "0")
         .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
+        .env("KASSE_ORDER_TOKEN_SECRET", "kasse-demo-order-token-secret-0123456789")
         .env("KASSE_S4_SECRET", "kasse-s4-demo-secret")
         .env("RUST_LOG", "debug")
         .stdout(std::process::Stdio::piped())
@@ -313,9 +315,11 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.unwrap()["orderId"].as_i64().unwrap();
+    let registered = r.json::<Value>().await.unwrap();
+    let id = registered["orderId"].as_i64().unwrap();
     let r = http
         .post(format!("{base}/kasse/v1/connectid/orders/{id}/user"))
+        .header("Kasse-Order-Token", registered["orderToken"].as_str().unwrap())
         .json(&json!({"credential": "sven.svensson@example.se"}))
         .send()
         .await

@@ -232,11 +232,7 @@ async fn a_token_the_vendor_never_accepts_is_retried_once_only() {
     let cid = s.connectid.as_mut().unwrap();
     cid.token_url = format!("{}/user/oauth/token", a.base_url()).parse().unwrap();
     let gw = gateway(s).await;
-    let stack = Stack {
-        sandbox: b,
-        gateway: gw,
-        http: reqwest::Client::new(),
-    };
+    let stack = Stack::of(b, gw);
     let (status, v) = stack
         .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "never"))
         .await;

@@ -37,7 +37,8 @@ pub fn decide(route: Route, state: OrderState, request: Request) -> Result<&'sta
             Some(&[ConfirmPaidAtVendor, AssignUserAtVendor])
         }
         (Request::AssignUser, Paid) if route.assigns_user() => Some(&[AssignUserAtVendor]),
-        (Request::AssignUser, AccessGiven) if route.assigns_user() => Some(&[AnswerFromRecord]),
+        // The vendor links the same account again: a retry after a lost answer gets it again.
+        (Request::AssignUser, AccessGiven) if route.assigns_user() => Some(&[AssignUserAtVendor]),
         (Request::Cancel, Registered | AwaitingPayment) => Some(cancel_effects(route)),
         (Request::Cancel, Cancelled) => Some(&[AnswerFromRecord]),
         _ => None,

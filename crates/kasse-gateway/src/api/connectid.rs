@@ -1,13 +1,19 @@
 //! ConnectID orders: create (idempotent on `externalOrderId`), complete, assign user, status.
+//!
+//! Every call after registration carries the order's token and is checked against the order's
+//! record and kasse-core's lifecycle: the API completes only orders whose route completes by API,
+//! and assigns a user only once the vendor itself reports the order paid.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::connectid::{
     AssignUserRequest, AssignUserResponse, ClientOrder, CompleteOrderRequest, CompleteOrderResponse, CompleteStatus,
     OrderCreated, OrderStatusResponse,
 };
+use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER};
 use kasse_core::error_code::FieldError;
+use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
 use kasse_core::offer::{Backend, Offer, ProductSpec};
 use serde::Deserialize;
 use serde_json::Value;
@@ -15,7 +21,10 @@ use serde_json::Value;
 use super::{candidates, check_url, conform, parse_as, parse_optional, parse_value, refused, unknown_order, vendor};
 use super::{Answer, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
-use crate::idempotency::{canonical_hash, Claim, Leader};
+use crate::idempotency::{canonical_hash, BodyHash, Claim, Leader};
+use crate::ledger::OrderRecord;
+use crate::order_token;
+use crate::owners::{may_claim, order_credentials};
 
 fn parse_order_id(id: &str) -> Result<i64, ApiError> {
     id.parse::<i64>()
@@ -86,8 +95,14 @@ pub(super) async fn create_order(
     };
     // The forward runs in its own task: a reader closing the tab must not cancel it half-way,
     // and waiting duplicates need its answer.
-    let offer_id = offer.id.clone();
-    let answer = tokio::spawn(forward_order(state.clone(), order, key, offer_id, leader))
+    let route = Route::connectid(offer, order.payment_method, false);
+    let registration = Registration {
+        offer_id: offer.id.clone(),
+        key,
+        hash,
+        route,
+    };
+    let answer = tokio::spawn(forward_order(state.clone(), order, registration, leader))
         .await
         .map_err(|_| ApiError::internal("the order task failed"))?;
     answer.map(IntoResponse::into_response)
@@ -105,23 +120,25 @@ fn replay(key: &str, answer: Answer) -> Response {
     r
 }
 
-/// Registers the order upstream and publishes the answer to the idempotency store. Retryable
-/// failures are not kept, so the next attempt with the same key reaches the vendor again.
-async fn forward_order(
-    state: Shared,
-    order: ClientOrder,
-    key: String,
+/// What the gateway knows of an order before the vendor registers it.
+struct Registration {
     offer_id: String,
-    leader: Leader<Answer>,
-) -> Answer {
+    key: String,
+    hash: BodyHash,
+    route: Route,
+}
+
+/// Registers the order upstream, records it, and publishes the answer to the idempotency store.
+/// Retryable failures are not kept, so the next attempt with the same key reaches the vendor again.
+async fn forward_order(state: Shared, order: ClientOrder, reg: Registration, leader: Leader<Answer>) -> Answer {
     let cid = state.connectid.as_ref().expect("checked by the handler");
+    let key = reg.key.clone();
     let result: Result<OrderCreated, _> = cid.send_json(Method::POST, "/v1/client/order", Some(&order)).await;
     match result {
         Ok(created) => {
-            state.orders.remember_connectid(created.order_id, &order);
-            tracing::info!(order_id = created.order_id, external_order_id = %key, offer = %offer_id, "connectid order registered");
-            let answer = Ok(Reply::new(StatusCode::CREATED, &created));
-            leader.finish(answer.clone(), true);
+            let answer = record_order(&state, &order, reg, created.order_id).await;
+            tracing::info!(order_id = created.order_id, external_order_id = %key, "connectid order registered");
+            leader.finish(answer.clone(), answer.is_ok());
             answer
         }
         Err(e) => {
@@ -131,6 +148,94 @@ async fn forward_order(
             leader.finish(answer.clone(), keep);
             answer
         }
+    }
+}
+
+/// Keeps the order's record (its route, state, allowed credentials and token hash) and makes the
+/// answer: the order id and its token.
+async fn record_order(state: &Shared, order: &ClientOrder, reg: Registration, order_id: i64) -> Answer {
+    let (token, token_hash) = order_token::issue(&state.settings.order_token_key, "connectid", &reg.key);
+    let registered = ConnectIdOrderRegistered {
+        order_id,
+        order_token: token,
+    };
+    let now = now_ms();
+    let record = OrderRecord {
+        backend: Backend::ConnectId,
+        vendor_order_id: order_id.to_string(),
+        offer: reg.offer_id,
+        method: order.payment_method.wire_name().to_string(),
+        route: reg.route,
+        amount_minor: order.order_amount.minor(),
+        currency: order.currency.clone(),
+        state: reg.route.initial_state(),
+        idempotency_key: reg.key,
+        body_hash: reg.hash,
+        answer: serde_json::json!({ "orderId": order_id }).to_string(),
+        credentials: order_credentials(order),
+        token_hash,
+        created_ms: now,
+        updated_ms: now,
+    };
+    // The vendor deduplicates on externalOrderId: a retry after a lost answer registers the same
+    // order again, whose record is already here.
+    match state.ledger.insert(record).await {
+        Ok(()) | Err(crate::ledger::StoreError::Duplicate) => Ok(Reply::new(StatusCode::CREATED, &registered)),
+        Err(e) => {
+            tracing::error!(order_id, error = %e, "order registered at the vendor but not recorded");
+            Err(ApiError::internal("the order could not be recorded; try again"))
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The record of order `id`, when the request carries its token; 404 otherwise, as for an order
+/// this gateway never registered (a wrong token must not tell that the order exists).
+async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<OrderRecord, ApiError> {
+    let order_id = parse_order_id(id)?;
+    let record = state
+        .ledger
+        .find(Backend::ConnectId, &order_id.to_string())
+        .await
+        .map_err(|e| ApiError::internal(format!("the order store failed: {e}")))?
+        .ok_or_else(unknown_order)?;
+    let presented = headers.get(ORDER_TOKEN_HEADER).and_then(|v| v.to_str().ok());
+    if !order_token::matches(&record.token_hash, presented) {
+        tracing::warn!(order_id, "order call without its token");
+        return Err(unknown_order());
+    }
+    Ok(record)
+}
+
+/// The lifecycle's effects for `request` on `record`, or 409 `wrong_step`.
+fn effects_of(record: &OrderRecord, request: Request) -> Result<&'static [Effect], ApiError> {
+    decide(record.route, record.state, request).map_err(|wrong| {
+        tracing::info!(order_id = %record.vendor_order_id, state = record.state.as_str(), ?request, "refused: wrong step");
+        ApiError::new(StatusCode::CONFLICT, "wrong_step", wrong.to_string())
+    })
+}
+
+/// Moves the record as the vendor's `outcome` says (a lost race with another request is harmless:
+/// the other request moved it the same way).
+async fn advance(state: &Shared, record: &mut OrderRecord, outcome: Outcome) {
+    let Ok(t) = apply(record.route, record.state, outcome) else {
+        return;
+    };
+    if t.state != record.state {
+        let id = record.vendor_order_id.clone();
+        let moved = state
+            .ledger
+            .transition(Backend::ConnectId, &id, record.state, t.state, now_ms())
+            .await;
+        if let Err(e) = moved {
+            tracing::error!(order_id = %id, error = %e, "order state not recorded");
+        }
+        record.state = t.state;
     }
 }
 
@@ -144,9 +249,11 @@ struct CompleteBody {
 pub(super) async fn complete_order(
     State(state): State<Shared>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let cid = vendor(&state.connectid, "ConnectID")?;
+    let mut record = own_order(&state, &id, &headers).await?;
     let order_id = parse_order_id(&id)?;
     let body: CompleteBody = parse_optional(&body)?;
     check_url(
@@ -155,8 +262,13 @@ pub(super) async fn complete_order(
         &state.settings.allowed_return_url_prefixes,
     )
     .map_err(|e| refused(vec![e]))?;
-    if !state.orders.knows_connectid(order_id) {
-        return Err(unknown_order());
+    if effects_of(&record, Request::Complete)? == [Effect::AnswerFromRecord] {
+        let done = CompleteOrderResponse {
+            fulfillment_status: CompleteStatus::Ok,
+            order_id: Some(order_id),
+            error_message: None,
+        };
+        return Ok(Reply::new(StatusCode::OK, &done).into_response());
     }
     let req = CompleteOrderRequest {
         order_id,
@@ -171,10 +283,12 @@ pub(super) async fn complete_order(
         })?;
     match resp.fulfillment_status {
         CompleteStatus::Ok => {
+            advance(&state, &mut record, Outcome::Completed).await;
             tracing::info!(order_id, "connectid order completed");
             Ok(Reply::new(StatusCode::OK, &resp).into_response())
         }
         CompleteStatus::Error => {
+            advance(&state, &mut record, Outcome::Refused).await;
             tracing::info!(order_id, "connectid completion answered ERROR");
             Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -212,27 +326,28 @@ fn assign_user_problems(state: &Shared, req: &AssignUserRequest) -> Vec<FieldErr
 pub(super) async fn assign_user(
     State(state): State<Shared>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let cid = vendor(&state.connectid, "ConnectID")?;
+    let mut record = own_order(&state, &id, &headers).await?;
     let order_id = parse_order_id(&id)?;
     let req: AssignUserRequest = parse_as(parse_value(&body)?)?;
     let errors = assign_user_problems(&state, &req);
     if !errors.is_empty() {
         return Err(refused(errors));
     }
-    match state.orders.may_claim(order_id, &req.credential) {
-        None => return Err(unknown_order()),
-        Some(false) => {
-            tracing::warn!(order_id, "assign user refused: credential is not the payer's");
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "credential_mismatch",
-                "the credential must be the e-mail or phone number given on the order",
-            )
-            .with_field("credential"));
-        }
-        Some(true) => {}
+    if !may_claim(&record.credentials, &req.credential) {
+        tracing::warn!(order_id, "assign user refused: credential is not the payer's");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "credential_mismatch",
+            "the credential must be the e-mail or phone number given on the order",
+        )
+        .with_field("credential"));
+    }
+    if effects_of(&record, Request::AssignUser)?.contains(&Effect::ConfirmPaidAtVendor) {
+        confirm_paid(&state, cid, &mut record, order_id).await?;
     }
     let resp: AssignUserResponse = cid
         .send_json(Method::POST, &format!("/v1/client/order/{order_id}/user"), Some(&req))
@@ -241,22 +356,64 @@ pub(super) async fn assign_user(
             tracing::warn!(order_id, error = %e.log_code(), "assign user failed upstream");
             e.to_api_error()
         })?;
+    advance(&state, &mut record, Outcome::UserAssigned).await;
     tracing::info!(order_id, new_user = resp.is_new_user, "user assigned to order");
     Ok(Reply::new(StatusCode::OK, &resp).into_response())
 }
 
-pub(super) async fn order_status(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let cid = vendor(&state.connectid, "ConnectID")?;
-    let order_id = parse_order_id(&id)?;
-    if !state.orders.knows_connectid(order_id) {
-        return Err(unknown_order());
+/// Asks the vendor whether the order is paid: the reader's return from the payment page is a hint,
+/// the vendor's order status the proof. Not paid (yet) → 409 `payment_pending`.
+async fn confirm_paid(
+    state: &Shared,
+    cid: &crate::upstream::Vendor,
+    record: &mut OrderRecord,
+    order_id: i64,
+) -> Result<(), ApiError> {
+    let status = read_status(cid, order_id).await?;
+    if reports_paid(&status, order_id) {
+        advance(state, record, Outcome::ReportedPaid).await;
+        return Ok(());
     }
-    let resp: OrderStatusResponse = cid
-        .send_json::<(), _>(Method::GET, &format!("/v1/client/order/status/{order_id}"), None)
+    tracing::info!(order_id, "assign user before the vendor reports the order paid");
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "payment_pending",
+        "the vendor does not report this order paid yet",
+    )
+    .with_retry_after(2))
+}
+
+async fn read_status(cid: &crate::upstream::Vendor, order_id: i64) -> Result<OrderStatusResponse, ApiError> {
+    cid.send_json::<(), _>(Method::GET, &format!("/v1/client/order/status/{order_id}"), None)
         .await
         .map_err(|e| {
             tracing::warn!(order_id, error = %e.log_code(), "order status failed upstream");
             e.to_api_error()
-        })?;
+        })
+}
+
+/// Whether ConnectID's order status names the order as fulfilled (`completed`).
+fn reports_paid(status: &OrderStatusResponse, order_id: i64) -> bool {
+    status.orders.iter().any(|o| {
+        o.order_id == order_id
+            && o.order_status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("completed"))
+    })
+}
+
+pub(super) async fn order_status(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let cid = vendor(&state.connectid, "ConnectID")?;
+    let mut record = own_order(&state, &id, &headers).await?;
+    let order_id = parse_order_id(&id)?;
+    effects_of(&record, Request::Status)?;
+    let resp = read_status(cid, order_id).await?;
+    if reports_paid(&resp, order_id) {
+        advance(&state, &mut record, Outcome::ReportedPaid).await;
+    }
     Ok(Reply::new(StatusCode::OK, &resp).into_response())
 }

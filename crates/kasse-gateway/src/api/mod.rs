@@ -26,6 +26,7 @@ use serde_json::Value;
 use crate::config::Settings;
 use crate::error::{uncached_json, ApiError, FieldProblem};
 use crate::idempotency::IdempotencyStore;
+use crate::ledger::OrderStore;
 use crate::owners::OrderRegistry;
 use crate::upstream::Vendor;
 
@@ -67,8 +68,10 @@ pub struct AppState {
     pub s4: Option<Vendor>,
     /// `externalOrderId` replay store.
     pub idempotency: IdempotencyStore<Answer>,
-    /// Orders registered here and who may claim them.
+    /// The S4 orders registered here.
     pub orders: OrderRegistry,
+    /// The record of every ConnectID order registered here.
+    pub ledger: Arc<dyn OrderStore>,
 }
 
 type Shared = Arc<AppState>;

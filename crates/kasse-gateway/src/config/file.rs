@@ -52,6 +52,10 @@ pub struct ServerConfig {
     pub upstream_timeout_ms: u64,
     /// How long an `externalOrderId` is remembered for replay, seconds.
     pub idempotency_ttl_secs: u64,
+    /// Name of the environment variable holding the order-token secret (at least 32 bytes).
+    /// Several gateway instances must share one. Absent: a random secret is drawn at start, so
+    /// tokens do not outlive the process, like the in-memory order store.
+    pub order_token_secret_env: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +64,7 @@ impl Default for ServerConfig {
             listen: None,
             static_dir: None,
             allowed_origins: None,
+            order_token_secret_env: None,
             allowed_return_url_prefixes: None,
             // An order is 1–2 KiB; four times that leaves room for long names and addresses.
             body_limit_bytes: 8 * 1024,

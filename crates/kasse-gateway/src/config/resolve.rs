@@ -13,6 +13,7 @@ use super::{
     ConfigError, ConnectIdConfig, ConnectIdSettings, GatewayConfig, S4Config, S4Settings, Secret, ServerConfig,
     Settings,
 };
+use crate::order_token::{TokenKey, MIN_SECRET_LEN};
 
 /// Reads a secret by environment variable name.
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -32,6 +33,7 @@ impl GatewayConfig {
         let catalog = resolve_offers(&self.offers, &mut p);
         let connectid = resolve_connectid(self.connectid.as_ref(), catalog.connectid_user.as_deref(), env, &mut p);
         let s4 = resolve_s4(self.s4.as_ref(), catalog.s4_user.as_deref(), env, &mut p);
+        let order_token_key = order_token_key(&self.server, env, &mut p);
         let server = match server {
             Some(server) if p.0.is_empty() => server,
             _ => return Err(ConfigError { problems: p.0 }),
@@ -46,11 +48,32 @@ impl GatewayConfig {
             rate_limit_burst: self.server.rate_limit_burst,
             upstream_timeout: Duration::from_millis(self.server.upstream_timeout_ms),
             idempotency_ttl: Duration::from_secs(self.server.idempotency_ttl_secs),
+            order_token_key: order_token_key.unwrap_or_else(random_token_key),
             connectid,
             s4,
             offers: catalog.offers,
         })
     }
+}
+
+/// The order-token key from the named environment variable, when one is named.
+fn order_token_key(s: &ServerConfig, env: Env<'_>, p: &mut Problems) -> Option<TokenKey> {
+    s.order_token_secret_env.as_ref()?;
+    let secret = p.secret("server.order_token_secret_env", &s.order_token_secret_env, env)?;
+    let key = TokenKey::new(secret.expose().as_bytes());
+    if key.is_none() {
+        p.push(format!(
+            "server.order_token_secret_env: the secret must be at least {MIN_SECRET_LEN} bytes"
+        ));
+    }
+    key
+}
+
+/// A key for this process alone, from the operating system's random source.
+fn random_token_key() -> TokenKey {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    TokenKey::new(&bytes).expect("32 bytes")
 }
 
 /// The `[server]` values that needed more than a range check.

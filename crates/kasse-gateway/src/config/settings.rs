@@ -1,5 +1,6 @@
 //! The checked configuration the gateway runs with.
 
+use crate::order_token::TokenKey;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -63,6 +64,8 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     /// Replay window of the idempotency store.
     pub idempotency_ttl: Duration,
+    /// The key order tokens are derived with.
+    pub order_token_key: TokenKey,
     /// ConnectID, when configured.
     pub connectid: Option<ConnectIdSettings>,
     /// S4, when configured.

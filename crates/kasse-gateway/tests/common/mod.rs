@@ -2,6 +2,8 @@
 //! would build (with kasse-core's builders, from the gateway's own catalog).
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use kasse_core::checkout::{build_client_order, build_s4_order, CheckoutForm, S4Urls};
@@ -35,6 +37,7 @@ paymentMethods = ["Vipps", "SwedbankPay"]
 pub fn demo_env(name: &str) -> Option<String> {
     match name {
         "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
+        "KASSE_ORDER_TOKEN_SECRET" => Some("kasse-demo-order-token-secret-0123456789".into()),
         "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
         _ => None,
     }
@@ -62,10 +65,26 @@ pub async fn gateway(settings: Settings) -> Gateway {
     kasse_gateway::serve_settings(settings).await.expect("gateway starts")
 }
 
+/// A sandbox and a gateway in process. Like the widget, it remembers each ConnectID order's token
+/// from the registration answer and sends it on later calls to that order (`post`, `get`);
+/// `post_as` and `get_as` send what the test says instead.
 pub struct Stack {
     pub sandbox: Sandbox,
     pub gateway: Gateway,
     pub http: reqwest::Client,
+    tokens: Mutex<HashMap<i64, String>>,
+}
+
+const ORDERS: &str = "/kasse/v1/connectid/orders";
+
+/// The order a path acts on: `/kasse/v1/connectid/orders/{id}/…`.
+fn order_in_path(path: &str) -> Option<i64> {
+    path.strip_prefix(ORDERS)?
+        .strip_prefix('/')?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl Stack {
@@ -82,27 +101,67 @@ impl Stack {
             .timeout(Duration::from_secs(20))
             .build()
             .unwrap();
-        Stack { sandbox, gateway, http }
+        Stack {
+            sandbox,
+            gateway,
+            http,
+            tokens: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A stack of a sandbox and a gateway started by the test itself.
+    pub fn of(sandbox: Sandbox, gateway: Gateway) -> Stack {
+        Stack {
+            sandbox,
+            gateway,
+            http: reqwest::Client::new(),
+            tokens: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.gateway.base_url(), path)
     }
 
+    /// The token the gateway answered for `order_id`.
+    pub fn token_of(&self, order_id: i64) -> Option<String> {
+        self.tokens.lock().unwrap().get(&order_id).cloned()
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("gateway answers");
+        let token = order_in_path(path).and_then(|id| self.token_of(id));
+        let (status, v) = self.post_as(path, token.as_deref(), body).await;
+        if path.split('?').next() == Some(ORDERS) {
+            if let (Some(id), Some(token)) = (v["orderId"].as_i64(), v["orderToken"].as_str()) {
+                self.tokens.lock().unwrap().insert(id, token.to_string());
+            }
+        }
+        (status, v)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let token = order_in_path(path).and_then(|id| self.token_of(id));
+        self.get_as(path, token.as_deref()).await
+    }
+
+    /// POST with exactly this order token (or none).
+    pub async fn post_as(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut request = self.http.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            request = request.header("Kasse-Order-Token", t);
+        }
+        let r = request.send().await.expect("gateway answers");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(self.url(path)).send().await.expect("gateway answers");
+    /// GET with exactly this order token (or none).
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.get(self.url(path));
+        if let Some(t) = token {
+            request = request.header("Kasse-Order-Token", t);
+        }
+        let r = request.send().await.expect("gateway answers");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }

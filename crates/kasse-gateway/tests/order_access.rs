@@ -1,0 +1,134 @@
+//! The gateway owns every order: calls after registration need the order's token, and the
+//! lifecycle decides which may reach the vendor. Each attack below is refused and the sandbox
+//! (the vendor) sees nothing of it.
+
+mod common;
+
+use common::{connectid_order, error_code, Stack};
+use serde_json::{json, Value};
+
+const ORDERS: &str = "/kasse/v1/connectid/orders";
+
+async fn register(stack: &Stack, offer: &str, method: &str, key: &str) -> (i64, String) {
+    let order = connectid_order(stack, offer, method, key);
+    let (status, v) = stack.post(&format!("{ORDERS}?offer={offer}"), &order).await;
+    assert_eq!(status, 201, "{v}");
+    let token = v["orderToken"]
+        .as_str()
+        .expect("the answer carries the order token")
+        .to_string();
+    (v["orderId"].as_i64().unwrap(), token)
+}
+
+/// What the reader's browser does on the hosted payment page: press Pay.
+async fn pay_on_hosted_page(stack: &Stack, order_id: i64) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = http
+        .post(format!("{}/user/fulfillment/decision", stack.sandbox.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "clientId=kasse-demo&orderId={order_id}&action=pay\
+             &returnUrl=https%3A%2F%2Fwww.avis.example%2Fkasse%2Fback\
+             &errorUrl=https%3A%2F%2Fwww.avis.example%2Fkasse%2Ferror"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+}
+
+#[tokio::test]
+async fn a_card_order_is_neither_completed_nor_claimed_before_the_vendor_says_paid() {
+    let stack = Stack::start().await;
+    let (id, _) = register(&stack, "digital-month", "creditcardPayex", "free-access-1").await;
+    let before = stack.sandbox_orders().await;
+
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
+    let claim = json!({"credential": "kari.nordmann@example.no"});
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
+    assert_eq!((status, error_code(&v)), (409, "payment_pending"), "{v}");
+    assert_eq!(
+        stack.sandbox_orders().await,
+        before,
+        "no fulfillment, no assignment at the vendor"
+    );
+
+    // Paid on the vendor's page: now the payer gets access, and completing by API stays refused.
+    pay_on_hosted_page(&stack, id).await;
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(!stack.sandbox_orders().await[0]["assignment"].is_null());
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn another_readers_order_is_not_found_without_its_token() {
+    let stack = Stack::start().await;
+    let (mine, my_token) = register(&stack, "invoice-year", "invoice", "mine-12345").await;
+    let (theirs, their_token) = register(&stack, "invoice-year", "invoice", "theirs-12345").await;
+    assert_ne!(my_token, their_token);
+    let before = stack.sandbox_orders().await;
+    let wrong: [Option<&str>; 4] = [None, Some(""), Some(&my_token), Some("AAAAAAAAAAAAAAAAAAAAAA")];
+    for token in wrong {
+        let (status, v) = stack.get_as(&format!("{ORDERS}/{theirs}/status"), token).await;
+        assert_eq!((status, error_code(&v)), (404, "order_not_found"), "{token:?}: {v}");
+        let (status, _) = stack
+            .post_as(&format!("{ORDERS}/{theirs}/complete"), token, &json!({}))
+            .await;
+        assert_eq!(status, 404, "{token:?}");
+        let claim = json!({"credential": "kari.nordmann@example.no"});
+        let (status, _) = stack.post_as(&format!("{ORDERS}/{theirs}/user"), token, &claim).await;
+        assert_eq!(status, 404, "{token:?}");
+    }
+    // Ids near one's own answer the same as ids that do not exist.
+    for id in [mine + 1, mine - 1, 999_999] {
+        if id == theirs {
+            continue;
+        }
+        let (status, _) = stack.get_as(&format!("{ORDERS}/{id}/status"), Some(&my_token)).await;
+        assert_eq!(status, 404, "{id}");
+    }
+    assert_eq!(stack.sandbox_orders().await, before, "the vendor saw none of it");
+    let (status, v) = stack.get_as(&format!("{ORDERS}/{mine}/status"), Some(&my_token)).await;
+    assert_eq!(status, 200, "{v}");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_replayed_registration_answers_the_same_token() {
+    let stack = Stack::start().await;
+    let order = connectid_order(&stack, "invoice-year", "invoice", "replay-token-1");
+    let (_, first) = stack.post(ORDERS, &order).await;
+    let (status, again) = stack.post(ORDERS, &order).await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(first, again);
+    let token: &Value = &first["orderToken"];
+    assert_eq!(token.as_str().map(str::len), Some(22), "128 bits, URL-safe base64");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_invoice_order_is_completed_once_and_claimed_after() {
+    let stack = Stack::start().await;
+    let (id, _) = register(&stack, "invoice-year", "invoice", "invoice-steps-1").await;
+    let claim = json!({"credential": "kari.nordmann@example.no"});
+    // Not completed yet: assign user is not a next step.
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
+    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
+    let (status, _) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!(status, 200);
+    let requests_before = stack.sandbox_orders().await;
+    // A retried completion is answered from the record: the vendor is not asked twice.
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!((status, v["fulfillmentStatus"].as_str()), (200, Some("OK")), "{v}");
+    assert_eq!(stack.sandbox_orders().await, requests_before);
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
+    assert_eq!(status, 200, "{v}");
+    stack.shutdown().await;
+}
