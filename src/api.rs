@@ -2,7 +2,8 @@
 //! speaks HTTP.
 
 use gloo_net::http::{Request, Response};
-use kasse_core::connectid::{AssignUserRequest, ClientOrder, OrderCreated};
+use kasse_core::connectid::{AssignUserRequest, ClientOrder};
+use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER};
 use kasse_core::{MessageKey, Offer};
 use serde::Deserialize;
 
@@ -152,7 +153,11 @@ impl Gateway {
     }
 
     /// Registers a ConnectID client order (idempotent on its `externalOrderId`).
-    pub async fn create_order(&self, offer_id: &str, order: &ClientOrder) -> Result<OrderCreated, ApiFailure> {
+    pub async fn create_order(
+        &self,
+        offer_id: &str,
+        order: &ClientOrder,
+    ) -> Result<ConnectIdOrderRegistered, ApiFailure> {
         let path = format!("/connectid/orders?offer={}", encode(offer_id));
         let request = Request::post(&self.url(&path))
             .json(order)
@@ -161,9 +166,10 @@ impl Gateway {
     }
 
     /// Completes a prepaid or non-interactive order through the vendor's API.
-    pub async fn complete(&self, order_id: i64) -> Result<serde_json::Value, ApiFailure> {
+    pub async fn complete(&self, order_id: i64, token: &str) -> Result<serde_json::Value, ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/complete");
         let request = Request::post(&self.url(&path))
+            .header(ORDER_TOKEN_HEADER, token)
             .json(&serde_json::json!({}))
             .map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
@@ -173,10 +179,12 @@ impl Gateway {
     pub async fn assign_user(
         &self,
         order_id: i64,
+        token: &str,
         request: &AssignUserRequest,
     ) -> Result<serde_json::Value, ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/user");
         let request = Request::post(&self.url(&path))
+            .header(ORDER_TOKEN_HEADER, token)
             .json(request)
             .map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await

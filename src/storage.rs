@@ -20,6 +20,10 @@ pub struct Attempt {
     /// The vendor's order id once the order exists.
     #[serde(default)]
     pub order_id: Option<i64>,
+    /// The order's token, which every later call on it carries (kept here, never in a URL or an
+    /// event).
+    #[serde(default)]
+    pub order_token: Option<String>,
     /// The e-mail or phone the reader's access is assigned to after payment.
     #[serde(default)]
     pub credential: Option<String>,

@@ -34,6 +34,7 @@ impl Checkout {
                 order_date: page::now_ms(),
                 form: form.clone(),
                 order_id: None,
+                order_token: None,
                 credential: None,
             },
         };
@@ -95,18 +96,24 @@ impl Checkout {
             }
         };
         attempt.order_id = Some(created.order_id);
+        attempt.order_token = Some(created.order_token.clone());
         storage::save_attempt(&offer_id, &attempt);
         let (flow, steps) = connectid::plan(&info.offer, order.payment_method, false);
         self.emit(
             Event::OrderCreated,
             json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name() }),
         );
-        self.run_steps(created.order_id, &steps, attempt.credential.clone())
-            .await;
+        self.run_steps(
+            created.order_id,
+            created.order_token,
+            &steps,
+            attempt.credential.clone(),
+        )
+        .await;
     }
 
     /// Walks `steps` for `order_id`; stops at a redirect (the page is left) or a failure.
-    async fn run_steps(self, order_id: i64, steps: &[Step], credential: Option<String>) {
+    async fn run_steps(self, order_id: i64, token: String, steps: &[Step], credential: Option<String>) {
         let offer_id = self.offer_id();
         let gateway = self.gateway.get_value();
         let mut new_user = false;
@@ -158,7 +165,7 @@ impl Checkout {
                 }
                 Step::CompleteByApi => {
                     self.go(Phase::Completing);
-                    if let Err(failure) = with_retries(|| gateway.complete(order_id)).await {
+                    if let Err(failure) = with_retries(|| gateway.complete(order_id, &token)).await {
                         self.go(Phase::Form);
                         self.fail(&failure);
                         return;
@@ -175,7 +182,7 @@ impl Checkout {
                         link_lifetime: None,
                         override_client_id: None,
                     };
-                    match with_retries(|| gateway.assign_user(order_id, &request)).await {
+                    match with_retries(|| gateway.assign_user(order_id, &token, &request)).await {
                         Ok(answer) => new_user = answer["isNewUser"].as_bool().unwrap_or(false),
                         Err(failure) => {
                             // Paid but not yet linked: keep the attempt so "retry" resumes here.
@@ -210,6 +217,7 @@ impl Checkout {
         let offer_id = self.offer_id();
         if let Some(storage::Attempt {
             order_id: Some(order_id),
+            order_token: Some(token),
             credential,
             form,
             ..
@@ -223,7 +231,7 @@ impl Checkout {
             {
                 self.notice.set(None);
                 let after_payment = self.steps_after_payment(&form.method);
-                return self.run_steps(order_id, &after_payment, credential).await;
+                return self.run_steps(order_id, token, &after_payment, credential).await;
             }
             storage::clear_attempt(&offer_id);
         }
@@ -239,7 +247,10 @@ impl Checkout {
         page::forget_return();
         let status = connectid::parse_fulfillment_return(&query);
         let attempt = storage::load_attempt(&offer_id);
-        let Some(order_id) = attempt.as_ref().and_then(|a| a.order_id) else {
+        let Some((order_id, token)) = attempt
+            .as_ref()
+            .and_then(|a| Some((a.order_id?, a.order_token.clone()?)))
+        else {
             if status != FulfillmentStatus::Cancel {
                 self.notice.set(Some(Notice {
                     key: MessageKey::PaymentUnknown,
@@ -252,7 +263,8 @@ impl Checkout {
             FulfillmentStatus::Success => {
                 let attempt = attempt.expect("checked above");
                 let after_payment = self.steps_after_payment(&attempt.form.method);
-                self.run_steps(order_id, &after_payment, attempt.credential).await;
+                self.run_steps(order_id, token, &after_payment, attempt.credential)
+                    .await;
             }
             other => {
                 // The order stopped at the vendor: the next submit is a new order, with the
