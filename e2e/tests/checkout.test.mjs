@@ -17,6 +17,15 @@ test("flow 1b by card: payment page, Pay, back, receipt; one order matching the 
   await fillReader(host);
   await host.locator("#method-creditcardPayex").check();
   await screenshot(page, "card-form");
+  // The order token the gateway answers must never travel in a URL.
+  const tokens = [];
+  page.on("response", async (r) => {
+    if (r.request().method() === "POST" && /\/kasse\/v1\/connectid\/orders(\?|$)/.test(r.url())) {
+      tokens.push(await r.json().then((v) => v.orderToken, () => undefined));
+    }
+  });
+  const visited = [];
+  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) visited.push(frame.url()); });
   await host.locator("button[type=submit]").click();
 
   await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
@@ -44,6 +53,10 @@ test("flow 1b by card: payment page, Pay, back, receipt; one order matching the 
   assert.equal(body.orderLines.length, 1);
   assert.equal(body.orderLines[0].productSpecCode, "DIGI1M");
   assert.ok(order.assignment, "the reader was given access (assign user)");
+  assert.equal(tokens.length, 1);
+  assert.match(tokens[0] ?? "", /^[A-Za-z0-9_-]{22}$/, "the registration answered an order token");
+  assert.ok(visited.length >= 2, "to the payment page and back");
+  for (const url of visited) assert.ok(!url.includes(tokens[0]), `no order token in ${url}`);
   // The address bar no longer carries the return parameters; a reload shows no second receipt.
   assert.doesNotMatch(page.url(), /fulfillmentStatus/);
   const stored = await page.evaluate(() => sessionStorage.length);
