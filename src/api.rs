@@ -3,7 +3,7 @@
 
 use gloo_net::http::{Request, Response};
 use kasse_core::connectid::{AssignUserRequest, ClientOrder};
-use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER};
+use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
 use kasse_core::{MessageKey, Offer};
 use serde::Deserialize;
 
@@ -157,11 +157,14 @@ impl Gateway {
         &self,
         offer_id: &str,
         order: &ClientOrder,
+        voucher: Option<&str>,
     ) -> Result<ConnectIdOrderRegistered, ApiFailure> {
         let path = format!("/connectid/orders?offer={}", encode(offer_id));
-        let request = Request::post(&self.url(&path))
-            .json(order)
-            .map_err(|_| ApiFailure::Network)?;
+        let mut request = Request::post(&self.url(&path));
+        if let Some(voucher) = voucher {
+            request = request.header(PREPAYMENT_HEADER, voucher);
+        }
+        let request = request.json(order).map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }
 

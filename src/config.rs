@@ -1,6 +1,7 @@
 //! What a publisher tells a widget: from `data-kasse-*` attributes or a `Kasse.mount` config object.
 
 use kasse_core::connectid::PaymentInfoPayEx;
+use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
@@ -14,9 +15,21 @@ pub struct WidgetConfig {
     /// Explicit locale (`data-kasse-locale`), if the publisher set one.
     pub locale: Option<String>,
     /// For prepaid offers (flows 2a/2b): the payment the publisher's own payment integration
-    /// already took, passed as `Kasse.mount(el, {offer, prepayment: {transactionId, merchantId}})`.
-    /// It goes into the order as `paymentInfoPayEx`, the vendor's proof of payment.
-    pub prepayment: Option<PaymentInfoPayEx>,
+    /// already took, passed as
+    /// `Kasse.mount(el, {offer, prepayment: {voucher, transactionId, merchantId}})`.
+    pub prepayment: Option<Prepayment>,
+}
+
+/// A prepaid offer's proof of payment, from the publisher.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Prepayment {
+    /// The voucher the publisher's server signed for this payment; the gateway registers a
+    /// prepaid order only with it (sent as the `Kasse-Prepayment` header, never in the order).
+    #[serde(default)]
+    pub voucher: Option<String>,
+    /// The payment's facts (`transactionId`, `merchantId`, …): the order's `paymentInfoPayEx`.
+    #[serde(flatten)]
+    pub info: PaymentInfoPayEx,
 }
 
 /// Why a widget could not be configured; shown in the host element and on the console.

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 // Shared set-up for the e2e tests: Debian's Chromium driven by playwright-core (Playwright's own
 // browser download cannot work on this closed network), and the URLs of the stack that
 // `cargo xtask test` started.
@@ -96,4 +97,13 @@ export async function fillReader(host, reader = KARI) {
     if (await host.locator(`#${id}`).count()) await host.locator(`#${id}`).fill(value);
   }
   await host.locator("#acceptTerms").check();
+}
+
+/** A prepayment voucher as a publisher's server signs one after taking the payment: a JWT, HS256,
+ *  with the demo's secret (`KASSE_PREPAYMENT_SECRET` of the stack xtask starts). */
+export function signVoucher(claims, secret = "kasse-demo-prepayment-secret") {
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const body = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
+  const signature = createHmac("sha256", secret).update(body).digest("base64url");
+  return `${body}.${signature}`;
 }

@@ -69,7 +69,7 @@ impl Checkout {
                 );
                 return;
             };
-            order.payment_info_pay_ex = Some(prepayment);
+            order.payment_info_pay_ex = Some(prepayment.info);
         }
         let credential = order
             .payer
@@ -82,7 +82,8 @@ impl Checkout {
         self.go(Phase::Submitting);
 
         let gateway = self.gateway.get_value();
-        let created = with_retries(|| gateway.create_order(&offer_id, &order)).await;
+        let voucher = self.prepayment.get_value().and_then(|p| p.voucher);
+        let created = with_retries(|| gateway.create_order(&offer_id, &order, voucher.as_deref())).await;
         let created = match created {
             Ok(created) => created,
             Err(failure) => {

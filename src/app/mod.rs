@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use kasse_core::connectid::PaymentInfoPayEx;
 use kasse_core::{CheckoutForm, FieldError, Locale, MessageKey, PaymentMethod};
 use leptos::prelude::*;
 use serde_json::json;
 use web_sys::HtmlElement;
 
 use crate::api::{with_retries, ApiFailure, Gateway, OfferInfo};
-use crate::config::WidgetConfig;
+use crate::config::{Prepayment, WidgetConfig};
 use crate::events::{emit, Event};
 use crate::{page, storage};
 
@@ -75,7 +74,7 @@ pub struct Checkout {
     /// The reader's language.
     pub locale: Locale,
     /// Proof of an earlier payment, for prepaid offers.
-    pub prepayment: StoredValue<Option<PaymentInfoPayEx>>,
+    pub prepayment: StoredValue<Option<Prepayment>>,
     /// What the reader typed.
     pub form: RwSignal<CheckoutForm>,
     /// Field errors of the last submit.

@@ -154,6 +154,7 @@ impl Stack {
             .arg(&config_path)
             .env("KASSE_PORT", gateway_port.to_string())
             .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
+            .env("KASSE_PREPAYMENT_SECRET", "kasse-demo-prepayment-secret")
             .env("KASSE_ORDER_TOKEN_SECRET", "kasse-demo-order-token-secret-0123456789")
             .env("KASSE_S4_SECRET", "kasse-s4-demo-secret");
         stack.gateway_url = stack.spawn("kasse-gateway", &mut gateway)?;

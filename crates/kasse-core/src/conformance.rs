@@ -38,6 +38,11 @@ pub fn check_order_against_offer(order: &ClientOrder, offer: &Offer) -> Result<(
     if prepaid != offer.prepaid {
         e.push("prepaid", ErrorCode::PrepaidMismatch);
     }
+    // Payment facts belong to a prepaid order only: on any other they would claim a payment the
+    // vendor never took.
+    if !offer.prepaid && order.payment_info_pay_ex.is_some() {
+        e.push("paymentInfoPayEx", ErrorCode::UnexpectedField);
+    }
     if !PaymentMethod::for_offer(offer).contains(&order.payment_method) {
         e.push("paymentMethod", ErrorCode::MethodNotAllowed);
     }

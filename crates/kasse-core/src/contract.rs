@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 /// The request header that carries an order's token on every call after registration.
 pub const ORDER_TOKEN_HEADER: &str = "Kasse-Order-Token";
 
+/// The request header that carries a prepaid order's voucher: a JWT (HS256) the publisher's
+/// server signs after taking the payment (claims `offer`, `amount`, `currency`, `transactionId`,
+/// `merchantId`, `exp`, `jti`).
+pub const PREPAYMENT_HEADER: &str = "Kasse-Prepayment";
+
 /// What registering a ConnectID order answers: the vendor's order id and the token that later
 /// calls on the order must carry. A replayed registration answers the same token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

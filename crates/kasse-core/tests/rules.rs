@@ -423,6 +423,15 @@ fn tampered_connectid_orders_are_caught() {
         ),
         (
             |c| {
+                c.payment_info_pay_ex = Some(kasse_core::connectid::PaymentInfoPayEx {
+                    transaction_id: Some("made-up".into()),
+                    ..Default::default()
+                })
+            },
+            vec![("paymentInfoPayEx", ErrorCode::UnexpectedField)],
+        ),
+        (
+            |c| {
                 let l = c.order_lines[0].clone();
                 c.order_lines.push(l);
                 c.order_amount = Money::from_minor(29800);

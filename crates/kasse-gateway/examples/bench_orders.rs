@@ -57,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
     config.server.rate_limit_burst = 1_000_000;
     let settings = config.resolve_with_env(&|name| match name {
         "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
+        "KASSE_PREPAYMENT_SECRET" => Some("kasse-demo-prepayment-secret".into()),
         "KASSE_ORDER_TOKEN_SECRET" => Some("kasse-demo-order-token-secret-0123456789".into()),
         "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
         _ => None,

@@ -65,6 +65,7 @@ impl OriginPolicy {
                 header::ACCEPT,
                 header::ACCEPT_LANGUAGE,
                 HeaderName::from_static("kasse-order-token"),
+                HeaderName::from_static("kasse-prepayment"),
             ])
             .expose_headers([header::RETRY_AFTER])
             .max_age(Duration::from_secs(600))

@@ -309,7 +309,8 @@ async fn a_prepaid_order_with_its_payment_facts_is_registered_and_completed() {
     let stack = Stack::start().await;
     let mut order = connectid_order(&stack, "gift-3m", "invoice", "prepaid-1");
     order["paymentInfoPayEx"] = json!({"transactionId": "472", "merchantId": "54823419"});
-    let (status, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
+    let voucher = common::voucher("gift-3m", 39_900, "472", "jti-prepaid-1");
+    let (status, v) = stack.post_voucher("/kasse/v1/connectid/orders", &voucher, &order).await;
     assert_eq!(status, 201, "{v}");
     let id = v["orderId"].as_i64().unwrap();
     assert_eq!(

@@ -132,3 +132,72 @@ async fn an_invoice_order_is_completed_once_and_claimed_after() {
     assert_eq!(status, 200, "{v}");
     stack.shutdown().await;
 }
+
+fn prepaid_order(stack: &Stack, key: &str, transaction_id: &str) -> Value {
+    let mut order = connectid_order(stack, "gift-3m", "invoice", key);
+    order["paymentInfoPayEx"] = json!({"transactionId": transaction_id, "merchantId": "54823419"});
+    order
+}
+
+#[tokio::test]
+async fn a_prepaid_order_needs_a_voucher_for_exactly_its_payment() {
+    let stack = Stack::start().await;
+    let order = prepaid_order(&stack, "prepaid-attack-1", "T-1");
+    let forged = {
+        let key = kasse_gateway::prepayment::VoucherKey::new(b"not-the-publishers-secret").unwrap();
+        kasse_gateway::prepayment::sign(
+            &key,
+            &kasse_gateway::prepayment::VoucherClaims {
+                offer: "gift-3m".into(),
+                amount: 39_900,
+                currency: "NOK".into(),
+                transaction_id: "T-1".into(),
+                merchant_id: "54823419".into(),
+                exp: i64::MAX / 2,
+                jti: "jti-forged".into(),
+            },
+        )
+    };
+    let wrong = [
+        forged,
+        common::voucher("gift-3m", 100, "T-1", "jti-cheap"),
+        common::voucher("gift-3m", 39_900, "T-other", "jti-other-payment"),
+        common::voucher("digital-month", 39_900, "T-1", "jti-other-offer"),
+        "not.a.jwt".to_string(),
+    ];
+    let (status, v) = stack.post(ORDERS, &order).await;
+    assert_eq!((status, error_code(&v)), (403, "prepayment_invalid"), "no voucher: {v}");
+    for voucher in &wrong {
+        let (status, v) = stack.post_voucher(ORDERS, voucher, &order).await;
+        assert_eq!((status, error_code(&v)), (403, "prepayment_invalid"), "{v}");
+    }
+    assert_eq!(stack.sandbox_order_count().await, 0, "the vendor saw none of them");
+
+    let voucher = common::voucher("gift-3m", 39_900, "T-1", "jti-once");
+    let (status, first) = stack.post_voucher(ORDERS, &voucher, &order).await;
+    assert_eq!(status, 201, "{first}");
+    // The same attempt retried replays; another attempt with the same voucher is refused.
+    let (status, again) = stack.post_voucher(ORDERS, &voucher, &order).await;
+    assert_eq!((status, &again), (201, &first));
+    let other = prepaid_order(&stack, "prepaid-attack-2", "T-1");
+    let (status, v) = stack.post_voucher(ORDERS, &voucher, &other).await;
+    assert_eq!((status, error_code(&v)), (403, "prepayment_invalid"), "{v}");
+    assert_eq!(stack.sandbox_order_count().await, 1);
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn payment_facts_on_an_offer_that_is_not_prepaid_are_refused() {
+    let stack = Stack::start().await;
+    let mut order = connectid_order(&stack, "invoice-year", "invoice", "not-prepaid-1");
+    order["paymentInfoPayEx"] = json!({"transactionId": "made-up", "merchantId": "54823419"});
+    let (status, v) = stack.post(&format!("{ORDERS}?offer=invoice-year"), &order).await;
+    assert_eq!(
+        (status, v["error"]["field"].as_str()),
+        (422, Some("paymentInfoPayEx")),
+        "{v}"
+    );
+    assert_eq!(error_code(&v), "unexpected_field");
+    assert_eq!(stack.sandbox_order_count().await, 0);
+    stack.shutdown().await;
+}

@@ -134,9 +134,8 @@ async fn a_lost_answer_is_retried_into_the_same_order() {
 #[tokio::test]
 async fn final_vendor_refusals_are_replayed() {
     let stack = Stack::start().await;
-    // Valid for the gateway's catalog but refused by the vendor: the gift card is prepaid and the
-    // widget attaches no payment info, which the vendor requires for a prepaid order.
-    let order = connectid_order(&stack, "gift-3m", "invoice", "frefused");
+    // Valid for the gateway's catalog but refused by the vendor: it does not know the coupon.
+    let order = connectid_order(&stack, "unknown-coupon", "invoice", "frefused");
     let (status, v1) = stack.post(ORDERS, &order).await;
     assert_eq!(status, 422, "{v1}");
     assert_eq!(error_code(&v1), "rejected");

@@ -11,7 +11,7 @@ use kasse_core::connectid::{
     AssignUserRequest, AssignUserResponse, ClientOrder, CompleteOrderRequest, CompleteOrderResponse, CompleteStatus,
     OrderCreated, OrderStatusResponse,
 };
-use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER};
+use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
 use kasse_core::error_code::FieldError;
 use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
 use kasse_core::offer::{Backend, Offer, ProductSpec};
@@ -67,6 +67,7 @@ fn idempotency_key(order: &ClientOrder) -> Result<String, ApiError> {
 pub(super) async fn create_order(
     State(state): State<Shared>,
     Query(q): Query<OfferQuery>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     vendor(&state.connectid, "ConnectID")?;
@@ -77,6 +78,9 @@ pub(super) async fn create_order(
     })?;
     let offer = conform(offers, &order, kasse_core::conformance::check_order_against_offer)?;
     let key = idempotency_key(&order)?;
+    if offer.prepaid {
+        check_prepayment(&state, offer, &order, &key, &headers).await?;
+    }
     // The offer is part of the request: the same body checked against another offer is another
     // order.
     let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
@@ -106,6 +110,53 @@ pub(super) async fn create_order(
         .await
         .map_err(|_| ApiError::internal("the order task failed"))?;
     answer.map(IntoResponse::into_response)
+}
+
+/// A prepaid order registers only with the publisher's voucher for exactly this payment, used by
+/// no other order attempt: 403 `prepayment_invalid` otherwise, before any vendor call.
+async fn check_prepayment(
+    state: &Shared,
+    offer: &Offer,
+    order: &ClientOrder,
+    key: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let invalid = |why: &str| {
+        tracing::warn!(offer = %offer.id, why, "prepayment refused");
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "prepayment_invalid",
+            "the prepayment voucher is missing or does not prove this payment",
+        )
+    };
+    let key_of = state
+        .settings
+        .connectid
+        .as_ref()
+        .and_then(|c| c.prepayment_key.as_ref());
+    let voucher = headers.get(PREPAYMENT_HEADER).and_then(|v| v.to_str().ok());
+    let (Some(voucher_key), Some(voucher)) = (key_of, voucher) else {
+        return Err(invalid("no voucher"));
+    };
+    let info = order.payment_info_pay_ex.as_ref();
+    let paid = crate::prepayment::PaidOrder {
+        offer: &offer.id,
+        amount: order.order_amount.minor(),
+        currency: &order.currency,
+        transaction_id: info.and_then(|i| i.transaction_id.as_deref()).unwrap_or_default(),
+        merchant_id: info.and_then(|i| i.merchant_id.as_deref()).unwrap_or_default(),
+    };
+    let claims =
+        crate::prepayment::verify(voucher_key, voucher, &paid, now_ms() / 1000).map_err(|e| invalid(&e.to_string()))?;
+    let fresh = state
+        .ledger
+        .claim_voucher(&claims.jti, key, claims.exp.saturating_mul(1000))
+        .await
+        .map_err(|e| ApiError::internal(format!("the order store failed: {e}")))?;
+    if !fresh {
+        return Err(invalid("voucher used by another order"));
+    }
+    Ok(())
 }
 
 fn replay(key: &str, answer: Answer) -> Response {

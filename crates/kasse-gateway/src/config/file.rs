@@ -95,6 +95,9 @@ pub struct ConnectIdConfig {
     pub client_id: Option<String>,
     /// Name of the environment variable holding the client secret.
     pub client_secret_env: Option<String>,
+    /// Name of the environment variable holding the secret prepayment vouchers are signed with
+    /// (HS256). Required when an offer is prepaid.
+    pub prepayment_secret_env: Option<String>,
 }
 
 /// `[s4]`.

@@ -14,6 +14,7 @@ use super::{
     Settings,
 };
 use crate::order_token::{TokenKey, MIN_SECRET_LEN};
+use crate::prepayment::VoucherKey;
 
 /// Reads a secret by environment variable name.
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -31,7 +32,7 @@ impl GatewayConfig {
         let server = resolve_server(&self.server, &mut p);
         // Offers before the back ends: they decide which back ends are required.
         let catalog = resolve_offers(&self.offers, &mut p);
-        let connectid = resolve_connectid(self.connectid.as_ref(), catalog.connectid_user.as_deref(), env, &mut p);
+        let connectid = resolve_connectid(self.connectid.as_ref(), &catalog, env, &mut p);
         let s4 = resolve_s4(self.s4.as_ref(), catalog.s4_user.as_deref(), env, &mut p);
         let order_token_key = order_token_key(&self.server, env, &mut p);
         let server = match server {
@@ -213,11 +214,16 @@ fn section<'a, T>(table: Option<&'a T>, name: &str, used_by: Option<&str>, p: &m
 
 fn resolve_connectid(
     table: Option<&ConnectIdConfig>,
-    used_by: Option<&str>,
+    catalog: &Catalog,
     env: Env<'_>,
     p: &mut Problems,
 ) -> Option<ConnectIdSettings> {
-    let c = section(table, "connectid", used_by, p)?;
+    let c = section(table, "connectid", catalog.connectid_user.as_deref(), p)?;
+    let prepaid = catalog
+        .offers
+        .values()
+        .find(|o| o.backend == Backend::ConnectId && o.prepaid);
+    let prepayment_key = prepaid.and_then(|offer| prepayment_key(c, &offer.id, env, p));
     let api_base = p.url("connectid.api_base", &c.api_base);
     let token_url = p.url("connectid.token_url", &c.token_url);
     let fulfillment_url = p.url("connectid.fulfillment_url", &c.fulfillment_url);
@@ -229,7 +235,20 @@ fn resolve_connectid(
         fulfillment_url: fulfillment_url?,
         client_id: client_id?.to_owned(),
         client_secret: client_secret?,
+        prepayment_key,
     })
+}
+
+/// The voucher key a prepaid offer needs: its secret from the named environment variable.
+fn prepayment_key(c: &ConnectIdConfig, offer: &str, env: Env<'_>, p: &mut Problems) -> Option<VoucherKey> {
+    if c.prepayment_secret_env.is_none() {
+        p.push(format!(
+            "connectid.prepayment_secret_env: missing (offer `{offer}` is prepaid)"
+        ));
+        return None;
+    }
+    let secret = p.secret("connectid.prepayment_secret_env", &c.prepayment_secret_env, env)?;
+    VoucherKey::new(secret.expose().as_bytes())
 }
 
 fn resolve_s4(table: Option<&S4Config>, used_by: Option<&str>, env: Env<'_>, p: &mut Problems) -> Option<S4Settings> {

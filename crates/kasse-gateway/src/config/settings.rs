@@ -1,6 +1,7 @@
 //! The checked configuration the gateway runs with.
 
 use crate::order_token::TokenKey;
+use crate::prepayment::VoucherKey;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct ConnectIdSettings {
     pub client_id: String,
     /// Client secret (from the environment).
     pub client_secret: Secret,
+    /// The key prepayment vouchers are checked with, when an offer is prepaid.
+    pub prepayment_key: Option<VoucherKey>,
 }
 
 /// S4 settings after checking.

@@ -7,6 +7,7 @@ const EXAMPLE: &str = include_str!("../../gateway.example.toml");
 fn demo_env(name: &str) -> Option<String> {
     match name {
         "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
+        "KASSE_PREPAYMENT_SECRET" => Some("kasse-demo-prepayment-secret".into()),
         "KASSE_ORDER_TOKEN_SECRET" => Some("kasse-demo-order-token-secret-0123456789".into()),
         "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
         _ => None,

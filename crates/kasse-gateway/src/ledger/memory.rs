@@ -12,7 +12,7 @@ use super::{OrderRecord, OrderStore, StoreError};
 struct Tables {
     orders: HashMap<(Backend, String), OrderRecord>,
     keys: HashMap<(Backend, String), String>,
-    vouchers: HashMap<String, i64>,
+    vouchers: HashMap<String, (String, i64)>,
 }
 
 /// Orders in a map, bounded by a number of records.
@@ -89,15 +89,15 @@ impl OrderStore for MemoryStore {
         }
     }
 
-    async fn claim_voucher(&self, jti: &str, expires_ms: i64) -> Result<bool, StoreError> {
+    async fn claim_voucher(&self, jti: &str, key: &str, expires_ms: i64) -> Result<bool, StoreError> {
         let mut t = self.tables();
-        if t.vouchers.contains_key(jti) {
-            return Ok(false);
+        if let Some((holder, _)) = t.vouchers.get(jti) {
+            return Ok(holder == key);
         }
         if t.vouchers.len() >= self.capacity {
             return Err(StoreError::Full);
         }
-        t.vouchers.insert(jti.to_string(), expires_ms);
+        t.vouchers.insert(jti.to_string(), (key.to_string(), expires_ms));
         Ok(true)
     }
 
@@ -107,7 +107,7 @@ impl OrderStore for MemoryStore {
         t.orders.retain(|_, r| r.created_ms >= older_than_ms);
         let Tables { orders, keys, vouchers } = &mut *t;
         keys.retain(|(backend, _), id| orders.contains_key(&(*backend, id.clone())));
-        vouchers.retain(|_, expires| *expires >= now_ms);
+        vouchers.retain(|_, (_, expires)| *expires >= now_ms);
         Ok(before - (t.orders.len() + t.vouchers.len()))
     }
 }
@@ -187,8 +187,15 @@ pub(crate) mod tests {
     #[tokio::test]
     async fn vouchers_are_used_once_and_the_store_is_bounded_and_pruned() {
         let store = MemoryStore::new(2);
-        assert!(store.claim_voucher("jti-1", 5_000).await.unwrap());
-        assert!(!store.claim_voucher("jti-1", 5_000).await.unwrap());
+        assert!(store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap());
+        assert!(
+            store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap(),
+            "a retry of the same attempt"
+        );
+        assert!(
+            !store.claim_voucher("jti-1", "attempt-b", 5_000).await.unwrap(),
+            "another attempt"
+        );
         store.insert(card_order("1", "attempt-1", 1_000)).await.unwrap();
         store.insert(card_order("2", "attempt-2", 2_000)).await.unwrap();
         assert!(matches!(
@@ -202,6 +209,6 @@ pub(crate) mod tests {
         );
         assert_eq!(store.find_by_key(Backend::ConnectId, "attempt-1").await.unwrap(), None);
         store.insert(card_order("3", "attempt-3", 3_000)).await.unwrap();
-        assert!(store.claim_voucher("jti-2", 9_000).await.unwrap());
+        assert!(store.claim_voucher("jti-2", "attempt-c", 9_000).await.unwrap());
     }
 }

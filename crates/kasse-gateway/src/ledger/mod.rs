@@ -89,8 +89,9 @@ pub trait OrderStore: Send + Sync + 'static {
         to: OrderState,
         now_ms: i64,
     ) -> Result<bool, StoreError>;
-    /// Records a prepayment voucher's `jti`; `false` when it was used before.
-    async fn claim_voucher(&self, jti: &str, expires_ms: i64) -> Result<bool, StoreError>;
+    /// Records that the order attempt `key` pays with the prepayment voucher `jti`; `false` when
+    /// another attempt used it before (the same attempt, retried, may claim it again).
+    async fn claim_voucher(&self, jti: &str, key: &str, expires_ms: i64) -> Result<bool, StoreError>;
     /// Forgets orders registered before `older_than_ms` and vouchers expired before `now_ms`;
     /// returns how many records went.
     async fn prune(&self, older_than_ms: i64, now_ms: i64) -> Result<usize, StoreError>;

@@ -34,9 +34,45 @@ priceOverride = true
 paymentMethods = ["Vipps", "SwedbankPay"]
 "#;
 
+/// A ConnectID offer of the gateway's catalog whose coupon the vendor does not know: an order the
+/// gateway accepts and the vendor refuses.
+pub const UNKNOWN_COUPON_OFFER: &str = r#"
+[[offers]]
+id = "unknown-coupon"
+backend = "connectId"
+title = "An offer the vendor does not sell"
+price = 10
+currency = "NOK"
+period = { count = 1, unit = "month" }
+allowedMethods = ["invoice"]
+productSpec = { type = "coupon", code = "NOSUCH", number = 9999 }
+"#;
+
+/// A prepayment voucher as the publisher's server signs it (the demo secret), valid for 10 minutes.
+pub fn voucher(offer: &str, amount: i64, transaction_id: &str, jti: &str) -> String {
+    let key = kasse_gateway::prepayment::VoucherKey::new(b"kasse-demo-prepayment-secret").unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    kasse_gateway::prepayment::sign(
+        &key,
+        &kasse_gateway::prepayment::VoucherClaims {
+            offer: offer.into(),
+            amount,
+            currency: "NOK".into(),
+            transaction_id: transaction_id.into(),
+            merchant_id: "54823419".into(),
+            exp: now + 600,
+            jti: jti.into(),
+        },
+    )
+}
+
 pub fn demo_env(name: &str) -> Option<String> {
     match name {
         "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
+        "KASSE_PREPAYMENT_SECRET" => Some("kasse-demo-prepayment-secret".into()),
         "KASSE_ORDER_TOKEN_SECRET" => Some("kasse-demo-order-token-secret-0123456789".into()),
         "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
         _ => None,
@@ -49,7 +85,8 @@ pub async fn sandbox(config: SandboxConfig) -> Sandbox {
 
 /// The example config, pointed at `sandbox_base`, on an ephemeral port, generous rate limit.
 pub fn settings(sandbox_base: &str) -> Settings {
-    let text = format!("{}\n{}", EXAMPLE, TV_OFFER).replace("http://127.0.0.1:8090", sandbox_base);
+    let text =
+        format!("{}\n{}\n{}", EXAMPLE, TV_OFFER, UNKNOWN_COUPON_OFFER).replace("http://127.0.0.1:8090", sandbox_base);
     let mut config = GatewayConfig::from_toml(&text).expect("example parses");
     config.server.listen = Some("127.0.0.1:0".into());
     config.server.static_dir = None;
@@ -142,6 +179,24 @@ impl Stack {
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let token = order_in_path(path).and_then(|id| self.token_of(id));
         self.get_as(path, token.as_deref()).await
+    }
+
+    /// POST with a prepayment voucher.
+    pub async fn post_voucher(&self, path: &str, voucher: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header("Kasse-Prepayment", voucher)
+            .json(body)
+            .send()
+            .await
+            .expect("gateway answers");
+        let status = r.status().as_u16();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        if let (Some(id), Some(token)) = (v["orderId"].as_i64(), v["orderToken"].as_str()) {
+            self.tokens.lock().unwrap().insert(id, token.to_string());
+        }
+        (status, v)
     }
 
     /// POST with exactly this order token (or none).
