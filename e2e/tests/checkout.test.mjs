@@ -19,10 +19,11 @@ test("flow 1b by card: payment page, Pay, back, receipt; one order matching the 
   await screenshot(page, "card-form");
   // The order token the gateway answers must never travel in a URL.
   const tokens = [];
-  page.on("response", async (r) => {
-    if (r.request().method() === "POST" && /\/kasse\/v1\/connectid\/orders(\?|$)/.test(r.url())) {
-      tokens.push(await r.json().then((v) => v.orderToken, () => undefined));
-    }
+  await page.route(/\/kasse\/v1\/connectid\/orders\?/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    tokens.push(body.orderToken);
+    await route.fulfill({ response, json: body });
   });
   const visited = [];
   page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) visited.push(frame.url()); });
