@@ -1,23 +1,55 @@
 //! `kasse-gateway --config gateway.toml [--listen ADDR]`
+//! `kasse-gateway voucher --offer ID --amount MINOR --transaction-id T --merchant-id M` prints a
+//! prepayment voucher signed with `$KASSE_PREPAYMENT_SECRET`, for testing a prepaid offer.
 //!
 //! `KASSE_PORT`, when set, replaces the port of the listen address (the demo runner uses it).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use kasse_gateway::config::GatewayConfig;
 
 /// Kasse gateway: offer catalog, order checks and vendor forwarding for the checkout widget.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, subcommand_negates_reqs = true)]
 struct Args {
     /// The TOML configuration file (see gateway.example.toml).
-    #[arg(long, short)]
-    config: PathBuf,
+    #[arg(long, short, required = true)]
+    config: Option<PathBuf>,
     /// Listen address, overriding `server.listen` (e.g. 127.0.0.1:8080).
     #[arg(long)]
     listen: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Prints a prepayment voucher, as a publisher's server signs one after taking a payment.
+    Voucher {
+        /// The offer id.
+        #[arg(long)]
+        offer: String,
+        /// The amount paid, minor units (14900 for 149 kr).
+        #[arg(long)]
+        amount: i64,
+        /// ISO 4217 currency.
+        #[arg(long, default_value = "NOK")]
+        currency: String,
+        /// The payment's transaction id (as in paymentInfoPayEx).
+        #[arg(long)]
+        transaction_id: String,
+        /// The merchant that took the payment (as in paymentInfoPayEx).
+        #[arg(long)]
+        merchant_id: String,
+        /// Seconds until it expires (at most 3600).
+        #[arg(long, default_value_t = 600)]
+        ttl_secs: i64,
+        /// The environment variable holding the signing secret.
+        #[arg(long, default_value = "KASSE_PREPAYMENT_SECRET")]
+        secret_env: String,
+    },
 }
 
 #[tokio::main]
@@ -31,7 +63,14 @@ async fn main() -> ExitCode {
         )
         .init();
     let args = Args::parse();
-    let mut config = match GatewayConfig::load(&args.config) {
+    if let Some(Command::Voucher { .. }) = &args.command {
+        return print_voucher(args.command.expect("matched"));
+    }
+    let Some(config_path) = &args.config else {
+        eprintln!("kasse-gateway: --config is required");
+        return ExitCode::from(2);
+    };
+    let mut config = match GatewayConfig::load(config_path) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("kasse-gateway: {e}");
@@ -111,4 +150,43 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// `kasse-gateway voucher …`: a voucher with a fresh `jti`, on stdout.
+fn print_voucher(command: Command) -> ExitCode {
+    let Command::Voucher {
+        offer,
+        amount,
+        currency,
+        transaction_id,
+        merchant_id,
+        ttl_secs,
+        secret_env,
+    } = command;
+    let Some(key) = std::env::var(&secret_env)
+        .ok()
+        .and_then(|s| kasse_gateway::prepayment::VoucherKey::new(s.as_bytes()))
+    else {
+        eprintln!("kasse-gateway: set {secret_env} to the prepayment secret");
+        return ExitCode::from(2);
+    };
+    let mut jti = [0u8; 16];
+    if getrandom::fill(&mut jti).is_err() {
+        eprintln!("kasse-gateway: no random source");
+        return ExitCode::FAILURE;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let claims = kasse_gateway::prepayment::VoucherClaims {
+        offer,
+        amount,
+        currency,
+        transaction_id,
+        merchant_id,
+        exp: now + ttl_secs.clamp(1, kasse_gateway::prepayment::MAX_LIFETIME_SECS),
+        jti: jti.iter().map(|b| format!("{b:02x}")).collect(),
+    };
+    println!("{}", kasse_gateway::prepayment::sign(&key, &claims));
+    ExitCode::SUCCESS
 }

@@ -201,3 +201,45 @@ async fn payment_facts_on_an_offer_that_is_not_prepaid_are_refused() {
     assert_eq!(stack.sandbox_order_count().await, 0);
     stack.shutdown().await;
 }
+
+#[test]
+fn the_voucher_subcommand_prints_a_voucher_the_gateway_accepts() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kasse-gateway"))
+        .args(["voucher", "--offer", "gift-3m", "--amount", "39900"])
+        .args(["--transaction-id", "T-9", "--merchant-id", "54823419"])
+        .env("KASSE_PREPAYMENT_SECRET", "kasse-demo-prepayment-secret")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let voucher = String::from_utf8(out.stdout).unwrap();
+    let key = kasse_gateway::prepayment::VoucherKey::new(b"kasse-demo-prepayment-secret").unwrap();
+    let paid = kasse_gateway::prepayment::PaidOrder {
+        offer: "gift-3m",
+        amount: 39_900,
+        currency: "NOK",
+        transaction_id: "T-9",
+        merchant_id: "54823419",
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let claims = kasse_gateway::prepayment::verify(&key, voucher.trim(), &paid, now).unwrap();
+    assert_eq!(claims.jti.len(), 32);
+    let without_secret = std::process::Command::new(env!("CARGO_BIN_EXE_kasse-gateway"))
+        .args([
+            "voucher",
+            "--offer",
+            "gift-3m",
+            "--amount",
+            "1",
+            "--transaction-id",
+            "t",
+            "--merchant-id",
+            "m",
+        ])
+        .env_remove("KASSE_PREPAYMENT_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(without_secret.status.code(), Some(2));
+}
