@@ -117,10 +117,19 @@ impl IpRateLimit {
 
     /// `Ok` or the seconds to wait.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
-        self.limiter.check_key(&ip).map_err(|not_until| {
+        self.limiter.check_key(&client_key(ip)).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
+    }
+}
+
+/// The limiter's key for a client address: an IPv6 client holds a whole /64 (one address per
+/// request is free to take), so the /64 is the client; IPv4 addresses stand alone.
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        v4 => v4,
     }
 }
 
@@ -189,5 +198,12 @@ mod tests {
         assert!((1..=1).contains(&wait), "wait {wait}");
         // Another client is unaffected.
         assert!(l.check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2))).is_ok());
+        // Every address of one IPv6 /64 is one client; the next /64 is another.
+        let v6 = |s: &str| s.parse::<IpAddr>().unwrap();
+        for _ in 0..3 {
+            assert!(l.check(v6("2001:db8:1:2::1")).is_ok());
+        }
+        assert!(l.check(v6("2001:db8:1:2:ffff:ffff:ffff:ffff")).is_err(), "same /64");
+        assert!(l.check(v6("2001:db8:1:3::1")).is_ok(), "another /64");
     }
 }

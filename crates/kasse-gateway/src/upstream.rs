@@ -116,13 +116,9 @@ pub fn vendor_to_api_error(v: &VendorError) -> ApiError {
         400 | 422 => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::BAD_GATEWAY,
     };
-    let message = match v {
-        VendorError::ConnectId { message, .. } | VendorError::S4 { message, .. } if !message.is_empty() => {
-            format!("the vendor refused the request: {message}")
-        }
-        VendorError::Problem { title: Some(t), .. } => format!("the vendor refused the request: {t}"),
-        _ => format!("the vendor answered HTTP {vendor_status}"),
-    };
+    // The vendor's own text may echo what the reader typed (names, addresses): the browser gets
+    // the stable code and message key only.
+    let message = format!("the vendor refused the request (HTTP {vendor_status})");
     let mut e = ApiError::new(status, v.code(), message).with_message_key(v.message_key().as_str());
     if let Some(f) = v.field_errors().first() {
         e = e.with_field(f.field.clone());

@@ -243,3 +243,16 @@ fn the_voucher_subcommand_prints_a_voucher_the_gateway_accepts() {
         .unwrap();
     assert_eq!(without_secret.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn the_vendors_own_text_never_reaches_the_browser() {
+    // The sandbox's refusal echoes the request ("orderLines[0].coupon NOSUCH/9999 not found"), as
+    // a vendor's may echo a reader's name or address: the browser gets code and message key only.
+    let stack = Stack::start().await;
+    let order = connectid_order(&stack, "unknown-coupon", "invoice", "vendor-text-1");
+    let (status, v) = stack.post(ORDERS, &order).await;
+    assert_eq!(status, 422, "{v}");
+    assert!(v["error"]["messageKey"].is_string(), "{v}");
+    assert!(!v.to_string().contains("NOSUCH"), "{v}");
+    stack.shutdown().await;
+}

@@ -344,10 +344,7 @@ pub(super) async fn complete_order(
             Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "fulfillment_failed",
-                format!(
-                    "the vendor could not complete the order: {}",
-                    resp.error_message.unwrap_or_default()
-                ),
+                "the vendor could not complete the order",
             )
             .with_message_key(kasse_core::i18n::MessageKey::ErrOrderRejected.as_str()))
         }
