@@ -1,0 +1,162 @@
+//! ConnectID orders: create (idempotent on `externalOrderId`), complete, assign user, status.
+//!
+//! Every call after registration carries the order's token and is checked against the order's
+//! record and kasse-core's lifecycle: the API completes only orders whose route completes by API,
+//! and assigns a user only once the vendor itself reports the order paid.
+
+mod record;
+mod steps;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kasse_core::connectid::{
+    AssignUserRequest, AssignUserResponse, ClientOrder, CompleteOrderRequest, CompleteOrderResponse, CompleteStatus,
+    OrderCreated, OrderStatusResponse,
+};
+use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
+use kasse_core::error_code::FieldError;
+use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
+use kasse_core::offer::{Backend, Offer, ProductSpec};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{candidates, check_url, conform, parse_as, parse_optional, parse_value, refused, unknown_order, vendor};
+use super::{Answer, JsonBody, OfferQuery, Reply, Shared};
+use crate::error::ApiError;
+use crate::idempotency::{canonical_hash, BodyHash, Claim, Leader};
+use crate::ledger::OrderRecord;
+use crate::order_token;
+use crate::owners::{may_claim, order_credentials};
+
+use record::*;
+pub(super) use steps::{assign_user, complete_order, order_status};
+
+fn parse_order_id(id: &str) -> Result<i64, ApiError> {
+    id.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::not_found("order_not_found", "no such order"))
+}
+
+/// Whether the order's (first) line names the offer's coupon or product.
+fn names_offer(offer: &Offer, order: &ClientOrder) -> bool {
+    match (&offer.product_spec, order.order_lines.first()) {
+        (Some(ProductSpec::Coupon { code, number }), Some(l)) => {
+            l.product_spec_code
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case(code))
+                && l.product_spec_no == Some(*number)
+        }
+        (Some(ProductSpec::Product { product }), Some(l)) => {
+            l.product.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(product))
+        }
+        _ => false,
+    }
+}
+
+fn idempotency_key(order: &ClientOrder) -> Result<String, ApiError> {
+    order
+        .external_order_id
+        .clone()
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "required",
+                "externalOrderId is required: it makes the order idempotent",
+            )
+            .with_field("externalOrderId")
+        })
+}
+
+pub(super) async fn create_order(
+    State(state): State<Shared>,
+    Query(q): Query<OfferQuery>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    vendor(&state.connectid, "ConnectID")?;
+    let raw = parse_value(&body)?;
+    let order: ClientOrder = parse_as(raw.clone())?;
+    let offers = candidates(&state.settings, q.offer.as_deref(), Backend::ConnectId, |o| {
+        names_offer(o, &order)
+    })?;
+    let offer = conform(offers, &order, kasse_core::conformance::check_order_against_offer)?;
+    let key = idempotency_key(&order)?;
+    if offer.prepaid {
+        check_prepayment(&state, offer, &order, &key, &headers).await?;
+    }
+    // The offer is part of the request: the same body checked against another offer is another
+    // order.
+    let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
+    let leader = match state.idempotency.claim(&key, hash).await {
+        Claim::Leader(l) => l,
+        Claim::Conflict => {
+            tracing::info!(external_order_id = %key, "externalOrderId reused with a different body");
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_conflict",
+                "this externalOrderId was used for a different order; make a new one per attempt",
+            )
+            .with_field("externalOrderId"));
+        }
+        Claim::Replay(answer) => return Ok(replay(&key, answer)),
+    };
+    // The forward runs in its own task: a reader closing the tab must not cancel it half-way,
+    // and waiting duplicates need its answer.
+    let route = Route::connectid(offer, order.payment_method, false);
+    let registration = Registration {
+        offer_id: offer.id.clone(),
+        key,
+        hash,
+        route,
+    };
+    let answer = tokio::spawn(forward_order(state.clone(), order, registration, leader))
+        .await
+        .map_err(|_| ApiError::internal("the order task failed"))?;
+    answer.map(IntoResponse::into_response)
+}
+
+fn replay(key: &str, answer: Answer) -> Response {
+    let status = match &answer {
+        Ok(reply) => reply.status,
+        Err(e) => e.status,
+    };
+    tracing::info!(external_order_id = %key, status = status.as_u16(), "replayed order answer");
+    let mut r = answer.into_response();
+    r.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    r
+}
+
+/// What the gateway knows of an order before the vendor registers it.
+struct Registration {
+    offer_id: String,
+    key: String,
+    hash: BodyHash,
+    route: Route,
+}
+
+/// Registers the order upstream, records it, and publishes the answer to the idempotency store.
+/// Retryable failures are not kept, so the next attempt with the same key reaches the vendor again.
+async fn forward_order(state: Shared, order: ClientOrder, reg: Registration, leader: Leader<Answer>) -> Answer {
+    let cid = state.connectid.as_ref().expect("checked by the handler");
+    let key = reg.key.clone();
+    let result: Result<OrderCreated, _> = cid.send_json(Method::POST, "/v1/client/order", Some(&order)).await;
+    match result {
+        Ok(created) => {
+            let answer = record_order(&state, &order, reg, created.order_id).await;
+            tracing::info!(order_id = created.order_id, external_order_id = %key, "connectid order registered");
+            leader.finish(answer.clone(), answer.is_ok());
+            answer
+        }
+        Err(e) => {
+            let keep = !e.retryable();
+            tracing::warn!(external_order_id = %key, error = %e.log_code(), keep, "connectid order failed upstream");
+            let answer = Err(e.to_api_error());
+            leader.finish(answer.clone(), keep);
+            answer
+        }
+    }
+}
