@@ -53,6 +53,9 @@ use crate::owners::OrderRegistry;
 /// Orders the in-memory ledger holds at most: far above a day of a large publisher's checkouts,
 /// far below what would strain the process (a record is a few hundred bytes).
 const LEDGER_CAPACITY: usize = 200_000;
+/// How long an order's record is kept at least: a reader may come back to a paid order for weeks
+/// (an unread confirmation e-mail, a second device).
+const LEDGER_RETENTION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 use crate::protect::{IpRateLimit, OriginPolicy};
 use crate::token::{ClientAuth, TokenBroker};
 use crate::upstream::Vendor;
@@ -192,7 +195,7 @@ fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
     Ok(AppState {
         idempotency: IdempotencyStore::new(settings.idempotency_ttl),
         orders: OrderRegistry::new(settings.idempotency_ttl),
-        ledger: Arc::new(MemoryStore::new(LEDGER_CAPACITY)),
+        ledger: Arc::new(MemoryStore::new(LEDGER_CAPACITY, LEDGER_RETENTION_MS)),
         settings,
         connectid,
         s4,

@@ -18,14 +18,17 @@ struct Tables {
 /// Orders in a map, bounded by a number of records.
 pub struct MemoryStore {
     capacity: usize,
+    retention_ms: i64,
     tables: Mutex<Tables>,
 }
 
 impl MemoryStore {
-    /// A store holding at most `capacity` orders (and as many vouchers).
-    pub fn new(capacity: usize) -> MemoryStore {
+    /// A store holding at most `capacity` orders (and as many vouchers). When full, it first
+    /// forgets orders registered more than `retention_ms` before the one being added.
+    pub fn new(capacity: usize, retention_ms: i64) -> MemoryStore {
         MemoryStore {
             capacity,
+            retention_ms,
             tables: Mutex::new(Tables::default()),
         }
     }
@@ -45,6 +48,9 @@ impl OrderStore for MemoryStore {
         let key = (record.backend, record.idempotency_key.clone());
         if t.orders.contains_key(&id) || t.keys.contains_key(&key) {
             return Err(StoreError::Duplicate);
+        }
+        if t.orders.len() >= self.capacity {
+            forget_before(&mut t, record.created_ms - self.retention_ms, record.created_ms);
         }
         if t.orders.len() >= self.capacity {
             return Err(StoreError::Full);
@@ -102,14 +108,18 @@ impl OrderStore for MemoryStore {
     }
 
     async fn prune(&self, older_than_ms: i64, now_ms: i64) -> Result<usize, StoreError> {
-        let mut t = self.tables();
-        let before = t.orders.len() + t.vouchers.len();
-        t.orders.retain(|_, r| r.created_ms >= older_than_ms);
-        let Tables { orders, keys, vouchers } = &mut *t;
-        keys.retain(|(backend, _), id| orders.contains_key(&(*backend, id.clone())));
-        vouchers.retain(|_, (_, expires)| *expires >= now_ms);
-        Ok(before - (t.orders.len() + t.vouchers.len()))
+        Ok(forget_before(&mut self.tables(), older_than_ms, now_ms))
     }
+}
+
+/// Forgets orders registered before `older_than_ms` and vouchers expired before `now_ms`.
+fn forget_before(t: &mut Tables, older_than_ms: i64, now_ms: i64) -> usize {
+    let before = t.orders.len() + t.vouchers.len();
+    t.orders.retain(|_, r| r.created_ms >= older_than_ms);
+    let Tables { orders, keys, vouchers } = t;
+    keys.retain(|(backend, _), id| orders.contains_key(&(*backend, id.clone())));
+    vouchers.retain(|_, (_, expires)| *expires >= now_ms);
+    before - (t.orders.len() + t.vouchers.len())
 }
 
 #[cfg(test)]
@@ -144,7 +154,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn records_are_found_by_id_and_key_and_never_twice() {
-        let store = MemoryStore::new(10);
+        let store = MemoryStore::new(10, 1_000_000);
         store.insert(card_order("7", "attempt-7", 1_000)).await.unwrap();
         let by_id = store.find(Backend::ConnectId, "7").await.unwrap().unwrap();
         assert_eq!(by_id, card_order("7", "attempt-7", 1_000));
@@ -165,7 +175,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn a_transition_happens_once_from_the_state_it_names() {
-        let store = MemoryStore::new(10);
+        let store = MemoryStore::new(10, 1_000_000);
         store.insert(card_order("7", "attempt-7", 1_000)).await.unwrap();
         let (from, to) = (OrderState::AwaitingPayment, OrderState::Paid);
         assert!(store
@@ -186,7 +196,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn vouchers_are_used_once_and_the_store_is_bounded_and_pruned() {
-        let store = MemoryStore::new(2);
+        let store = MemoryStore::new(2, 1_000_000);
         assert!(store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap());
         assert!(
             store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap(),
@@ -210,5 +220,23 @@ pub(crate) mod tests {
         assert_eq!(store.find_by_key(Backend::ConnectId, "attempt-1").await.unwrap(), None);
         store.insert(card_order("3", "attempt-3", 3_000)).await.unwrap();
         assert!(store.claim_voucher("jti-2", "attempt-c", 9_000).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_store_forgets_orders_past_their_retention_first() {
+        let store = MemoryStore::new(2, 10_000);
+        store.insert(card_order("1", "attempt-1", 1_000)).await.unwrap();
+        store.insert(card_order("2", "attempt-2", 8_000)).await.unwrap();
+        assert!(matches!(
+            store.insert(card_order("3", "attempt-3", 9_000)).await,
+            Err(StoreError::Full)
+        ));
+        store.insert(card_order("3", "attempt-3", 12_000)).await.unwrap();
+        assert_eq!(
+            store.find(Backend::ConnectId, "1").await.unwrap(),
+            None,
+            "past its retention"
+        );
+        assert!(store.find(Backend::ConnectId, "2").await.unwrap().is_some());
     }
 }
