@@ -105,14 +105,47 @@ pub fn check_order_against_offer(order: &ClientOrder, offer: &Offer) -> Result<(
             ("rewardPartnerId", line.reward_partner_id.is_some()),
             ("rewardId", line.reward_id.is_some()),
             ("articleDetail", line.article_detail.is_some()),
+            // A start date and a receiver change what is delivered to whom: only what the
+            // offer sells (a gift offer has a receiver).
+            ("startInfo", line.start_info.is_some()),
+            ("receiver", line.receiver.is_some() && !offer.gift),
         ] {
             if present {
                 e.push(format!("{p}.{name}"), ErrorCode::UnexpectedField);
             }
         }
     }
+    check_order_fields(order, &mut e);
     e.finish()
 }
+
+/// The order's fields that no offer sets: binding the order to an existing customer or user,
+/// another merchant, seller or sales channel is the publisher's business (its gateway sets them
+/// from configuration), never the browser's. Campaign parameters are free text, bounded.
+fn check_order_fields(order: &ClientOrder, e: &mut Errors) {
+    for (name, present) in [
+        ("payer.customerNumber", order.payer.customer_number.is_some()),
+        ("uniqueUserId", order.unique_user_id.is_some()),
+        ("merchantId", order.merchant_id.is_some()),
+        ("companyCode", order.company_code.is_some()),
+        ("seller", order.seller.is_some()),
+        ("salesMethod", order.sales_method.is_some()),
+    ] {
+        if present {
+            e.push(name, ErrorCode::UnexpectedField);
+        }
+    }
+    if let Some(c) = &order.campaign_parameters {
+        if c.chars().count() > MAX_CAMPAIGN_PARAMETERS {
+            e.push("campaignParameters", ErrorCode::TooLong);
+        } else if c.chars().any(char::is_control) {
+            e.push("campaignParameters", ErrorCode::InvalidValue);
+        }
+    }
+}
+
+/// The longest `campaignParameters` accepted: a campaign's query string, not a payload.
+pub const MAX_CAMPAIGN_PARAMETERS: usize = 200;
 
 /// Checks an S4 order against its offer (and [`s4::validate_s4_order`]).
 ///

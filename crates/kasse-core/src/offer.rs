@@ -213,6 +213,9 @@ pub struct Offer {
     /// Whether the reader must give a street address and postal place (paper delivery).
     #[serde(default)]
     pub requires_address: bool,
+    /// A gift: an order line may name a receiver other than the payer.
+    #[serde(default)]
+    pub gift: bool,
     /// S4: template package and choices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s4: Option<S4Template>,

@@ -92,6 +92,7 @@ fn any_offer() -> impl Strategy<Value = Offer> {
                 access,
                 digital_access: true,
                 requires_address,
+                gift: false,
                 s4: None,
             },
         )

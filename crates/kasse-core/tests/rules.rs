@@ -423,6 +423,42 @@ fn tampered_connectid_orders_are_caught() {
         ),
         (
             |c| {
+                c.payer.customer_number = Some(71);
+                c.unique_user_id = Some("someone-else".into());
+                c.merchant_id = Some("m".into());
+                c.company_code = Some("OTHER".into());
+                c.seller = Some("s".into());
+                c.sales_method = Some("x".into());
+            },
+            vec![
+                ("payer.customerNumber", ErrorCode::UnexpectedField),
+                ("uniqueUserId", ErrorCode::UnexpectedField),
+                ("merchantId", ErrorCode::UnexpectedField),
+                ("companyCode", ErrorCode::UnexpectedField),
+                ("seller", ErrorCode::UnexpectedField),
+                ("salesMethod", ErrorCode::UnexpectedField),
+            ],
+        ),
+        (
+            |c| c.campaign_parameters = Some("x".repeat(201)),
+            vec![("campaignParameters", ErrorCode::TooLong)],
+        ),
+        (
+            |c| c.campaign_parameters = Some("?a=1\u{0}".into()),
+            vec![("campaignParameters", ErrorCode::InvalidValue)],
+        ),
+        (
+            |c| {
+                c.order_lines[0].start_info = Some(Default::default());
+                c.order_lines[0].receiver = c.payer.clone().into();
+            },
+            vec![
+                ("orderLines[0].startInfo", ErrorCode::UnexpectedField),
+                ("orderLines[0].receiver", ErrorCode::UnexpectedField),
+            ],
+        ),
+        (
+            |c| {
                 c.payment_info_pay_ex = Some(kasse_core::connectid::PaymentInfoPayEx {
                     transaction_id: Some("made-up".into()),
                     ..Default::default()

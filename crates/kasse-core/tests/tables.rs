@@ -93,6 +93,7 @@ fn offer(recurring: bool, prepaid: bool, methods: Vec<PaymentMethod>) -> Offer {
         access: None,
         digital_access: true,
         requires_address: false,
+        gift: false,
         s4: None,
     }
 }

@@ -100,6 +100,41 @@ async fn tampered_connectid_orders_are_refused() {
             vec![("/orderLines/0/allowAccessSeconds", json!(999_999_999))],
             "access_mismatch",
         ),
+        // Bound to someone else's customer or user, or another merchant, seller or channel.
+        (
+            "customer",
+            vec![("/payer/customerNumber", json!(71))],
+            "unexpected_field",
+        ),
+        (
+            "user",
+            vec![("/uniqueUserId", json!("someone-else"))],
+            "unexpected_field",
+        ),
+        ("merchant", vec![("/merchantId", json!("54823419"))], "unexpected_field"),
+        ("company", vec![("/companyCode", json!("OTHER"))], "unexpected_field"),
+        ("seller", vec![("/seller", json!("s1"))], "unexpected_field"),
+        ("sales method", vec![("/salesMethod", json!("web"))], "unexpected_field"),
+        // Delivered later, or to someone else, than the offer sells.
+        (
+            "start",
+            vec![("/orderLines/0/startInfo", json!({"startDate": 1}))],
+            "unexpected_field",
+        ),
+        (
+            "receiver",
+            vec![(
+                "/orderLines/0/receiver",
+                json!({"lastName": "R", "postalCode": "0101", "emails": ["r@example.no"]}),
+            )],
+            "unexpected_field",
+        ),
+        // A campaign string that is a payload.
+        (
+            "campaign",
+            vec![("/campaignParameters", json!("x".repeat(201)))],
+            "too_long",
+        ),
     ];
     for (i, (name, edits, expected)) in cases.into_iter().enumerate() {
         let mut order = base.clone();
