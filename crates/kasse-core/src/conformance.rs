@@ -248,14 +248,24 @@ pub fn check_s4_order_against_offer(
     e.finish()
 }
 
-/// Whether `candidate`, parsed and normalised by the WHATWG parser, starts with one of the
-/// (equally normalised) prefixes. Normalising both sides means `HTTPS://News.Example.no/kasse/`
-/// matches `https://news.example.no/kasse/`, and `https://news.example.no.evil.com/` cannot pass
-/// as a prefix match because a prefix should end in `/`; prefixes without a path get one.
+/// Whether `candidate` may be sent on: an absolute URL already in the WHATWG parser's normal
+/// form (so what was checked is byte for byte what is forwarded), without user info, backslashes,
+/// whitespace or control characters, on the origin (scheme, host, port) of one of the prefixes and
+/// under its path. A prefix should end in `/`, so `https://news.example.no.evil.com/` cannot pass
+/// for `https://news.example.no`; prefixes without a path get one.
 pub fn url_has_allowed_prefix(candidate: &str, allowed_prefixes: &[String]) -> bool {
+    if candidate
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return false;
+    }
     let Ok(c) = url::Url::parse(candidate) else {
         return false;
     };
+    if c.as_str() != candidate || !c.username().is_empty() || c.password().is_some() {
+        return false;
+    }
     allowed_prefixes.iter().any(|prefix| match url::Url::parse(prefix) {
         Ok(p) => c.as_str().starts_with(p.as_str()) && c.origin() == p.origin(),
         Err(_) => false,

@@ -875,3 +875,32 @@ fn messages_for_field_errors_exist() {
         "1\u{a0}990\u{a0}kr"
     );
 }
+
+#[test]
+fn urls_pass_only_in_normal_form_on_an_allowed_prefix() {
+    use kasse_core::conformance::url_has_allowed_prefix;
+    let prefixes = vec![
+        "https://www.avis.no/kasse/".to_string(),
+        "http://127.0.0.1:8080/".to_string(),
+    ];
+    let allowed = |u: &str| url_has_allowed_prefix(u, &prefixes);
+    assert!(allowed("https://www.avis.no/kasse/back?kasse=digital-month"));
+    assert!(allowed("http://127.0.0.1:8080/article"));
+    for refused in [
+        // Checked normalised but forwarded raw: the classic open-redirect split.
+        "http://127.0.0.1:8080\\@evil.example/",
+        "https://www.avis.no\\kasse\\back",
+        "https://www.avis.no/kasse/../admin",
+        "HTTPS://WWW.AVIS.NO/kasse/back",
+        "https://user:pass@www.avis.no/kasse/back",
+        "https://www.avis.no/kasse/back\n",
+        "https://www.avis.no/kasse/ back",
+        "https://www.avis.no:8443/kasse/back",
+        "http://127.0.0.1:8081/article",
+        "https://www.avis.no.evil.example/kasse/",
+        "https://www.avis.no/kassex",
+        "javascript:alert(1)",
+    ] {
+        assert!(!allowed(refused), "{refused:?}");
+    }
+}

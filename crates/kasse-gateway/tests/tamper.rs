@@ -296,5 +296,18 @@ async fn urls_on_completion_and_assign_user_must_be_allowed() {
     .await;
     assert_eq!(v["error"]["code"], "url_not_allowed");
     assert_eq!(v["error"]["field"], "returnUrl");
+    // Checked normalised but forwarded raw, a backslash would move the host: refused as sent.
+    for raw in [
+        "https://www.avis.example\\@evil.example/kasse/",
+        "https://www.avis.example/kasse/../x",
+    ] {
+        let v = refused(
+            &stack,
+            &format!("/kasse/v1/connectid/orders/{id}/complete"),
+            &json!({ "callbackUrl": raw }),
+        )
+        .await;
+        assert_eq!(v["error"]["field"], "callbackUrl", "{raw}");
+    }
     stack.shutdown().await;
 }

@@ -147,8 +147,8 @@ fn return_url_prefixes(s: &ServerConfig, p: &mut Problems) -> Vec<String> {
             prefixes.push(prefix.clone());
         } else {
             p.push(format!(
-                "server.allowed_return_url_prefixes[{i}]: `{prefix}` must be an absolute http(s) URL \
-                 ending in a path, e.g. https://www.avis.no/kasse/"
+                "server.allowed_return_url_prefixes[{i}]: `{prefix}` must be an absolute http(s) URL in \
+                 normal form ending in `/`, e.g. https://www.avis.no/kasse/"
             ));
         }
     }

@@ -90,6 +90,16 @@ fn unknown_keys_and_unsafe_prefixes_are_refused() {
     let e = c.resolve_with_env(&demo_env).unwrap_err().to_string();
     assert!(e.contains("server.allowed_return_url_prefixes[0]"), "{e}");
     assert!(e.contains("server.allowed_origins[0]"), "{e}");
+    for prefix in [
+        "https://www.avis.no/kasse",
+        "HTTPS://www.avis.no/kasse/",
+        "https://www.avis.no/a/../kasse/",
+    ] {
+        let mut c = example_without_static_dir();
+        c.server.allowed_return_url_prefixes = Some(vec![prefix.into()]);
+        let e = c.resolve_with_env(&demo_env).unwrap_err().to_string();
+        assert!(e.contains("server.allowed_return_url_prefixes[0]"), "{prefix}: {e}");
+    }
 }
 
 #[test]

@@ -21,8 +21,9 @@ pub(super) fn prefix_is_safe(prefix: &str) -> bool {
     if !matches!(u.scheme(), "http" | "https") || !u.has_host() {
         return false;
     }
+    // A prefix ends in `/`: `https://www.avis.no/kasse` would also let `/kassex…` through.
     let after_scheme = &prefix[u.scheme().len() + 3..];
-    after_scheme.contains('/')
+    after_scheme.contains('/') && prefix.ends_with('/') && u.as_str() == prefix
 }
 
 /// The origin of a URL (`https://connectid.no`), for CSP `form-action`.
