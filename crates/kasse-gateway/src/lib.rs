@@ -41,6 +41,8 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::api::AppState;
@@ -233,8 +235,27 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
         }
         None => app.fallback(|| async { ApiError::not_found("not_found", "nothing here") }),
     };
+    let (body_timeout, request_timeout) = request_timeouts(&settings);
     app.layer(from_fn(protect::security_headers))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            request_timeout,
+        ))
+        .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Requests served at once; more wait for a free slot, so a flood queues instead of exhausting
+/// memory and vendor connections.
+const MAX_CONCURRENT_REQUESTS: usize = 512;
+
+/// How long a client may take to send its body (a slow sender holds a slot), and how long a
+/// whole request may take: the longest step makes three vendor calls (token, status, assign).
+fn request_timeouts(settings: &Settings) -> (Duration, Duration) {
+    let body = settings.upstream_timeout.min(Duration::from_secs(10));
+    let request = settings.upstream_timeout * 3 + Duration::from_secs(2);
+    (body, request)
 }
 
 async fn healthz() -> impl IntoResponse {

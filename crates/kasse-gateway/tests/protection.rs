@@ -345,3 +345,33 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
     }
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_body_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let stack = Stack::start().await;
+    let addr = stack.gateway.addr();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /kasse/v1/connectid/orders HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: 500\r\n\r\n{{\"paymentMethod\""
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    // The test gateway's upstream timeout is 3 s, which bounds the body's too; 15 s is slack.
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(15), tcp.read(&mut answer))
+        .await
+        .expect("the gateway answers a stalled body instead of waiting for ever")
+        .unwrap();
+    let status_line = String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        status_line.starts_with("HTTP/1.1 4") || status_line.starts_with("HTTP/1.1 5") || n == 0,
+        "{status_line}"
+    );
+    assert_eq!(stack.sandbox_order_count().await, 0);
+    stack.shutdown().await;
+}
