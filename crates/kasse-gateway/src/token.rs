@@ -4,7 +4,9 @@
 //! expires, and lets exactly one caller refresh at a time: the cache sits behind an async mutex
 //! that is held across the token request, so fifty concurrent orders at start-up cause one token
 //! request, not fifty. A 401 from the API invalidates the token the caller used (and only that
-//! one, so a token another caller already refreshed is not thrown away).
+//! one, so a token another caller already refreshed is not thrown away). A failed token request
+//! is remembered for a moment (its Retry-After, else [`FAILURE_MEMORY`]): the callers queued behind
+//! it get the same answer at once instead of each waiting on the same failing endpoint in turn.
 
 use std::time::{Duration, Instant};
 
@@ -32,7 +34,18 @@ pub enum TokenError {
     /// The answer was not a token.
     #[error("token endpoint answered something that is not a token")]
     Malformed,
+    /// The token endpoint failed moments ago; not asked again yet.
+    #[error("token endpoint failed moments ago")]
+    RecentlyFailed {
+        /// Seconds until it is asked again.
+        retry_after: u64,
+    },
 }
+
+/// How long a failed token request is remembered when the endpoint names no Retry-After.
+pub const FAILURE_MEMORY: Duration = Duration::from_secs(2);
+/// The longest a failure is remembered, whatever Retry-After says.
+const MAX_FAILURE_MEMORY: Duration = Duration::from_secs(30);
 
 /// How the client authenticates at the token endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +78,7 @@ pub struct TokenBroker {
     auth: ClientAuth,
     scope: Option<String>,
     cache: Mutex<Option<Cached>>,
+    failed_until: std::sync::Mutex<Option<Instant>>,
     fetches: std::sync::atomic::AtomicU64,
 }
 
@@ -90,6 +104,7 @@ impl TokenBroker {
             auth,
             scope,
             cache: Mutex::new(None),
+            failed_until: std::sync::Mutex::new(None),
             fetches: std::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -107,8 +122,28 @@ impl TokenBroker {
                 return Ok(c.token.clone());
             }
         }
+        if let Some(until) = *self.failed_until.lock().unwrap_or_else(|e| e.into_inner()) {
+            let left = until.saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                return Err(TokenError::RecentlyFailed {
+                    retry_after: left.as_secs().max(1),
+                });
+            }
+        }
         // Still holding the lock: concurrent callers wait here and then find the new token.
-        let fresh = self.fetch().await?;
+        let fresh = match self.fetch().await {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                let memory = match &e {
+                    TokenError::Status {
+                        retry_after: Some(s), ..
+                    } => Duration::from_secs(*s).min(MAX_FAILURE_MEMORY),
+                    _ => FAILURE_MEMORY,
+                };
+                *self.failed_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + memory);
+                return Err(e);
+            }
+        };
         let token = fresh.token.clone();
         *cache = Some(fresh);
         Ok(token)
@@ -202,6 +237,36 @@ mod tests {
         assert_eq!(refresh_after(Duration::from_secs(3_600)), Duration::from_secs(3_540));
         assert_eq!(refresh_after(Duration::from_secs(10)), Duration::from_secs(9));
         assert_eq!(refresh_after(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[tokio::test]
+    async fn a_failing_token_endpoint_is_not_asked_again_at_once() {
+        // A port nothing listens on: connection refused.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let broker = TokenBroker::new(
+            reqwest::Client::new(),
+            format!("http://127.0.0.1:{port}/token").parse().unwrap(),
+            "client".into(),
+            Secret::new("secret"),
+            ClientAuth::Basic,
+            None,
+        );
+        assert!(matches!(broker.token().await, Err(TokenError::Transport(_))));
+        for _ in 0..5 {
+            assert!(matches!(
+                broker.token().await,
+                Err(TokenError::RecentlyFailed { retry_after: 1.. })
+            ));
+        }
+        assert_eq!(
+            broker.fetch_count(),
+            1,
+            "the callers behind the failure did not ask again"
+        );
     }
 
     #[test]

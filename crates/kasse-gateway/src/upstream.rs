@@ -37,6 +37,7 @@ impl UpstreamError {
             UpstreamError::Vendor(v) => v.retryable(),
             UpstreamError::Timeout | UpstreamError::Unreachable | UpstreamError::BadAnswer => true,
             UpstreamError::Token(TokenError::Transport(_) | TokenError::Malformed) => true,
+            UpstreamError::Token(TokenError::RecentlyFailed { .. }) => true,
             UpstreamError::Token(TokenError::Status { status, .. }) => *status == 429 || *status >= 500,
         }
     }
@@ -93,6 +94,13 @@ impl UpstreamError {
                 "the gateway's vendor credentials were refused; the publisher must fix the configuration",
             )
             .with_message_key(kasse_core::i18n::MessageKey::ErrServiceConfig.as_str()),
+            UpstreamError::Token(TokenError::RecentlyFailed { retry_after }) => ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "vendor_unavailable",
+                "the vendor's token service failed moments ago",
+            )
+            .with_retry_after(*retry_after)
+            .with_message_key(kasse_core::i18n::MessageKey::ErrVendorUnavailable.as_str()),
             UpstreamError::Token(_) => ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "vendor_unreachable",
