@@ -78,13 +78,18 @@ struct Inner<T> {
 /// The in-memory idempotency store. Cheap to clone (shared).
 pub struct IdempotencyStore<T> {
     ttl: Duration,
+    capacity: usize,
     inner: Arc<Mutex<Inner<T>>>,
 }
+
+/// Keys held at most by default: a day of a large publisher's checkouts, a few MB.
+pub const DEFAULT_CAPACITY: usize = 100_000;
 
 impl<T> Clone for IdempotencyStore<T> {
     fn clone(&self) -> Self {
         IdempotencyStore {
             ttl: self.ttl,
+            capacity: self.capacity,
             inner: self.inner.clone(),
         }
     }
@@ -145,10 +150,18 @@ impl<T> Drop for Leader<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> IdempotencyStore<T> {
-    /// A store that keeps final answers for `ttl`.
+    /// A store that keeps final answers for `ttl`, at most [`DEFAULT_CAPACITY`] keys.
     pub fn new(ttl: Duration) -> IdempotencyStore<T> {
+        IdempotencyStore::with_capacity(ttl, DEFAULT_CAPACITY)
+    }
+
+    /// A store that keeps final answers for `ttl`, at most `capacity` keys. When full, the oldest
+    /// answered key is forgotten first: a retry of it then reaches the vendor, which deduplicates
+    /// on the same key.
+    pub fn with_capacity(ttl: Duration, capacity: usize) -> IdempotencyStore<T> {
         IdempotencyStore {
             ttl,
+            capacity,
             inner: Arc::new(Mutex::new(Inner {
                 map: HashMap::new(),
                 next_generation: 0,
@@ -185,6 +198,9 @@ impl<T: Clone + Send + Sync + 'static> IdempotencyStore<T> {
                     Some(e) if e.hash != hash => return Claim::Conflict,
                     Some(e) => e.rx.clone(),
                     None => {
+                        if inner.map.len() >= self.capacity {
+                            forget_oldest_answer(&mut inner.map);
+                        }
                         let (tx, rx) = watch::channel(None);
                         let generation = inner.next_generation;
                         inner.next_generation += 1;
@@ -228,6 +244,18 @@ impl<T: Clone + Send + Sync + 'static> IdempotencyStore<T> {
     }
 }
 
+/// Removes the answered entry created first (in-flight ones have waiters and stay).
+fn forget_oldest_answer<T>(map: &mut HashMap<String, Entry<T>>) {
+    let oldest = map
+        .iter()
+        .filter(|(_, e)| e.rx.borrow().is_some())
+        .min_by_key(|(_, e)| e.created)
+        .map(|(k, _)| k.clone());
+    if let Some(key) = oldest {
+        map.remove(&key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +281,28 @@ mod tests {
         l.finish(7, true);
         assert!(matches!(store.claim("k", [1; 32]).await, Claim::Replay(7)));
         assert!(matches!(store.claim("k", [2; 32]).await, Claim::Conflict));
+    }
+
+    #[tokio::test]
+    async fn a_full_store_forgets_its_oldest_answer_and_keeps_keys_in_flight() {
+        let store: IdempotencyStore<u32> = IdempotencyStore::with_capacity(Duration::from_secs(60), 2);
+        let Claim::Leader(in_flight) = store.claim("a", [1; 32]).await else {
+            panic!()
+        };
+        let Claim::Leader(l) = store.claim("b", [1; 32]).await else {
+            panic!()
+        };
+        l.finish(2, true);
+        let Claim::Leader(l) = store.claim("c", [1; 32]).await else {
+            panic!("room was made")
+        };
+        l.finish(3, true);
+        assert_eq!(store.len(), 2);
+        assert!(
+            matches!(store.claim("b", [1; 32]).await, Claim::Leader(_)),
+            "b was forgotten"
+        );
+        in_flight.finish(1, true);
     }
 
     #[tokio::test]
