@@ -11,6 +11,10 @@ pub const ORDER_TOKEN_HEADER: &str = "Kasse-Order-Token";
 /// `merchantId`, `exp`, `jti`).
 pub const PREPAYMENT_HEADER: &str = "Kasse-Prepayment";
 
+/// The request header that carries the widget's attempt id where the vendor's payload has no
+/// idempotency key of its own (S4 order creation): the same key and body answer the first answer.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
 /// What registering a ConnectID order answers: the vendor's order id and the token that later
 /// calls on the order must carry. A replayed registration answers the same token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

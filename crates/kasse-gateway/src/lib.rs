@@ -50,7 +50,6 @@ use crate::config::{origin_of, GatewayConfig, Settings};
 use crate::error::ApiError;
 use crate::idempotency::IdempotencyStore;
 use crate::ledger::MemoryStore;
-use crate::owners::OrderRegistry;
 
 /// Orders the in-memory ledger holds at most: far above a day of a large publisher's checkouts,
 /// far below what would strain the process (a record is a few hundred bytes).
@@ -196,7 +195,6 @@ fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
     };
     Ok(AppState {
         idempotency: IdempotencyStore::new(settings.idempotency_ttl),
-        orders: OrderRegistry::new(settings.idempotency_ttl),
         ledger: Arc::new(MemoryStore::new(LEDGER_CAPACITY, LEDGER_RETENTION_MS)),
         settings,
         connectid,

@@ -1,30 +1,15 @@
-//! Who may claim an order, and the S4 orders this gateway registered.
+//! Who may claim an order.
 //!
 //! Assign user gives the claimer digital access to the order, so it is only forwarded when the
 //! credential equals an e-mail or phone of the order's payer (or of a line's receiver: a gift's
 //! recipient is entitled to it too). The vendor's status endpoint does not return the payer, so the
 //! gateway remembers, per order, SHA-256 hashes of the normalised credentials — not the addresses
 //! themselves, so the gateway's memory holds no readable personal data.
-//!
-//! Completion, status and assign user are only forwarded for orders registered here, so the API
-//! cannot be used to probe or act on other orders of the publisher's vendor account.
-//!
-//! In process memory, like the idempotency store: several instances need a shared store.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use kasse_core::connectid::{ClientOrder, Party};
 use sha2::{Digest, Sha256};
 
 use crate::ledger::CredentialHash;
-
-/// The S4 orders created through this gateway.
-pub struct OrderRegistry {
-    ttl: Duration,
-    s4: Mutex<HashMap<String, Instant>>,
-}
 
 /// Lower-cased e-mail, or a phone number reduced to `+` and digits.
 pub fn normalize_credential(c: &str) -> String {
@@ -62,32 +47,6 @@ pub fn order_credentials(order: &ClientOrder) -> Vec<CredentialHash> {
 /// Whether `credential` is one of `allowed`.
 pub fn may_claim(allowed: &[CredentialHash], credential: &str) -> bool {
     allowed.contains(&hash(credential))
-}
-
-impl OrderRegistry {
-    /// A registry forgetting orders after `ttl`.
-    pub fn new(ttl: Duration) -> OrderRegistry {
-        OrderRegistry {
-            ttl,
-            s4: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Remembers an S4 order id.
-    pub fn remember_s4(&self, id: &str) {
-        let mut map = self.s4.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let ttl = self.ttl;
-        map.retain(|_, at| now.duration_since(*at) <= ttl);
-        map.insert(id.to_ascii_lowercase(), now);
-    }
-
-    /// Whether the S4 order was registered here.
-    pub fn knows_s4(&self, id: &str) -> bool {
-        let map = self.s4.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&id.to_ascii_lowercase())
-            .is_some_and(|at| at.elapsed() <= self.ttl)
-    }
 }
 
 #[cfg(test)]

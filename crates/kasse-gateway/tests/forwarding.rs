@@ -166,7 +166,9 @@ async fn assign_user_with_a_foreign_credential_is_refused_before_the_vendor() {
 async fn s4_order_is_forwarded_and_completed() {
     let stack = Stack::start().await;
     let order = s4_order(&stack, "s4-news-monthly", "Vipps", "sub-1");
-    let (status, v) = stack.post("/kasse/v1/s4/orders?offer=s4-news-monthly", &order).await;
+    let (status, v) = stack
+        .post_keyed("/kasse/v1/s4/orders?offer=s4-news-monthly", "s4-attempt-1", &order)
+        .await;
     assert_eq!(status, 201, "{v}");
     let id = v["id"].as_str().unwrap().to_owned();
     assert_eq!(v["status"], "InProgress");
@@ -217,7 +219,7 @@ async fn s4_order_is_forwarded_and_completed() {
 
     // The price-override template: the order carries the offer's price as override.
     let order = s4_order(&stack, "s4-tv-basic", "Vipps", "sub-2");
-    let (status, v) = stack.post("/kasse/v1/s4/orders", &order).await;
+    let (status, v) = stack.post_keyed("/kasse/v1/s4/orders", "s4-attempt-2", &order).await;
     assert_eq!(status, 201, "{v}");
     stack.shutdown().await;
 }

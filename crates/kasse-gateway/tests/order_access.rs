@@ -256,3 +256,51 @@ async fn the_vendors_own_text_never_reaches_the_browser() {
     assert!(!v.to_string().contains("NOSUCH"), "{v}");
     stack.shutdown().await;
 }
+
+const S4_ORDERS: &str = "/kasse/v1/s4/orders";
+
+#[tokio::test]
+async fn s4_orders_are_idempotent_on_the_widgets_key() {
+    let stack = Stack::start().await;
+    let order = common::s4_order(&stack, "s4-news-monthly", "Vipps", "sub-idem");
+    let (status, v) = stack.post(&format!("{S4_ORDERS}?offer=s4-news-monthly"), &order).await;
+    assert_eq!(
+        (status, v["error"]["field"].as_str()),
+        (422, Some("Idempotency-Key")),
+        "{v}"
+    );
+    assert_eq!(stack.sandbox_order_count().await, 0);
+
+    let path = format!("{S4_ORDERS}?offer=s4-news-monthly");
+    let (status, first) = stack.post_keyed(&path, "attempt-s4-0001", &order).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["orderToken"].as_str().map(str::len), Some(22), "{first}");
+    // A double click or a retry: the first answer, no second order or agreement at the vendor.
+    let (status, again) = stack.post_keyed(&path, "attempt-s4-0001", &order).await;
+    assert_eq!((status, &again), (201, &first));
+    assert_eq!(stack.sandbox_order_count().await, 1);
+    let other = common::s4_order(&stack, "s4-news-monthly", "Vipps", "sub-other");
+    let (status, v) = stack.post_keyed(&path, "attempt-s4-0001", &other).await;
+    assert_eq!((status, error_code(&v)), (409, "idempotency_conflict"), "{v}");
+    assert_eq!(stack.sandbox_order_count().await, 1);
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_s4_order_is_completed_only_with_its_token() {
+    let stack = Stack::start().await;
+    let order = common::s4_order(&stack, "s4-news-monthly", "Vipps", "sub-token");
+    let (_, v) = stack.post_keyed(S4_ORDERS, "attempt-s4-0002", &order).await;
+    let id = v["id"].as_str().unwrap().to_string();
+    let before = stack.sandbox_orders().await;
+    for token in [None, Some(""), Some("AAAAAAAAAAAAAAAAAAAAAA")] {
+        let (status, v) = stack
+            .post_as(&format!("{S4_ORDERS}/{id}/complete"), token, &json!({}))
+            .await;
+        assert_eq!((status, error_code(&v)), (404, "order_not_found"), "{token:?}: {v}");
+    }
+    assert_eq!(stack.sandbox_orders().await, before, "the vendor was not asked");
+    let (status, v) = stack.post(&format!("{S4_ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!((status, v["status"].as_str()), (200, Some("InProgress")), "{v}");
+    stack.shutdown().await;
+}

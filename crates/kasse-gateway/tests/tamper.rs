@@ -194,7 +194,7 @@ async fn tampered_connectid_orders_are_refused() {
 async fn tampered_s4_orders_are_refused() {
     let stack = Stack::start().await;
     let base = s4_order(&stack, "s4-tv-basic", "Vipps", "sub-tamper");
-    let (status, v) = stack.post("/kasse/v1/s4/orders", &base).await;
+    let (status, v) = stack.post_keyed("/kasse/v1/s4/orders", "s4-tamper-base", &base).await;
     assert_eq!(status, 201, "{v}");
 
     let vipps = "/paymentAgreementParameters/vippsMobilePayParameters";

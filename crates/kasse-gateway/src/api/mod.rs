@@ -27,7 +27,6 @@ use crate::config::Settings;
 use crate::error::{uncached_json, ApiError, FieldProblem};
 use crate::idempotency::IdempotencyStore;
 use crate::ledger::OrderStore;
-use crate::owners::OrderRegistry;
 use crate::upstream::Vendor;
 
 /// A successful answer of the API, storable for idempotent replay.
@@ -68,9 +67,7 @@ pub struct AppState {
     pub s4: Option<Vendor>,
     /// `externalOrderId` replay store.
     pub idempotency: IdempotencyStore<Answer>,
-    /// The S4 orders registered here.
-    pub orders: OrderRegistry,
-    /// The record of every ConnectID order registered here.
+    /// The record of every order registered here.
     pub ledger: Arc<dyn OrderStore>,
 }
 
@@ -224,6 +221,13 @@ fn unknown_order() -> ApiError {
         "order_not_found",
         "no order with this id was registered through this gateway",
     )
+}
+
+/// Now, milliseconds since the epoch (the ledger's clock).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn vendor<'a>(v: &'a Option<Vendor>, name: &str) -> Result<&'a Vendor, ApiError> {

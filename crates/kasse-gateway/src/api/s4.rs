@@ -1,24 +1,34 @@
-//! S4 orders: `POST /kasse/v1/s4/orders` and `POST …/s4/orders/{id}/complete`.
+//! S4 orders: `POST /kasse/v1/s4/orders` (idempotent on the `Idempotency-Key` header) and
+//! `POST …/s4/orders/{id}/complete` (with the order's token, in the lifecycle's order).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kasse_core::offer::Backend;
-use kasse_core::s4::{CompleteOrder, OrderCreate, OrderView};
+use kasse_core::contract::{IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER};
+use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
+use kasse_core::offer::{Backend, Offer};
+use kasse_core::s4::{CompleteOrder, OrderCreate, OrderStatus, OrderView};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::{candidates, conform, parse_as, parse_optional, parse_value, unknown_order, vendor};
-use super::{JsonBody, OfferQuery, Reply, Shared};
+use super::{Answer, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
+use crate::idempotency::{canonical_hash, BodyHash, Claim, Leader};
+use crate::ledger::OrderRecord;
+use crate::order_token;
 
-/// What the widget needs of the vendor's order view: where to send the reader, and the status.
+/// What the widget needs of the vendor's order view: where to send the reader, the status, and
+/// (on creation) the order's token.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct S4Answer {
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     terminal_redirect_url: Option<String>,
-    status: kasse_core::s4::OrderStatus,
+    status: OrderStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_token: Option<String>,
 }
 
 impl From<OrderView> for S4Answer {
@@ -27,17 +37,39 @@ impl From<OrderView> for S4Answer {
             id: v.id,
             terminal_redirect_url: v.terminal_redirect_url,
             status: v.status,
+            order_token: None,
         }
     }
+}
+
+/// The widget's attempt id: 8–64 of `A-Z a-z 0-9 - _`.
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| {
+            (8..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "required",
+                "an Idempotency-Key header (8-64 letters, digits, - or _) makes the order idempotent",
+            )
+            .with_field(IDEMPOTENCY_KEY_HEADER)
+        })
 }
 
 pub(super) async fn create_order(
     State(state): State<Shared>,
     Query(q): Query<OfferQuery>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let s4 = vendor(&state.s4, "S4")?;
-    let order: OrderCreate = parse_as(parse_value(&body)?)?;
+    vendor(&state.s4, "S4")?;
+    let raw = parse_value(&body)?;
+    let order: OrderCreate = parse_as(raw.clone())?;
     let offers = candidates(&state.settings, q.offer.as_deref(), Backend::S4, |o| {
         o.s4.as_ref()
             .is_some_and(|t| t.template_package_id.eq_ignore_ascii_case(&order.template_package_id))
@@ -46,13 +78,95 @@ pub(super) async fn create_order(
     let offer = conform(offers, &order, |o, offer| {
         kasse_core::conformance::check_s4_order_against_offer(o, offer, &prefixes)
     })?;
-    let view: OrderView = s4.send_json(Method::POST, "/order", Some(&order)).await.map_err(|e| {
-        tracing::warn!(offer = %offer.id, error = %e.log_code(), "s4 order failed upstream");
-        e.to_api_error()
-    })?;
-    state.orders.remember_s4(&view.id);
+    let key = idempotency_key(&headers)?;
+    let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
+    // S4 keys live beside ConnectID's externalOrderIds in one store: a prefix keeps them apart.
+    let leader = match state.idempotency.claim(&format!("s4:{key}"), hash).await {
+        Claim::Leader(l) => l,
+        Claim::Conflict => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_conflict",
+                "this Idempotency-Key was used for a different order; make a new one per attempt",
+            )
+            .with_field(IDEMPOTENCY_KEY_HEADER))
+        }
+        Claim::Replay(answer) => {
+            let mut r = answer.into_response();
+            r.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(r);
+        }
+    };
+    let task = tokio::spawn(forward_order(state.clone(), order, offer.clone(), key, hash, leader));
+    let answer = task.await.map_err(|_| ApiError::internal("the order task failed"))?;
+    answer.map(IntoResponse::into_response)
+}
+
+/// Creates the order at the vendor, records it with its token, and publishes the answer.
+async fn forward_order(
+    state: Shared,
+    order: OrderCreate,
+    offer: Offer,
+    key: String,
+    hash: BodyHash,
+    leader: Leader<Answer>,
+) -> Answer {
+    let s4 = state.s4.as_ref().expect("checked by the handler");
+    let answer = match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
+        Ok(view) => record_order(&state, &order, &offer, key, hash, view).await,
+        Err(e) => {
+            tracing::warn!(offer = %offer.id, error = %e.log_code(), "s4 order failed upstream");
+            Err(e.to_api_error())
+        }
+    };
+    let keep = match &answer {
+        Ok(_) => true,
+        Err(e) => !(e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS),
+    };
+    leader.finish(answer.clone(), keep);
+    answer
+}
+
+async fn record_order(
+    state: &Shared,
+    order: &OrderCreate,
+    offer: &Offer,
+    key: String,
+    hash: BodyHash,
+    view: OrderView,
+) -> Answer {
+    let method = order.payment_agreement_parameters.as_ref().map(|p| p.payment_method);
+    let route = method.map_or(Route::S4Direct, Route::s4);
+    let (token, token_hash) = order_token::issue(&state.settings.order_token_key, "s4", &key);
+    let now = super::now_ms();
+    let record = OrderRecord {
+        backend: Backend::S4,
+        vendor_order_id: view.id.to_ascii_lowercase(),
+        offer: offer.id.clone(),
+        method: method.map_or("agreement", |m| m.wire_name()).to_string(),
+        route,
+        amount_minor: offer.price.minor(),
+        currency: offer.currency.code().to_string(),
+        state: route.initial_state(),
+        idempotency_key: key,
+        body_hash: hash,
+        answer: serde_json::json!({ "id": view.id }).to_string(),
+        credentials: Vec::new(),
+        token_hash,
+        created_ms: now,
+        updated_ms: now,
+    };
+    if let Err(e) = state.ledger.insert(record).await {
+        tracing::error!(s4_order_id = %view.id, error = %e, "s4 order created at the vendor but not recorded");
+        return Err(ApiError::internal("the order could not be recorded; try again"));
+    }
     tracing::info!(s4_order_id = %view.id, offer = %offer.id, "s4 order registered");
-    Ok(Reply::new(StatusCode::CREATED, &S4Answer::from(view)).into_response())
+    let answer = S4Answer {
+        order_token: Some(token),
+        ..S4Answer::from(view)
+    };
+    Ok(Reply::new(StatusCode::CREATED, &answer))
 }
 
 /// Body of `POST …/s4/orders/{id}/complete` (optional).
@@ -62,16 +176,44 @@ struct S4CompleteBody {
     max_polling_timeout: Option<u32>,
 }
 
+/// The record of S4 order `id` when the request carries its token; 404 otherwise.
+async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<OrderRecord, ApiError> {
+    if !kasse_core::field::is_uuid(id) {
+        return Err(unknown_order());
+    }
+    let record = state
+        .ledger
+        .find(Backend::S4, &id.to_ascii_lowercase())
+        .await
+        .map_err(|e| ApiError::internal(format!("the order store failed: {e}")))?
+        .ok_or_else(unknown_order)?;
+    let presented = headers.get(ORDER_TOKEN_HEADER).and_then(|v| v.to_str().ok());
+    if !order_token::matches(&record.token_hash, presented) {
+        return Err(unknown_order());
+    }
+    Ok(record)
+}
+
 pub(super) async fn complete_order(
     State(state): State<Shared>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let s4 = vendor(&state.s4, "S4")?;
-    if !kasse_core::field::is_uuid(&id) || !state.orders.knows_s4(&id) {
-        return Err(unknown_order());
-    }
+    let record = own_order(&state, &id, &headers).await?;
     let body: S4CompleteBody = parse_optional(&body)?;
+    let effects = decide(record.route, record.state, Request::Complete)
+        .map_err(|wrong| ApiError::new(StatusCode::CONFLICT, "wrong_step", wrong.to_string()))?;
+    if effects == [Effect::AnswerFromRecord] {
+        let done = S4Answer {
+            id: id.clone(),
+            terminal_redirect_url: None,
+            status: OrderStatus::Completed,
+            order_token: None,
+        };
+        return Ok(Reply::new(StatusCode::OK, &done).into_response());
+    }
     // The vendor may hold the call up to maxPollingTimeout; keep it well inside the gateway's own
     // upstream timeout so the answer is the vendor's, not a timeout.
     let cap = u32::try_from(state.settings.upstream_timeout.as_millis() / 2).unwrap_or(u32::MAX);
@@ -85,6 +227,28 @@ pub(super) async fn complete_order(
             tracing::warn!(s4_order_id = %id, error = %e.log_code(), "s4 completion failed upstream");
             e.to_api_error()
         })?;
+    advance(&state, &record, &view).await;
     tracing::info!(s4_order_id = %view.id, status = ?view.status, "s4 order completion answered");
     Ok(Reply::new(StatusCode::OK, &S4Answer::from(view)).into_response())
+}
+
+/// Moves the record as the vendor's view says (still in progress: no move).
+async fn advance(state: &Shared, record: &OrderRecord, view: &OrderView) {
+    let outcome = match view.status {
+        OrderStatus::Completed => Outcome::Completed,
+        OrderStatus::Cancelled => Outcome::Cancelled,
+        OrderStatus::Rejected => Outcome::Refused,
+        OrderStatus::InProgress | OrderStatus::Unknown => return,
+    };
+    let Ok(t) = apply(record.route, record.state, outcome) else {
+        return;
+    };
+    let now = super::now_ms();
+    let moved = state
+        .ledger
+        .transition(Backend::S4, &record.vendor_order_id, record.state, t.state, now)
+        .await;
+    if let Err(e) = moved {
+        tracing::error!(s4_order_id = %record.vendor_order_id, error = %e, "order state not recorded");
+    }
 }

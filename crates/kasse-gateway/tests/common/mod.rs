@@ -109,19 +109,27 @@ pub struct Stack {
     pub sandbox: Sandbox,
     pub gateway: Gateway,
     pub http: reqwest::Client,
-    tokens: Mutex<HashMap<i64, String>>,
+    tokens: Mutex<HashMap<String, String>>,
 }
 
 const ORDERS: &str = "/kasse/v1/connectid/orders";
+const S4_ORDERS: &str = "/kasse/v1/s4/orders";
 
-/// The order a path acts on: `/kasse/v1/connectid/orders/{id}/…`.
-fn order_in_path(path: &str) -> Option<i64> {
-    path.strip_prefix(ORDERS)?
-        .strip_prefix('/')?
-        .split('/')
-        .next()?
-        .parse()
-        .ok()
+/// The order a path acts on: `/kasse/v1/{connectid,s4}/orders/{id}/…`, lower-cased.
+fn order_in_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix(ORDERS).or_else(|| path.strip_prefix(S4_ORDERS))?;
+    Some(rest.strip_prefix('/')?.split('/').next()?.to_ascii_lowercase())
+}
+
+/// Remembers the token a registration answered, by order id.
+fn remember(tokens: &Mutex<HashMap<String, String>>, v: &Value) {
+    let id = v["orderId"]
+        .as_i64()
+        .map(|n| n.to_string())
+        .or_else(|| v["id"].as_str().map(str::to_ascii_lowercase));
+    if let (Some(id), Some(token)) = (id, v["orderToken"].as_str()) {
+        tokens.lock().unwrap().insert(id, token.to_string());
+    }
 }
 
 impl Stack {
@@ -160,24 +168,38 @@ impl Stack {
         format!("{}{}", self.gateway.base_url(), path)
     }
 
-    /// The token the gateway answered for `order_id`.
-    pub fn token_of(&self, order_id: i64) -> Option<String> {
-        self.tokens.lock().unwrap().get(&order_id).cloned()
+    /// The token the gateway answered for the order `id` (a ConnectID number or an S4 GUID).
+    pub fn token_of(&self, id: &str) -> Option<String> {
+        self.tokens.lock().unwrap().get(&id.to_ascii_lowercase()).cloned()
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let token = order_in_path(path).and_then(|id| self.token_of(id));
+        let token = order_in_path(path).and_then(|id| self.token_of(&id));
         let (status, v) = self.post_as(path, token.as_deref(), body).await;
         if path.split('?').next() == Some(ORDERS) {
-            if let (Some(id), Some(token)) = (v["orderId"].as_i64(), v["orderToken"].as_str()) {
-                self.tokens.lock().unwrap().insert(id, token.to_string());
-            }
+            remember(&self.tokens, &v);
         }
         (status, v)
     }
 
+    /// POST an S4 order with the widget's `Idempotency-Key`.
+    pub async fn post_keyed(&self, path: &str, key: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("gateway answers");
+        let status = r.status().as_u16();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        remember(&self.tokens, &v);
+        (status, v)
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let token = order_in_path(path).and_then(|id| self.token_of(id));
+        let token = order_in_path(path).and_then(|id| self.token_of(&id));
         self.get_as(path, token.as_deref()).await
     }
 
@@ -193,9 +215,7 @@ impl Stack {
             .expect("gateway answers");
         let status = r.status().as_u16();
         let v: Value = r.json().await.unwrap_or(Value::Null);
-        if let (Some(id), Some(token)) = (v["orderId"].as_i64(), v["orderToken"].as_str()) {
-            self.tokens.lock().unwrap().insert(id, token.to_string());
-        }
+        remember(&self.tokens, &v);
         (status, v)
     }
 

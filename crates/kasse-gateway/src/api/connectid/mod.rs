@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{candidates, check_url, conform, parse_as, parse_optional, parse_value, refused, unknown_order, vendor};
-use super::{Answer, JsonBody, OfferQuery, Reply, Shared};
+use super::{now_ms, Answer, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
 use crate::idempotency::{canonical_hash, BodyHash, Claim, Leader};
 use crate::ledger::OrderRecord;

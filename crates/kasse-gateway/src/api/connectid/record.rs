@@ -87,12 +87,6 @@ pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Regis
     }
 }
 
-pub(super) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 /// The record of order `id`, when the request carries its token; 404 otherwise, as for an order
 /// this gateway never registered (a wrong token must not tell that the order exists).
 pub(super) async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<OrderRecord, ApiError> {
