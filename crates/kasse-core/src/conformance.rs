@@ -183,6 +183,10 @@ pub fn check_s4_order_against_offer(
     if order.invoice_contact_id.is_some() {
         e.push("invoiceContactId", ErrorCode::UnexpectedField);
     }
+    // An existing subscriber by number is not the browser's to choose.
+    if order.subscriber_number.is_some() {
+        e.push("subscriberNumber", ErrorCode::UnexpectedField);
+    }
     let choices = order.template_package_choices.clone().unwrap_or_default();
     let p = "templatePackageChoices";
     let chosen = choices.products.clone().unwrap_or_default();
@@ -214,6 +218,7 @@ pub fn check_s4_order_against_offer(
         ("permanentDiscountId", choices.permanent_discount_id.is_some()),
         ("numberOfEditions", choices.number_of_editions.is_some()),
         ("units", choices.units.is_some()),
+        ("startTime", choices.start_time.is_some()),
     ] {
         if present {
             e.push(format!("{p}.{name}"), ErrorCode::UnexpectedField);

@@ -597,6 +597,17 @@ fn tampered_s4_orders_are_caught() {
             ),
         ]
     );
+    // An existing subscriber by number, or a start date: not the browser's to choose.
+    let mut t = good.clone();
+    t.subscriber_number = Some("71".into());
+    t.template_package_choices.as_mut().unwrap().start_time = Some("2030-01-01T00:00:00Z".into());
+    assert_eq!(
+        codes(&check_s4_order_against_offer(&t, &o, &prefixes).unwrap_err()),
+        vec![
+            ("subscriberNumber", ErrorCode::UnexpectedField),
+            ("templatePackageChoices.startTime", ErrorCode::UnexpectedField)
+        ]
+    );
     // A price override on an offer that has none.
     let n = offer("news-monthly");
     let mut p = build_s4_order(&n, &kari("Vipps"), "r", &s4_urls()).unwrap();
