@@ -1,7 +1,6 @@
 //! What a publisher tells a widget: from `data-kasse-*` attributes or a `Kasse.mount` config object.
 
 use kasse_core::connectid::PaymentInfoPayEx;
-use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
@@ -21,15 +20,28 @@ pub struct WidgetConfig {
 }
 
 /// A prepaid offer's proof of payment, from the publisher.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepayment {
     /// The voucher the publisher's server signed for this payment; the gateway registers a
     /// prepaid order only with it (sent as the `Kasse-Prepayment` header, never in the order).
-    #[serde(default)]
     pub voucher: Option<String>,
     /// The payment's facts (`transactionId`, `merchantId`, …): the order's `paymentInfoPayEx`.
-    #[serde(flatten)]
     pub info: PaymentInfoPayEx,
+}
+
+impl Prepayment {
+    /// Reads `{voucher, transactionId, merchantId, …}`: the voucher apart, the rest must be
+    /// `paymentInfoPayEx` exactly (an unknown key is a configuration error, not a silent drop).
+    pub fn from_json(text: &str) -> Option<Prepayment> {
+        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let voucher = match value.as_object_mut()?.remove("voucher") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(v)) => Some(v),
+            Some(_) => return None,
+        };
+        let info = serde_json::from_value(value).ok()?;
+        Some(Prepayment { voucher, info })
+    }
 }
 
 /// Why a widget could not be configured; shown in the host element and on the console.
@@ -69,7 +81,7 @@ impl WidgetConfig {
             None => None,
             Some(value) => {
                 let text: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
-                Some(serde_json::from_str(&text).map_err(|_| ConfigProblem::BadPrepayment)?)
+                Some(Prepayment::from_json(&text).ok_or(ConfigProblem::BadPrepayment)?)
             }
         };
         Ok(WidgetConfig {

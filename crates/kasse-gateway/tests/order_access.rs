@@ -304,3 +304,19 @@ async fn an_s4_order_is_completed_only_with_its_token() {
     assert_eq!((status, v["status"].as_str()), (200, Some("InProgress")), "{v}");
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn fields_no_rule_knows_are_refused_by_name() {
+    let stack = Stack::start().await;
+    let mut order = connectid_order(&stack, "invoice-year", "invoice", "unknown-field-1");
+    order["payer"]["customerId"] = json!(71);
+    let (status, v) = stack.post(&format!("{ORDERS}?offer=invoice-year"), &order).await;
+    assert_eq!((status, error_code(&v)), (400, "unknown_field"), "{v}");
+    assert_eq!(v["error"]["field"], "payer.customerId");
+    let mut order = connectid_order(&stack, "invoice-year", "invoice", "unknown-field-2");
+    order["orderLines"][0]["discount"] = json!(100);
+    let (_, v) = stack.post(&format!("{ORDERS}?offer=invoice-year"), &order).await;
+    assert_eq!(v["error"]["field"], "orderLines[0].discount", "{v}");
+    assert_eq!(stack.sandbox_order_count().await, 0);
+    stack.shutdown().await;
+}

@@ -1,5 +1,8 @@
 //! ConnectID (Mediaconnect / Unite) client-order payloads, with the vendor's exact wire names.
 //!
+//! The order types refuse fields they do not know: an order from a browser is checked field by
+//! field against the offer, and a field no rule knows must not slip through to the vendor.
+//!
 //! Optional fields are `Option`s that are left out of the JSON when absent, never sent as `null`:
 //! the vendor's sample never shows a `null`, and an explicit `null` may clear a stored value on an
 //! API that merges. Amounts are [`Money`] (minor units inside, major units on the wire).
@@ -11,7 +14,7 @@ use crate::money::Money;
 
 /// `POST /v1/client/order` (and its user-mode twin `POST /v1/order`): register an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOrder {
     /// The shop's own order id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,7 +72,7 @@ pub struct ClientOrder {
 
 /// A payer or receiver (the same shape on the wire).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Party {
     /// Existing customer number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,7 +171,7 @@ pub struct Party {
 
 /// `categories[]` on a party.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Category {
     /// Category code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +183,7 @@ pub struct Category {
 
 /// `permissions[]` on a party.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Permission {
     /// Enterprise code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,7 +204,7 @@ pub struct Permission {
 
 /// `privacy[]` on a party.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Privacy {
     /// Enterprise code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,7 +233,7 @@ pub enum ProductSpecType {
 
 /// One line of an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrderLine {
     /// What the line refers to.
     pub product_spec_type: ProductSpecType,
@@ -285,7 +288,7 @@ pub struct OrderLine {
 
 /// `startInfo` of an order line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StartInfo {
     /// Epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,7 +300,7 @@ pub struct StartInfo {
 
 /// `articleDetail` of an article line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ArticleDetail {
     /// Company code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -318,7 +321,7 @@ pub struct ArticleDetail {
 
 /// `paymentInfoPayEx`: facts of a payment already made with PayEx.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PaymentInfoPayEx {
     /// PayEx transaction id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -336,7 +339,7 @@ pub struct PaymentInfoPayEx {
 
 /// `cardDetails` inside `paymentInfoPayEx`. Month and year are strings on the wire (`"10"`, `"24"`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardDetails {
     /// Masked PAN.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -177,13 +177,23 @@ fn parse_value(bytes: &[u8]) -> Result<Value, ApiError> {
 }
 
 fn parse_as<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
-    serde_json::from_value(v).map_err(|e| {
-        // serde's message names the field and the expected type; it may quote the sent value,
-        // which goes back only to the sender, never to the log.
-        ApiError::bad_request(
-            "invalid_body",
-            format!("the body does not have the expected shape: {e}"),
-        )
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // An unknown field is named by its path (`payer.customerId`): the order types refuse
+        // what no rule checks. serde's message may quote the sent value, which goes back only to
+        // the sender, never to the log.
+        let unknown = inner.to_string().starts_with("unknown field");
+        let code = if unknown { "unknown_field" } else { "invalid_body" };
+        let e = ApiError::bad_request(
+            code,
+            format!("the body does not have the expected shape at `{path}`: {inner}"),
+        );
+        if path == "." {
+            e
+        } else {
+            e.with_field(path)
+        }
     })
 }
 
