@@ -3,30 +3,9 @@
 
 use gloo_net::http::{Request, Response};
 use kasse_core::connectid::{AssignUserRequest, ClientOrder};
-use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
-use kasse_core::{MessageKey, Offer};
-use serde::Deserialize;
-
-/// What `GET /kasse/v1/offers/{id}` answers: the offer and what the widget needs to act on it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OfferInfo {
-    /// The offer, as the gateway's catalog has it.
-    pub offer: Offer,
-    /// ConnectID's public half: client id and hosted fulfillment page. Absent for S4 offers.
-    #[serde(default)]
-    pub connect_id: Option<ConnectIdPublic>,
-}
-
-/// ConnectID facts that may be public.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectIdPublic {
-    /// The publisher's client id (it goes on the fulfillment URL).
-    pub client_id: String,
-    /// The hosted fulfillment page; the widget redirects to no other host.
-    pub fulfillment_url: String,
-}
+use kasse_core::contract::{ConnectIdOrderRegistered, ErrorEnvelope, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
+pub use kasse_core::contract::{ConnectIdPublic, OfferInfo};
+use kasse_core::MessageKey;
 
 /// A failed call, as the reader's situation needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,23 +64,6 @@ impl ApiFailure {
                 }),
         }
     }
-}
-
-#[derive(Deserialize)]
-struct Envelope {
-    error: ErrorBody,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorBody {
-    code: String,
-    #[serde(default)]
-    message_key: Option<String>,
-    #[serde(default)]
-    retry_after: Option<u64>,
-    #[serde(default)]
-    field: Option<String>,
 }
 
 /// How long to wait before retry number `retry` (1-based) of a failed call, or `None` to stop and
@@ -210,8 +172,8 @@ async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, A
             field: None,
         });
     }
-    Err(match serde_json::from_str::<Envelope>(&text) {
-        Ok(Envelope { error }) => ApiFailure::Http {
+    Err(match serde_json::from_str::<ErrorEnvelope>(&text) {
+        Ok(ErrorEnvelope { error }) => ApiFailure::Http {
             status,
             code: error.code,
             message_key: error.message_key,

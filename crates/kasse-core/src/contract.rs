@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::offer::Offer;
+
 /// The request header that carries an order's token on every call after registration.
 pub const ORDER_TOKEN_HEADER: &str = "Kasse-Order-Token";
 
@@ -24,4 +26,69 @@ pub struct ConnectIdOrderRegistered {
     pub order_id: i64,
     /// The order's token (send it as [`ORDER_TOKEN_HEADER`]).
     pub order_token: String,
+}
+
+/// What `GET /kasse/v1/offers/{id}` answers: the offer and what the widget needs to act on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferInfo {
+    /// The offer, as the gateway's catalog has it.
+    pub offer: Offer,
+    /// The payment methods the widget may show, after the vendor's support table (wire names).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// ConnectID's public half: client id and hosted fulfillment page. Absent for S4 offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_id: Option<ConnectIdPublic>,
+}
+
+/// ConnectID facts that may be public.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectIdPublic {
+    /// The publisher's client id (it goes on the fulfillment URL).
+    pub client_id: String,
+    /// The hosted fulfillment page; the widget redirects to no other host.
+    pub fulfillment_url: String,
+}
+
+/// `{"error": ErrorBody}`: what the API answers on failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// The one error shape of the API. Only `code` and `message` are always present; `code` is
+/// stable, `message` is English for developers (never shown to readers, never personal data);
+/// `retryAfter` (seconds) is present exactly when retrying the same request may succeed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `price_mismatch`.
+    pub code: String,
+    /// Developer-facing English explanation.
+    #[serde(default)]
+    pub message: String,
+    /// The offending field, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Seconds to wait before retrying; only when a retry can help.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// The kasse-core message key for the reader-facing text, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_key: Option<String>,
+    /// Every field problem when there is more than one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldProblem>,
+}
+
+/// One field problem, as reported in `details`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// Path of the field, e.g. `orderLines[0].unitPrice`.
+    pub field: String,
+    /// Stable code, e.g. `price_mismatch`.
+    pub code: String,
 }

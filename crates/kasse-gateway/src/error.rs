@@ -11,45 +11,8 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
 
-/// One field problem, as reported in `details`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    /// JSON path of the field, e.g. `orderLines[0].unitPrice`.
-    pub field: String,
-    /// Stable code, e.g. `price_mismatch`.
-    pub code: String,
-}
-
-/// The body inside `{"error": …}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorBody {
-    /// Stable machine-readable code.
-    pub code: String,
-    /// Developer-facing English explanation. Never contains personal data.
-    pub message: String,
-    /// The offending field, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Seconds to wait before retrying; only when a retry can help.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-    /// kasse-core message key for the reader-facing text, when core knows one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_key: Option<String>,
-    /// Every field problem when there is more than one.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub details: Vec<FieldProblem>,
-}
-
-/// `{"error": ErrorBody}` — what the API answers on failure.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ErrorEnvelope {
-    /// The error.
-    pub error: ErrorBody,
-}
+pub use kasse_core::contract::{ErrorBody, ErrorEnvelope, FieldProblem};
 
 /// An error answer of the API: HTTP status plus [`ErrorBody`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,7 +113,7 @@ impl IntoResponse for ApiError {
 
 /// A JSON answer that no proxy may cache: an order answer belongs to one request, and an error
 /// answer cached on the way would keep a retry from reaching the gateway.
-pub(crate) fn uncached_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+pub(crate) fn uncached_json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
     let mut response = (status, Json(body)).into_response();
     response
         .headers_mut()

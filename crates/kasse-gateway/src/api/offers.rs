@@ -5,39 +5,21 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kasse_core::contract::{ConnectIdPublic, OfferInfo};
 use kasse_core::offer::{Backend, Offer};
-use serde::Serialize;
-use serde_json::Value;
 
 use super::{find_offer, Shared};
 use crate::error::ApiError;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OfferAnswer<'a> {
-    offer: &'a Offer,
-    /// Methods the widget may show, after the vendor's support table (wire names).
-    methods: Vec<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    connect_id: Option<ConnectIdPublic<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ConnectIdPublic<'a> {
-    client_id: &'a str,
-    fulfillment_url: &'a str,
-}
-
-fn methods(offer: &Offer) -> Vec<Value> {
+fn methods(offer: &Offer) -> Vec<String> {
     match offer.backend {
         Backend::ConnectId => kasse_core::connectid::PaymentMethod::for_offer(offer)
             .into_iter()
-            .filter_map(|m| serde_json::to_value(m).ok())
+            .map(|m| m.wire_name().to_string())
             .collect(),
         Backend::S4 => kasse_core::s4::S4PaymentMethod::for_offer(offer)
             .into_iter()
-            .filter_map(|m| serde_json::to_value(m).ok())
+            .map(|m| m.wire_name().to_string())
             .collect(),
     }
 }
@@ -46,13 +28,13 @@ pub(super) async fn get_offer(State(state): State<Shared>, Path(id): Path<String
     let offer = find_offer(&state.settings, &id)?;
     let connect_id = match (offer.backend, &state.settings.connectid) {
         (Backend::ConnectId, Some(c)) => Some(ConnectIdPublic {
-            client_id: &c.client_id,
-            fulfillment_url: c.fulfillment_url.as_str(),
+            client_id: c.client_id.clone(),
+            fulfillment_url: c.fulfillment_url.to_string(),
         }),
         _ => None,
     };
-    let mut resp = Json(OfferAnswer {
-        offer,
+    let mut resp = Json(OfferInfo {
+        offer: offer.clone(),
         methods: methods(offer),
         connect_id,
     })
