@@ -2,8 +2,10 @@
 //! speaks HTTP.
 
 use gloo_net::http::{Request, Response};
-use kasse_core::connectid::{AssignUserRequest, ClientOrder};
-use kasse_core::contract::{ConnectIdOrderRegistered, ErrorEnvelope, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
+use kasse_core::connectid::ClientOrder;
+use kasse_core::contract::{
+    AssignUserBody, ConnectIdOrderRegistered, ErrorEnvelope, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
+};
 pub use kasse_core::contract::{ConnectIdPublic, OfferInfo};
 use kasse_core::MessageKey;
 
@@ -145,7 +147,7 @@ impl Gateway {
         &self,
         order_id: i64,
         token: &str,
-        request: &AssignUserRequest,
+        request: &AssignUserBody,
     ) -> Result<serde_json::Value, ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/user");
         let request = Request::post(&self.url(&path))

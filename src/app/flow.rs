@@ -1,8 +1,8 @@
 //! The checkout's order flow: submit, the steps after registration, the return from the payment
 //! page and the retry button. Every decision comes from kasse-core; this runs the effects.
 
-use kasse_core::connectid::AssignUserRequest;
 use kasse_core::connectid::{self, FulfillmentStatus, Step};
+use kasse_core::contract::AssignUserBody;
 use kasse_core::{build_client_order, MessageKey, PaymentMethod};
 use leptos::prelude::*;
 use serde_json::json;
@@ -175,14 +175,7 @@ impl Checkout {
                 Step::AssignUser => {
                     self.go(Phase::Completing);
                     let Some(credential) = credential.clone() else { continue };
-                    let request = AssignUserRequest {
-                        credential,
-                        is_send_message: None,
-                        return_url: None,
-                        error_url: None,
-                        link_lifetime: None,
-                        override_client_id: None,
-                    };
+                    let request = AssignUserBody { credential };
                     match with_retries(|| gateway.assign_user(order_id, &token, &request)).await {
                         Ok(answer) => new_user = answer["isNewUser"].as_bool().unwrap_or(false),
                         Err(failure) => {

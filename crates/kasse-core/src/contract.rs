@@ -92,3 +92,12 @@ pub struct FieldProblem {
     /// Stable code, e.g. `price_mismatch`.
     pub code: String,
 }
+
+/// The body of assign user: the reader's credential only; how the reader is told (message, link
+/// URLs, lifetime) is the gateway's configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssignUserBody {
+    /// The payer's (or a gift's receiver's) e-mail or E.164 phone.
+    pub credential: String,
+}

@@ -100,7 +100,7 @@ async fn status_complete_and_assign_user_are_forwarded() {
     let (status, v) = stack
         .post(
             &format!("/kasse/v1/connectid/orders/{id}/user"),
-            &json!({"credential": "Kari.Nordmann@example.no", "isSendMessage": false}),
+            &json!({"credential": "Kari.Nordmann@example.no"}),
         )
         .await;
     assert_eq!(status, 200, "{v}");

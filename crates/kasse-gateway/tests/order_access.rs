@@ -320,3 +320,25 @@ async fn fields_no_rule_knows_are_refused_by_name() {
     assert_eq!(stack.sandbox_order_count().await, 0);
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_login_message_is_the_gateways_configuration() {
+    let config = kasse_sandbox::SandboxConfig::default();
+    let stack = Stack::start_with(config, |s| {
+        s.connectid.as_mut().unwrap().assign_user = kasse_gateway::config::AssignUserConfig {
+            send_message: true,
+            return_url: Some("https://www.avis.example/kasse/welcome".into()),
+            error_url: None,
+            link_lifetime_secs: Some(3600),
+        };
+    })
+    .await;
+    let (id, _) = register(&stack, "invoice-year", "invoice", "login-message-1").await;
+    let (status, _) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!(status, 200);
+    // The vendor requires overrideClientId with isSendMessage: the gateway adds its own.
+    let claim = json!({"credential": "kari.nordmann@example.no"});
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
+    assert_eq!(status, 200, "{v}");
+    stack.shutdown().await;
+}

@@ -98,6 +98,9 @@ pub struct ConnectIdConfig {
     /// Name of the environment variable holding the secret prepayment vouchers are signed with
     /// (HS256). Required when an offer is prepaid.
     pub prepayment_secret_env: Option<String>,
+    /// `[connectid.assign_user]`: how the reader is told about their new access.
+    #[serde(default)]
+    pub assign_user: AssignUserConfig,
 }
 
 /// `[s4]`.
@@ -142,4 +145,20 @@ impl GatewayConfig {
         }
         Ok(config)
     }
+}
+
+/// `[connectid.assign_user]`: the gateway's, never the browser's, choice of how a reader who was
+/// not logged in hears about the access they bought.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignUserConfig {
+    /// Send the reader an e-mail or SMS with a login link (`isSendMessage`). Default false.
+    #[serde(default)]
+    pub send_message: bool,
+    /// Where the link lands (`returnUrl`), absolute https.
+    pub return_url: Option<String>,
+    /// Where the link lands on error (`errorUrl`), absolute https.
+    pub error_url: Option<String>,
+    /// How long the link works, seconds (`linkLifetime`).
+    pub link_lifetime_secs: Option<i64>,
 }

@@ -10,8 +10,8 @@ use url::Url;
 
 use super::urls::{normalize_origin, prefix_is_safe};
 use super::{
-    ConfigError, ConnectIdConfig, ConnectIdSettings, GatewayConfig, S4Config, S4Settings, Secret, ServerConfig,
-    Settings,
+    AssignUserConfig, ConfigError, ConnectIdConfig, ConnectIdSettings, GatewayConfig, S4Config, S4Settings, Secret,
+    ServerConfig, Settings,
 };
 use crate::order_token::{TokenKey, MIN_SECRET_LEN};
 use crate::prepayment::VoucherKey;
@@ -236,7 +236,22 @@ fn resolve_connectid(
         client_id: client_id?.to_owned(),
         client_secret: client_secret?,
         prepayment_key,
+        assign_user: assign_user(&c.assign_user, p),
     })
+}
+
+/// `[connectid.assign_user]`, with its URLs checked.
+fn assign_user(a: &AssignUserConfig, p: &mut Problems) -> AssignUserConfig {
+    for (key, url) in [("return_url", &a.return_url), ("error_url", &a.error_url)] {
+        if let Some(u) = url {
+            if kasse_core::field::check_absolute_https(u).is_err() {
+                p.push(format!(
+                    "connectid.assign_user.{key}: `{u}` is not an absolute https URL"
+                ));
+            }
+        }
+    }
+    a.clone()
 }
 
 /// The voucher key a prepaid offer needs: its secret from the named environment variable.

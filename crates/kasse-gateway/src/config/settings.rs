@@ -1,5 +1,6 @@
 //! The checked configuration the gateway runs with.
 
+use super::AssignUserConfig;
 use crate::order_token::TokenKey;
 use crate::prepayment::VoucherKey;
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ pub struct ConnectIdSettings {
     pub client_secret: Secret,
     /// The key prepayment vouchers are checked with, when an offer is prepaid.
     pub prepayment_key: Option<VoucherKey>,
+    /// How assign user tells the reader.
+    pub assign_user: AssignUserConfig,
 }
 
 /// S4 settings after checking.

@@ -14,8 +14,8 @@ use kasse_core::connectid::{
     AssignUserRequest, AssignUserResponse, ClientOrder, CompleteOrderRequest, CompleteOrderResponse, CompleteStatus,
     OrderCreated, OrderStatusResponse,
 };
-use kasse_core::contract::{ConnectIdOrderRegistered, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
-use kasse_core::error_code::FieldError;
+use kasse_core::contract::{AssignUserBody, ConnectIdOrderRegistered, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER};
+
 use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
 use kasse_core::offer::{Backend, Offer, ProductSpec};
 use serde::Deserialize;

@@ -63,24 +63,19 @@ pub(in crate::api) async fn complete_order(
     }
 }
 
-/// Field problems of an assign-user request: kasse-core's rules, the URL allowlist, and the
-/// message link, which may only name this gateway's own client.
-pub(super) fn assign_user_problems(state: &Shared, req: &AssignUserRequest) -> Vec<FieldError> {
-    let mut errors = kasse_core::connectid::validate_assign_user(req)
-        .err()
-        .unwrap_or_default();
-    let prefixes = &state.settings.allowed_return_url_prefixes;
-    errors.extend(check_url("returnUrl", &req.return_url, prefixes).err());
-    errors.extend(check_url("errorUrl", &req.error_url, prefixes).err());
-    if let (Some(o), Some(c)) = (&req.override_client_id, &state.settings.connectid) {
-        if o != &c.client_id {
-            errors.push(FieldError::new(
-                "overrideClientId",
-                kasse_core::error_code::ErrorCode::InvalidValue,
-            ));
-        }
+/// The vendor's assign-user request: the reader's credential, and how to tell them from the
+/// gateway's configuration (a browser must not choose where a login link leads).
+fn assign_user_request(state: &Shared, credential: String) -> AssignUserRequest {
+    let c = state.settings.connectid.as_ref().expect("checked by the handler");
+    let a = &c.assign_user;
+    AssignUserRequest {
+        credential,
+        is_send_message: Some(a.send_message),
+        return_url: a.return_url.clone(),
+        error_url: a.error_url.clone(),
+        link_lifetime: a.link_lifetime_secs,
+        override_client_id: a.send_message.then(|| c.client_id.clone()),
     }
-    errors
 }
 
 pub(in crate::api) async fn assign_user(
@@ -92,9 +87,9 @@ pub(in crate::api) async fn assign_user(
     let cid = vendor(&state.connectid, "ConnectID")?;
     let mut record = own_order(&state, &id, &headers).await?;
     let order_id = parse_order_id(&id)?;
-    let req: AssignUserRequest = parse_as(parse_value(&body)?)?;
-    let errors = assign_user_problems(&state, &req);
-    if !errors.is_empty() {
+    let body: AssignUserBody = parse_as(parse_value(&body)?)?;
+    let req = assign_user_request(&state, body.credential);
+    if let Err(errors) = kasse_core::connectid::validate_assign_user(&req) {
         return Err(refused(errors));
     }
     if !may_claim(&record.credentials, &req.credential) {
