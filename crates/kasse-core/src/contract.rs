@@ -17,6 +17,16 @@ pub const PREPAYMENT_HEADER: &str = "Kasse-Prepayment";
 /// idempotency key of its own (S4 order creation): the same key and body answer the first answer.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
+/// Whether `key` is a usable attempt id (`externalOrderId`, `Idempotency-Key`): 8 to 64 of
+/// `A-Z a-z 0-9 - _`. Long enough not to collide by chance, short and plain enough to store and log.
+pub fn is_attempt_key(key: &str) -> bool {
+    (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// How far an order's `orderDate` may be from the gateway's clock: a day covers every clock a
+/// reader's device may have and a checkout left open overnight; beyond it a date is made up.
+pub const ORDER_DATE_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// What registering a ConnectID order answers: the vendor's order id and the token that later
 /// calls on the order must carry. A replayed registration answers the same token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,4 +110,25 @@ pub struct FieldProblem {
 pub struct AssignUserBody {
     /// The payer's (or a gift's receiver's) e-mail or E.164 phone.
     pub credential: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempt_keys_are_plain_and_long_enough() {
+        assert!(is_attempt_key("6f1c2b7e-0d6f-4b1e-9a57-2f2f0b9c7a11"));
+        assert!(is_attempt_key("attempt_01"));
+        for bad in [
+            "short",
+            "",
+            "has space 123",
+            "ünïcode-key",
+            "a/b/c/d/e/f",
+            &"x".repeat(65),
+        ] {
+            assert!(!is_attempt_key(bad), "{bad:?}");
+        }
+    }
 }

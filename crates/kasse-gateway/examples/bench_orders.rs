@@ -89,8 +89,12 @@ async fn main() -> anyhow::Result<()> {
         accept_terms: true,
         ..CheckoutForm::default()
     };
+    // The gateway refuses an orderDate far from its clock.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
     let make = move |id: &str| -> Value {
-        serde_json::to_value(build_client_order(&offer, &form, id, 1_760_000_000_000).expect("order builds")).unwrap()
+        serde_json::to_value(build_client_order(&offer, &form, id, now).expect("order builds")).unwrap()
     };
     let make = Arc::new(make);
 

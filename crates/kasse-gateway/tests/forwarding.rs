@@ -49,7 +49,7 @@ async fn healthz_answers() {
 #[tokio::test]
 async fn connectid_order_is_forwarded_and_stored_by_the_vendor() {
     let stack = Stack::start().await;
-    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "fwd-1");
+    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "fwd-0001");
     let (status, v) = stack
         .post("/kasse/v1/connectid/orders?offer=digital-month", &order)
         .await;
@@ -59,13 +59,13 @@ async fn connectid_order_is_forwarded_and_stored_by_the_vendor() {
     let stored = stored.as_array().unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["orderId"], json!(order_id));
-    assert_eq!(stored[0]["externalOrderId"], "fwd-1");
+    assert_eq!(stored[0]["externalOrderId"], "fwd-0001");
     assert_eq!(stored[0]["clientId"], "kasse-demo");
     // The vendor got exactly what the widget built.
     assert_eq!(stored[0]["body"], order);
 
     // Without ?offer the gateway finds the offer by the order's coupon.
-    let order = connectid_order(&stack, "se-digital", "kco", "fwd-2");
+    let order = connectid_order(&stack, "se-digital", "kco", "fwd-0002");
     let (status, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(stack.sandbox_order_count().await, 2);
@@ -117,7 +117,7 @@ async fn status_complete_and_assign_user_are_forwarded() {
 #[tokio::test]
 async fn assign_user_with_a_foreign_credential_is_refused_before_the_vendor() {
     let stack = Stack::start().await;
-    let order = connectid_order(&stack, "invoice-year", "invoice", "claim-1");
+    let order = connectid_order(&stack, "invoice-year", "invoice", "claim-0001");
     let (_, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
     let id = v["orderId"].as_i64().unwrap();
     let (status, _) = stack
@@ -227,7 +227,7 @@ async fn s4_order_is_forwarded_and_completed() {
 #[tokio::test]
 async fn same_external_order_id_replays_and_a_different_body_conflicts() {
     let stack = Stack::start().await;
-    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "idem-1");
+    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "idem-0001");
     let (s1, v1) = stack.post("/kasse/v1/connectid/orders", &order).await;
     assert_eq!(s1, 201, "{v1}");
     let after_first = stack.sandbox_orders().await;

@@ -342,3 +342,33 @@ async fn the_login_message_is_the_gateways_configuration() {
     assert_eq!(status, 200, "{v}");
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn made_up_dates_and_odd_attempt_ids_are_refused() {
+    let stack = Stack::start().await;
+    let path = format!("{ORDERS}?offer=invoice-year");
+    let day = 24 * 60 * 60 * 1000;
+    for (key, date) in [
+        ("date-past-1", common::now_ms() - 2 * day),
+        ("date-future-1", common::now_ms() + 2 * day),
+    ] {
+        let mut order = connectid_order(&stack, "invoice-year", "invoice", key);
+        order["orderDate"] = json!(date);
+        let (status, v) = stack.post(&path, &order).await;
+        assert_eq!(
+            (status, error_code(&v), v["error"]["field"].as_str()),
+            (422, "invalid_date", Some("orderDate"))
+        );
+    }
+    for key in ["short", "has spaces in it", &"x".repeat(65), "semi;colon;key"] {
+        let order = connectid_order(&stack, "invoice-year", "invoice", key);
+        let (status, v) = stack.post(&path, &order).await;
+        assert_eq!(
+            (status, v["error"]["field"].as_str()),
+            (422, Some("externalOrderId")),
+            "{key}: {v}"
+        );
+    }
+    assert_eq!(stack.sandbox_order_count().await, 0);
+    stack.shutdown().await;
+}

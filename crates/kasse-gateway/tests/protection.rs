@@ -78,7 +78,7 @@ async fn a_foreign_origin_is_refused_and_allowed_ones_get_cors() {
 #[tokio::test]
 async fn an_oversize_body_gets_413() {
     let stack = Stack::start().await;
-    let mut order = connectid_order(&stack, "digital-month", "kco", "big");
+    let mut order = connectid_order(&stack, "digital-month", "kco", "big-order");
     order["payer"]["middleName"] = json!("x".repeat(20 * 1024));
     let before = stack.sandbox_orders().await;
     let (status, v) = stack.post(ORDERS, &order).await;
@@ -309,7 +309,7 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
     let http = reqwest::Client::new();
     let settings = settings(&sandbox.base_url());
     let offer = &settings.offers["invoice-year"];
-    let order = kasse_core::checkout::build_client_order(offer, &form("invoice"), "log-1", 1_760_000_000_000).unwrap();
+    let order = kasse_core::checkout::build_client_order(offer, &form("invoice"), "log-0001", now_ms()).unwrap();
     let r = http
         .post(format!("{base}/kasse/v1/connectid/orders"))
         .json(&order)
@@ -339,7 +339,7 @@ async fn the_binary_serves_and_keeps_personal_data_out_of_its_logs() {
         logs.contains(&format!("order_id={id}")),
         "order ids are logged:\n{logs}"
     );
-    assert!(logs.contains("external_order_id=log-1"), "{logs}");
+    assert!(logs.contains("external_order_id=log-0001"), "{logs}");
     for personal in ["kari", "Kari", "Nordmann", "91234567", "sven", "Osloveien"] {
         assert!(!logs.contains(personal), "{personal:?} leaked into the log:\n{logs}");
     }

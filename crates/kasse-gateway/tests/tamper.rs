@@ -34,7 +34,7 @@ fn codes(v: &Value) -> Vec<String> {
 #[tokio::test]
 async fn tampered_connectid_orders_are_refused() {
     let stack = Stack::start().await;
-    let base = connectid_order(&stack, "digital-month", "creditcardPayex", "tamper");
+    let base = connectid_order(&stack, "digital-month", "creditcardPayex", "tamper-base");
     // A legitimate order first, so "unchanged" compares a non-empty list.
     let (status, _) = stack.post("/kasse/v1/connectid/orders", &base).await;
     assert_eq!(status, 201);
@@ -278,7 +278,7 @@ async fn tampered_s4_orders_are_refused() {
 #[tokio::test]
 async fn urls_on_completion_and_assign_user_must_be_allowed() {
     let stack = Stack::start().await;
-    let order = connectid_order(&stack, "invoice-year", "invoice", "urls-1");
+    let order = connectid_order(&stack, "invoice-year", "invoice", "urls-0001");
     let (_, v) = stack.post("/kasse/v1/connectid/orders", &order).await;
     let id = v["orderId"].as_i64().unwrap();
     let v = refused(

@@ -24,7 +24,7 @@ fn connectid_orders(all: &Value) -> Vec<Value> {
 async fn vendor_429_maps_to_429_with_retry_after_and_a_retry_goes_through() {
     let stack = Stack::start().await;
     stack.set_faults(json!({"rate": 1.0, "kinds": ["429"]})).await;
-    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "f429");
+    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "fault-429");
     let r = stack.http.post(stack.url(ORDERS)).json(&order).send().await.unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "1");
@@ -46,7 +46,7 @@ async fn vendor_429_maps_to_429_with_retry_after_and_a_retry_goes_through() {
 async fn vendor_500_maps_to_502_with_retry_after() {
     let stack = Stack::start().await;
     stack.set_faults(json!({"rate": 1.0, "kinds": ["500"]})).await;
-    let order = connectid_order(&stack, "digital-month", "kco", "f500");
+    let order = connectid_order(&stack, "digital-month", "kco", "fault-500");
     let (status, v) = stack.post(ORDERS, &order).await;
     assert_eq!(status, 502, "{v}");
     assert_eq!(error_code(&v), "vendor_unavailable");
@@ -102,7 +102,7 @@ async fn a_lost_answer_is_retried_into_the_same_order() {
     let stack = Stack::start().await;
     // "drop": the vendor stores the order and the answer is lost (a 502 from a proxy).
     stack.set_faults(json!({"rate": 1.0, "kinds": ["drop"]})).await;
-    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "fdrop");
+    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "fault-drop");
     let (status, v) = stack.post(ORDERS, &order).await;
     assert_eq!(status, 502, "{v}");
     assert!(v["error"]["retryAfter"].is_u64(), "{v}");
@@ -159,17 +159,17 @@ async fn an_expired_token_is_refreshed() {
         "lazy: no token before the first call"
     );
     let (status, _) = stack
-        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-1"))
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "token-0001"))
         .await;
     assert_eq!(status, 201);
     let (status, _) = stack
-        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-2"))
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "token-0002"))
         .await;
     assert_eq!(status, 201);
     assert_eq!(stack.connectid_token_fetches(), 1, "cached between calls");
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let (status, v) = stack
-        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "tok-3"))
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "token-0003"))
         .await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(stack.connectid_token_fetches(), 2, "refreshed after expiry");
@@ -183,7 +183,7 @@ async fn concurrent_first_calls_fetch_one_token() {
     for i in 0..10 {
         let http = stack.http.clone();
         let url = stack.url(ORDERS);
-        let order = connectid_order(&stack, "digital-month", "kco", &format!("conc-{i}"));
+        let order = connectid_order(&stack, "digital-month", "kco", &format!("concurrent-{i}"));
         tasks.push(tokio::spawn(async move {
             http.post(url).json(&order).send().await.unwrap().status().as_u16()
         }));
@@ -206,7 +206,7 @@ async fn a_revoked_token_is_replaced_after_one_401() {
     };
     let stack = Stack::start_with(config, |_| {}).await;
     let (status, _) = stack
-        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "rev-1"))
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "revoked-1"))
         .await;
     assert_eq!(status, 201);
     // The vendor forgets every token (revocation, a key rotation): the cached one now gets 401.
@@ -215,7 +215,7 @@ async fn a_revoked_token_is_replaced_after_one_401() {
     let deleted = conn.execute("DELETE FROM tokens", []).unwrap();
     assert!(deleted >= 1);
     let (status, v) = stack
-        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "rev-2"))
+        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "revoked-2"))
         .await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(stack.connectid_token_fetches(), 2, "one new token after the 401");
@@ -233,7 +233,10 @@ async fn a_token_the_vendor_never_accepts_is_retried_once_only() {
     let gw = gateway(s).await;
     let stack = Stack::of(b, gw);
     let (status, v) = stack
-        .post(ORDERS, &connectid_order(&stack, "digital-month", "kco", "never"))
+        .post(
+            ORDERS,
+            &connectid_order(&stack, "digital-month", "kco", "never-accepted"),
+        )
         .await;
     assert_eq!(status, 502, "{v}");
     assert_eq!(error_code(&v), "unauthorized");

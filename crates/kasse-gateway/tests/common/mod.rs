@@ -69,6 +69,14 @@ pub fn voucher(offer: &str, amount: i64, transaction_id: &str, jti: &str) -> Str
     )
 }
 
+/// Now, milliseconds since the epoch: an order's `orderDate` must be close to the gateway's clock.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 pub fn demo_env(name: &str) -> Option<String> {
     match name {
         "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
@@ -307,7 +315,7 @@ pub fn connectid_order(stack: &Stack, offer: &str, method: &str, external_order_
         f.postal_code = "111 22".into();
         f.phone = "070 123 45 67".into();
     }
-    let order = build_client_order(&offer, &f, external_order_id, 1_760_000_000_000).expect("core builds the order");
+    let order = build_client_order(&offer, &f, external_order_id, now_ms()).expect("core builds the order");
     serde_json::to_value(order).unwrap()
 }
 

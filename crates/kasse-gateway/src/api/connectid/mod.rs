@@ -56,18 +56,37 @@ fn names_offer(offer: &Offer, order: &ClientOrder) -> bool {
 }
 
 fn idempotency_key(order: &ClientOrder) -> Result<String, ApiError> {
-    order
-        .external_order_id
-        .clone()
-        .filter(|k| !k.trim().is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "required",
-                "externalOrderId is required: it makes the order idempotent",
-            )
-            .with_field("externalOrderId")
-        })
+    let key = order.external_order_id.clone().unwrap_or_default();
+    if kasse_core::contract::is_attempt_key(&key) {
+        return Ok(key);
+    }
+    let code = if key.trim().is_empty() {
+        "required"
+    } else {
+        "invalid_value"
+    };
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        "externalOrderId (8-64 letters, digits, - or _) makes the order idempotent",
+    )
+    .with_field("externalOrderId"))
+}
+
+/// `orderDate` within [`kasse_core::contract::ORDER_DATE_WINDOW_MS`] of the gateway's clock.
+fn check_order_date(order: &ClientOrder) -> Result<(), ApiError> {
+    let within = order
+        .order_date
+        .is_some_and(|d| (d - now_ms()).abs() <= kasse_core::contract::ORDER_DATE_WINDOW_MS);
+    if within {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_date",
+        "orderDate must be the time of the order",
+    )
+    .with_field("orderDate"))
 }
 
 pub(super) async fn create_order(
@@ -84,6 +103,7 @@ pub(super) async fn create_order(
     })?;
     let offer = conform(offers, &order, kasse_core::conformance::check_order_against_offer)?;
     let key = idempotency_key(&order)?;
+    check_order_date(&order)?;
     if offer.prepaid {
         check_prepayment(&state, offer, &order, &key, &headers).await?;
     }
