@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use kasse_core::error_code::FieldError;
@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::config::Settings;
 use crate::error::{uncached_json, ApiError, FieldProblem};
-use crate::idempotency::IdempotencyStore;
+use crate::idempotency::{BodyHash, Claim, IdempotencyStore, Leader};
 use crate::ledger::OrderStore;
 use crate::upstream::Vendor;
 
@@ -231,6 +231,39 @@ fn unknown_order() -> ApiError {
         "order_not_found",
         "no order with this id was registered through this gateway",
     )
+}
+
+/// What claiming an attempt key gives a create handler.
+enum Claimed {
+    /// First with this key: forward to the vendor, then publish the answer.
+    Leader(Leader<Answer>),
+    /// Answered before (or just now by the leader): send this.
+    Replayed(Response),
+}
+
+/// Claims the attempt key `key` (called `field` on the wire) for a request hashing to `hash`: a
+/// repeat gets the first answer (`Idempotent-Replayed: true`), another body 409.
+async fn claim_attempt(state: &Shared, key: &str, field: &str, hash: BodyHash) -> Result<Claimed, ApiError> {
+    match state.idempotency.claim(key, hash).await {
+        Claim::Leader(l) => Ok(Claimed::Leader(l)),
+        Claim::Conflict => {
+            tracing::info!(attempt = %key, "attempt key reused with a different body");
+            Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_conflict",
+                format!("this {field} was used for a different order; make a new one per attempt"),
+            )
+            .with_field(field))
+        }
+        Claim::Replay(answer) => {
+            let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
+            tracing::info!(attempt = %key, status = status.as_u16(), "replayed order answer");
+            let mut r = answer.into_response();
+            r.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(Claimed::Replayed(r))
+        }
+    }
 }
 
 /// Now, milliseconds since the epoch (the ledger's clock).

@@ -2,7 +2,7 @@
 //! `POST …/s4/orders/{id}/complete` (with the order's token, in the lifecycle's order).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::contract::{IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER};
 use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{candidates, conform, parse_as, parse_optional, parse_value, unknown_order, vendor};
-use super::{Answer, JsonBody, OfferQuery, Reply, Shared};
+use super::{claim_attempt, Answer, Claimed, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
-use crate::idempotency::{canonical_hash, BodyHash, Claim, Leader};
+use crate::idempotency::{canonical_hash, BodyHash, Leader};
 use crate::ledger::OrderRecord;
 use crate::order_token;
 
@@ -81,22 +81,9 @@ pub(super) async fn create_order(
     let key = idempotency_key(&headers)?;
     let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
     // S4 keys live beside ConnectID's externalOrderIds in one store: a prefix keeps them apart.
-    let leader = match state.idempotency.claim(&format!("s4:{key}"), hash).await {
-        Claim::Leader(l) => l,
-        Claim::Conflict => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency_conflict",
-                "this Idempotency-Key was used for a different order; make a new one per attempt",
-            )
-            .with_field(IDEMPOTENCY_KEY_HEADER))
-        }
-        Claim::Replay(answer) => {
-            let mut r = answer.into_response();
-            r.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(r);
-        }
+    let leader = match claim_attempt(&state, &format!("s4:{key}"), IDEMPOTENCY_KEY_HEADER, hash).await? {
+        Claimed::Leader(l) => l,
+        Claimed::Replayed(r) => return Ok(r),
     };
     let task = tokio::spawn(forward_order(state.clone(), order, offer.clone(), key, hash, leader));
     let answer = task.await.map_err(|_| ApiError::internal("the order task failed"))?;

@@ -192,10 +192,15 @@ impl Stack {
 
     /// POST an S4 order with the widget's `Idempotency-Key`.
     pub async fn post_keyed(&self, path: &str, key: &str, body: &Value) -> (u16, Value) {
+        self.register_with(path, ("Idempotency-Key", key), body).await
+    }
+
+    /// POST a registration with one extra header, remembering the token it answers.
+    async fn register_with(&self, path: &str, (name, value): (&str, &str), body: &Value) -> (u16, Value) {
         let r = self
             .http
             .post(self.url(path))
-            .header("Idempotency-Key", key)
+            .header(name, value)
             .json(body)
             .send()
             .await
@@ -213,18 +218,7 @@ impl Stack {
 
     /// POST with a prepayment voucher.
     pub async fn post_voucher(&self, path: &str, voucher: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(self.url(path))
-            .header("Kasse-Prepayment", voucher)
-            .json(body)
-            .send()
-            .await
-            .expect("gateway answers");
-        let status = r.status().as_u16();
-        let v: Value = r.json().await.unwrap_or(Value::Null);
-        remember(&self.tokens, &v);
-        (status, v)
+        self.register_with(path, ("Kasse-Prepayment", voucher), body).await
     }
 
     /// POST with exactly this order token (or none).

@@ -8,7 +8,7 @@ mod record;
 mod steps;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::connectid::{
     AssignUserRequest, AssignUserResponse, ClientOrder, CompleteOrderRequest, CompleteOrderResponse, CompleteStatus,
@@ -22,9 +22,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{candidates, check_url, conform, parse_as, parse_optional, parse_value, refused, unknown_order, vendor};
-use super::{now_ms, Answer, JsonBody, OfferQuery, Reply, Shared};
+use super::{claim_attempt, now_ms, Answer, Claimed, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
-use crate::idempotency::{canonical_hash, BodyHash, Claim, Leader};
+use crate::idempotency::{canonical_hash, BodyHash, Leader};
 use crate::ledger::OrderRecord;
 use crate::order_token;
 use crate::owners::{may_claim, order_credentials};
@@ -110,18 +110,9 @@ pub(super) async fn create_order(
     // The offer is part of the request: the same body checked against another offer is another
     // order.
     let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
-    let leader = match state.idempotency.claim(&key, hash).await {
-        Claim::Leader(l) => l,
-        Claim::Conflict => {
-            tracing::info!(external_order_id = %key, "externalOrderId reused with a different body");
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency_conflict",
-                "this externalOrderId was used for a different order; make a new one per attempt",
-            )
-            .with_field("externalOrderId"));
-        }
-        Claim::Replay(answer) => return Ok(replay(&key, answer)),
+    let leader = match claim_attempt(&state, &key, "externalOrderId", hash).await? {
+        Claimed::Leader(l) => l,
+        Claimed::Replayed(r) => return Ok(r),
     };
     // The forward runs in its own task: a reader closing the tab must not cancel it half-way,
     // and waiting duplicates need its answer.
@@ -136,18 +127,6 @@ pub(super) async fn create_order(
         .await
         .map_err(|_| ApiError::internal("the order task failed"))?;
     answer.map(IntoResponse::into_response)
-}
-
-fn replay(key: &str, answer: Answer) -> Response {
-    let status = match &answer {
-        Ok(reply) => reply.status,
-        Err(e) => e.status,
-    };
-    tracing::info!(external_order_id = %key, status = status.as_u16(), "replayed order answer");
-    let mut r = answer.into_response();
-    r.headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    r
 }
 
 /// What the gateway knows of an order before the vendor registers it.
