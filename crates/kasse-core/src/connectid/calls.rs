@@ -93,7 +93,7 @@ pub struct AssignUserResponse {
 /// One entry of `GET /v1/client/order/status/{orderId}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OrderStatus {
+pub struct OrderStatusEntry {
     /// The order.
     pub order_id: i64,
     /// The shop's id.
@@ -118,7 +118,7 @@ pub struct OrderStatus {
 pub struct OrderStatusResponse {
     /// The orders.
     #[serde(default)]
-    pub orders: Vec<OrderStatus>,
+    pub orders: Vec<OrderStatusEntry>,
 }
 
 /// Checks an assign-user request: credential is an e-mail or an E.164 phone; URLs absolute https
