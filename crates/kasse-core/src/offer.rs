@@ -248,72 +248,79 @@ pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {
         e.push("period.count", ErrorCode::InvalidValue);
     }
     match offer.backend {
-        Backend::ConnectId => {
-            if offer.allowed_methods.is_empty() {
-                e.push("allowedMethods", ErrorCode::Required);
-            }
-            for (i, m) in offer.allowed_methods.iter().enumerate() {
-                if !m.supports(offer.recurring, offer.prepaid) {
-                    e.push(format!("allowedMethods[{i}]"), ErrorCode::MethodUnsupported);
-                }
-            }
-            match &offer.product_spec {
-                None => e.push("productSpec", ErrorCode::Required),
-                Some(ProductSpec::Coupon { code, number }) => {
-                    e.required_len("productSpec.code", code, Limits::COUPON_CODE);
-                    if *number < 0 {
-                        e.push("productSpec.number", ErrorCode::InvalidValue);
-                    }
-                }
-                Some(ProductSpec::Product { product }) => {
-                    e.required_len("productSpec.product", product, Limits::PRODUCT);
-                }
-            }
-            if let Some(c) = &offer.marketing_coupon {
-                e.required_len("marketingCoupon.code", &c.code, Limits::COUPON_CODE);
-                if c.number < 0 {
-                    e.push("marketingCoupon.number", ErrorCode::InvalidValue);
-                }
-            }
-            if let Some(a) = &offer.access {
-                if a.product.trim().is_empty() {
-                    e.push("access.product", ErrorCode::Required);
-                }
-                if a.seconds <= 0 {
-                    e.push("access.seconds", ErrorCode::InvalidValue);
-                }
-            }
-            if offer.s4.is_some() {
-                e.push("s4", ErrorCode::UnexpectedField);
-            }
-        }
+        Backend::ConnectId => check_connectid_offer(offer, &mut e),
         Backend::S4 => match &offer.s4 {
             None => e.push("s4", ErrorCode::Required),
-            Some(t) => {
-                if !is_uuid(&t.template_package_id) {
-                    e.push("s4.templatePackageId", ErrorCode::InvalidUuid);
-                }
-                if let Some(o) = &t.organization_id {
-                    if !is_uuid(o) {
-                        e.push("s4.organizationId", ErrorCode::InvalidUuid);
-                    }
-                }
-                for (i, p) in t.products.iter().enumerate() {
-                    if !is_uuid(p) {
-                        e.push(format!("s4.products[{i}]"), ErrorCode::InvalidUuid);
-                    }
-                }
-                if t.payment_methods.is_empty() {
-                    e.push("s4.paymentMethods", ErrorCode::Required);
-                }
-                if !offer.allowed_methods.is_empty() {
-                    e.push("allowedMethods", ErrorCode::UnexpectedField);
-                }
-                if offer.product_spec.is_some() {
-                    e.push("productSpec", ErrorCode::UnexpectedField);
-                }
-            }
+            Some(t) => check_s4_offer(offer, t, &mut e),
         },
     }
     e.finish()
+}
+
+/// A ConnectID offer: methods the support table allows for its recurring/prepaid combination, a
+/// product or coupon within ConnectID's length limits, and no S4 part.
+fn check_connectid_offer(offer: &Offer, e: &mut Errors) {
+    if offer.allowed_methods.is_empty() {
+        e.push("allowedMethods", ErrorCode::Required);
+    }
+    for (i, m) in offer.allowed_methods.iter().enumerate() {
+        if !m.supports(offer.recurring, offer.prepaid) {
+            e.push(format!("allowedMethods[{i}]"), ErrorCode::MethodUnsupported);
+        }
+    }
+    match &offer.product_spec {
+        None => e.push("productSpec", ErrorCode::Required),
+        Some(ProductSpec::Coupon { code, number }) => {
+            e.required_len("productSpec.code", code, Limits::COUPON_CODE);
+            if *number < 0 {
+                e.push("productSpec.number", ErrorCode::InvalidValue);
+            }
+        }
+        Some(ProductSpec::Product { product }) => {
+            e.required_len("productSpec.product", product, Limits::PRODUCT);
+        }
+    }
+    if let Some(c) = &offer.marketing_coupon {
+        e.required_len("marketingCoupon.code", &c.code, Limits::COUPON_CODE);
+        if c.number < 0 {
+            e.push("marketingCoupon.number", ErrorCode::InvalidValue);
+        }
+    }
+    if let Some(a) = &offer.access {
+        if a.product.trim().is_empty() {
+            e.push("access.product", ErrorCode::Required);
+        }
+        if a.seconds <= 0 {
+            e.push("access.seconds", ErrorCode::InvalidValue);
+        }
+    }
+    if offer.s4.is_some() {
+        e.push("s4", ErrorCode::UnexpectedField);
+    }
+}
+
+/// An S4 offer: GUIDs where S4 takes GUIDs, at least one method, and no ConnectID part.
+fn check_s4_offer(offer: &Offer, t: &S4Template, e: &mut Errors) {
+    if !is_uuid(&t.template_package_id) {
+        e.push("s4.templatePackageId", ErrorCode::InvalidUuid);
+    }
+    if let Some(o) = &t.organization_id {
+        if !is_uuid(o) {
+            e.push("s4.organizationId", ErrorCode::InvalidUuid);
+        }
+    }
+    for (i, p) in t.products.iter().enumerate() {
+        if !is_uuid(p) {
+            e.push(format!("s4.products[{i}]"), ErrorCode::InvalidUuid);
+        }
+    }
+    if t.payment_methods.is_empty() {
+        e.push("s4.paymentMethods", ErrorCode::Required);
+    }
+    if !offer.allowed_methods.is_empty() {
+        e.push("allowedMethods", ErrorCode::UnexpectedField);
+    }
+    if offer.product_spec.is_some() {
+        e.push("productSpec", ErrorCode::UnexpectedField);
+    }
 }

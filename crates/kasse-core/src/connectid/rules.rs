@@ -1,7 +1,7 @@
 //! The rules ConnectID's client order API documents for a register-order body, checked all at
 //! once so the reader sees every problem together.
 
-use crate::connectid::{ClientOrder, OrderLine, Party, ProductSpecType};
+use crate::connectid::{CardDetails, ClientOrder, OrderLine, Party, ProductSpecType};
 use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
 use crate::field::{is_e164, is_iso_country, is_valid_email, normalize_postal_code};
 use crate::money::is_iso_currency;
@@ -14,6 +14,35 @@ fn blank(s: &Option<String>) -> bool {
 /// violations at once.
 pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
+    check_header(&mut e, order);
+    check_party(&mut e, "payer", &order.payer);
+    if order.order_lines.is_empty() {
+        e.push("orderLines", ErrorCode::Required);
+    }
+    let mut sum: Option<i64> = Some(0);
+    for (i, line) in order.order_lines.iter().enumerate() {
+        check_line(&mut e, &format!("orderLines[{i}]"), line);
+        sum = match (sum, line.unit_price) {
+            (Some(s), Some(p)) => p.minor().checked_mul(line.quantity).and_then(|v| s.checked_add(v)),
+            _ => None,
+        };
+    }
+    // The vendor (and the sandbox) check orderAmount == Σ quantity × unitPrice; only decidable when
+    // every line carries a price.
+    if let Some(sum) = sum {
+        if !order.order_lines.is_empty() && sum != order.order_amount.minor() {
+            e.push("orderAmount", ErrorCode::AmountMismatch);
+        }
+    }
+    if let Some(card) = order.payment_info_pay_ex.as_ref().and_then(|i| i.card_details.as_ref()) {
+        check_card(&mut e, card);
+    }
+    e.finish()
+}
+
+/// The order's own fields: id, date, currency, amount, marketing coupon (both or neither), the
+/// documented lengths, and a method the support table allows for recurring/prepaid.
+fn check_header(e: &mut Errors, order: &ClientOrder) {
     if let Some(id) = &order.external_order_id {
         if id.trim().is_empty() {
             e.push("externalOrderId", ErrorCode::Required);
@@ -48,42 +77,22 @@ pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>>
     {
         e.push("paymentMethod", ErrorCode::MethodUnsupported);
     }
-    check_party(&mut e, "payer", &order.payer);
-    if order.order_lines.is_empty() {
-        e.push("orderLines", ErrorCode::Required);
-    }
-    let mut sum: Option<i64> = Some(0);
-    for (i, line) in order.order_lines.iter().enumerate() {
-        check_line(&mut e, &format!("orderLines[{i}]"), line);
-        sum = match (sum, line.unit_price) {
-            (Some(s), Some(p)) => p.minor().checked_mul(line.quantity).and_then(|v| s.checked_add(v)),
-            _ => None,
-        };
-    }
-    // The vendor (and the sandbox) check orderAmount == Σ quantity × unitPrice; only decidable when
-    // every line carries a price.
-    if let Some(sum) = sum {
-        if !order.order_lines.is_empty() && sum != order.order_amount.minor() {
-            e.push("orderAmount", ErrorCode::AmountMismatch);
+}
+
+/// A prepaid order's card expiry: month 1–12, year in two or four digits.
+fn check_card(e: &mut Errors, card: &CardDetails) {
+    if let Some(m) = &card.exp_month {
+        let ok = m.len() <= 2 && m.parse::<u8>().is_ok_and(|v| (1..=12).contains(&v));
+        if !ok {
+            e.push("paymentInfoPayEx.cardDetails.expMonth", ErrorCode::InvalidValue);
         }
     }
-    if let Some(info) = &order.payment_info_pay_ex {
-        if let Some(card) = &info.card_details {
-            if let Some(m) = &card.exp_month {
-                let ok = m.len() <= 2 && m.parse::<u8>().is_ok_and(|v| (1..=12).contains(&v));
-                if !ok {
-                    e.push("paymentInfoPayEx.cardDetails.expMonth", ErrorCode::InvalidValue);
-                }
-            }
-            if let Some(y) = &card.exp_year {
-                let ok = (y.len() == 2 || y.len() == 4) && y.bytes().all(|b| b.is_ascii_digit());
-                if !ok {
-                    e.push("paymentInfoPayEx.cardDetails.expYear", ErrorCode::InvalidValue);
-                }
-            }
+    if let Some(y) = &card.exp_year {
+        let ok = (y.len() == 2 || y.len() == 4) && y.bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            e.push("paymentInfoPayEx.cardDetails.expYear", ErrorCode::InvalidValue);
         }
     }
-    e.finish()
 }
 
 fn check_party(e: &mut Errors, path: &str, p: &Party) {
@@ -131,50 +140,10 @@ fn check_party(e: &mut Errors, path: &str, p: &Party) {
     }
 }
 
+/// One order line: what its `productSpecType` requires (ConnectID's table), quantity, price,
+/// lengths, a complete access grant, and its receiver like a payer.
 fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
-    let code_missing = blank(&l.product_spec_code);
-    let no_missing = l.product_spec_no.is_none();
-    let product_missing = blank(&l.product);
-    match l.product_spec_type {
-        ProductSpecType::Coupon | ProductSpecType::Issue => {
-            if code_missing {
-                e.push(format!("{path}.productSpecCode"), ErrorCode::Required);
-            }
-            if no_missing {
-                e.push(format!("{path}.productSpecNo"), ErrorCode::Required);
-            }
-            if l.product_spec_type == ProductSpecType::Issue && product_missing {
-                e.push(format!("{path}.product"), ErrorCode::Required);
-            }
-        }
-        ProductSpecType::Product => {
-            if product_missing {
-                e.push(format!("{path}.product"), ErrorCode::Required);
-            }
-        }
-        ProductSpecType::Article => {
-            if l.article_detail.is_none() {
-                e.push(format!("{path}.articleDetail"), ErrorCode::Required);
-            }
-        }
-    }
-    if l.product_spec_type == ProductSpecType::Coupon {
-        if let Some(c) = &l.product_spec_code {
-            if !c.trim().is_empty() && c.chars().count() > Limits::COUPON_CODE {
-                e.push(format!("{path}.productSpecCode"), ErrorCode::TooLong);
-            }
-        }
-    }
-    if let Some(p) = &l.product {
-        if !p.trim().is_empty() && p.chars().count() > Limits::PRODUCT {
-            e.push(format!("{path}.product"), ErrorCode::TooLong);
-        }
-    }
-    if let Some(n) = l.product_spec_no {
-        if n < 0 {
-            e.push(format!("{path}.productSpecNo"), ErrorCode::InvalidValue);
-        }
-    }
+    check_line_product(e, path, l);
     if l.quantity < 1 {
         e.push(format!("{path}.quantity"), ErrorCode::InvalidQuantity);
     }
@@ -214,5 +183,51 @@ fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
     }
     if let Some(r) = &l.receiver {
         check_party(e, &format!("{path}.receiver"), r);
+    }
+}
+
+/// The fields each `productSpecType` requires (coupon: code + number; issue: code + number +
+/// product; product: product; article: articleDetail), and their lengths.
+fn check_line_product(e: &mut Errors, path: &str, l: &OrderLine) {
+    let product_missing = blank(&l.product);
+    match l.product_spec_type {
+        ProductSpecType::Coupon | ProductSpecType::Issue => {
+            if blank(&l.product_spec_code) {
+                e.push(format!("{path}.productSpecCode"), ErrorCode::Required);
+            }
+            if l.product_spec_no.is_none() {
+                e.push(format!("{path}.productSpecNo"), ErrorCode::Required);
+            }
+            if l.product_spec_type == ProductSpecType::Issue && product_missing {
+                e.push(format!("{path}.product"), ErrorCode::Required);
+            }
+        }
+        ProductSpecType::Product => {
+            if product_missing {
+                e.push(format!("{path}.product"), ErrorCode::Required);
+            }
+        }
+        ProductSpecType::Article => {
+            if l.article_detail.is_none() {
+                e.push(format!("{path}.articleDetail"), ErrorCode::Required);
+            }
+        }
+    }
+    if l.product_spec_type == ProductSpecType::Coupon {
+        if let Some(c) = &l.product_spec_code {
+            if !c.trim().is_empty() && c.chars().count() > Limits::COUPON_CODE {
+                e.push(format!("{path}.productSpecCode"), ErrorCode::TooLong);
+            }
+        }
+    }
+    if let Some(p) = &l.product {
+        if !p.trim().is_empty() && p.chars().count() > Limits::PRODUCT {
+            e.push(format!("{path}.product"), ErrorCode::TooLong);
+        }
+    }
+    if let Some(n) = l.product_spec_no {
+        if n < 0 {
+            e.push(format!("{path}.productSpecNo"), ErrorCode::InvalidValue);
+        }
     }
 }

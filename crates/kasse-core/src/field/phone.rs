@@ -59,42 +59,49 @@ pub fn normalize_phone(input: &str, country: &str) -> Result<String, ErrorCode> 
         digits.strip_prefix("00").map(str::to_owned)
     };
     let e164 = match international {
-        Some(mut intl) => {
-            // Readers often keep the trunk 0 after the country code ("+46 070…").
-            for (_, cc, _, _, trunk) in NORDIC {
-                if *trunk {
-                    if let Some(rest) = intl.strip_prefix(cc) {
-                        if let Some(nsn) = rest.strip_prefix('0') {
-                            intl = format!("{cc}{nsn}");
-                        }
-                        break;
-                    }
-                }
-            }
-            format!("+{intl}")
-        }
-        None => {
-            let country = country.trim().to_ascii_uppercase();
-            let Some((_, cc, _, _, trunk)) = NORDIC.iter().find(|(c, ..)| *c == country) else {
-                return Err(ErrorCode::InvalidPhone);
-            };
-            let nsn = if *trunk {
-                digits.strip_prefix('0').ok_or(ErrorCode::InvalidPhone)?
-            } else {
-                // Norwegian and Danish numbers never start with 0 (no trunk prefix).
-                if digits.starts_with('0') {
-                    return Err(ErrorCode::InvalidPhone);
-                }
-                &digits
-            };
-            format!("+{cc}{nsn}")
-        }
+        Some(intl) => international_e164(intl),
+        None => local_e164(&digits, country)?,
     };
     if is_e164(&e164) {
         Ok(e164)
     } else {
         Err(ErrorCode::InvalidPhone)
     }
+}
+
+/// `+` and the digits after it, without a trunk `0` kept after a Nordic country code: readers
+/// often write "+46 070…".
+fn international_e164(mut intl: String) -> String {
+    for (_, cc, _, _, trunk) in NORDIC {
+        if *trunk {
+            if let Some(rest) = intl.strip_prefix(cc) {
+                if let Some(nsn) = rest.strip_prefix('0') {
+                    intl = format!("{cc}{nsn}");
+                }
+                break;
+            }
+        }
+    }
+    format!("+{intl}")
+}
+
+/// A local number of a Nordic `country`: its calling code, and the trunk `0` dropped where the
+/// country has one.
+fn local_e164(digits: &str, country: &str) -> Result<String, ErrorCode> {
+    let country = country.trim().to_ascii_uppercase();
+    let Some((_, cc, _, _, trunk)) = NORDIC.iter().find(|(c, ..)| *c == country) else {
+        return Err(ErrorCode::InvalidPhone);
+    };
+    let nsn = if *trunk {
+        digits.strip_prefix('0').ok_or(ErrorCode::InvalidPhone)?
+    } else {
+        // Norwegian and Danish numbers never start with 0 (no trunk prefix).
+        if digits.starts_with('0') {
+            return Err(ErrorCode::InvalidPhone);
+        }
+        digits
+    };
+    Ok(format!("+{cc}{nsn}"))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! The rules S4's order API documents for an order body, checked all at once.
 
-use super::{OrderCreate, PaymentAgreementParameters, S4PaymentMethod};
+use super::{
+    OrderCreate, PayExEcommerceParameters, PaymentAgreementParameters, S4PaymentMethod, TemplatePackageChoices,
+    VippsMobilePayParameters,
+};
 use crate::error_code::{ErrorCode, Errors, FieldError};
 use crate::field::{check_absolute_https, is_e164, is_uuid};
 
@@ -44,41 +47,7 @@ pub fn validate_s4_order(order: &OrderCreate) -> Result<(), Vec<FieldError>> {
         e.push("paymentAgreementParameters", ErrorCode::Conflict);
     }
     if let Some(c) = &order.template_package_choices {
-        let p = "templatePackageChoices";
-        if let Some(products) = &c.products {
-            if products.is_empty() {
-                e.push(format!("{p}.products"), ErrorCode::Required);
-            }
-            for (i, id) in products.iter().enumerate() {
-                if !is_uuid(id) {
-                    e.push(format!("{p}.products[{i}]"), ErrorCode::InvalidUuid);
-                } else if products[..i].iter().any(|o| o.eq_ignore_ascii_case(id)) {
-                    e.push(format!("{p}.products[{i}]"), ErrorCode::Duplicate);
-                }
-            }
-        }
-        if let Some(m) = c.price_override {
-            if m.minor() < 0 || !m.is_exact_on_wire() {
-                e.push(format!("{p}.priceOverride"), ErrorCode::InvalidAmount);
-            }
-        }
-        for (name, v) in [
-            ("billingFrequencyId", &c.billing_frequency_id),
-            ("billingPlanId", &c.billing_plan_id),
-            ("enterprisePlanId", &c.enterprise_plan_id),
-            ("permanentDiscountId", &c.permanent_discount_id),
-        ] {
-            if let Some(v) = v {
-                if !is_uuid(v) {
-                    e.push(format!("{p}.{name}"), ErrorCode::InvalidUuid);
-                }
-            }
-        }
-        for (name, v) in [("numberOfEditions", c.number_of_editions), ("units", c.units)] {
-            if v.is_some_and(|n| n < 1) {
-                e.push(format!("{p}.{name}"), ErrorCode::InvalidValue);
-            }
-        }
+        check_choices(&mut e, c);
     }
     if let Some(pa) = &order.payment_agreement_parameters {
         check_agreement(&mut e, pa);
@@ -86,6 +55,49 @@ pub fn validate_s4_order(order: &OrderCreate) -> Result<(), Vec<FieldError>> {
     e.finish()
 }
 
+/// `templatePackageChoices`: GUIDs where S4 takes GUIDs, products neither empty nor repeated, a
+/// price override the wire carries exactly, counts of at least one.
+fn check_choices(e: &mut Errors, c: &TemplatePackageChoices) {
+    let p = "templatePackageChoices";
+    if let Some(products) = &c.products {
+        if products.is_empty() {
+            e.push(format!("{p}.products"), ErrorCode::Required);
+        }
+        for (i, id) in products.iter().enumerate() {
+            if !is_uuid(id) {
+                e.push(format!("{p}.products[{i}]"), ErrorCode::InvalidUuid);
+            } else if products[..i].iter().any(|o| o.eq_ignore_ascii_case(id)) {
+                e.push(format!("{p}.products[{i}]"), ErrorCode::Duplicate);
+            }
+        }
+    }
+    if let Some(m) = c.price_override {
+        if m.minor() < 0 || !m.is_exact_on_wire() {
+            e.push(format!("{p}.priceOverride"), ErrorCode::InvalidAmount);
+        }
+    }
+    for (name, v) in [
+        ("billingFrequencyId", &c.billing_frequency_id),
+        ("billingPlanId", &c.billing_plan_id),
+        ("enterprisePlanId", &c.enterprise_plan_id),
+        ("permanentDiscountId", &c.permanent_discount_id),
+    ] {
+        if let Some(v) = v {
+            if !is_uuid(v) {
+                e.push(format!("{p}.{name}"), ErrorCode::InvalidUuid);
+            }
+        }
+    }
+    for (name, v) in [("numberOfEditions", c.number_of_editions), ("units", c.units)] {
+        if v.is_some_and(|n| n < 1) {
+            e.push(format!("{p}.{name}"), ErrorCode::InvalidValue);
+        }
+    }
+}
+
+/// `paymentAgreementParameters`: the parameters object the method takes (S4's order examples:
+/// `vippsMobilePayParameters` for Vipps and MobilePay, `payExEcommerceParameters` for
+/// SwedbankPay), and no other.
 fn check_agreement(e: &mut Errors, pa: &PaymentAgreementParameters) {
     let p = "paymentAgreementParameters";
     let vipps_like = matches!(pa.payment_method, S4PaymentMethod::Vipps | S4PaymentMethod::MobilePay);
@@ -93,57 +105,61 @@ fn check_agreement(e: &mut Errors, pa: &PaymentAgreementParameters) {
     match (&pa.vipps_mobile_pay_parameters, vipps_like) {
         (None, true) => e.push(format!("{p}.vippsMobilePayParameters"), ErrorCode::Required),
         (Some(_), false) => e.push(format!("{p}.vippsMobilePayParameters"), ErrorCode::UnexpectedField),
-        (Some(v), true) => {
-            let q = format!("{p}.vippsMobilePayParameters");
-            for (name, url) in [
-                ("merchantAgreementUrl", &v.merchant_agreement_url),
-                ("merchantRedirectUrl", &v.merchant_redirect_url),
-            ] {
-                if let Err(code) = check_absolute_https(url) {
-                    e.push(format!("{q}.{name}"), code);
-                }
-            }
-            if let Some(ph) = &v.customer_phone_number {
-                if !is_e164(ph) {
-                    e.push(format!("{q}.customerPhoneNumber"), ErrorCode::InvalidPhone);
-                }
-            }
-            if let Some(scope) = &v.profile_scope {
-                let tokens: Vec<&str> = scope.split(' ').collect();
-                if tokens.iter().any(|t| !PROFILE_SCOPES.contains(t)) {
-                    e.push(format!("{q}.profileScope"), ErrorCode::InvalidValue);
-                }
-            }
-            if v.account_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
-                e.push(format!("{q}.accountId"), ErrorCode::Required);
-            }
-        }
+        (Some(v), true) => check_vipps(e, &format!("{p}.vippsMobilePayParameters"), v),
         (None, false) => {}
     }
     match (&pa.pay_ex_ecommerce_parameters, swedbank) {
         (None, true) => e.push(format!("{p}.payExEcommerceParameters"), ErrorCode::Required),
         (Some(_), false) => e.push(format!("{p}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
-        (Some(x), true) => {
-            let q = format!("{p}.payExEcommerceParameters");
-            for (name, url) in [
-                ("callbackUrl", &x.callback_url),
-                ("cancelUrl", &x.cancel_url),
-                ("completeUrl", &x.complete_url),
-            ] {
-                if let Err(code) = check_absolute_https(url) {
-                    e.push(format!("{q}.{name}"), code);
-                }
-            }
-            if let Some(c) = &x.culture {
-                if !is_culture(c) {
-                    e.push(format!("{q}.culture"), ErrorCode::InvalidValue);
-                }
-            }
-            if x.pay_ex_account_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
-                e.push(format!("{q}.payExAccountId"), ErrorCode::Required);
-            }
-        }
+        (Some(x), true) => check_payex(e, &format!("{p}.payExEcommerceParameters"), x),
         (None, false) => {}
+    }
+}
+
+/// Vipps/MobilePay: https URLs, an E.164 phone, known profile scopes, a non-blank account.
+fn check_vipps(e: &mut Errors, q: &str, v: &VippsMobilePayParameters) {
+    for (name, url) in [
+        ("merchantAgreementUrl", &v.merchant_agreement_url),
+        ("merchantRedirectUrl", &v.merchant_redirect_url),
+    ] {
+        if let Err(code) = check_absolute_https(url) {
+            e.push(format!("{q}.{name}"), code);
+        }
+    }
+    if let Some(ph) = &v.customer_phone_number {
+        if !is_e164(ph) {
+            e.push(format!("{q}.customerPhoneNumber"), ErrorCode::InvalidPhone);
+        }
+    }
+    if let Some(scope) = &v.profile_scope {
+        let tokens: Vec<&str> = scope.split(' ').collect();
+        if tokens.iter().any(|t| !PROFILE_SCOPES.contains(t)) {
+            e.push(format!("{q}.profileScope"), ErrorCode::InvalidValue);
+        }
+    }
+    if v.account_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        e.push(format!("{q}.accountId"), ErrorCode::Required);
+    }
+}
+
+/// SwedbankPay: https URLs, an `ll-CC` culture, a non-blank account.
+fn check_payex(e: &mut Errors, q: &str, x: &PayExEcommerceParameters) {
+    for (name, url) in [
+        ("callbackUrl", &x.callback_url),
+        ("cancelUrl", &x.cancel_url),
+        ("completeUrl", &x.complete_url),
+    ] {
+        if let Err(code) = check_absolute_https(url) {
+            e.push(format!("{q}.{name}"), code);
+        }
+    }
+    if let Some(c) = &x.culture {
+        if !is_culture(c) {
+            e.push(format!("{q}.culture"), ErrorCode::InvalidValue);
+        }
+    }
+    if x.pay_ex_account_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        e.push(format!("{q}.payExAccountId"), ErrorCode::Required);
     }
 }
 
@@ -163,9 +179,10 @@ mod tests {
     use super::*;
     use crate::s4::*;
 
-    #[test]
-    fn agreement_rules() {
-        let mut o = OrderCreate {
+    /// A MobilePay order with a bad redirect URL, phone and profile scope, and SwedbankPay
+    /// parameters it must not carry.
+    fn mobile_pay_order() -> OrderCreate {
+        OrderCreate {
             external_subscriber_id: Some("r-1".into()),
             template_package_id: "10000000-0000-0000-0000-000000000000".into(),
             payment_agreement_parameters: Some(PaymentAgreementParameters {
@@ -180,31 +197,44 @@ mod tests {
                 pay_ex_ecommerce_parameters: Some(PayExEcommerceParameters::default()),
             }),
             ..OrderCreate::default()
-        };
-        let errs: Vec<_> = validate_s4_order(&o)
+        }
+    }
+
+    fn errors(o: &OrderCreate) -> Vec<(String, ErrorCode)> {
+        validate_s4_order(o)
             .unwrap_err()
             .into_iter()
             .map(|e| (e.path, e.code))
-            .collect();
-        let p = "paymentAgreementParameters";
+            .collect()
+    }
+
+    const P: &str = "paymentAgreementParameters";
+
+    #[test]
+    fn vipps_mobile_pay_agreement_rules() {
         assert_eq!(
-            errs,
+            errors(&mobile_pay_order()),
             vec![
                 (
-                    format!("{p}.vippsMobilePayParameters.merchantRedirectUrl"),
+                    format!("{P}.vippsMobilePayParameters.merchantRedirectUrl"),
                     ErrorCode::InvalidUrl
                 ),
                 (
-                    format!("{p}.vippsMobilePayParameters.customerPhoneNumber"),
+                    format!("{P}.vippsMobilePayParameters.customerPhoneNumber"),
                     ErrorCode::InvalidPhone
                 ),
                 (
-                    format!("{p}.vippsMobilePayParameters.profileScope"),
+                    format!("{P}.vippsMobilePayParameters.profileScope"),
                     ErrorCode::InvalidValue
                 ),
-                (format!("{p}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
+                (format!("{P}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
             ]
         );
+    }
+
+    #[test]
+    fn swedbank_pay_agreement_rules() {
+        let mut o = mobile_pay_order();
         o.payment_agreement_parameters = Some(PaymentAgreementParameters {
             payment_method: S4PaymentMethod::SwedbankPay,
             vipps_mobile_pay_parameters: None,
@@ -218,17 +248,12 @@ mod tests {
         });
         o.payment_agreement_id = Some("44444444-5555-6666-7777-000000000000".into());
         o.external_subscriber_id = None;
-        let errs: Vec<_> = validate_s4_order(&o)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| (e.path, e.code))
-            .collect();
         assert_eq!(
-            errs,
+            errors(&o),
             vec![
                 ("subscriberId".to_string(), ErrorCode::SubscriberRequired),
-                (p.to_string(), ErrorCode::Conflict),
-                (format!("{p}.payExEcommerceParameters.culture"), ErrorCode::InvalidValue),
+                (P.to_string(), ErrorCode::Conflict),
+                (format!("{P}.payExEcommerceParameters.culture"), ErrorCode::InvalidValue),
             ]
         );
     }
