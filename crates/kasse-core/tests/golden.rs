@@ -20,8 +20,8 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> 
 }
 
 #[test]
-fn seed_000_client_order_round_trips() {
-    let (order, original, back) = round_trip::<ClientOrder>(&golden("connectid_client_order_seed000.json"));
+fn connectid_example_order_round_trips() {
+    let (order, original, back) = round_trip::<ClientOrder>(&golden("connectid_client_order.json"));
     assert_eq!(back, original);
     assert_eq!(order.payment_method, PaymentMethod::CreditcardPayex);
     assert_eq!(order.order_amount, Money::from_minor(15000));
@@ -41,8 +41,8 @@ fn seed_000_client_order_round_trips() {
 }
 
 #[test]
-fn seed_000_with_unmangled_campaign_parameters_round_trips_too() {
-    let text = golden("connectid_client_order_seed000.json").replace("¶m2", "&param2");
+fn connectid_example_with_unmangled_campaign_parameters_round_trips_too() {
+    let text = golden("connectid_client_order.json").replace("¶m2", "&param2");
     let (order, original, back) = round_trip::<ClientOrder>(&text);
     assert_eq!(back, original);
     assert_eq!(
@@ -53,7 +53,7 @@ fn seed_000_with_unmangled_campaign_parameters_round_trips_too() {
 
 #[test]
 fn absent_optionals_are_omitted_not_null() {
-    let (order, _, _) = round_trip::<ClientOrder>(&golden("connectid_client_order_seed000.json"));
+    let (order, _, _) = round_trip::<ClientOrder>(&golden("connectid_client_order.json"));
     let mut minimal = order.clone();
     minimal.payment_info_pay_ex = None;
     minimal.marketing_coupon_code = None;
@@ -67,23 +67,23 @@ fn absent_optionals_are_omitted_not_null() {
 }
 
 #[test]
-fn seed_000_response() {
-    let (created, original, back) = round_trip::<OrderCreated>(&golden("connectid_order_created_seed000.json"));
+fn connectid_example_response() {
+    let (created, original, back) = round_trip::<OrderCreated>(&golden("connectid_order_created.json"));
     assert_eq!(back, original);
     assert_eq!(created.order_id, 9);
 }
 
 #[test]
-fn seed_001_template_round_trips() {
-    let (t, original, back) = round_trip::<TemplatePackage>(&golden("s4_template_seed001.json"));
+fn s4_example_template_round_trips() {
+    let (t, original, back) = round_trip::<TemplatePackage>(&golden("s4_template.json"));
     assert_eq!(back, original);
     assert_eq!(t.products.len(), 3);
     assert_eq!(t.products[2].full_price, Money::from_minor(800_000));
 }
 
 #[test]
-fn seed_001_product_choices_round_trip() {
-    let (o, original, back) = round_trip::<OrderCreate>(&golden("s4_order_choices_seed001.json"));
+fn s4_example_product_choices_round_trip() {
+    let (o, original, back) = round_trip::<OrderCreate>(&golden("s4_order_choices.json"));
     assert_eq!(back, original);
     let products = o.template_package_choices.unwrap().products.unwrap();
     assert_eq!(
@@ -96,8 +96,8 @@ fn seed_001_product_choices_round_trip() {
 }
 
 #[test]
-fn seed_001_price_override_reads_the_seed_spelling_and_writes_the_sdk_spelling() {
-    let (o, original, back) = round_trip::<OrderCreate>(&golden("s4_order_price_override_seed001.json"));
+fn s4_price_override_reads_the_example_spelling_and_writes_the_sdk_spelling() {
+    let (o, original, back) = round_trip::<OrderCreate>(&golden("s4_order_price_override.json"));
     assert_eq!(
         o.template_package_choices.as_ref().unwrap().price_override,
         Some(Money::from_minor(200_000))
@@ -115,8 +115,8 @@ fn seed_001_price_override_reads_the_seed_spelling_and_writes_the_sdk_spelling()
 }
 
 #[test]
-fn seed_001_agreement_parameters_round_trip() {
-    let (v, original, back) = round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_vipps_seed001.json"));
+fn s4_example_agreement_parameters_round_trip() {
+    let (v, original, back) = round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_vipps.json"));
     assert_eq!(back, original);
     assert_eq!(v.payment_method, S4PaymentMethod::Vipps);
     assert_eq!(
@@ -124,20 +124,20 @@ fn seed_001_agreement_parameters_round_trip() {
         Some("name address email")
     );
     let (s, original, back) =
-        round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_swedbankpay_seed001.json"));
+        round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_swedbankpay.json"));
     assert_eq!(back, original);
     assert_eq!(s.payment_method, S4PaymentMethod::SwedbankPay);
     assert_eq!(s.pay_ex_ecommerce_parameters.unwrap().culture.as_deref(), Some("nb-NO"));
 }
 
 #[test]
-fn seed_001_agreement_parameters_pass_validation_inside_an_order() {
+fn s4_example_agreement_parameters_pass_validation_inside_an_order() {
     for name in [
-        "s4_agreement_vipps_seed001.json",
-        "s4_agreement_swedbankpay_seed001.json",
+        "s4_agreement_vipps.json",
+        "s4_agreement_swedbankpay.json",
     ] {
         let pa: PaymentAgreementParameters = serde_json::from_str(&golden(name)).unwrap();
-        let mut o: OrderCreate = serde_json::from_str(&golden("s4_order_choices_seed001.json")).unwrap();
+        let mut o: OrderCreate = serde_json::from_str(&golden("s4_order_choices.json")).unwrap();
         o.payment_agreement_id = None;
         o.payment_agreement_parameters = Some(pa);
         assert_eq!(kasse_core::s4::validate_s4_order(&o), Ok(()), "{name}");

@@ -246,7 +246,7 @@ fn client_order_validation_returns_all_errors() {
 fn product_spec_type_requirements() {
     let base: ClientOrder = serde_json::from_str(
         &std::fs::read_to_string(format!(
-            "{}/tests/golden/connectid_client_order_seed000.json",
+            "{}/tests/golden/connectid_client_order.json",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap(),

@@ -5,9 +5,10 @@ use kasse_core::connectid::{Cell, PaymentMethod, SUPPORT_TABLE};
 use kasse_core::money::{Currency, Money};
 use kasse_core::offer::{Backend, Offer, Period, ProductSpec, Text};
 
-/// ConnectID's payment-method table rows as the vendor prints them (after the method name), `✔` or empty, columns
+/// The rows of the payment-method table on ConnectID's "Register order - client mode" page as the
+/// vendor prints them (after the method name), `✔` or empty, columns
 /// recurring=true | recurring=false | prepaid=true | prepaid=false. `other` prints only two cells.
-const SEED_ROWS: &[(&str, &str)] = &[
+const VENDOR_ROWS: &[(&str, &str)] = &[
     ("invoice", "✔|✔|✔|"),
     ("sms", "✔|✔||"),
     ("smsPay", "✔|✔||"),
@@ -21,16 +22,16 @@ const SEED_ROWS: &[(&str, &str)] = &[
 ];
 
 #[test]
-fn every_cell_matches_the_seed() {
-    assert_eq!(SUPPORT_TABLE.len(), SEED_ROWS.len());
-    for ((method, cells), (name, row)) in SUPPORT_TABLE.iter().zip(SEED_ROWS) {
+fn every_cell_matches_the_vendor_table() {
+    assert_eq!(SUPPORT_TABLE.len(), VENDOR_ROWS.len());
+    for ((method, cells), (name, row)) in SUPPORT_TABLE.iter().zip(VENDOR_ROWS) {
         assert_eq!(method.wire_name(), *name);
-        let mut seed: Vec<Cell> = row
+        let mut printed: Vec<Cell> = row
             .split('|')
             .map(|c| if c == "✔" { Cell::Tick } else { Cell::Blank })
             .collect();
-        seed.resize(4, Cell::Blank);
-        assert_eq!(cells.as_slice(), seed.as_slice(), "{name}");
+        printed.resize(4, Cell::Blank);
+        assert_eq!(cells.as_slice(), printed.as_slice(), "{name}");
     }
 }
 
@@ -118,8 +119,9 @@ fn methods_for_offer_filters_by_the_table_and_keeps_order() {
 }
 
 #[test]
-fn seed_002_flow_table() {
-    // FlowIs prepaid?Is user logged in?  1a No Yes · 1b No No · 2a Yes Yes · 2b Yes No
+fn the_order_guide_flow_table() {
+    // ConnectID's order guide, "Flows for order registration": flow | is prepaid? | is user logged
+    // in?  1a No Yes · 1b No No · 2a Yes Yes · 2b Yes No
     assert_eq!(decide_flow(false, true), Flow::OneA);
     assert_eq!(decide_flow(false, false), Flow::OneB);
     assert_eq!(decide_flow(true, true), Flow::TwoA);
@@ -140,7 +142,8 @@ fn steps_for_every_flow_and_method() {
     use Step::*;
     for m in PaymentMethod::ALL {
         // Interactive methods pay on the vendor's pages when not prepaid; invoice, sms, other
-        // have no payment page (reference: redirect "not for other or sms"; invoice by API).
+        // have no payment page (ConnectID's order guide: the fulfillment redirect is not for
+        // `other` or `sms`; invoice may be completed by the fulfillment API).
         let not_prepaid_complete = if matches!(m, Invoice | Sms | Other) {
             CompleteByApi
         } else {
