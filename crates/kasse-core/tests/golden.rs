@@ -123,8 +123,7 @@ fn s4_example_agreement_parameters_round_trip() {
         v.vipps_mobile_pay_parameters.unwrap().profile_scope.as_deref(),
         Some("name address email")
     );
-    let (s, original, back) =
-        round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_swedbankpay.json"));
+    let (s, original, back) = round_trip::<PaymentAgreementParameters>(&golden("s4_agreement_swedbankpay.json"));
     assert_eq!(back, original);
     assert_eq!(s.payment_method, S4PaymentMethod::SwedbankPay);
     assert_eq!(s.pay_ex_ecommerce_parameters.unwrap().culture.as_deref(), Some("nb-NO"));
@@ -132,10 +131,7 @@ fn s4_example_agreement_parameters_round_trip() {
 
 #[test]
 fn s4_example_agreement_parameters_pass_validation_inside_an_order() {
-    for name in [
-        "s4_agreement_vipps.json",
-        "s4_agreement_swedbankpay.json",
-    ] {
+    for name in ["s4_agreement_vipps.json", "s4_agreement_swedbankpay.json"] {
         let pa: PaymentAgreementParameters = serde_json::from_str(&golden(name)).unwrap();
         let mut o: OrderCreate = serde_json::from_str(&golden("s4_order_choices.json")).unwrap();
         o.payment_agreement_id = None;

@@ -1,0 +1,146 @@
+//! The reader's form and the builders: valid payloads from a valid form, every form error at once.
+
+use kasse_core::checkout::{build_client_order, build_s4_order, validate_form, CheckoutForm, S4Urls};
+use kasse_core::conformance::{check_order_against_offer, check_s4_order_against_offer};
+use kasse_core::connectid::validate_client_order;
+use kasse_core::error_code::ErrorCode;
+use kasse_core::s4::S4PaymentMethod;
+
+use crate::{codes, kari, offer, s4_urls};
+
+#[test]
+fn builds_a_valid_connectid_order_from_the_form() {
+    let o = offer("digi-1m");
+    let order = build_client_order(&o, &kari("creditcardPayex"), "ord-1", 1_700_000_000_000).unwrap();
+    assert_eq!(validate_client_order(&order), Ok(()));
+    assert_eq!(check_order_against_offer(&order, &o), Ok(()));
+    let json = serde_json::to_value(&order).unwrap();
+    assert_eq!(json["orderAmount"], serde_json::json!(149));
+    assert_eq!(json["currency"], "NOK");
+    assert_eq!(json["paymentMethod"], "creditcardPayex");
+    assert_eq!(json["recurring"], true);
+    assert_eq!(json["payer"]["phoneNumbers"][0], "+4791234567");
+    assert_eq!(json["orderLines"][0]["productSpecCode"], "DIGI1M");
+    assert_eq!(json["orderLines"][0]["productSpecNo"], 1001);
+    assert_eq!(json["orderLines"][0]["unitPrice"], serde_json::json!(149));
+    assert_eq!(json["orderLines"][0]["allowAccessProduct"], "DIGI");
+    assert!(!json.to_string().contains("null"));
+}
+
+#[test]
+fn the_form_reports_every_error_at_once_at_form_paths() {
+    let o = offer("papir-12");
+    let form = CheckoutForm {
+        first_name: "".into(),
+        last_name: "  ".into(),
+        company_name: Some("".into()),
+        email: "kari@".into(),
+        phone: "12".into(),
+        street: "".into(),
+        postal_code: "123".into(),
+        postal_place: "".into(),
+        country_code: "NO".into(),
+        method: "kco".into(),
+        accept_terms: false,
+    };
+    let errs = build_client_order(&o, &form, "x", 0).unwrap_err();
+    assert_eq!(
+        codes(&errs),
+        vec![
+            ("lastName", ErrorCode::NameRequired),
+            ("email", ErrorCode::InvalidEmail),
+            ("phone", ErrorCode::InvalidPhone),
+            ("postalCode", ErrorCode::InvalidPostalCode),
+            ("street", ErrorCode::Required),
+            ("postalPlace", ErrorCode::Required),
+            ("method", ErrorCode::MethodNotAllowed),
+            ("acceptTerms", ErrorCode::TermsNotAccepted),
+        ]
+    );
+    let mut none = kari("invoice");
+    none.email.clear();
+    none.phone.clear();
+    none.country_code = "ZZ".into();
+    none.method = "bitcoin".into();
+    assert_eq!(
+        codes(&validate_form(&o, &none).unwrap_err()),
+        vec![
+            ("countryCode", ErrorCode::InvalidCountry),
+            ("email", ErrorCode::ContactRequired),
+            ("phone", ErrorCode::ContactRequired),
+            ("method", ErrorCode::InvalidValue),
+        ]
+    );
+}
+
+#[test]
+fn company_instead_of_last_name_and_swedish_forms() {
+    let o = offer("se-dig");
+    let mut f = kari("swishPayex");
+    f.last_name.clear();
+    f.company_name = Some("Tidning AB".into());
+    f.country_code = "se".into();
+    f.postal_code = "113 51".into();
+    f.phone = "070-123 45 67".into();
+    let order = build_client_order(&o, &f, "x", 1).unwrap();
+    assert_eq!(order.payer.postal_code.as_deref(), Some("11351"));
+    assert_eq!(order.payer.country_code.as_deref(), Some("SE"));
+    assert_eq!(
+        order.payer.phone_numbers.as_deref(),
+        Some(&["+46701234567".to_string()][..])
+    );
+    assert_eq!(order.payer.last_name, None);
+    assert_eq!(order.marketing_coupon_code.as_deref(), Some("NOA3263"));
+    assert_eq!(check_order_against_offer(&order, &o), Ok(()));
+}
+
+#[test]
+fn builder_refuses_an_s4_offer_and_the_s4_builder_a_connectid_offer() {
+    let err = build_client_order(&offer("tv-basic"), &kari("Vipps"), "x", 0).unwrap_err();
+    assert_eq!(codes(&err), vec![("offer", ErrorCode::BackendMismatch)]);
+    let err = build_s4_order(&offer("digi-1m"), &kari("kco"), "x", &S4Urls::default()).unwrap_err();
+    assert_eq!(codes(&err), vec![("offer", ErrorCode::BackendMismatch)]);
+}
+
+#[test]
+fn builds_and_checks_s4_orders() {
+    let prefixes = vec![
+        "https://news.example.no/kasse/".to_string(),
+        "https://gateway.example.no/".to_string(),
+    ];
+    let o = offer("tv-basic");
+    assert_eq!(
+        S4PaymentMethod::for_offer(&o),
+        vec![
+            S4PaymentMethod::Vipps,
+            S4PaymentMethod::MobilePay,
+            S4PaymentMethod::SwedbankPay
+        ]
+    );
+    for m in ["Vipps", "MobilePay", "SwedbankPay"] {
+        let order = build_s4_order(&o, &kari(m), "reader-1", &s4_urls()).unwrap();
+        assert_eq!(check_s4_order_against_offer(&order, &o, &prefixes), Ok(()), "{m}");
+        let json = serde_json::to_value(&order).unwrap();
+        assert_eq!(json["templatePackageChoices"]["priceOverride"], serde_json::json!(1500));
+        assert_eq!(json["paymentAgreementParameters"]["paymentMethod"], m);
+    }
+    let vipps = build_s4_order(&o, &kari("Vipps"), "reader-1", &s4_urls()).unwrap();
+    let v = vipps
+        .payment_agreement_parameters
+        .as_ref()
+        .unwrap()
+        .vipps_mobile_pay_parameters
+        .as_ref()
+        .unwrap();
+    assert_eq!(v.customer_phone_number.as_deref(), Some("+4791234567"));
+    // Offer without override and without choices: neither is sent.
+    let n = offer("news-monthly");
+    let order = build_s4_order(&n, &kari("Invoice"), "reader-2", &s4_urls()).unwrap();
+    assert_eq!(order.template_package_choices, None);
+    assert_eq!(check_s4_order_against_offer(&order, &n, &prefixes), Ok(()));
+    // AvtaleGiro is configured but has no interactive step: not offered.
+    assert_eq!(
+        codes(&build_s4_order(&o, &kari("AvtaleGiro"), "r", &s4_urls()).unwrap_err()),
+        vec![("method", ErrorCode::MethodNotAllowed)]
+    );
+}
