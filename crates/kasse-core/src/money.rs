@@ -2,8 +2,9 @@
 //!
 //! Inside Kasse an amount is always an `i64` count of hundredths of the major unit (øre, öre,
 //! cent), so sums and comparisons are exact. On the wire ConnectID and S4 carry a JSON number in
-//! major units (`"orderAmount": 150`, as ConnectID's example order writes it); [`Money`] writes whole amounts as integers and
-//! fractional ones as decimals (`149.5`), reads both, and refuses more than two decimals.
+//! major units (`"orderAmount": 150`, as ConnectID's example order writes it); [`Money`] writes
+//! whole amounts as integers and fractional ones as decimals (`149.5`), reads both, and refuses
+//! more than two decimals.
 //!
 //! Kasse's minor unit is a hundredth for every currency, also for the few whose ISO minor unit
 //! differs (ISK, JPY have none): the wire only ever carries at most two decimals, and

@@ -24,7 +24,7 @@ pub struct CouponPriceRequest {
     pub postal_code: Option<String>,
 }
 
-/// Checks a coupon-price request against the reference's length limits.
+/// Checks a coupon-price request against the length limits ConnectID documents for it.
 pub fn validate_coupon_price(req: &CouponPriceRequest) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.required_len("couponCode", &req.coupon_code, Limits::COUPON_CODE);

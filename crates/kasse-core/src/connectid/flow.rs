@@ -1,4 +1,5 @@
-//! The four order-registration flows (ConnectID's order-flow documentation), the fulfillment URL and its return.
+//! The four order-registration flows of ConnectID's order guide ("Flows for order registration")
+//! and the steps each takes after registration.
 
 use serde::{Deserialize, Serialize};
 
@@ -78,10 +79,10 @@ pub fn decide_flow(prepaid: bool, logged_in: bool) -> Flow {
 
 /// The steps after registration, in order.
 ///
-/// ConnectID's flow documentation: flows 1a/1b complete by redirect, 2a/2b by API; 1b/2b then assign the user. One
-/// refinement from the reference ("Fulfillment by API"): a not-prepaid order whose method has no
-/// interactive payment (`invoice`, `sms`, `other`) completes by API too — the redirect is "not for
-/// `other` or `sms`", and invoice "may also be completed by the API".
+/// ConnectID's order guide: flows 1a/1b complete by redirect, 2a/2b by API; 1b/2b then assign the
+/// user. One refinement from its "Complete order by fulfillment URL / API" pages: a not-prepaid
+/// order whose method has no interactive payment (`invoice`, `sms`, `other`) completes by API too —
+/// the redirect is not for `other` or `sms`, and invoice may also be completed by the API.
 pub fn next_steps(flow: Flow, method: PaymentMethod) -> Vec<Step> {
     let complete = if flow.prepaid() || !method.is_interactive() {
         Step::CompleteByApi
@@ -96,8 +97,8 @@ pub fn next_steps(flow: Flow, method: PaymentMethod) -> Vec<Step> {
 }
 
 /// The flow and steps for an offer: as [`next_steps`], without "assign user" when the offer opens
-/// no locked digital content (ConnectID's flow documentation: the step "is only relevant if the registered order gives
-/// access to locked digital content").
+/// no locked digital content (ConnectID's order guide: the step "is only relevant if the registered
+/// order gives access to locked digital content").
 pub fn plan(offer: &Offer, method: PaymentMethod, logged_in: bool) -> (Flow, Vec<Step>) {
     let flow = decide_flow(offer.prepaid, logged_in);
     let mut steps = next_steps(flow, method);

@@ -1,4 +1,5 @@
-//! ConnectID payment methods and what each supports (ConnectID's client-order documentation).
+//! ConnectID payment methods and what each supports (the table on ConnectID's "Register order -
+//! client mode" page).
 
 use serde::{Deserialize, Serialize};
 
@@ -50,9 +51,10 @@ use Cell::{Blank, Tick};
 /// * A **blank in `prepaid=false`** is read as "no restriction", i.e. supported. Read literally,
 ///   `sms`, `smsPay`, `vippsRecurring` and `other` (blank in both prepaid columns) could never be
 ///   used at all, since every order is either prepaid or not; and `invoice` — the pay-later method
-///   by definition, completed by the fulfillment API without the reader (reference, "Fulfillment by
-///   API") — could only be prepaid. The fulfillment API's list also names "prepaid `swishPayex`,
-///   `vippsEcommerce`", which implies non-prepaid ones exist (paid during the fulfillment redirect).
+///   by definition, completed by the fulfillment API without the reader (ConnectID's order guide,
+///   "Complete order by fulfillment API") — could only be prepaid. The fulfillment API's list also
+///   names "prepaid `swishPayex`, `vippsEcommerce`", which implies non-prepaid ones exist (paid
+///   during the fulfillment redirect).
 ///   Not-prepaid is the order model's default (`prepaid` defaults to false), so it needs no tick.
 /// * The recurring columns are ticked in every row, so recurring never restricts a method.
 pub const SUPPORT_TABLE: &[(PaymentMethod, [Cell; 4])] = &[
@@ -124,8 +126,9 @@ impl PaymentMethod {
     }
 
     /// Whether paying with this method needs the reader on the vendor's hosted pages (card, Vipps,
-    /// Klarna…) when the order is not prepaid. `invoice`, `sms` and `other` do not: the
-    /// reference lists them for fulfillment by API and excludes `sms`/`other` from the redirect.
+    /// Klarna…) when the order is not prepaid. `invoice`, `sms` and `other` do not: ConnectID's
+    /// order guide lists them for completion by the fulfillment API and excludes `sms`/`other` from
+    /// the fulfillment URL.
     pub fn is_interactive(self) -> bool {
         !matches!(self, PaymentMethod::Invoice | PaymentMethod::Sms | PaymentMethod::Other)
     }
@@ -134,7 +137,8 @@ impl PaymentMethod {
 impl PaymentMethod {
     /// Which ConnectID methods an offer may show: the offer's allowed methods, in the offer's order,
     /// without duplicates, that support the offer's recurring/prepaid combination. Empty for an S4
-    /// offer (its methods are [`crate::s4::S4PaymentMethod`]s, see [`crate::s4::S4PaymentMethod::for_offer`]).
+    /// offer (its methods are [`crate::s4::S4PaymentMethod`]s, see
+    /// [`crate::s4::S4PaymentMethod::for_offer`]).
     pub fn for_offer(offer: &Offer) -> Vec<PaymentMethod> {
         if offer.backend != Backend::ConnectId {
             return Vec::new();

@@ -65,7 +65,7 @@ pub struct ClientOrder {
     pub payer: Party,
     /// One or more lines.
     pub order_lines: Vec<OrderLine>,
-    /// PayEx payment facts (seed spelling `paymentInfoPayEx`).
+    /// PayEx payment facts (spelt `paymentInfoPayEx`, as in ConnectID's example order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_info_pay_ex: Option<PaymentInfoPayEx>,
 }

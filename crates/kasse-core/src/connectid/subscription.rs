@@ -1,4 +1,5 @@
-//! Start subscription (ConnectID's start-subscription documentation): `POST /v1/subscription` for a logged-in reader.
+//! Start subscription (ConnectID's "Start subscription" page): `POST /v1/subscription` for a
+//! logged-in reader.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -53,7 +54,8 @@ fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
-/// Checks a start-subscription request against the required fields ConnectID documents for start subscription and length limits.
+/// Checks a start-subscription request against the required fields and length limits ConnectID
+/// documents for it.
 pub fn validate_start_subscription(req: &StartSubscription) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.optional_len("companyCode", req.company_code.as_ref(), Limits::COMPANY_CODE);
@@ -85,14 +87,15 @@ pub fn validate_start_subscription(req: &StartSubscription) -> Result<(), Vec<Fi
 mod tests {
     use super::*;
 
-    const SEED: &str = r#"{
+    /// The example body of ConnectID's "Start subscription" page (`copies` is a string there).
+    const VENDOR_EXAMPLE: &str = r#"{
         "companyCode": "468979834", "product": "CO27409", "startTime": 1560336440000,
         "endTime": 1591958840000, "copies": "1", "couponCode": "WMDigi", "couponNumber": 5223,
         "customerReference": "cvxgds"}"#;
 
     #[test]
-    fn seed_example_parses_and_validates() {
-        let req: StartSubscription = serde_json::from_str(SEED).unwrap();
+    fn vendor_example_parses_and_validates() {
+        let req: StartSubscription = serde_json::from_str(VENDOR_EXAMPLE).unwrap();
         assert_eq!(req.copies, 1);
         assert_eq!(validate_start_subscription(&req), Ok(()));
         let back = serde_json::to_value(&req).unwrap();
@@ -101,13 +104,13 @@ mod tests {
 
     #[test]
     fn missing_required_field_is_a_parse_error() {
-        let no_product = SEED.replace(r#""product": "CO27409","#, "");
+        let no_product = VENDOR_EXAMPLE.replace(r#""product": "CO27409","#, "");
         assert!(serde_json::from_str::<StartSubscription>(&no_product).is_err());
     }
 
     #[test]
     fn every_limit_reported_at_once() {
-        let mut req: StartSubscription = serde_json::from_str(SEED).unwrap();
+        let mut req: StartSubscription = serde_json::from_str(VENDOR_EXAMPLE).unwrap();
         req.company_code = Some("1234567890123".into());
         req.product = "ABCDEFGHIJKLM".into();
         req.coupon_code = "".into();
