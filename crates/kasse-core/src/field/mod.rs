@@ -1,6 +1,6 @@
 //! Field formats shared by both vendors: identifiers, e-mail, phone, postal code, country, URL.
-//! Each check answers the [`ErrorCode`](crate::error_code::ErrorCode) a form shows, so ConnectID and S4 rules refuse a bad
-//! value the same way.
+//! Each check answers the [`ErrorCode`](crate::error_code::ErrorCode) a form shows, so ConnectID
+//! and S4 rules refuse a bad value the same way.
 
 mod phone;
 mod postal;
