@@ -42,10 +42,12 @@ pub struct Caller {
 }
 
 /// Payment methods whose orders may be completed by `POST /v1/client/order/fulfillment` without
-/// being prepaid (reference: "Allowed for sms, invoice, free, kco, creditcardPayex, other").
+/// being prepaid: ConnectID's fulfillment API documents it as "allowed for sms, invoice, free, kco,
+/// creditcardPayex, other" (and for prepaid orders of any method).
 const API_FULFILLABLE: [&str; 6] = ["sms", "invoice", "free", "kco", "creditcardPayex", "other"];
 
-/// Payment methods the hosted fulfillment page refuses (reference: "Not for other or sms").
+/// Payment methods the hosted fulfillment page refuses: ConnectID documents fulfillment by redirect
+/// as "not for other or sms" (nothing to pay interactively).
 pub const NOT_REDIRECT_FULFILLABLE: [&str; 2] = ["other", "sms"];
 
 impl From<rusqlite::Error> for CidError {
