@@ -1,6 +1,7 @@
 //! The OAuth token endpoint: client credentials, authorization code with PKCE, refresh.
 
 use super::*;
+use crate::seed::Client;
 
 /// OAuth parameters from the query string, a form body or a JSON body (clients differ).
 pub fn oauth_params(headers: &HeaderMap, query: HashMap<String, String>, body: &[u8]) -> HashMap<String, String> {
@@ -29,27 +30,30 @@ pub fn oauth_params(headers: &HeaderMap, query: HashMap<String, String>, body: &
 
 /// Client id and secret from `Authorization: Basic` or the parameters.
 pub fn client_credentials(headers: &HeaderMap, params: &HashMap<String, String>) -> (Option<String>, Option<String>) {
-    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        if let Some((scheme, encoded)) = value.split_once(' ') {
-            if scheme.eq_ignore_ascii_case("basic") {
-                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) {
-                    if let Ok(text) = String::from_utf8(decoded) {
-                        if let Some((id, secret)) = text.split_once(':') {
-                            // RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
-                            let decode = |s: &str| {
-                                url::form_urlencoded::parse(format!("x={s}").as_bytes())
-                                    .next()
-                                    .map(|(_, v)| v.into_owned())
-                                    .unwrap_or_default()
-                            };
-                            return (Some(decode(id)), Some(decode(secret)));
-                        }
-                    }
-                }
-            }
-        }
+    match basic_credentials(headers) {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (params.get("client_id").cloned(), params.get("client_secret").cloned()),
     }
-    (params.get("client_id").cloned(), params.get("client_secret").cloned())
+}
+
+/// `Authorization: Basic base64(id:secret)`; RFC 6749 §2.3.1: id and secret are form-encoded
+/// before Base64.
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((decode(id), decode(secret)))
 }
 
 pub(super) fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, client_id: &str) -> Response {
@@ -89,6 +93,7 @@ pub(super) async fn token(
     }
 }
 
+/// Dispatches on `grant_type`; every grant names a known client first.
 pub(super) fn issue_token(
     state: &AppState,
     params: &HashMap<String, String>,
@@ -98,21 +103,7 @@ pub(super) fn issue_token(
     let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
     let client = client_id.and_then(|id| state.seed.client(id)).ok_or_else(bad_client)?;
     match grant {
-        "client_credentials" => {
-            if secret != Some(client.client_secret.as_str()) {
-                return Err(bad_client());
-            }
-            let ttl = state.config.token_ttl.as_secs();
-            let token = random_token();
-            state.store.insert_token(
-                &token,
-                kind::CLIENT,
-                &client.client_id,
-                None,
-                now_ms() + ttl as i64 * 1000,
-            )?;
-            Ok(token_response(&token, ttl, None, &client.client_id))
-        }
+        "client_credentials" => client_token(state, client, secret),
         "authorization_code" | "refresh_token" => {
             // A public client (the browser) proves itself with PKCE instead of a secret; a secret,
             // when sent, must still be right.
@@ -137,6 +128,23 @@ pub(super) fn issue_token(
             format!("Unsupported grant type: {other}"),
         )),
     }
+}
+
+/// `client_credentials`: the client's secret buys a client token (no refresh token).
+fn client_token(state: &AppState, client: &Client, secret: Option<&str>) -> Result<Response, OAuthError> {
+    if secret != Some(client.client_secret.as_str()) {
+        return Err(bad_client());
+    }
+    let ttl = state.config.token_ttl.as_secs();
+    let token = random_token();
+    state.store.insert_token(
+        &token,
+        kind::CLIENT,
+        &client.client_id,
+        None,
+        now_ms() + ttl as i64 * 1000,
+    )?;
+    Ok(token_response(&token, ttl, None, &client.client_id))
 }
 
 fn bad_client() -> OAuthError {

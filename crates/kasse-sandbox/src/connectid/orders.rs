@@ -2,6 +2,7 @@
 
 use super::*;
 
+/// `POST /capi/v1/client/order` (client token).
 pub(super) async fn register_order_client(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
@@ -10,6 +11,7 @@ pub(super) async fn register_order_client(
     register(&state, &caller, "client", &body)
 }
 
+/// `POST /capi/v1/order` (user token): the same body and rules, the order owned by the user.
 pub(super) async fn register_order_user(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
@@ -18,6 +20,8 @@ pub(super) async fn register_order_user(
     register(&state, &caller, "user", &body)
 }
 
+/// Validates and stores an order, answering a replay of the same `externalOrderId` and body with the
+/// first order.
 pub(super) fn register(
     state: &AppState,
     caller: &Caller,

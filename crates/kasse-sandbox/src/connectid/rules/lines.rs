@@ -1,8 +1,10 @@
 //! The rules for `orderLines`: each line's product spec, price, access and receiver.
 
-use super::{opt_int, opt_money, opt_nonblank, validate_party, Obj};
+use super::fields::{opt_int, opt_money, opt_nonblank, Obj};
+use super::party::validate_party;
 use crate::errors::CidError;
 use crate::seed::Seed;
+use crate::util::money_json;
 use serde_json::Value;
 
 /// Checks every line; returns the sum of quantity × unit price and the first line without a price.
@@ -93,8 +95,8 @@ fn coupon_line(
                 "InvalidPriceException",
                 format!(
                     "{p}unitPrice {} does not match the price {} of coupon {code}/{number}",
-                    crate::util::money_json(up),
-                    crate::util::money_json(coupon.price_cents())
+                    money_json(up),
+                    money_json(coupon.price_cents())
                 ),
             ));
         }
