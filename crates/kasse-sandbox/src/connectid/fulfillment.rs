@@ -84,7 +84,7 @@ fn send_callback(state: &Arc<AppState>, url: url::Url, order_id: i64, success: b
             Ok(r) => format!("callback {status}: HTTP {}", r.status().as_u16()),
             Err(e) => format!("callback {status}: failed: {e}"),
         };
-        let _ = app.store.event("connectid", &order_id.to_string(), &note);
+        let _ = app.store.event(api::CONNECTID, &order_id.to_string(), &note);
     });
 }
 

@@ -14,7 +14,7 @@ mod subscription;
 use crate::errors::{CidError, ErrorTag, OAuthError};
 use crate::reqlog::ClientTag;
 use crate::state::OrderState;
-use crate::store::{kind, InsertOutcome, NewOrder, OrderRow, TokenRow};
+use crate::store::{api, kind, InsertOutcome, NewOrder, OrderRow, TokenRow};
 use crate::util::{absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query};
 use crate::AppState;
 use axum::body::Bytes;

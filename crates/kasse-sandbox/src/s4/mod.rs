@@ -19,7 +19,7 @@ use crate::pages::page;
 use crate::reqlog::ClientTag;
 use crate::seed::{S4Template, S4Tenant};
 use crate::state::{S4Status, TerminalState};
-use crate::store::{kind, NewS4Order, S4OrderRow};
+use crate::store::{api, kind, NewS4Order, S4OrderRow};
 use crate::util::{
     absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token, with_query,
 };

@@ -164,6 +164,6 @@ pub(super) fn notify_callback(state: &Arc<AppState>, row: &S4OrderRow, approved:
             Ok(r) => format!("callback {status}: HTTP {}", r.status().as_u16()),
             Err(e) => format!("callback {status}: failed: {e}"),
         };
-        let _ = app.store.event("s4", &order_id, &note);
+        let _ = app.store.event(api::S4, &order_id, &note);
     });
 }

@@ -1,103 +1,37 @@
-//! SQLite storage: orders (both vendors), their state history, tokens, authorization codes, users
-//! and subscriptions. One connection behind a mutex: a sandbox sees a handful of requests per
-//! second, and holding the lock for one statement is far below a millisecond.
+//! SQLite storage, one file per table group: ConnectID orders, S4 orders, their shared event
+//! history, tokens, authorization codes, users and started subscriptions, plus the admin views.
+//! One connection behind a mutex: a sandbox sees a handful of requests per second, and holding the
+//! lock for one statement is far below a millisecond.
 //!
 //! Never hold the lock across an `.await`: every method here is synchronous and short.
 
 mod admin;
-mod auth;
+mod codes;
+mod events;
 mod orders;
 mod s4;
+mod schema;
+mod subscriptions;
+mod tokens;
+mod users;
 
 use crate::seed::User;
+use crate::state::{OrderState, S4Status, TerminalState};
 use crate::util::now_ms;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-pub use auth::*;
+pub use codes::*;
+pub use events::api;
 pub use orders::*;
 pub use s4::*;
+pub use tokens::*;
+pub use users::*;
 
-use crate::state::{OrderState, S4Status, TerminalState};
-
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS orders (
-    order_id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    client_id         TEXT NOT NULL,
-    mode              TEXT NOT NULL,
-    unique_user_id    TEXT,
-    external_order_id TEXT,
-    body              TEXT NOT NULL,
-    state             TEXT NOT NULL,
-    payment_method    TEXT NOT NULL,
-    prepaid           INTEGER NOT NULL,
-    amount_cents      INTEGER NOT NULL,
-    currency          TEXT,
-    customer_number   INTEGER,
-    assignment        TEXT,
-    created_ms        INTEGER NOT NULL,
-    updated_ms        INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS orders_external
-    ON orders (client_id, external_order_id) WHERE external_order_id IS NOT NULL;
-CREATE TABLE IF NOT EXISTS s4_orders (
-    id                   TEXT PRIMARY KEY,
-    client_id            TEXT NOT NULL,
-    tenant_id            TEXT NOT NULL,
-    body                 TEXT NOT NULL,
-    status               TEXT NOT NULL,
-    payment_method       TEXT,
-    interactive          INTEGER NOT NULL,
-    terminal_state       TEXT NOT NULL,
-    price_cents          INTEGER NOT NULL,
-    template_package_id  TEXT NOT NULL,
-    organization_id      TEXT NOT NULL,
-    subscriber_id        TEXT,
-    subscription_id      TEXT,
-    payment_agreement_id TEXT,
-    created_ms           INTEGER NOT NULL,
-    updated_ms           INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS order_events (
-    api      TEXT NOT NULL,
-    order_id TEXT NOT NULL,
-    at_ms    INTEGER NOT NULL,
-    event    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    token          TEXT PRIMARY KEY,
-    kind           TEXT NOT NULL,
-    client_id      TEXT NOT NULL,
-    unique_user_id TEXT,
-    expires_ms     INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS auth_codes (
-    code           TEXT PRIMARY KEY,
-    client_id      TEXT NOT NULL,
-    redirect_uri   TEXT NOT NULL,
-    challenge      TEXT NOT NULL,
-    method         TEXT NOT NULL,
-    unique_user_id TEXT NOT NULL,
-    expires_ms     INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS users (
-    unique_user_id TEXT PRIMARY KEY,
-    email          TEXT UNIQUE,
-    phone          TEXT UNIQUE,
-    password       TEXT,
-    seeded         INTEGER NOT NULL,
-    created_ms     INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS subscriptions (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    client_id      TEXT NOT NULL,
-    unique_user_id TEXT NOT NULL,
-    body           TEXT NOT NULL,
-    created_ms     INTEGER NOT NULL
-);
-"#;
+use events::record_event;
+use schema::SCHEMA;
 
 /// The sandbox database.
 pub struct Store {
@@ -136,13 +70,6 @@ impl Store {
              DELETE FROM subscriptions; DELETE FROM auth_codes; DELETE FROM users WHERE seeded = 0;
              COMMIT;",
         )
-    }
-}
-
-fn same_json(a: &str, b: &str) -> bool {
-    match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
     }
 }
 

@@ -1,5 +1,5 @@
-//! ConnectID orders (deduplicated on the client's `externalOrderId`), their events and the
-//! subscriptions started.
+//! ConnectID orders: deduplicated on the client's `externalOrderId`, moved between states only
+//! from the state the caller expects.
 
 use super::*;
 
@@ -54,7 +54,7 @@ pub struct OrderRow {
     pub external_order_id: Option<String>,
     /// Raw body.
     pub body: String,
-    /// `preliminary`, `completed`, `cancelled`, `failed`.
+    /// `orderStatus`.
     pub state: OrderState,
     /// `paymentMethod`.
     pub payment_method: String,
@@ -105,59 +105,12 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         if let Some(ext) = &new.external_order_id {
-            let existing: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT order_id, body FROM orders WHERE client_id = ?1 AND external_order_id = ?2",
-                    params![new.client_id, ext],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((id, body)) = existing {
-                let outcome = if same_json(&body, &new.body) {
-                    InsertOutcome::Duplicate(id)
-                } else {
-                    InsertOutcome::Conflict(id)
-                };
-                tx.execute(
-                    "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, ?3)",
-                    params![
-                        id.to_string(),
-                        now_ms(),
-                        match outcome {
-                            InsertOutcome::Duplicate(_) => "duplicate-accepted",
-                            _ => "duplicate-rejected",
-                        }
-                    ],
-                )?;
+            if let Some(outcome) = replayed_order(&tx, new, ext)? {
                 tx.commit()?;
                 return Ok(outcome);
             }
         }
-        let now = now_ms();
-        tx.execute(
-            "INSERT INTO orders (client_id, mode, unique_user_id, external_order_id, body, state,
-                 payment_method, prepaid, amount_cents, currency, customer_number, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-            params![
-                new.client_id,
-                new.mode,
-                new.unique_user_id,
-                new.external_order_id,
-                new.body,
-                new.payment_method,
-                new.prepaid,
-                new.amount_cents,
-                new.currency,
-                new.customer_number,
-                now,
-                OrderState::Preliminary
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, ?3)",
-            params![id.to_string(), now, OrderState::Preliminary],
-        )?;
+        let id = insert_new_order(&tx, new)?;
         tx.commit()?;
         Ok(InsertOutcome::Created(id))
     }
@@ -182,21 +135,9 @@ impl Store {
             params![to, now, order_id, from],
         )?;
         if changed == 1 {
-            conn.execute(
-                "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, ?3)",
-                params![order_id.to_string(), now, to],
-            )?;
+            record_event(&conn, api::CONNECTID, &order_id.to_string(), now, &to)?;
         }
         Ok(changed == 1)
-    }
-
-    /// Records an event (callback outcome, …) on an order's history.
-    pub fn event(&self, api: &str, order_id: &str, event: &str) -> rusqlite::Result<()> {
-        self.conn().execute(
-            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES (?1, ?2, ?3, ?4)",
-            params![api, order_id, now_ms(), event],
-        )?;
-        Ok(())
     }
 
     /// Stores the assign-user answer on an order.
@@ -207,20 +148,63 @@ impl Store {
             "UPDATE orders SET unique_user_id = ?1, assignment = ?2, updated_ms = ?3 WHERE order_id = ?4",
             params![user_id, answer.to_string(), now, order_id],
         )?;
-        conn.execute(
-            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('connectid', ?1, ?2, ?3)",
-            params![order_id.to_string(), now, format!("assigned:{user_id}")],
-        )?;
-        Ok(())
+        let event = format!("assigned:{user_id}");
+        record_event(&conn, api::CONNECTID, &order_id.to_string(), now, &event)
     }
+}
 
-    /// Stores a started subscription; returns its id.
-    pub fn insert_subscription(&self, client_id: &str, user_id: &str, body: &str) -> rusqlite::Result<i64> {
-        let conn = self.conn();
-        conn.execute(
-            "INSERT INTO subscriptions (client_id, unique_user_id, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![client_id, user_id, body, now_ms()],
-        )?;
-        Ok(conn.last_insert_rowid())
+/// The order an earlier request registered under the same `externalOrderId`: the same body (as
+/// JSON, whitespace aside) is a replay of it, another body a conflict. Either is recorded.
+fn replayed_order(conn: &Connection, new: &NewOrder, ext: &str) -> rusqlite::Result<Option<InsertOutcome>> {
+    let existing: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT order_id, body FROM orders WHERE client_id = ?1 AND external_order_id = ?2",
+            params![new.client_id, ext],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, body)) = existing else {
+        return Ok(None);
+    };
+    let (outcome, event) = if same_json(&body, &new.body) {
+        (InsertOutcome::Duplicate(id), "duplicate-accepted")
+    } else {
+        (InsertOutcome::Conflict(id), "duplicate-rejected")
+    };
+    record_event(conn, api::CONNECTID, &id.to_string(), now_ms(), &event)?;
+    Ok(Some(outcome))
+}
+
+/// A new order, `preliminary` until fulfilled.
+fn insert_new_order(conn: &Connection, new: &NewOrder) -> rusqlite::Result<i64> {
+    let now = now_ms();
+    conn.execute(
+        "INSERT INTO orders (client_id, mode, unique_user_id, external_order_id, body, state,
+             payment_method, prepaid, amount_cents, currency, customer_number, created_ms, updated_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        params![
+            new.client_id,
+            new.mode,
+            new.unique_user_id,
+            new.external_order_id,
+            new.body,
+            new.payment_method,
+            new.prepaid,
+            new.amount_cents,
+            new.currency,
+            new.customer_number,
+            now,
+            OrderState::Preliminary
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    record_event(conn, api::CONNECTID, &id.to_string(), now, &OrderState::Preliminary)?;
+    Ok(id)
+}
+
+fn same_json(a: &str, b: &str) -> bool {
+    match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }

@@ -1,4 +1,5 @@
-//! S4 orders and the terminal page's decision on them.
+//! S4 orders: created `InProgress`, finished once (completed or cancelled), and the terminal
+//! page's decision recorded beside the status.
 
 use super::*;
 
@@ -40,7 +41,7 @@ pub struct S4OrderRow {
     pub tenant_id: String,
     /// Raw body.
     pub body: String,
-    /// `InProgress`, `Completed`, `Cancelled`, `Rejected`.
+    /// `status`.
     pub status: S4Status,
     /// Payment method.
     pub payment_method: Option<String>,
@@ -118,11 +119,7 @@ impl Store {
                 TerminalState::Pending
             ],
         )?;
-        conn.execute(
-            "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('s4', ?1, ?2, ?3)",
-            params![new.id, now, S4Status::InProgress],
-        )?;
-        Ok(())
+        record_event(&conn, api::S4, &new.id, now, &S4Status::InProgress)
     }
 
     /// An S4 order by id.
@@ -146,10 +143,7 @@ impl Store {
             params![outcome, now, id, TerminalState::Pending, S4Status::InProgress],
         )?;
         if changed == 1 {
-            conn.execute(
-                "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('s4', ?1, ?2, ?3)",
-                params![id, now, format!("terminal:{}", outcome.as_str())],
-            )?;
+            record_event(&conn, api::S4, id, now, &format!("terminal:{}", outcome.as_str()))?;
         }
         Ok(changed == 1)
     }
@@ -182,10 +176,7 @@ impl Store {
             ],
         )?;
         if changed == 1 {
-            conn.execute(
-                "INSERT INTO order_events (api, order_id, at_ms, event) VALUES ('s4', ?1, ?2, ?3)",
-                params![id, now, to],
-            )?;
+            record_event(&conn, api::S4, id, now, &to)?;
         }
         Ok(changed == 1)
     }
