@@ -92,6 +92,18 @@ states! {
     }
 }
 
+impl TerminalState {
+    /// The `paymentStatus` the simulated SwedbankPay callback reports for a decision (none while
+    /// pending: nothing has happened to report).
+    pub fn payment_status(self) -> Option<&'static str> {
+        match self {
+            TerminalState::Pending => None,
+            TerminalState::Approved => Some("Approved"),
+            TerminalState::Cancelled => Some("Cancelled"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +133,12 @@ mod tests {
         assert!(conn
             .query_row("SELECT a FROM t", [], |r| r.get::<_, OrderState>(0))
             .is_err());
+    }
+
+    #[test]
+    fn terminal_decisions_give_the_callback_payment_status() {
+        assert_eq!(TerminalState::Approved.payment_status(), Some("Approved"));
+        assert_eq!(TerminalState::Cancelled.payment_status(), Some("Cancelled"));
+        assert_eq!(TerminalState::Pending.payment_status(), None);
     }
 }

@@ -28,6 +28,13 @@ pub fn oauth_params(headers: &HeaderMap, query: HashMap<String, String>, body: &
     params
 }
 
+/// The token of `Authorization: Bearer …`.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// Client id and secret from `Authorization: Basic` or the parameters.
 pub fn client_credentials(headers: &HeaderMap, params: &HashMap<String, String>) -> (Option<String>, Option<String>) {
     match basic_credentials(headers) {

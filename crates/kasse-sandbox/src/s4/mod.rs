@@ -13,13 +13,13 @@ mod orders;
 mod rules;
 mod terminal;
 
-use crate::connectid::{client_credentials, oauth_params};
+use crate::connectid::{bearer, client_credentials, oauth_params};
 use crate::errors::{ErrorTag, FieldError, OAuthError, S4Error};
 use crate::pages::page;
 use crate::reqlog::ClientTag;
 use crate::seed::{S4Template, S4Tenant};
 use crate::state::{S4Status, TerminalState};
-use crate::store::{api, kind, NewS4Order, S4OrderRow};
+use crate::store::{api, kind, NewS4Order, S4OrderRow, TokenRow};
 use crate::util::{
     absolute_http_url, is_e164, is_guid, money_cents, money_json, money_text, now_ms, random_token, with_query,
 };
@@ -51,22 +51,6 @@ pub struct S4Caller {
     pub tenant_id: String,
 }
 
-/// Payment methods of `paymentAgreementParameters` (S4 order API documentation).
-const METHODS: [&str; 12] = [
-    "Invoice",
-    "Vipps",
-    "MobilePay",
-    "SwedbankPay",
-    "AvtaleGiro",
-    "eFaktura",
-    "EHF",
-    "Email",
-    "OIO",
-    "Autogiro",
-    "BetalingsService",
-    "Mollie",
-];
-
 /// The vendor caps `maxPollingTimeout` at about a minute.
 const MAX_POLLING_MS: u64 = 60_000;
 
@@ -92,60 +76,20 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .merge(api)
 }
 
+/// Checks the S4 bearer token, then that its client may act for the `S4-TenantId` it names.
 async fn s4_auth(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_string());
-    let unauthorized = |m: &str| S4Error::plain(StatusCode::UNAUTHORIZED, m).into_response();
-    let Some(token) = token else {
-        return unauthorized("missing bearer token");
+    let row = match s4_token(&state, request.headers()) {
+        Ok(row) => row,
+        Err(e) => return e.into_response(),
     };
-    let row = match state.store.token(&token) {
-        Ok(Some(row)) if row.kind == kind::S4 => row,
-        Ok(_) => return unauthorized("invalid token"),
-        Err(e) => return S4Error::from(e).into_response(),
-    };
-    if row.expires_ms <= now_ms() {
-        return unauthorized("token expired");
-    }
     let tagged = |mut r: Response| {
         r.extensions_mut().insert(ClientTag(row.client_id.clone()));
         r
     };
-    let tenant = request
-        .headers()
-        .get("s4-tenantid")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_lowercase);
-    let Some(tenant) = tenant else {
-        return tagged(
-            S4Error::validation(vec![FieldError {
-                field: "S4-TenantId".into(),
-                message: "The S4-TenantId header is required.".into(),
-            }])
-            .into_response(),
-        );
+    let tenant = match allowed_tenant(&state, request.headers(), &row.client_id) {
+        Ok(tenant) => tenant,
+        Err(e) => return tagged(e.into_response()),
     };
-    let allowed = state
-        .seed
-        .s4_client(&row.client_id)
-        .is_some_and(|c| c.tenants.iter().any(|t| t.eq_ignore_ascii_case(&tenant)))
-        && state.seed.s4_tenant(&tenant).is_some();
-    if !allowed {
-        return tagged(
-            S4Error::plain(
-                StatusCode::FORBIDDEN,
-                format!("client is not allowed for tenant {tenant}"),
-            )
-            .into_response(),
-        );
-    }
     request.extensions_mut().insert(S4Caller {
         client_id: row.client_id.clone(),
         tenant_id: tenant,
@@ -153,6 +97,49 @@ async fn s4_auth(State(state): State<Arc<AppState>>, mut request: Request, next:
     tagged(next.run(request).await)
 }
 
+/// A live S4 token (401 otherwise).
+fn s4_token(state: &AppState, headers: &HeaderMap) -> Result<TokenRow, S4Error> {
+    let unauthorized = |m: &str| S4Error::plain(StatusCode::UNAUTHORIZED, m);
+    let token = bearer(headers).ok_or_else(|| unauthorized("missing bearer token"))?;
+    let row = match state.store.token(token)? {
+        Some(row) if row.kind == kind::S4 => row,
+        _ => return Err(unauthorized("invalid token")),
+    };
+    if row.expires_ms <= now_ms() {
+        return Err(unauthorized("token expired"));
+    }
+    Ok(row)
+}
+
+/// The tenant of `S4-TenantId` (lower case), if the client may act for it.
+fn allowed_tenant(state: &AppState, headers: &HeaderMap, client_id: &str) -> Result<String, S4Error> {
+    let tenant = headers
+        .get("s4-tenantid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .ok_or_else(|| {
+            S4Error::validation(vec![FieldError {
+                field: "S4-TenantId".into(),
+                message: "The S4-TenantId header is required.".into(),
+            }])
+        })?;
+    let allowed = state
+        .seed
+        .s4_client(client_id)
+        .is_some_and(|c| c.tenants.iter().any(|t| t.eq_ignore_ascii_case(&tenant)))
+        && state.seed.s4_tenant(&tenant).is_some();
+    if !allowed {
+        return Err(S4Error::plain(
+            StatusCode::FORBIDDEN,
+            format!("client is not allowed for tenant {tenant}"),
+        ));
+    }
+    Ok(tenant)
+}
+
+/// The `OrderView` S4 answers with; `terminalRedirectUrl` while the reader has a page to visit.
 fn view(state: &AppState, o: &S4OrderRow) -> Value {
     let body: Value = serde_json::from_str(&o.body).unwrap_or(Value::Null);
     let terminal = (o.interactive && o.status == S4Status::InProgress && o.terminal_state == TerminalState::Pending)
@@ -172,6 +159,7 @@ fn view(state: &AppState, o: &S4OrderRow) -> Value {
     })
 }
 
+/// The caller's order in the caller's tenant, or 404.
 fn own(state: &AppState, caller: &S4Caller, id: &str) -> Result<S4OrderRow, S4Error> {
     state
         .store

@@ -2,17 +2,23 @@
 
 use super::*;
 
+/// The S4 error for a body that is not JSON.
+fn parse_body(body: &[u8]) -> Result<Value, S4Error> {
+    serde_json::from_slice(body).map_err(|e| {
+        S4Error::validation(vec![FieldError {
+            field: "$".into(),
+            message: format!("Malformed JSON: {e}"),
+        }])
+    })
+}
+
+/// `POST /order`: validates and stores the order, `InProgress`.
 pub(super) async fn create_order(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<S4Caller>,
     body: Bytes,
 ) -> Result<Response, S4Error> {
-    let value: Value = serde_json::from_slice(&body).map_err(|e| {
-        S4Error::validation(vec![FieldError {
-            field: "$".into(),
-            message: format!("Malformed JSON: {e}"),
-        }])
-    })?;
+    let value = parse_body(&body)?;
     let tenant = state
         .seed
         .s4_tenant(&caller.tenant_id)
@@ -36,6 +42,7 @@ pub(super) async fn create_order(
     Ok((StatusCode::CREATED, Json(view(&state, &row))).into_response())
 }
 
+/// `GET /order/{id}`.
 pub(super) async fn read_order(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<S4Caller>,
@@ -45,6 +52,7 @@ pub(super) async fn read_order(
     Ok(Json(view(&state, &row)).into_response())
 }
 
+/// `DELETE /order/{id}`: cancels an unfinished order; cancelling again is no error.
 pub(super) async fn cancel_order(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<S4Caller>,
@@ -67,6 +75,7 @@ pub(super) async fn cancel_order(
     Ok(Json(view(&state, &row)).into_response())
 }
 
+/// Completes an order, giving it the subscriber, agreement and subscription a completed order has.
 pub(super) fn finish_completed(state: &AppState, row: &S4OrderRow) -> rusqlite::Result<bool> {
     let subscriber = row
         .subscriber_id
@@ -86,32 +95,15 @@ pub(super) fn finish_completed(state: &AppState, row: &S4OrderRow) -> rusqlite::
     )
 }
 
+/// `POST /order/{id}/complete`: completes an order that needs no reader or that the reader
+/// approved, waiting up to `maxPollingTimeout` ms for a pending decision (202 when it stays pending).
 pub(super) async fn complete_order(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<S4Caller>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, S4Error> {
-    let max_wait = if body.iter().all(u8::is_ascii_whitespace) {
-        0
-    } else {
-        let value: Value = serde_json::from_slice(&body).map_err(|e| {
-            S4Error::validation(vec![FieldError {
-                field: "$".into(),
-                message: format!("Malformed JSON: {e}"),
-            }])
-        })?;
-        match value.get("maxPollingTimeout") {
-            None | Some(Value::Null) => 0,
-            Some(v) => v.as_u64().ok_or_else(|| {
-                S4Error::validation(vec![FieldError {
-                    field: "maxPollingTimeout".into(),
-                    message: "Must be a non-negative integer (milliseconds).".into(),
-                }])
-            })?,
-        }
-    }
-    .min(MAX_POLLING_MS);
+    let max_wait = polling_timeout(&body)?;
     let deadline = tokio::time::Instant::now() + Duration::from_millis(max_wait);
     loop {
         let row = own(&state, &caller, &id)?;
@@ -136,4 +128,21 @@ pub(super) async fn complete_order(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// `maxPollingTimeout` of a complete body (none or empty = 0), capped as the vendor caps it.
+fn polling_timeout(body: &[u8]) -> Result<u64, S4Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(0);
+    }
+    let wait = match parse_body(body)?.get("maxPollingTimeout") {
+        None | Some(Value::Null) => 0,
+        Some(v) => v.as_u64().ok_or_else(|| {
+            S4Error::validation(vec![FieldError {
+                field: "maxPollingTimeout".into(),
+                message: "Must be a non-negative integer (milliseconds).".into(),
+            }])
+        })?,
+    };
+    Ok(wait.min(MAX_POLLING_MS))
 }

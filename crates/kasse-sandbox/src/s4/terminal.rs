@@ -41,13 +41,27 @@ pub(super) fn terminal_error(status: StatusCode, message: &str) -> Response {
     response
 }
 
-pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    let row = match state.store.s4_order(&id) {
+/// The order behind a terminal URL and where its page returns to, or the error page.
+fn terminal_order(state: &AppState, id: &str) -> Result<(S4OrderRow, String, String), Box<Response>> {
+    let row = match state.store.s4_order(id) {
         Ok(Some(row)) if row.interactive => row,
-        _ => return terminal_error(StatusCode::NOT_FOUND, "Unknown payment."),
+        _ => return Err(Box::new(terminal_error(StatusCode::NOT_FOUND, "Unknown payment."))),
     };
     let Some((ok_url, cancel_url)) = return_urls(&row) else {
-        return terminal_error(StatusCode::BAD_REQUEST, "The order has no return URL.");
+        return Err(Box::new(terminal_error(
+            StatusCode::BAD_REQUEST,
+            "The order has no return URL.",
+        )));
+    };
+    Ok((row, ok_url, cancel_url))
+}
+
+/// `GET /s4/terminal/{id}`: Approve / Cancel for an undecided order; a decided one goes straight
+/// back to where its decision leads.
+pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let (row, ok_url, cancel_url) = match terminal_order(&state, &id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     match (row.status, row.terminal_state) {
         (S4Status::InProgress, TerminalState::Pending) => {}
@@ -55,7 +69,15 @@ pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): 
         _ => return back_to(&cancel_url, &row.id),
     }
     let method = row.payment_method.clone().unwrap_or_default();
-    let template = state
+    let body = terminal_form(&row, &method, &template_name(&state, &row));
+    let mut response = Html(page("Payment", &method, &body)).into_response();
+    response.extensions_mut().insert(ClientTag(row.client_id));
+    response
+}
+
+/// The name of the order's template package, for the page.
+fn template_name(state: &AppState, row: &S4OrderRow) -> String {
+    state
         .seed
         .s4_tenant(&row.tenant_id)
         .and_then(|t| {
@@ -64,13 +86,16 @@ pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): 
                 .find(|x| x.id.eq_ignore_ascii_case(&row.template_package_id))
         })
         .map(|t| t.name.clone())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn terminal_form(row: &S4OrderRow, method: &str, template: &str) -> String {
     let what = if method == "SwedbankPay" {
         "Pay"
     } else {
         "Approve the agreement"
     };
-    let body = format!(
+    format!(
         r#"<h1>{what}</h1>
 <dl>
   <dt>Order</dt><dd id="order-id">{id}</dd>
@@ -88,47 +113,30 @@ pub(super) async fn terminal_page(State(state): State<Arc<AppState>>, Path(id): 
         what = text(what),
         id = text(&row.id),
         id_attr = attr(&row.id),
-        template = text(&template),
+        template = text(template),
         price = money_text(row.price_cents),
-        method = text(&method),
-    );
-    let mut response = Html(page("Payment", &method, &body)).into_response();
-    response.extensions_mut().insert(ClientTag(row.client_id));
-    response
+        method = text(method),
+    )
 }
 
+/// `POST /s4/terminal/{id}`: records Approve or Cancel (Cancel also cancels the order), pokes the
+/// callback, and sends the reader back.
 pub(super) async fn terminal_decision(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let row = match state.store.s4_order(&id) {
-        Ok(Some(row)) if row.interactive => row,
-        _ => return terminal_error(StatusCode::NOT_FOUND, "Unknown payment."),
+    let (row, ok_url, cancel_url) = match terminal_order(&state, &id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
-    let Some((ok_url, cancel_url)) = return_urls(&row) else {
-        return terminal_error(StatusCode::BAD_REQUEST, "The order has no return URL.");
-    };
-    let approve = match form.get("action").map(String::as_str) {
-        Some("approve") => true,
-        Some("cancel") => false,
+    let decision = match form.get("action").map(String::as_str) {
+        Some("approve") => TerminalState::Approved,
+        Some("cancel") => TerminalState::Cancelled,
         _ => return terminal_error(StatusCode::BAD_REQUEST, "action must be approve or cancel"),
     };
-    let decided = if approve {
-        state.store.s4_terminal(&row.id, TerminalState::Approved)
-    } else {
-        state
-            .store
-            .s4_terminal(&row.id, TerminalState::Cancelled)
-            .and_then(|changed| {
-                if changed {
-                    state.store.s4_finish(&row.id, S4Status::Cancelled, None, None, None)?;
-                }
-                Ok(changed)
-            })
-    };
-    if decided.unwrap_or(false) {
-        notify_callback(&state, &row, approve);
+    if decide(&state, &row.id, decision).unwrap_or(false) {
+        notify_callback(&state, &row, decision);
     }
     // Repeat what actually happened (a second click repeats the first decision).
     let now = state.store.s4_order(&row.id).ok().flatten().unwrap_or(row);
@@ -141,18 +149,29 @@ pub(super) async fn terminal_decision(
     response
 }
 
+/// Records the decision if none was made yet (a cancel also cancels the order); returns whether
+/// this call decided.
+fn decide(state: &AppState, id: &str, decision: TerminalState) -> rusqlite::Result<bool> {
+    let changed = state.store.s4_terminal(id, decision)?;
+    if changed && decision == TerminalState::Cancelled {
+        state.store.s4_finish(id, S4Status::Cancelled, None, None, None)?;
+    }
+    Ok(changed)
+}
+
 /// SwedbankPay calls the merchant's `callbackUrl` when a payment changes; best effort.
-pub(super) fn notify_callback(state: &Arc<AppState>, row: &S4OrderRow, approved: bool) {
+pub(super) fn notify_callback(state: &Arc<AppState>, row: &S4OrderRow, decision: TerminalState) {
     let callback = serde_json::from_str::<Value>(&row.body).ok().and_then(|b| {
         b.pointer("/paymentAgreementParameters/payExEcommerceParameters/callbackUrl")
             .and_then(Value::as_str)
             .map(String::from)
     });
-    let Some(url) = callback else { return };
+    let (Some(url), Some(status)) = (callback, decision.payment_status()) else {
+        return;
+    };
     let http = state.http.clone();
     let app = Arc::clone(state);
     let order_id = row.id.clone();
-    let status = if approved { "Approved" } else { "Cancelled" };
     let amount = money_json(row.price_cents);
     tokio::spawn(async move {
         let note = match http
