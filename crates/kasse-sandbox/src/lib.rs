@@ -175,14 +175,13 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// A running sandbox.
 pub struct Sandbox {
     addr: SocketAddr,
-    state: Arc<AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
 
 impl Sandbox {
     /// Opens the database, binds 127.0.0.1:`port` and serves in a background task.
-    /// Returns once the socket is bound, so [`Sandbox::addr`] is immediately usable.
+    /// Returns once the socket is bound, so [`Sandbox::base_url`] is immediately usable.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         config.faults.check().map_err(SandboxError::Faults)?;
         let seed = config.seed.clone().unwrap_or_else(Seed::default_seed);
@@ -209,7 +208,7 @@ impl Sandbox {
             config,
             http,
         });
-        let app = router(state.clone());
+        let app = router(state);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -223,25 +222,14 @@ impl Sandbox {
         });
         Ok(Sandbox {
             addr,
-            state,
             shutdown: Some(tx),
             task,
         })
     }
 
-    /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
-    }
-
-    /// The shared state (seed, store), for embedding tests.
-    pub fn state(&self) -> &Arc<AppState> {
-        &self.state
     }
 
     /// Stops serving and waits (at most 5 s for in-flight requests, e.g. an injected timeout)

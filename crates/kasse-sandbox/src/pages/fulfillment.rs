@@ -21,6 +21,8 @@ pub(super) enum Resolved {
     Order(Box<OrderRow>, url::Url),
 }
 
+/// Checks the return URLs, the client and the order of a fulfillment request (parameters as
+/// ConnectID documents them: `clientId`, `orderId`, absolute `returnUrl`, optional `errorUrl`).
 pub(super) fn resolve(state: &AppState, p: &FulfillmentParams) -> Resolved {
     let Some(return_url) = p.return_url.as_deref().and_then(absolute_http_url) else {
         return Resolved::Go(error_page(
@@ -66,12 +68,14 @@ pub(super) fn resolve(state: &AppState, p: &FulfillmentParams) -> Resolved {
     Resolved::Order(Box::new(order), return_url)
 }
 
+/// Back to the client's `returnUrl` with the outcome.
 pub(super) fn back(return_url: url::Url, status: &str) -> Response {
     redirect(with_query(return_url, &[("fulfillmentStatus", status)]))
 }
 
-/// The outcome an already-decided order repeats on a revisit.
-pub(super) fn repeat_outcome(state: OrderState) -> Option<&'static str> {
+/// The `fulfillmentStatus` a decided order returns with (ConnectID documents
+/// `success|cancel|error`); none while it is preliminary. A revisit repeats it.
+pub(super) fn fulfillment_status(state: OrderState) -> Option<&'static str> {
     match state {
         OrderState::Completed => Some("success"),
         OrderState::Cancelled => Some("cancel"),
@@ -80,6 +84,7 @@ pub(super) fn repeat_outcome(state: OrderState) -> Option<&'static str> {
     }
 }
 
+/// The order's lines as list items: quantity × coupon, product or article.
 pub(super) fn order_lines_html(order: &OrderRow) -> String {
     let body: Value = serde_json::from_str(&order.body).unwrap_or(Value::Null);
     let mut out = String::new();
@@ -101,6 +106,8 @@ pub(super) fn order_lines_html(order: &OrderRow) -> String {
     out
 }
 
+/// `GET /user/fulfillment`: the order and Pay / Cancel / Fail; a prepaid or decided order goes
+/// straight back.
 pub(super) async fn fulfillment_page(
     State(state): State<Arc<AppState>>,
     Query(p): Query<FulfillmentParams>,
@@ -109,7 +116,7 @@ pub(super) async fn fulfillment_page(
         Resolved::Go(response) => return tag(response, p.client_id.as_deref()),
         Resolved::Order(order, url) => (order, url),
     };
-    if let Some(outcome) = repeat_outcome(order.state) {
+    if let Some(outcome) = fulfillment_status(order.state) {
         return tag(back(return_url, outcome), p.client_id.as_deref());
     }
     if order.prepaid {
@@ -154,6 +161,7 @@ pub(super) async fn fulfillment_page(
     tag(response, Some(&order.client_id))
 }
 
+/// `POST /user/fulfillment/decision`: moves the order and sends the reader back with the outcome.
 pub(super) async fn fulfillment_decision(
     State(state): State<Arc<AppState>>,
     Form(p): Form<FulfillmentParams>,
@@ -162,20 +170,18 @@ pub(super) async fn fulfillment_decision(
         Resolved::Go(response) => return tag(response, p.client_id.as_deref()),
         Resolved::Order(order, url) => (order, url),
     };
-    let (to, outcome) = match p.action.as_deref() {
-        Some("pay") => (OrderState::Completed, "success"),
-        Some("cancel") => (OrderState::Cancelled, "cancel"),
-        Some("fail") => (OrderState::Failed, "error"),
+    let to = match p.action.as_deref() {
+        Some("pay") => OrderState::Completed,
+        Some("cancel") => OrderState::Cancelled,
+        Some("fail") => OrderState::Failed,
         _ => return error_page(StatusCode::BAD_REQUEST, "action must be pay, cancel or fail"),
     };
-    let outcome = match state.store.transition(order.order_id, OrderState::Preliminary, to) {
-        Ok(true) => outcome,
+    let decided = match state.store.transition(order.order_id, OrderState::Preliminary, to) {
+        Ok(true) => Some(to),
         // Decided before (double submit, back button): repeat the first outcome.
-        Ok(false) => match state.store.order(order.order_id) {
-            Ok(Some(o)) => repeat_outcome(o.state).unwrap_or("error"),
-            _ => "error",
-        },
-        Err(_) => "error",
+        Ok(false) => state.store.order(order.order_id).ok().flatten().map(|o| o.state),
+        Err(_) => None,
     };
+    let outcome = decided.and_then(fulfillment_status).unwrap_or("error");
     tag(back(return_url, outcome), Some(&order.client_id))
 }
