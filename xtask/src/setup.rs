@@ -12,7 +12,8 @@ use std::path::Path;
 use std::process::Command;
 
 /// Debian packages the suites and benchmarks need.
-const DEBIAN_PACKAGES: &[&str] = &["chromium", "chromium-driver", "binaryen", "brotli"];
+/// `postgresql` serves the gateway's ledger tests: they start throwaway clusters of their own.
+const DEBIAN_PACKAGES: &[&str] = &["chromium", "chromium-driver", "binaryen", "brotli", "postgresql"];
 /// trunk 0.22 needs a newer rustc than this machine's; 0.21.14 builds only with `--locked`.
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";

@@ -42,6 +42,11 @@ impl Drop for Stack {
         }
         if let Some(path) = &self.config_path {
             std::fs::remove_file(path).ok();
+            // The run's ledger (and SQLite's WAL files) go with it: the sandbox starts empty
+            // each run, so yesterday's order ids would name other orders.
+            for suffix in ["db", "db-wal", "db-shm"] {
+                std::fs::remove_file(path.with_extension(suffix)).ok();
+            }
         }
     }
 }
@@ -152,6 +157,8 @@ impl Stack {
             .current_dir(cmd::workspace_root())
             .arg("--config")
             .arg(&config_path)
+            .arg("--store")
+            .arg(format!("sqlite:{}", config_path.with_extension("db").display()))
             .env("KASSE_PORT", gateway_port.to_string())
             .env("KASSE_CONNECTID_SECRET", "kasse-demo-secret")
             .env("KASSE_PREPAYMENT_SECRET", "kasse-demo-prepayment-secret")

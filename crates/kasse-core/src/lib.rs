@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod attempt;
 pub mod checkout;
 pub mod conformance;
 pub mod connectid;

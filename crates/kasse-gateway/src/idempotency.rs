@@ -1,25 +1,26 @@
-//! Idempotent order creation keyed by `externalOrderId`.
+//! Idempotent order creation keyed by the widget's attempt id (`externalOrderId` for ConnectID,
+//! the `Idempotency-Key` header for S4), durable and shared by every gateway instance.
 //!
-//! The widget makes one `externalOrderId` per checkout attempt and resends the same body when a
-//! request failed or the reader double-clicked. The first request with a key is the *leader*: it
-//! forwards upstream. A request with the same key and the same body either waits for the leader's
-//! answer (while it is in flight) or gets the stored answer (afterwards) — never a second upstream
-//! call. The same key with a different body is a conflict (409).
+//! The widget makes one key per checkout attempt and resends the same body when a request failed
+//! or the reader double-clicked. The key's row in the ledger is claimed before any vendor call:
+//! the first request *leads* (forwards upstream, records the answer before the reader gets it); a
+//! request with the same key and body waits while the leader works, then replays its answer — on
+//! any instance, after a restart too. Another body is a conflict (409). kasse-core's
+//! [`decide_claim`] says which; this module runs the loop around it.
 //!
-//! Final answers (success, 4xx refusals) are kept for the TTL and replayed. Answers a retry can
-//! change (429, 5xx, timeouts) are handed to the requests already waiting and then forgotten, so
-//! the next retry goes upstream again; the vendor deduplicates on `externalOrderId` too, which
-//! covers an order stored upstream whose answer was lost on the way back.
-//!
-//! The store is in process memory. A deployment with more than one gateway instance needs a shared
-//! store (Redis, a database row per key) instead, or sticky routing by key.
+//! Final answers (success, refusals) are kept for the TTL. Answers a retry can change (429, 5xx,
+//! timeouts) go to the requests that waited on that leader; the next request leads again. A leader
+//! that vanished (crash, SIGKILL) is replaced once its lease runs out (at once on SQLite, which has
+//! one instance); its successor calls the vendor again, and ConnectID's dedupe on
+//! `externalOrderId` answers the order the first call made.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
+use kasse_core::attempt::{decide_claim, AttemptPhase, AttemptView, ClaimDecision};
 use sha2::{Digest, Sha256};
-use tokio::sync::watch;
+
+use crate::ledger::{now_ms, OrderStore, StoreError};
 
 /// SHA-256 of a request's canonical form.
 pub type BodyHash = [u8; 32];
@@ -62,197 +63,140 @@ fn write_canonical(v: &serde_json::Value, h: &mut Sha256) {
     }
 }
 
-struct Entry<T> {
-    hash: BodyHash,
-    created: Instant,
-    generation: u64,
-    rx: watch::Receiver<Option<T>>,
-}
-
-struct Inner<T> {
-    map: HashMap<String, Entry<T>>,
-    next_generation: u64,
-    last_purge: Instant,
-}
-
-/// The in-memory idempotency store. Cheap to clone (shared).
-pub struct IdempotencyStore<T> {
-    ttl: Duration,
-    capacity: usize,
-    inner: Arc<Mutex<Inner<T>>>,
-}
-
-/// Keys held at most by default: a day of a large publisher's checkouts, a few MB.
-pub const DEFAULT_CAPACITY: usize = 100_000;
-
-impl<T> Clone for IdempotencyStore<T> {
-    fn clone(&self) -> Self {
-        IdempotencyStore {
-            ttl: self.ttl,
-            capacity: self.capacity,
-            inner: self.inner.clone(),
-        }
-    }
+/// The attempt keys of the ledger, with their lease and answer lifetimes.
+#[derive(Clone)]
+pub struct Attempts {
+    store: Arc<dyn OrderStore>,
+    ttl_ms: i64,
+    lease_ms: i64,
 }
 
 /// What a request with a key may do.
-pub enum Claim<T> {
-    /// First with this key: forward, then [`Leader::finish`].
-    Leader(Leader<T>),
-    /// Same key, same body, answered before (or by the leader just now): send this.
-    Replay(T),
+pub enum Claim {
+    /// First with this key (or the successor of a leader that went away): forward, then
+    /// [`Leader::finish`].
+    Leader(Leader),
+    /// Same key, same body, answered before: send this answer (JSON as the leader recorded it).
+    Replay(String),
     /// Same key, different body.
     Conflict,
 }
 
-/// The right (and duty) to answer for a key. Dropped without [`Leader::finish`] (a panic, a
-/// cancelled task), the key is released and waiting requests try again.
-pub struct Leader<T> {
-    inner: Arc<Mutex<Inner<T>>>,
+/// The right (and duty) to answer for a key. Dropped without [`Leader::finish`] (a panic), the
+/// key is released so the next request leads at once.
+pub struct Leader {
+    store: Arc<dyn OrderStore>,
     key: String,
-    generation: u64,
-    tx: Option<watch::Sender<Option<T>>>,
+    generation: i64,
+    finished: bool,
 }
 
-impl<T> Leader<T> {
-    /// Publishes the answer to waiting requests; keeps it for replay when `keep` (a final answer)
-    /// or forgets the key (a retryable failure) so the next attempt goes upstream.
-    pub fn finish(mut self, answer: T, keep: bool) {
-        if let Some(tx) = self.tx.take() {
-            // Waiters hold receivers; send_replace works even when none are waiting.
-            tx.send_replace(Some(answer));
+impl Leader {
+    /// Records the answer for the key: kept for replay when `keep` (final), or handed to the
+    /// requests waiting now and then led again (retryable). The answer is recorded before the
+    /// reader gets it, so a crash after this point loses nothing.
+    pub async fn finish(mut self, answer: &str, keep: bool) -> Result<(), StoreError> {
+        self.finished = true;
+        let phase = if keep {
+            AttemptPhase::Answered
+        } else {
+            AttemptPhase::Retryable
+        };
+        let ours = self
+            .store
+            .attempt_finish(&self.key, self.generation, phase, Some(answer), now_ms())
+            .await?;
+        if !ours {
+            tracing::warn!(attempt = %self.key, "an attempt's lease ran out before its answer was recorded");
         }
-        if !keep {
-            self.release();
-        }
-    }
-
-    fn release(&self) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if inner
-            .map
-            .get(&self.key)
-            .is_some_and(|e| e.generation == self.generation)
-        {
-            inner.map.remove(&self.key);
-        }
+        Ok(())
     }
 }
 
-impl<T> Drop for Leader<T> {
+impl Drop for Leader {
     fn drop(&mut self) {
-        if self.tx.is_some() {
-            // Unfinished: drop the sender first so waiters wake up with an error and retry.
-            self.tx = None;
-            self.release();
-        }
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static> IdempotencyStore<T> {
-    /// A store that keeps final answers for `ttl`, at most [`DEFAULT_CAPACITY`] keys.
-    pub fn new(ttl: Duration) -> IdempotencyStore<T> {
-        IdempotencyStore::with_capacity(ttl, DEFAULT_CAPACITY)
-    }
-
-    /// A store that keeps final answers for `ttl`, at most `capacity` keys. When full, the oldest
-    /// answered key is forgotten first: a retry of it then reaches the vendor, which deduplicates
-    /// on the same key.
-    pub fn with_capacity(ttl: Duration, capacity: usize) -> IdempotencyStore<T> {
-        IdempotencyStore {
-            ttl,
-            capacity,
-            inner: Arc::new(Mutex::new(Inner {
-                map: HashMap::new(),
-                next_generation: 0,
-                last_purge: Instant::now(),
-            })),
-        }
-    }
-
-    /// Number of keys held (in flight or answered).
-    pub fn len(&self) -> usize {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).map.len()
-    }
-
-    /// True when no key is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Claims `key` for a request whose canonical body hashes to `hash`.
-    pub async fn claim(&self, key: &str, hash: BodyHash) -> Claim<T> {
-        loop {
-            let mut rx = {
-                let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-                let now = Instant::now();
-                self.purge(&mut inner, now);
-                let expired = inner
-                    .map
-                    .get(key)
-                    .is_some_and(|e| now.duration_since(e.created) > self.ttl && e.rx.borrow().is_some());
-                if expired {
-                    inner.map.remove(key);
-                }
-                match inner.map.get(key) {
-                    Some(e) if e.hash != hash => return Claim::Conflict,
-                    Some(e) => e.rx.clone(),
-                    None => {
-                        if inner.map.len() >= self.capacity {
-                            forget_oldest_answer(&mut inner.map);
-                        }
-                        let (tx, rx) = watch::channel(None);
-                        let generation = inner.next_generation;
-                        inner.next_generation += 1;
-                        inner.map.insert(
-                            key.to_owned(),
-                            Entry {
-                                hash,
-                                created: now,
-                                generation,
-                                rx,
-                            },
-                        );
-                        return Claim::Leader(Leader {
-                            inner: self.inner.clone(),
-                            key: key.to_owned(),
-                            generation,
-                            tx: Some(tx),
-                        });
-                    }
-                }
-            };
-            let answer = rx.wait_for(Option::is_some).await.map(|a| a.clone());
-            match answer {
-                Ok(Some(a)) => return Claim::Replay(a),
-                // The leader went away without an answer; the key was released: try again.
-                _ => continue,
-            }
-        }
-    }
-
-    /// Drops answered entries older than the TTL, at most once a minute (each call is O(n)).
-    fn purge(&self, inner: &mut Inner<T>, now: Instant) {
-        if now.duration_since(inner.last_purge) < Duration::from_secs(60) {
+        if self.finished {
             return;
         }
-        inner.last_purge = now;
-        let ttl = self.ttl;
-        inner
-            .map
-            .retain(|_, e| e.rx.borrow().is_none() || now.duration_since(e.created) <= ttl);
+        let (store, key, generation) = (self.store.clone(), std::mem::take(&mut self.key), self.generation);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let _ = store
+                    .attempt_finish(&key, generation, AttemptPhase::Retryable, None, now_ms())
+                    .await;
+            });
+        }
     }
 }
 
-/// Removes the answered entry created first (in-flight ones have waiters and stay).
-fn forget_oldest_answer<T>(map: &mut HashMap<String, Entry<T>>) {
-    let oldest = map
-        .iter()
-        .filter(|(_, e)| e.rx.borrow().is_some())
-        .min_by_key(|(_, e)| e.created)
-        .map(|(k, _)| k.clone());
-    if let Some(key) = oldest {
-        map.remove(&key);
+/// How long a waiting request sleeps between looks at the row, at most.
+const LONGEST_PAUSE: Duration = Duration::from_millis(250);
+
+impl Attempts {
+    /// Attempts in `store`, answers kept `ttl`, a leader's lease `lease` (longer than any vendor
+    /// call of a registration may take, so a live leader is never replaced).
+    pub fn new(store: Arc<dyn OrderStore>, ttl: Duration, lease: Duration) -> Attempts {
+        Attempts {
+            store,
+            ttl_ms: ttl.as_millis() as i64,
+            lease_ms: lease.as_millis() as i64,
+        }
+    }
+
+    /// Claims `key` for a request whose canonical body hashes to `hash`. Waits while another
+    /// leader works, at most its lease and a second.
+    pub async fn claim(&self, key: &str, hash: BodyHash) -> Result<Claim, StoreError> {
+        let hash = hex::encode(hash);
+        let deadline = now_ms() + self.lease_ms + 1_000;
+        let mut waited_on = None;
+        let mut pause = Duration::from_millis(10);
+        while now_ms() <= deadline {
+            let now = now_ms();
+            if self.store.attempt_begin(key, &hash, now, now + self.lease_ms).await? {
+                return Ok(self.leader(key, 0));
+            }
+            // Pruned between the two statements: begin again.
+            let Some(row) = self.store.attempt(key).await? else {
+                continue;
+            };
+            let view = AttemptView {
+                phase: row.phase,
+                same_body: row.body_hash == hash,
+                generation: row.generation,
+                lease_until_ms: row.lease_until_ms,
+                created_ms: row.created_ms,
+                has_answer: row.answer.is_some(),
+            };
+            match decide_claim(&view, now, self.ttl_ms, waited_on) {
+                ClaimDecision::Conflict => return Ok(Claim::Conflict),
+                ClaimDecision::Replay => return Ok(Claim::Replay(row.answer.unwrap_or_default())),
+                ClaimDecision::TakeOver => {
+                    let next = now_ms();
+                    let took = self
+                        .store
+                        .attempt_take_over(key, row.generation, &hash, next, next + self.lease_ms)
+                        .await?;
+                    if took {
+                        return Ok(self.leader(key, row.generation + 1));
+                    }
+                }
+                ClaimDecision::Wait => {
+                    waited_on = Some(row.generation);
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(LONGEST_PAUSE);
+                }
+            }
+        }
+        Err(StoreError::Busy)
+    }
+
+    fn leader(&self, key: &str, generation: i64) -> Claim {
+        Claim::Leader(Leader {
+            store: self.store.clone(),
+            key: key.to_string(),
+            generation,
+            finished: false,
+        })
     }
 }
 
@@ -260,7 +204,6 @@ fn forget_oldest_answer<T>(map: &mut HashMap<String, Entry<T>>) {
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn canonical_hash_ignores_key_order_but_not_values() {
@@ -270,112 +213,5 @@ mod tests {
         assert_eq!(canonical_hash(&[&a]), canonical_hash(&[&b]));
         assert_ne!(canonical_hash(&[&a]), canonical_hash(&[&c]));
         assert_ne!(canonical_hash(&[&json!("x"), &a]), canonical_hash(&[&json!("y"), &a]));
-    }
-
-    #[tokio::test]
-    async fn replays_final_answers_and_refuses_other_bodies() {
-        let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_secs(60));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
-            panic!("first is leader")
-        };
-        l.finish(7, true);
-        assert!(matches!(store.claim("k", [1; 32]).await, Claim::Replay(7)));
-        assert!(matches!(store.claim("k", [2; 32]).await, Claim::Conflict));
-    }
-
-    #[tokio::test]
-    async fn a_full_store_forgets_its_oldest_answer_and_keeps_keys_in_flight() {
-        let store: IdempotencyStore<u32> = IdempotencyStore::with_capacity(Duration::from_secs(60), 2);
-        let Claim::Leader(in_flight) = store.claim("a", [1; 32]).await else {
-            panic!()
-        };
-        let Claim::Leader(l) = store.claim("b", [1; 32]).await else {
-            panic!()
-        };
-        l.finish(2, true);
-        let Claim::Leader(l) = store.claim("c", [1; 32]).await else {
-            panic!("room was made")
-        };
-        l.finish(3, true);
-        assert_eq!(store.len(), 2);
-        assert!(
-            matches!(store.claim("b", [1; 32]).await, Claim::Leader(_)),
-            "b was forgotten"
-        );
-        in_flight.finish(1, true);
-    }
-
-    #[tokio::test]
-    async fn retryable_answers_are_shared_then_forgotten() {
-        let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_secs(60));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
-            panic!()
-        };
-        let s2 = store.clone();
-        let waiter = tokio::spawn(async move { s2.claim("k", [1; 32]).await });
-        tokio::task::yield_now().await;
-        l.finish(500, false);
-        assert!(matches!(waiter.await.unwrap(), Claim::Replay(500)));
-        assert!(matches!(store.claim("k", [1; 32]).await, Claim::Leader(_)));
-    }
-
-    #[tokio::test]
-    async fn concurrent_duplicates_elect_one_leader() {
-        let store: IdempotencyStore<usize> = IdempotencyStore::new(Duration::from_secs(60));
-        let forwards = Arc::new(AtomicUsize::new(0));
-        let mut tasks = Vec::new();
-        for _ in 0..16 {
-            let store = store.clone();
-            let forwards = forwards.clone();
-            tasks.push(tokio::spawn(async move {
-                match store.claim("same", [9; 32]).await {
-                    Claim::Leader(l) => {
-                        let n = forwards.fetch_add(1, Ordering::SeqCst) + 1;
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        l.finish(n, true);
-                        n
-                    }
-                    Claim::Replay(n) => n,
-                    Claim::Conflict => panic!("same body"),
-                }
-            }));
-        }
-        for t in tasks {
-            assert_eq!(t.await.unwrap(), 1);
-        }
-        assert_eq!(forwards.load(Ordering::SeqCst), 1);
-    }
-
-    #[tokio::test]
-    async fn abandoned_leader_releases_the_key() {
-        let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_secs(60));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
-            panic!()
-        };
-        let s2 = store.clone();
-        let waiter = tokio::spawn(async move {
-            match s2.claim("k", [1; 32]).await {
-                Claim::Leader(l2) => {
-                    l2.finish(2, true);
-                    2
-                }
-                Claim::Replay(n) => n,
-                Claim::Conflict => panic!(),
-            }
-        });
-        tokio::task::yield_now().await;
-        drop(l);
-        assert_eq!(waiter.await.unwrap(), 2);
-    }
-
-    #[tokio::test]
-    async fn expired_answers_are_forgotten() {
-        let store: IdempotencyStore<u32> = IdempotencyStore::new(Duration::from_millis(10));
-        let Claim::Leader(l) = store.claim("k", [1; 32]).await else {
-            panic!()
-        };
-        l.finish(1, true);
-        tokio::time::sleep(Duration::from_millis(30)).await;
-        assert!(matches!(store.claim("k", [2; 32]).await, Claim::Leader(_)));
     }
 }

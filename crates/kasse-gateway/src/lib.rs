@@ -48,15 +48,9 @@ use tower_http::trace::TraceLayer;
 use crate::api::AppState;
 use crate::config::{origin_of, GatewayConfig, Settings};
 use crate::error::ApiError;
-use crate::idempotency::IdempotencyStore;
-use crate::ledger::MemoryStore;
-
-/// Orders the in-memory ledger holds at most: far above a day of a large publisher's checkouts,
-/// far below what would strain the process (a record is a few hundred bytes).
-const LEDGER_CAPACITY: usize = 200_000;
-/// How long an order's record is kept at least: a reader may come back to a paid order for weeks
-/// (an unread confirmation e-mail, a second device).
-const LEDGER_RETENTION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+use crate::idempotency::Attempts;
+use crate::ledger::{OrderStore, Retention, SqlStore};
+use crate::order_token::TokenKey;
 use crate::protect::{IpRateLimit, OriginPolicy};
 use crate::token::{ClientAuth, TokenBroker};
 use crate::upstream::Vendor;
@@ -124,7 +118,13 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     let addr = listener.local_addr()?;
     let settings = Arc::new(settings);
-    let state = Arc::new(build_state(settings.clone())?);
+    let ledger: Arc<dyn OrderStore> = Arc::new(SqlStore::open(&settings.store).await?);
+    let token_key = token_key(&settings, ledger.as_ref()).await?;
+    let state = Arc::new(build_state(settings.clone(), ledger.clone(), token_key)?);
+    let retention = Retention {
+        orders_ms: settings.order_retention.as_millis() as i64,
+        answers_ms: settings.idempotency_ttl.as_millis() as i64,
+    };
     let limiter = IpRateLimit::new(settings.rate_limit_per_second, settings.rate_limit_burst);
     let app = app(state.clone(), limiter.clone());
     let (tx, rx) = oneshot::channel::<()>();
@@ -135,9 +135,12 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
             });
         let housekeeping = async {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
+            for minute in 0u64.. {
                 tick.tick().await;
                 limiter.shrink();
+                if minute % 10 == 0 {
+                    prune(ledger.as_ref(), retention).await;
+                }
             }
         };
         tokio::select! {
@@ -157,7 +160,30 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
     })
 }
 
-fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
+/// The configured order-token key, or else the ledger's own (drawn once, by the first instance
+/// to start, and shared by every instance and restart: a replayed registration must answer the
+/// token the reader already holds).
+async fn token_key(settings: &Settings, ledger: &dyn OrderStore) -> anyhow::Result<TokenKey> {
+    if let Some(key) = &settings.order_token_key {
+        return Ok(key.clone());
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    let stored = ledger.meta_value("order_token_secret", &hex::encode(bytes)).await?;
+    let secret = hex::decode(stored).map_err(|_| anyhow::anyhow!("the stored order-token secret is unreadable"))?;
+    TokenKey::new(&secret).ok_or_else(|| anyhow::anyhow!("the stored order-token secret is too short"))
+}
+
+/// Forgets what the ledger keeps past its time; a failure is logged and tried again later.
+async fn prune(ledger: &dyn OrderStore, retention: Retention) {
+    match ledger.prune(retention, crate::ledger::now_ms()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "ledger pruned"),
+        Err(e) => tracing::warn!(error = %e, "ledger prune failed"),
+    }
+}
+
+fn build_state(settings: Arc<Settings>, ledger: Arc<dyn OrderStore>, token_key: TokenKey) -> anyhow::Result<AppState> {
     let http = reqwest::Client::builder()
         .timeout(settings.upstream_timeout)
         .connect_timeout(settings.upstream_timeout.min(Duration::from_secs(5)))
@@ -194,8 +220,9 @@ fn build_state(settings: Arc<Settings>) -> anyhow::Result<AppState> {
         }
     };
     Ok(AppState {
-        idempotency: IdempotencyStore::new(settings.idempotency_ttl),
-        ledger: Arc::new(MemoryStore::new(LEDGER_CAPACITY, LEDGER_RETENTION_MS)),
+        attempts: Attempts::new(ledger.clone(), settings.idempotency_ttl, attempt_lease(&settings)),
+        ledger,
+        token_key,
         settings,
         connectid,
         s4,
@@ -242,6 +269,13 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
         ))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
         .layer(TraceLayer::new_for_http())
+}
+
+/// How long a registration's leader may work before another request may take its key over:
+/// longer than its vendor calls can take (a token fetch and the order, each bounded by the
+/// upstream timeout, and one retry), so a live leader is never replaced.
+fn attempt_lease(settings: &Settings) -> Duration {
+    settings.upstream_timeout * 3 + Duration::from_secs(5)
 }
 
 /// Requests served at once; more wait for a free slot, so a flood queues instead of exhausting

@@ -1,4 +1,4 @@
-//! `kasse-gateway --config gateway.toml [--listen ADDR]`
+//! `kasse-gateway --config gateway.toml [--listen ADDR] [--store URL]`
 //! `kasse-gateway voucher --offer ID --amount MINOR --transaction-id T --merchant-id M` prints a
 //! prepayment voucher signed with `$KASSE_PREPAYMENT_SECRET`, for testing a prepaid offer.
 //!
@@ -20,6 +20,9 @@ struct Args {
     /// Listen address, overriding `server.listen` (e.g. 127.0.0.1:8080).
     #[arg(long)]
     listen: Option<String>,
+    /// The ledger, overriding `server.store`: `sqlite:PATH` or `postgres://…`.
+    #[arg(long)]
+    store: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -77,6 +80,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(store) = args.store {
+        config.server.store = Some(store);
+    }
     if let Err(e) = override_listen(&mut config, args.listen) {
         eprintln!("kasse-gateway: {e}");
         return ExitCode::from(2);

@@ -25,8 +25,9 @@ use serde_json::Value;
 
 use crate::config::Settings;
 use crate::error::{uncached_json, ApiError, FieldProblem};
-use crate::idempotency::{BodyHash, Claim, IdempotencyStore, Leader};
-use crate::ledger::OrderStore;
+use crate::idempotency::{Attempts, BodyHash, Claim, Leader};
+use crate::ledger::{OrderStore, StoreError};
+use crate::order_token::{self, TokenKey};
 use crate::upstream::Vendor;
 
 /// A successful answer of the API, storable for idempotent replay.
@@ -53,9 +54,88 @@ impl IntoResponse for Reply {
     }
 }
 
-/// A finished order answer as the idempotency store keeps it: errors stay [`ApiError`]s, so a
-/// replayed refusal is rendered by the same code as a fresh one.
+/// A finished order answer: errors stay [`ApiError`]s, so a replayed refusal is rendered by the
+/// same code as a fresh one.
 pub type Answer = Result<Reply, ApiError>;
+
+/// An answer as the ledger keeps it for replay: status and body, without the order token (the
+/// token is derived again when the answer is replayed, so the store never holds one).
+#[derive(Serialize, Deserialize)]
+struct StoredAnswer {
+    status: u16,
+    body: Value,
+}
+
+fn store_answer(answer: &Answer) -> String {
+    let stored = match answer {
+        Ok(reply) => {
+            let mut body = reply.body.clone();
+            if let Some(o) = body.as_object_mut() {
+                o.remove("orderToken");
+            }
+            StoredAnswer {
+                status: reply.status.as_u16(),
+                body,
+            }
+        }
+        Err(e) => StoredAnswer {
+            status: e.status.as_u16(),
+            body: serde_json::to_value(crate::error::ErrorEnvelope { error: (*e.body).clone() })
+                .unwrap_or(Value::Null),
+        },
+    };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
+/// The answer recorded as `text`, with the order token of attempt `key` at `backend` put back
+/// into a successful registration.
+fn replayed_answer(text: &str, token_key: &TokenKey, backend: Backend, key: &str) -> Answer {
+    let stored: StoredAnswer =
+        serde_json::from_str(text).map_err(|_| ApiError::internal("a recorded answer could not be read"))?;
+    let status = StatusCode::from_u16(stored.status).map_err(|_| ApiError::internal("a recorded status is invalid"))?;
+    if !status.is_success() {
+        let envelope: crate::error::ErrorEnvelope = serde_json::from_value(stored.body)
+            .map_err(|_| ApiError::internal("a recorded error could not be read"))?;
+        return Err(ApiError {
+            status,
+            body: Box::new(envelope.error),
+        });
+    }
+    let mut body = stored.body;
+    if let Some(o) = body.as_object_mut() {
+        let (token, _) = order_token::issue(token_key, backend_name(backend), key);
+        o.insert("orderToken".into(), Value::String(token));
+    }
+    Ok(Reply { status, body })
+}
+
+/// The name a back end's order tokens are issued under.
+fn backend_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::ConnectId => "connectid",
+        Backend::S4 => "s4",
+    }
+}
+
+/// Records the leader's answer before the reader gets it. When the ledger cannot take it, the
+/// reader gets a retryable 503 instead: the retry finds the vendor's order through its dedupe.
+async fn finish(leader: Leader, answer: Answer, keep: bool) -> Answer {
+    match leader.finish(&store_answer(&answer), keep).await {
+        Ok(()) => answer,
+        Err(e) => Err(store_failed(e)),
+    }
+}
+
+/// 503 for a ledger that failed: nothing is decided without it.
+fn store_failed(e: StoreError) -> ApiError {
+    tracing::error!(error = %e, "order store failed");
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store_unavailable",
+        "the gateway cannot reach its order store; try again",
+    )
+    .with_retry_after(2)
+}
 
 /// Shared state of the API handlers.
 pub struct AppState {
@@ -65,10 +145,12 @@ pub struct AppState {
     pub connectid: Option<Vendor>,
     /// S4 client, when configured.
     pub s4: Option<Vendor>,
-    /// `externalOrderId` replay store.
-    pub idempotency: IdempotencyStore<Answer>,
+    /// The attempt keys (`externalOrderId`, `Idempotency-Key`) and their answers.
+    pub attempts: Attempts,
     /// The record of every order registered here.
     pub ledger: Arc<dyn OrderStore>,
+    /// The order-token secret: configured, or else the ledger's own.
+    pub token_key: TokenKey,
 }
 
 type Shared = Arc<AppState>;
@@ -235,18 +317,26 @@ fn unknown_order() -> ApiError {
 
 /// What claiming an attempt key gives a create handler.
 enum Claimed {
-    /// First with this key: forward to the vendor, then publish the answer.
-    Leader(Leader<Answer>),
+    /// First with this key: forward to the vendor, then [`finish`].
+    Leader(Leader),
     /// Answered before (or just now by the leader): send this.
     Replayed(Response),
 }
 
-/// Claims the attempt key `key` (called `field` on the wire) for a request hashing to `hash`: a
-/// repeat gets the first answer (`Idempotent-Replayed: true`), another body 409.
-async fn claim_attempt(state: &Shared, key: &str, field: &str, hash: BodyHash) -> Result<Claimed, ApiError> {
-    match state.idempotency.claim(key, hash).await {
-        Claim::Leader(l) => Ok(Claimed::Leader(l)),
-        Claim::Conflict => {
+/// Claims the attempt key `key` of `backend` (called `field` on the wire) for a request hashing
+/// to `hash`: a repeat gets the first answer (`Idempotent-Replayed: true`), another body 409.
+async fn claim_attempt(
+    state: &Shared,
+    backend: Backend,
+    key: &str,
+    field: &str,
+    hash: BodyHash,
+) -> Result<Claimed, ApiError> {
+    // Both back ends' keys live in one table: the back end's name keeps them apart.
+    let row_key = format!("{}:{key}", backend_name(backend));
+    match state.attempts.claim(&row_key, hash).await {
+        Ok(Claim::Leader(l)) => Ok(Claimed::Leader(l)),
+        Ok(Claim::Conflict) => {
             tracing::info!(attempt = %key, "attempt key reused with a different body");
             Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -255,7 +345,8 @@ async fn claim_attempt(state: &Shared, key: &str, field: &str, hash: BodyHash) -
             )
             .with_field(field))
         }
-        Claim::Replay(answer) => {
+        Ok(Claim::Replay(text)) => {
+            let answer = replayed_answer(&text, &state.token_key, backend, key);
             let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
             tracing::info!(attempt = %key, status = status.as_u16(), "replayed order answer");
             let mut r = answer.into_response();
@@ -263,15 +354,17 @@ async fn claim_attempt(state: &Shared, key: &str, field: &str, hash: BodyHash) -
                 .insert("idempotent-replayed", HeaderValue::from_static("true"));
             Ok(Claimed::Replayed(r))
         }
+        Err(StoreError::Busy) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "attempt_in_progress",
+            "this order is still being registered; try again shortly",
+        )
+        .with_retry_after(1)),
+        Err(e) => Err(store_failed(e)),
     }
 }
 
-/// Now, milliseconds since the epoch (the ledger's clock).
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+use crate::ledger::now_ms;
 
 fn vendor<'a>(v: &'a Option<Vendor>, name: &str) -> Result<&'a Vendor, ApiError> {
     v.as_ref()

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{candidates, conform, parse_as, parse_optional, parse_value, unknown_order, vendor};
-use super::{claim_attempt, Answer, Claimed, JsonBody, OfferQuery, Reply, Shared};
+use super::{claim_attempt, finish, Answer, Claimed, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
 use crate::idempotency::{canonical_hash, BodyHash, Leader};
 use crate::ledger::OrderRecord;
@@ -80,8 +80,7 @@ pub(super) async fn create_order(
     })?;
     let key = idempotency_key(&headers)?;
     let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
-    // S4 keys live beside ConnectID's externalOrderIds in one store: a prefix keeps them apart.
-    let leader = match claim_attempt(&state, &format!("s4:{key}"), IDEMPOTENCY_KEY_HEADER, hash).await? {
+    let leader = match claim_attempt(&state, Backend::S4, &key, IDEMPOTENCY_KEY_HEADER, hash).await? {
         Claimed::Leader(l) => l,
         Claimed::Replayed(r) => return Ok(r),
     };
@@ -97,7 +96,7 @@ async fn forward_order(
     offer: Offer,
     key: String,
     hash: BodyHash,
-    leader: Leader<Answer>,
+    leader: Leader,
 ) -> Answer {
     let s4 = state.s4.as_ref().expect("checked by the handler");
     let answer = match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
@@ -107,12 +106,8 @@ async fn forward_order(
             Err(e.to_api_error())
         }
     };
-    let keep = match &answer {
-        Ok(_) => true,
-        Err(e) => !(e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS),
-    };
-    leader.finish(answer.clone(), keep);
-    answer
+    let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
+    finish(leader, answer, kasse_core::attempt::is_final_answer(status.as_u16())).await
 }
 
 async fn record_order(
@@ -125,7 +120,7 @@ async fn record_order(
 ) -> Answer {
     let method = order.payment_agreement_parameters.as_ref().map(|p| p.payment_method);
     let route = method.map_or(Route::S4Direct, Route::s4);
-    let (token, token_hash) = order_token::issue(&state.settings.order_token_key, "s4", &key);
+    let (token, token_hash) = order_token::issue(&state.token_key, "s4", &key);
     let now = super::now_ms();
     let record = OrderRecord {
         backend: Backend::S4,

@@ -56,6 +56,13 @@ pub struct ServerConfig {
     /// Several gateway instances must share one. Absent: a random secret is drawn at start, so
     /// tokens do not outlive the process, like the in-memory order store.
     pub order_token_secret_env: Option<String>,
+    /// Where the ledger lives: `sqlite:PATH` (one instance; a relative path is taken from the
+    /// config file's directory) or `postgres://…` (several instances sharing one ledger).
+    /// `--store URL` overrides it. Absent: `sqlite:kasse-ledger.db` beside the config file.
+    pub store: Option<String>,
+    /// How long order records are kept, days (at least 30: a reader may come back to an order,
+    /// and a publisher may ask about it, weeks later).
+    pub order_retention_days: u32,
 }
 
 impl Default for ServerConfig {
@@ -65,6 +72,8 @@ impl Default for ServerConfig {
             static_dir: None,
             allowed_origins: None,
             order_token_secret_env: None,
+            store: None,
+            order_retention_days: 30,
             allowed_return_url_prefixes: None,
             // An order is 1–2 KiB; four times that leaves room for long names and addresses.
             body_limit_bytes: 8 * 1024,
@@ -130,19 +139,21 @@ impl GatewayConfig {
         })
     }
 
-    /// Reads and parses a config file; a relative `server.static_dir` is taken from the file's
-    /// directory, so the config works from any working directory.
+    /// Reads and parses a config file; a relative `server.static_dir` or SQLite store is taken from
+    /// the file's directory, so the config works from any working directory.
     pub fn load(path: &Path) -> Result<GatewayConfig, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             problems: vec![format!("cannot read {}: {e}", path.display())],
         })?;
         let mut config = GatewayConfig::from_toml(&text)?;
+        let base = path.parent().unwrap_or(Path::new("."));
         if let Some(dir) = &config.server.static_dir {
             if dir.is_relative() {
-                let base = path.parent().unwrap_or(Path::new("."));
                 config.server.static_dir = Some(base.join(dir));
             }
         }
+        let store = config.server.store.take().unwrap_or_else(|| "sqlite:kasse-ledger.db".into());
+        config.server.store = Some(beside(base, &store));
         Ok(config)
     }
 }
@@ -161,4 +172,14 @@ pub struct AssignUserConfig {
     pub error_url: Option<String>,
     /// How long the link works, seconds (`linkLifetime`).
     pub link_lifetime_secs: Option<i64>,
+}
+
+/// A `sqlite:` store with a relative path, taken from `base`; any other URL as it is.
+pub(crate) fn beside(base: &Path, store: &str) -> String {
+    match store.strip_prefix("sqlite:") {
+        Some(path) if Path::new(path).is_relative() && !path.starts_with(':') => {
+            format!("sqlite:{}", base.join(path).display())
+        }
+        _ => store.to_string(),
+    }
 }

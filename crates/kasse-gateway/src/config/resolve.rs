@@ -49,7 +49,9 @@ impl GatewayConfig {
             rate_limit_burst: self.server.rate_limit_burst,
             upstream_timeout: Duration::from_millis(self.server.upstream_timeout_ms),
             idempotency_ttl: Duration::from_secs(self.server.idempotency_ttl_secs),
-            order_token_key: order_token_key.unwrap_or_else(random_token_key),
+            order_token_key,
+            store: server.store,
+            order_retention: Duration::from_secs(u64::from(self.server.order_retention_days) * 24 * 3600),
             connectid,
             s4,
             offers: catalog.offers,
@@ -70,18 +72,12 @@ fn order_token_key(s: &ServerConfig, env: Env<'_>, p: &mut Problems) -> Option<T
     key
 }
 
-/// A key for this process alone, from the operating system's random source.
-fn random_token_key() -> TokenKey {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
-    TokenKey::new(&bytes).expect("32 bytes")
-}
-
 /// The `[server]` values that needed more than a range check.
 struct Server {
     listen: SocketAddr,
     allowed_origins: Vec<String>,
     allowed_return_url_prefixes: Vec<String>,
+    store: String,
 }
 
 fn resolve_server(s: &ServerConfig, p: &mut Problems) -> Option<Server> {
@@ -94,11 +90,29 @@ fn resolve_server(s: &ServerConfig, p: &mut Problems) -> Option<Server> {
         }
     }
     check_limits(s, p);
+    let store = store(s, p);
     Some(Server {
         listen: listen?,
         allowed_origins,
         allowed_return_url_prefixes,
+        store: store?,
     })
+}
+
+fn store(s: &ServerConfig, p: &mut Problems) -> Option<String> {
+    // A config read from a file has its store set (beside the file, by `load`).
+    let url = s.store.as_deref().unwrap_or("sqlite:kasse-ledger.db");
+    let known = ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme));
+    if !known || url == "sqlite:" {
+        p.push("server.store: use sqlite:PATH (one instance) or postgres://… (several)".into());
+        return None;
+    }
+    if s.order_retention_days < 30 {
+        p.push("server.order_retention_days: keep orders at least 30 days".into());
+    }
+    Some(url.to_string())
 }
 
 fn listen(s: &ServerConfig, p: &mut Problems) -> Option<SocketAddr> {

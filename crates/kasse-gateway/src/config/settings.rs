@@ -70,8 +70,12 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     /// Replay window of the idempotency store.
     pub idempotency_ttl: Duration,
-    /// The key order tokens are derived with.
-    pub order_token_key: TokenKey,
+    /// The key order tokens are derived with, when configured; otherwise the ledger keeps one.
+    pub order_token_key: Option<TokenKey>,
+    /// The ledger's URL (`sqlite:PATH`, `postgres://…`).
+    pub store: String,
+    /// How long order records are kept.
+    pub order_retention: Duration,
     /// ConnectID, when configured.
     pub connectid: Option<ConnectIdSettings>,
     /// S4, when configured.

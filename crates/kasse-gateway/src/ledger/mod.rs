@@ -5,13 +5,17 @@
 //! the answer a retried registration replays. Personal data is kept only as hashes (credentials,
 //! the order token).
 //!
-//! Storage sits behind [`OrderStore`] so an engine that survives restarts and serves several
-//! gateway instances can replace [`MemoryStore`] without touching the handlers.
+//! Storage sits behind [`OrderStore`], with one implementation in portable SQL ([`SqlStore`]) on
+//! two engines: SQLite (one gateway instance, the default) and PostgreSQL (several instances
+//! sharing one ledger). The same trait holds the attempt keys' rows ([`AttemptRow`]) that make
+//! order creation idempotent across instances and restarts (see [`crate::idempotency`]).
 
-mod memory;
+mod attempts;
+mod sql;
 
-pub use memory::MemoryStore;
+pub use sql::SqlStore;
 
+use kasse_core::attempt::AttemptPhase;
 use kasse_core::lifecycle::{OrderState, Route};
 use kasse_core::offer::Backend;
 
@@ -61,10 +65,9 @@ pub enum StoreError {
     /// An order with this vendor id or idempotency key is recorded already.
     #[error("an order with this id or key is recorded already")]
     Duplicate,
-    /// The store is full; nothing was written (a bounded store refuses rather than forget orders
-    /// that may still be paid for).
-    #[error("the order store is full")]
-    Full,
+    /// Another request held the key longer than its lease allows; try again.
+    #[error("the attempt is still being worked on")]
+    Busy,
     /// The engine failed.
     #[error("the order store failed: {0}")]
     Engine(String),
@@ -92,7 +95,72 @@ pub trait OrderStore: Send + Sync + 'static {
     /// Records that the order attempt `key` pays with the prepayment voucher `jti`; `false` when
     /// another attempt used it before (the same attempt, retried, may claim it again).
     async fn claim_voucher(&self, jti: &str, key: &str, expires_ms: i64) -> Result<bool, StoreError>;
-    /// Forgets orders registered before `older_than_ms` and vouchers expired before `now_ms`;
-    /// returns how many records went.
-    async fn prune(&self, older_than_ms: i64, now_ms: i64) -> Result<usize, StoreError>;
+    /// Forgets what is past its time at `now_ms`: orders registered more than `retention.orders_ms`
+    /// ago, attempt answers older than `retention.answers_ms`, expired vouchers. Returns how many
+    /// rows went.
+    async fn prune(&self, retention: Retention, now_ms: i64) -> Result<u64, StoreError>;
+
+    /// Starts attempt `key` as its first leader (generation 0), unless the key has a row already:
+    /// `false` then.
+    async fn attempt_begin(&self, key: &str, body_hash: &str, now_ms: i64, lease_until_ms: i64)
+        -> Result<bool, StoreError>;
+    /// The row of attempt `key`.
+    async fn attempt(&self, key: &str) -> Result<Option<AttemptRow>, StoreError>;
+    /// Makes the caller the leader of generation `generation + 1` for a request hashing to
+    /// `body_hash`, if the row is still at `generation`: `false` when another request was first.
+    async fn attempt_take_over(
+        &self,
+        key: &str,
+        generation: i64,
+        body_hash: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// Records the leader's answer (`None`: it gave up without one) and the phase it leaves the
+    /// key in; `false` when the row has another leader by now.
+    async fn attempt_finish(
+        &self,
+        key: &str,
+        generation: i64,
+        phase: AttemptPhase,
+        answer: Option<&str>,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// The store's value `name`, set to `candidate` if it had none (the first writer wins, on
+    /// every instance).
+    async fn meta_value(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+}
+
+/// Now, milliseconds since the epoch (the ledger's clock).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// How long what the store keeps is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Order records: at least as long as a reader may come back from a payment or a publisher
+    /// may ask about an order.
+    pub orders_ms: i64,
+    /// Replay answers of attempt keys.
+    pub answers_ms: i64,
+}
+
+/// The row of one attempt key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptRow {
+    /// Hex SHA-256 of the canonical request the key was (last) led with.
+    pub body_hash: String,
+    /// The current leader's generation.
+    pub generation: i64,
+    /// Where the attempt stands.
+    pub phase: AttemptPhase,
+    /// Until when the in-flight leader may work.
+    pub lease_until_ms: i64,
+    /// The recorded answer, JSON.
+    pub answer: Option<String>,
+    /// When the current leader started.
+    pub created_ms: i64,
 }

@@ -101,6 +101,8 @@ pub fn settings(sandbox_base: &str) -> Settings {
     config.server.rate_limit_per_second = 1000;
     config.server.rate_limit_burst = 1000;
     config.server.upstream_timeout_ms = 3000;
+    // A real SQLite, in memory: these tests never restart a gateway (tests/durable.rs does).
+    config.server.store = Some("sqlite::memory:".into());
     config.server.allowed_origins = Some(vec!["https://www.avis.example".into()]);
     config.server.allowed_return_url_prefixes = Some(vec!["https://www.avis.example/kasse/".into()]);
     config.resolve_with_env(&demo_env).expect("test config resolves")
@@ -348,3 +350,4 @@ pub fn error_code(body: &Value) -> &str {
         .as_str()
         .unwrap_or_else(|| panic!("not an error body: {body}"))
 }
+pub mod postgres;

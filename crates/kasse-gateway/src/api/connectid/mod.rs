@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{candidates, check_url, conform, parse_as, parse_optional, parse_value, refused, unknown_order, vendor};
-use super::{claim_attempt, now_ms, Answer, Claimed, JsonBody, OfferQuery, Reply, Shared};
+use super::{claim_attempt, finish, now_ms, Answer, Claimed, JsonBody, OfferQuery, Reply, Shared};
 use crate::error::ApiError;
 use crate::idempotency::{canonical_hash, BodyHash, Leader};
 use crate::ledger::OrderRecord;
@@ -110,7 +110,7 @@ pub(super) async fn create_order(
     // The offer is part of the request: the same body checked against another offer is another
     // order.
     let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
-    let leader = match claim_attempt(&state, &key, "externalOrderId", hash).await? {
+    let leader = match claim_attempt(&state, Backend::ConnectId, &key, "externalOrderId", hash).await? {
         Claimed::Leader(l) => l,
         Claimed::Replayed(r) => return Ok(r),
     };
@@ -139,7 +139,7 @@ struct Registration {
 
 /// Registers the order upstream, records it, and publishes the answer to the idempotency store.
 /// Retryable failures are not kept, so the next attempt with the same key reaches the vendor again.
-async fn forward_order(state: Shared, order: ClientOrder, reg: Registration, leader: Leader<Answer>) -> Answer {
+async fn forward_order(state: Shared, order: ClientOrder, reg: Registration, leader: Leader) -> Answer {
     let cid = state.connectid.as_ref().expect("checked by the handler");
     let key = reg.key.clone();
     let result: Result<OrderCreated, _> = cid.send_json(Method::POST, "/v1/client/order", Some(&order)).await;
@@ -147,15 +147,13 @@ async fn forward_order(state: Shared, order: ClientOrder, reg: Registration, lea
         Ok(created) => {
             let answer = record_order(&state, &order, reg, created.order_id).await;
             tracing::info!(order_id = created.order_id, external_order_id = %key, "connectid order registered");
-            leader.finish(answer.clone(), answer.is_ok());
-            answer
+            let keep = answer.is_ok();
+            finish(leader, answer, keep).await
         }
         Err(e) => {
             let keep = !e.retryable();
             tracing::warn!(external_order_id = %key, error = %e.log_code(), keep, "connectid order failed upstream");
-            let answer = Err(e.to_api_error());
-            leader.finish(answer.clone(), keep);
-            answer
+            finish(leader, Err(e.to_api_error()), keep).await
         }
     }
 }

@@ -53,7 +53,7 @@ pub(super) async fn check_prepayment(
 /// Keeps the order's record (its route, state, allowed credentials and token hash) and makes the
 /// answer: the order id and its token.
 pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Registration, order_id: i64) -> Answer {
-    let (token, token_hash) = order_token::issue(&state.settings.order_token_key, "connectid", &reg.key);
+    let (token, token_hash) = order_token::issue(&state.token_key, "connectid", &reg.key);
     let registered = ConnectIdOrderRegistered {
         order_id,
         order_token: token,
@@ -76,10 +76,22 @@ pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Regis
         created_ms: now,
         updated_ms: now,
     };
-    // The vendor deduplicates on externalOrderId: a retry after a lost answer registers the same
-    // order again, whose record is already here.
+    // The vendor deduplicates on externalOrderId: a retry after a lost answer (or a crash before
+    // the answer was recorded) registers the same order again, whose record may be here already.
+    let key = record.idempotency_key.clone();
     match state.ledger.insert(record).await {
-        Ok(()) | Err(crate::ledger::StoreError::Duplicate) => Ok(Reply::new(StatusCode::CREATED, &registered)),
+        Ok(()) => Ok(Reply::new(StatusCode::CREATED, &registered)),
+        Err(crate::ledger::StoreError::Duplicate) => {
+            let same = state.ledger.find_by_key(Backend::ConnectId, &key).await;
+            match same {
+                Ok(Some(r)) if r.vendor_order_id == order_id.to_string() => Ok(Reply::new(StatusCode::CREATED, &registered)),
+                // The id belongs to another attempt's record: never hand out a token for it.
+                _ => {
+                    tracing::error!(order_id, "the vendor answered an order id recorded for another attempt");
+                    Err(ApiError::internal("the order could not be recorded"))
+                }
+            }
+        }
         Err(e) => {
             tracing::error!(order_id, error = %e, "order registered at the vendor but not recorded");
             Err(ApiError::internal("the order could not be recorded; try again"))
