@@ -69,8 +69,14 @@ async fn a_transition_happens_once_from_the_state_it_names(store: &dyn OrderStor
 
 async fn vouchers_are_used_once_and_old_rows_are_pruned(store: &dyn OrderStore) {
     assert!(store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap());
-    assert!(store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap(), "a retry");
-    assert!(!store.claim_voucher("jti-1", "attempt-b", 5_000).await.unwrap(), "another attempt");
+    assert!(
+        store.claim_voucher("jti-1", "attempt-a", 5_000).await.unwrap(),
+        "a retry"
+    );
+    assert!(
+        !store.claim_voucher("jti-1", "attempt-b", 5_000).await.unwrap(),
+        "another attempt"
+    );
     store.insert(card_order("21", "attempt-21", 1_000)).await.unwrap();
     store.insert(card_order("22", "attempt-22", 2_000)).await.unwrap();
     assert!(store.attempt_begin("connectid:old", "aa", 1_000, 1_500).await.unwrap());
@@ -86,8 +92,14 @@ async fn vouchers_are_used_once_and_old_rows_are_pruned(store: &dyn OrderStore) 
     assert_eq!(store.find_by_key(Backend::ConnectId, "attempt-21").await.unwrap(), None);
     assert!(store.find(Backend::ConnectId, "22").await.unwrap().is_some());
     assert!(store.attempt("connectid:old").await.unwrap().is_none());
-    assert!(store.attempt("connectid:new").await.unwrap().is_some(), "in flight, leased");
-    assert!(store.claim_voucher("jti-1", "attempt-c", 9_000).await.unwrap(), "expired, forgotten");
+    assert!(
+        store.attempt("connectid:new").await.unwrap().is_some(),
+        "in flight, leased"
+    );
+    assert!(
+        store.claim_voucher("jti-1", "attempt-c", 9_000).await.unwrap(),
+        "expired, forgotten"
+    );
 }
 
 async fn the_first_value_wins(store: &dyn OrderStore) {
@@ -127,7 +139,10 @@ async fn concurrent_duplicates_elect_one_leader(store: &Arc<dyn OrderStore>) {
         assert_eq!(t.await.unwrap(), "answer-1");
     }
     assert_eq!(forwards.load(Ordering::SeqCst), 1);
-    assert!(matches!(attempts.claim("connectid:same", [8; 32]).await.unwrap(), Claim::Conflict));
+    assert!(matches!(
+        attempts.claim("connectid:same", [8; 32]).await.unwrap(),
+        Claim::Conflict
+    ));
 }
 
 async fn retryable_answers_go_to_waiters_then_the_next_leads(store: &Arc<dyn OrderStore>) {
@@ -141,7 +156,10 @@ async fn retryable_answers_go_to_waiters_then_the_next_leads(store: &Arc<dyn Ord
     l.finish("503", false).await.unwrap();
     assert!(matches!(waiter.await.unwrap(), Claim::Replay(a) if a == "503"));
     // A new request after a retryable answer leads, even with a corrected body.
-    assert!(matches!(attempts.claim("s4:retry", [2; 32]).await.unwrap(), Claim::Leader(_)));
+    assert!(matches!(
+        attempts.claim("s4:retry", [2; 32]).await.unwrap(),
+        Claim::Leader(_)
+    ));
 }
 
 async fn a_dropped_leader_releases_and_a_vanished_one_is_replaced(store: &Arc<dyn OrderStore>) {
@@ -151,7 +169,10 @@ async fn a_dropped_leader_releases_and_a_vanished_one_is_replaced(store: &Arc<dy
     };
     drop(l);
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(matches!(attempts.claim("connectid:dropped", [1; 32]).await.unwrap(), Claim::Leader(_)));
+    assert!(matches!(
+        attempts.claim("connectid:dropped", [1; 32]).await.unwrap(),
+        Claim::Leader(_)
+    ));
     // A leader that neither finishes nor drops (its process was killed) holds the key for its
     // lease only.
     let Claim::Leader(l) = attempts.claim("connectid:killed", [1; 32]).await.unwrap() else {
@@ -159,7 +180,10 @@ async fn a_dropped_leader_releases_and_a_vanished_one_is_replaced(store: &Arc<dy
     };
     std::mem::forget(l);
     let started = std::time::Instant::now();
-    assert!(matches!(attempts.claim("connectid:killed", [1; 32]).await.unwrap(), Claim::Leader(_)));
+    assert!(matches!(
+        attempts.claim("connectid:killed", [1; 32]).await.unwrap(),
+        Claim::Leader(_)
+    ));
     assert!(started.elapsed() >= Duration::from_millis(300), "waited for the lease");
 }
 
@@ -169,9 +193,15 @@ async fn answers_expire(store: &Arc<dyn OrderStore>) {
         panic!()
     };
     l.finish("kept", true).await.unwrap();
-    assert!(matches!(attempts.claim("connectid:expiring", [1; 32]).await.unwrap(), Claim::Replay(_)));
+    assert!(matches!(
+        attempts.claim("connectid:expiring", [1; 32]).await.unwrap(),
+        Claim::Replay(_)
+    ));
     tokio::time::sleep(Duration::from_millis(120)).await;
-    assert!(matches!(attempts.claim("connectid:expiring", [2; 32]).await.unwrap(), Claim::Leader(_)));
+    assert!(matches!(
+        attempts.claim("connectid:expiring", [2; 32]).await.unwrap(),
+        Claim::Leader(_)
+    ));
 }
 
 /// Every case, each on a fresh database from `open`.
@@ -211,7 +241,11 @@ async fn a_sqlite_ledger_survives_reopening_and_frees_a_dead_leader_at_once() {
     {
         let store: Arc<dyn OrderStore> = Arc::new(SqlStore::open(&url).await.unwrap());
         store.insert(card_order("7", "attempt-7", 1_000)).await.unwrap();
-        let Claim::Leader(l) = attempts(&store, 60_000, 60_000).claim("connectid:k", [1; 32]).await.unwrap() else {
+        let Claim::Leader(l) = attempts(&store, 60_000, 60_000)
+            .claim("connectid:k", [1; 32])
+            .await
+            .unwrap()
+        else {
             panic!()
         };
         std::mem::forget(l);
@@ -219,7 +253,13 @@ async fn a_sqlite_ledger_survives_reopening_and_frees_a_dead_leader_at_once() {
     let store: Arc<dyn OrderStore> = Arc::new(SqlStore::open(&url).await.unwrap());
     assert!(store.find(Backend::ConnectId, "7").await.unwrap().is_some());
     let started = std::time::Instant::now();
-    let claim = attempts(&store, 60_000, 60_000).claim("connectid:k", [1; 32]).await.unwrap();
+    let claim = attempts(&store, 60_000, 60_000)
+        .claim("connectid:k", [1; 32])
+        .await
+        .unwrap();
     assert!(matches!(claim, Claim::Leader(_)));
-    assert!(started.elapsed() < Duration::from_secs(5), "did not wait out the 60 s lease");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "did not wait out the 60 s lease"
+    );
 }

@@ -7,6 +7,7 @@
 //! One file per resource: [`offers`], [`connectid`] orders, [`s4`] orders. This file holds the
 //! router and what the handlers share: body extraction, parsing, and matching an order to an offer.
 
+mod attempt;
 mod connectid;
 mod offers;
 mod s4;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use kasse_core::error_code::FieldError;
@@ -25,10 +26,12 @@ use serde_json::Value;
 
 use crate::config::Settings;
 use crate::error::{uncached_json, ApiError, FieldProblem};
-use crate::idempotency::{Attempts, BodyHash, Claim, Leader};
-use crate::ledger::{OrderStore, StoreError};
-use crate::order_token::{self, TokenKey};
+use crate::idempotency::Attempts;
+use crate::ledger::OrderStore;
+use crate::order_token::TokenKey;
+
 use crate::upstream::Vendor;
+use attempt::{claim_attempt, finish, Claimed};
 
 /// A successful answer of the API, storable for idempotent replay.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,85 +60,6 @@ impl IntoResponse for Reply {
 /// A finished order answer: errors stay [`ApiError`]s, so a replayed refusal is rendered by the
 /// same code as a fresh one.
 pub type Answer = Result<Reply, ApiError>;
-
-/// An answer as the ledger keeps it for replay: status and body, without the order token (the
-/// token is derived again when the answer is replayed, so the store never holds one).
-#[derive(Serialize, Deserialize)]
-struct StoredAnswer {
-    status: u16,
-    body: Value,
-}
-
-fn store_answer(answer: &Answer) -> String {
-    let stored = match answer {
-        Ok(reply) => {
-            let mut body = reply.body.clone();
-            if let Some(o) = body.as_object_mut() {
-                o.remove("orderToken");
-            }
-            StoredAnswer {
-                status: reply.status.as_u16(),
-                body,
-            }
-        }
-        Err(e) => StoredAnswer {
-            status: e.status.as_u16(),
-            body: serde_json::to_value(crate::error::ErrorEnvelope { error: (*e.body).clone() })
-                .unwrap_or(Value::Null),
-        },
-    };
-    serde_json::to_string(&stored).unwrap_or_default()
-}
-
-/// The answer recorded as `text`, with the order token of attempt `key` at `backend` put back
-/// into a successful registration.
-fn replayed_answer(text: &str, token_key: &TokenKey, backend: Backend, key: &str) -> Answer {
-    let stored: StoredAnswer =
-        serde_json::from_str(text).map_err(|_| ApiError::internal("a recorded answer could not be read"))?;
-    let status = StatusCode::from_u16(stored.status).map_err(|_| ApiError::internal("a recorded status is invalid"))?;
-    if !status.is_success() {
-        let envelope: crate::error::ErrorEnvelope = serde_json::from_value(stored.body)
-            .map_err(|_| ApiError::internal("a recorded error could not be read"))?;
-        return Err(ApiError {
-            status,
-            body: Box::new(envelope.error),
-        });
-    }
-    let mut body = stored.body;
-    if let Some(o) = body.as_object_mut() {
-        let (token, _) = order_token::issue(token_key, backend_name(backend), key);
-        o.insert("orderToken".into(), Value::String(token));
-    }
-    Ok(Reply { status, body })
-}
-
-/// The name a back end's order tokens are issued under.
-fn backend_name(backend: Backend) -> &'static str {
-    match backend {
-        Backend::ConnectId => "connectid",
-        Backend::S4 => "s4",
-    }
-}
-
-/// Records the leader's answer before the reader gets it. When the ledger cannot take it, the
-/// reader gets a retryable 503 instead: the retry finds the vendor's order through its dedupe.
-async fn finish(leader: Leader, answer: Answer, keep: bool) -> Answer {
-    match leader.finish(&store_answer(&answer), keep).await {
-        Ok(()) => answer,
-        Err(e) => Err(store_failed(e)),
-    }
-}
-
-/// 503 for a ledger that failed: nothing is decided without it.
-fn store_failed(e: StoreError) -> ApiError {
-    tracing::error!(error = %e, "order store failed");
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "store_unavailable",
-        "the gateway cannot reach its order store; try again",
-    )
-    .with_retry_after(2)
-}
 
 /// Shared state of the API handlers.
 pub struct AppState {
@@ -313,55 +237,6 @@ fn unknown_order() -> ApiError {
         "order_not_found",
         "no order with this id was registered through this gateway",
     )
-}
-
-/// What claiming an attempt key gives a create handler.
-enum Claimed {
-    /// First with this key: forward to the vendor, then [`finish`].
-    Leader(Leader),
-    /// Answered before (or just now by the leader): send this.
-    Replayed(Response),
-}
-
-/// Claims the attempt key `key` of `backend` (called `field` on the wire) for a request hashing
-/// to `hash`: a repeat gets the first answer (`Idempotent-Replayed: true`), another body 409.
-async fn claim_attempt(
-    state: &Shared,
-    backend: Backend,
-    key: &str,
-    field: &str,
-    hash: BodyHash,
-) -> Result<Claimed, ApiError> {
-    // Both back ends' keys live in one table: the back end's name keeps them apart.
-    let row_key = format!("{}:{key}", backend_name(backend));
-    match state.attempts.claim(&row_key, hash).await {
-        Ok(Claim::Leader(l)) => Ok(Claimed::Leader(l)),
-        Ok(Claim::Conflict) => {
-            tracing::info!(attempt = %key, "attempt key reused with a different body");
-            Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency_conflict",
-                format!("this {field} was used for a different order; make a new one per attempt"),
-            )
-            .with_field(field))
-        }
-        Ok(Claim::Replay(text)) => {
-            let answer = replayed_answer(&text, &state.token_key, backend, key);
-            let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
-            tracing::info!(attempt = %key, status = status.as_u16(), "replayed order answer");
-            let mut r = answer.into_response();
-            r.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            Ok(Claimed::Replayed(r))
-        }
-        Err(StoreError::Busy) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "attempt_in_progress",
-            "this order is still being registered; try again shortly",
-        )
-        .with_retry_after(1)),
-        Err(e) => Err(store_failed(e)),
-    }
 }
 
 use crate::ledger::now_ms;

@@ -152,7 +152,11 @@ impl GatewayConfig {
                 config.server.static_dir = Some(base.join(dir));
             }
         }
-        let store = config.server.store.take().unwrap_or_else(|| "sqlite:kasse-ledger.db".into());
+        let store = config
+            .server
+            .store
+            .take()
+            .unwrap_or_else(|| "sqlite:kasse-ledger.db".into());
         config.server.store = Some(beside(base, &store));
         Ok(config)
     }

@@ -102,8 +102,13 @@ pub trait OrderStore: Send + Sync + 'static {
 
     /// Starts attempt `key` as its first leader (generation 0), unless the key has a row already:
     /// `false` then.
-    async fn attempt_begin(&self, key: &str, body_hash: &str, now_ms: i64, lease_until_ms: i64)
-        -> Result<bool, StoreError>;
+    async fn attempt_begin(
+        &self,
+        key: &str,
+        body_hash: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> Result<bool, StoreError>;
     /// The row of attempt `key`.
     async fn attempt(&self, key: &str) -> Result<Option<AttemptRow>, StoreError>;
     /// Makes the caller the leader of generation `generation + 1` for a request hashing to

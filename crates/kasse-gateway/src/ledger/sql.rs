@@ -54,7 +54,10 @@ impl SqlStore {
                 .await
                 .map_err(engine_error)?;
         }
-        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Engine(e.to_string()))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Engine(e.to_string()))?;
         let store = SqlStore { pool, engine };
         if engine == Engine::Sqlite {
             store.release_dead_leases().await?;
@@ -92,7 +95,9 @@ fn engine_url(url: &str) -> Result<(Engine, String), StoreError> {
     if let Some(path) = url.strip_prefix("sqlite:") {
         let path = path.strip_prefix("//").unwrap_or(path);
         if path.is_empty() || path.contains('?') {
-            return Err(StoreError::Engine(format!("store `{url}`: name a file, as sqlite:PATH")));
+            return Err(StoreError::Engine(format!(
+                "store `{url}`: name a file, as sqlite:PATH"
+            )));
         }
         return Ok((Engine::Sqlite, format!("sqlite://{path}?mode=rwc")));
     }
@@ -284,7 +289,13 @@ impl OrderStore for SqlStore {
         Ok(gone)
     }
 
-    async fn attempt_begin(&self, key: &str, body_hash: &str, now_ms: i64, lease_until_ms: i64) -> Result<bool, StoreError> {
+    async fn attempt_begin(
+        &self,
+        key: &str,
+        body_hash: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> Result<bool, StoreError> {
         self.begin_attempt(key, body_hash, now_ms, lease_until_ms).await
     }
 
@@ -341,7 +352,10 @@ mod tests {
             (Engine::Sqlite, "sqlite:///var/lib/kasse/ledger.db?mode=rwc".to_string())
         );
         assert_eq!(engine_url("sqlite:ledger.db").unwrap().1, "sqlite://ledger.db?mode=rwc");
-        assert_eq!(engine_url("postgres://u@127.0.0.1:5432/kasse").unwrap().0, Engine::Postgres);
+        assert_eq!(
+            engine_url("postgres://u@127.0.0.1:5432/kasse").unwrap().0,
+            Engine::Postgres
+        );
         for bad in ["sqlite:", "sqlite:x.db?mode=ro", "mysql://x", "ledger.db"] {
             assert!(engine_url(bad).is_err(), "{bad}");
         }

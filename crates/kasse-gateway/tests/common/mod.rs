@@ -304,14 +304,18 @@ pub fn form(method: &str) -> CheckoutForm {
 
 /// The ConnectID order the widget builds for `offer` with `method`, as JSON.
 pub fn connectid_order(stack: &Stack, offer: &str, method: &str, external_order_id: &str) -> Value {
-    let offer = stack.offer(offer);
+    connectid_order_for(&stack.offer(offer), method, external_order_id)
+}
+
+/// The ConnectID order the widget builds for `offer` with `method`, as JSON.
+pub fn connectid_order_for(offer: &kasse_core::offer::Offer, method: &str, external_order_id: &str) -> Value {
     let mut f = form(method);
     if offer.currency.code() == "SEK" {
         f.country_code = "SE".into();
         f.postal_code = "111 22".into();
         f.phone = "070 123 45 67".into();
     }
-    let order = build_client_order(&offer, &f, external_order_id, now_ms()).expect("core builds the order");
+    let order = build_client_order(offer, &f, external_order_id, now_ms()).expect("core builds the order");
     serde_json::to_value(order).unwrap()
 }
 
@@ -351,3 +355,4 @@ pub fn error_code(body: &Value) -> &str {
         .unwrap_or_else(|| panic!("not an error body: {body}"))
 }
 pub mod postgres;
+pub mod process;

@@ -58,7 +58,10 @@ impl Postgres {
     /// Starts a new cluster with database `kasse`, owned by user `kasse` (trust, loopback only).
     pub fn start() -> Postgres {
         let bin = bin_dir();
-        let dir = tempfile::Builder::new().prefix("kasse-pg-").tempdir().expect("temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix("kasse-pg-")
+            .tempdir()
+            .expect("temp dir");
         if is_root() {
             let (uid, gid) = uid_gid("postgres");
             chown(dir.path(), Some(uid), Some(gid)).expect("chown the cluster's folder");
@@ -71,11 +74,25 @@ impl Postgres {
         let data = pg.data();
         pg.run(
             "initdb",
-            &["-D", &data, "-U", "kasse", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
+            &[
+                "-D",
+                &data,
+                "-U",
+                "kasse",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
         );
         let options = format!("-h 127.0.0.1 -p {} -k {}", pg.port, pg.dir.path().display());
         let log = pg.dir.path().join("server.log").display().to_string();
-        pg.run("pg_ctl", &["-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start"]);
+        pg.run(
+            "pg_ctl",
+            &["-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start"],
+        );
         let port = pg.port.to_string();
         pg.run("createdb", &["-h", "127.0.0.1", "-p", &port, "-U", "kasse", "kasse"]);
         pg

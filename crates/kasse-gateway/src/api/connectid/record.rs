@@ -84,7 +84,9 @@ pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Regis
         Err(crate::ledger::StoreError::Duplicate) => {
             let same = state.ledger.find_by_key(Backend::ConnectId, &key).await;
             match same {
-                Ok(Some(r)) if r.vendor_order_id == order_id.to_string() => Ok(Reply::new(StatusCode::CREATED, &registered)),
+                Ok(Some(r)) if r.vendor_order_id == order_id.to_string() => {
+                    Ok(Reply::new(StatusCode::CREATED, &registered))
+                }
                 // The id belongs to another attempt's record: never hand out a token for it.
                 _ => {
                     tracing::error!(order_id, "the vendor answered an order id recorded for another attempt");
