@@ -6,12 +6,14 @@
 //! - `demo`   builds the widget, starts sandbox + gateway, serves the demo page (Ctrl-C stops all).
 //! - `bench`  prints size and speed figures.
 //! - `fuzz [--seconds N]`  runs the kasse-core fuzz targets for a bounded time.
+//! - `soak [--submissions N]`  readers through the widget with vendor faults and gateway kills.
 
 mod bench;
 mod cmd;
 mod fuzz;
 mod lint;
 mod setup;
+mod soak;
 mod stack;
 mod suites;
 mod wasm_bytes;
@@ -28,7 +30,7 @@ fn main() {
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        bail!("usage: cargo xtask <setup|demo|test|bench|fuzz> [options]");
+        bail!("usage: cargo xtask <setup|demo|test|bench|fuzz|soak> [options]");
     };
     std::env::set_current_dir(cmd::workspace_root())?;
     match command.as_str() {
@@ -37,6 +39,7 @@ fn run() -> Result<()> {
         "demo" => stack::demo(),
         "bench" => bench::run(),
         "fuzz" => fuzz::run(rest),
-        other => bail!("unknown command `{other}`: use setup, demo, test, bench or fuzz"),
+        "soak" => soak::run(rest),
+        other => bail!("unknown command `{other}`: use setup, demo, test, bench, fuzz or soak"),
     }
 }

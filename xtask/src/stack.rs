@@ -27,7 +27,10 @@ pub enum Ports {
 
 /// Running sandbox + gateway; dropping it stops both.
 pub struct Stack {
+    /// The sandbox, then the gateway.
     children: Vec<Child>,
+    /// How the gateway was started, to start it again after a kill.
+    gateway_port: u16,
     /// The gateway configuration written for this run, removed with the stack.
     config_path: Option<PathBuf>,
     pub sandbox_url: String,
@@ -129,6 +132,12 @@ fn br_ext(path: &Path) -> String {
 impl Stack {
     /// Builds and starts the sandbox, then the gateway pointed at it and serving `dist/`.
     pub fn start(ports: Ports) -> Result<Stack> {
+        Stack::start_with(ports, None)
+    }
+
+    /// As [`Stack::start`], with the gateway's upstream timeout set to `upstream_timeout_ms` (the
+    /// soak makes the sandbox's `timeout` faults outlast it without waiting ten seconds each).
+    pub fn start_with(ports: Ports, upstream_timeout_ms: Option<u64>) -> Result<Stack> {
         quiet(Command::new("cargo").args(["build", "--quiet", "-p", "kasse-sandbox", "-p", "kasse-gateway"]))?;
         let bin = target_dir().join("debug");
         // Ports are chosen before start: the gateway's configuration must name its own origin
@@ -139,6 +148,7 @@ impl Stack {
         };
         let mut stack = Stack {
             children: Vec::new(),
+            gateway_port,
             config_path: None,
             sandbox_url: String::new(),
             gateway_url: String::new(),
@@ -150,9 +160,30 @@ impl Stack {
 
         let config_path = target_dir().join(format!("xtask-gateway-{}.toml", std::process::id()));
         std::fs::create_dir_all(target_dir())?;
-        std::fs::write(&config_path, gateway_config(&stack.sandbox_url, gateway_port)?)?;
-        stack.config_path = Some(config_path.clone());
-        let mut gateway = Command::new(bin.join("kasse-gateway"));
+        let mut config = gateway_config(&stack.sandbox_url, gateway_port)?;
+        if let Some(ms) = upstream_timeout_ms {
+            config = config.replace("upstream_timeout_ms = 10000", &format!("upstream_timeout_ms = {ms}"));
+        }
+        std::fs::write(&config_path, config)?;
+        stack.config_path = Some(config_path);
+        stack.start_gateway()?;
+        Ok(stack)
+    }
+
+    /// SIGKILLs the gateway (no shutdown, as a crash or the OOM killer) and starts it again on
+    /// the same port, config and ledger.
+    pub fn restart_gateway(&mut self) -> Result<()> {
+        if let Some(mut gateway) = self.children.pop() {
+            gateway.kill().ok();
+            gateway.wait().ok();
+        }
+        self.start_gateway()
+    }
+
+    fn start_gateway(&mut self) -> Result<()> {
+        let config_path = self.config_path.clone().context("the stack has a config")?;
+        let gateway_port = self.gateway_port;
+        let mut gateway = Command::new(target_dir().join("debug").join("kasse-gateway"));
         gateway
             .current_dir(cmd::workspace_root())
             .arg("--config")
@@ -164,8 +195,8 @@ impl Stack {
             .env("KASSE_PREPAYMENT_SECRET", "kasse-demo-prepayment-secret")
             .env("KASSE_ORDER_TOKEN_SECRET", "kasse-demo-order-token-secret-0123456789")
             .env("KASSE_S4_SECRET", "kasse-s4-demo-secret");
-        stack.gateway_url = stack.spawn("kasse-gateway", &mut gateway)?;
-        Ok(stack)
+        self.gateway_url = self.spawn("kasse-gateway", &mut gateway)?;
+        Ok(())
     }
 
     /// Starts `command` and waits for its `<name> listening on <url>` line; the rest of its output
