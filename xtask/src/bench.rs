@@ -180,13 +180,27 @@ fn gateway_cost() -> Result<()> {
         "--example",
         "bench_orders",
     ]))?;
-    println!("bench: {orders} orders per path, concurrency {GATEWAY_CONCURRENCY}");
+    for engine in ["sqlite", "postgres"] {
+        gateway_cost_on(engine, orders)?;
+    }
+    println!(
+        "the gateway checks each order against the offer, claims its key and records order and \
+         answer in its ledger, and forwards it"
+    );
+    Ok(())
+}
+
+/// One run of the gateway benchmark with its ledger on `engine`.
+fn gateway_cost_on(engine: &str, orders: usize) -> Result<()> {
+    println!("bench: {orders} orders per path, concurrency {GATEWAY_CONCURRENCY}, ledger on {engine}");
     let mut bench = Command::new(stack::target_dir().join("server/examples/bench_orders"));
     bench.args([
         "--orders",
         &orders.to_string(),
         "--concurrency",
         &GATEWAY_CONCURRENCY.to_string(),
+        "--engine",
+        engine,
     ]);
     let output = run_bounded(&mut bench, GATEWAY_TIMEOUT)?;
     let json = output
@@ -195,8 +209,8 @@ fn gateway_cost() -> Result<()> {
         .ok_or_else(|| anyhow!("bench_orders printed no BENCH_JSON line:\n{output}"))?;
     let number = |path: &[&str]| json_number(json, path);
     println!(
-        "\nGateway cost on order creation: {} ConnectID orders per path, concurrency {}, \
-         sandbox and gateway in one process",
+        "\nGateway cost on order creation, ledger on {engine}: {} ConnectID orders per path, \
+         concurrency {}, sandbox and gateway in one process",
         number(&["orders"])?,
         number(&["concurrency"])?
     );
@@ -216,11 +230,13 @@ fn gateway_cost() -> Result<()> {
         number(&["ratio", "p99"])?,
         number(&["ratio", "throughput"])?
     );
-    println!("the gateway checks each order against the offer, keeps its idempotency record and forwards it");
+    println!(
+        "ledger writes per order ({engine}, alone): {:.0} µs",
+        number(&["ledger_write_us"])?
+    );
     Ok(())
 }
 
-/// A number from the JSON object `BENCH_JSON` carries, by key path.
 fn json_number(json: &str, path: &[&str]) -> Result<f64> {
     let value: serde_json::Value =
         serde_json::from_str(json.trim()).with_context(|| format!("BENCH_JSON is not JSON: {json}"))?;

@@ -46,9 +46,11 @@ pub fn run(args: &[String]) -> Result<()> {
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             match line.strip_prefix("SOAK ") {
-                Some(json) => summary_tx.send(json.to_string()).ok(),
-                None => Some(println!("{line}")),
-            };
+                Some(json) => {
+                    summary_tx.send(json.to_string()).ok();
+                }
+                None => println!("{line}"),
+            }
         }
     });
     let started = Instant::now();

@@ -4,11 +4,18 @@
 //!
 //! ```text
 //! cargo run --release -p kasse-gateway --example bench_orders -- [--orders 2000] [--concurrency 8]
+//!     [--engine sqlite|postgres]
 //! ```
 //!
 //! Both servers run in this process on ephemeral 127.0.0.1 ports; the two paths alternate in
-//! rounds so that database growth and machine noise hit both alike. The last line is
-//! `BENCH_JSON {…}` for scripts (`cargo xtask bench`).
+//! rounds so that database growth and machine noise hit both alike. The gateway's ledger is a
+//! SQLite file in a temporary folder, or a throwaway PostgreSQL cluster (started and removed here,
+//! as the tests do). Then the ledger's own write per order (claim the key, record the order,
+//! record the answer) is timed alone. The last line is `BENCH_JSON {…}` for scripts
+//! (`cargo xtask bench`).
+
+#[path = "../tests/common/postgres.rs"]
+mod postgres;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,6 +38,9 @@ struct Args {
     /// Rounds the orders are split into, alternating the two paths.
     #[arg(long, default_value_t = 4)]
     rounds: usize,
+    /// The ledger's engine: `sqlite` or `postgres`.
+    #[arg(long, default_value = "sqlite")]
+    engine: String,
 }
 
 struct Target {
@@ -51,6 +61,13 @@ async fn main() -> anyhow::Result<()> {
     let base = sandbox.base_url();
     let text = include_str!("../gateway.example.toml").replace("http://127.0.0.1:8090", &base);
     let mut config = GatewayConfig::from_toml(&text)?;
+    let dir = tempfile::tempdir()?;
+    let pg = (args.engine == "postgres").then(postgres::Postgres::start);
+    let store = match &pg {
+        Some(pg) => pg.url(),
+        None => format!("sqlite:{}", dir.path().join("ledger.db").display()),
+    };
+    config.server.store = Some(store.clone());
     config.server.listen = Some("127.0.0.1:0".into());
     config.server.static_dir = None;
     config.server.rate_limit_per_second = 1_000_000;
@@ -133,10 +150,12 @@ async fn main() -> anyhow::Result<()> {
         g.p99_ms / d.p99_ms,
         g.throughput / d.throughput
     );
+    let write_us = ledger_write_us(&store, 500).await?;
+    println!("ledger ({}): {write_us:.0} µs of writes per order", args.engine);
     println!(
         "BENCH_JSON {}",
         json!({
-            "orders": d.n, "concurrency": args.concurrency,
+            "orders": d.n, "concurrency": args.concurrency, "engine": args.engine, "ledger_write_us": write_us,
             "direct": {"p50_ms": d.p50_ms, "p99_ms": d.p99_ms, "throughput": d.throughput},
             "gateway": {"p50_ms": g.p50_ms, "p99_ms": g.p99_ms, "throughput": g.throughput},
             "ratio": {"p50": g.p50_ms / d.p50_ms, "p99": g.p99_ms / d.p99_ms, "throughput": g.throughput / d.throughput},
@@ -145,6 +164,45 @@ async fn main() -> anyhow::Result<()> {
     gateway.shutdown().await;
     sandbox.shutdown().await;
     Ok(())
+}
+
+/// Mean microseconds of the ledger's writes for one order, alone: the key claimed, the order
+/// recorded, the answer recorded (three statements, each its own transaction).
+async fn ledger_write_us(store: &str, n: usize) -> anyhow::Result<f64> {
+    use kasse_core::attempt::AttemptPhase;
+    use kasse_gateway::ledger::{OrderStore, SqlStore};
+    let ledger = SqlStore::open(store).await?;
+    let started = Instant::now();
+    for i in 0..n {
+        let key = format!("connectid:bench-write-{i}");
+        ledger.attempt_begin(&key, "00", 0, 1).await?;
+        ledger.insert(bench_record(i)).await?;
+        ledger
+            .attempt_finish(&key, 0, AttemptPhase::Answered, Some("{}"), 1)
+            .await?;
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e6 / n as f64)
+}
+
+fn bench_record(i: usize) -> kasse_gateway::ledger::OrderRecord {
+    use kasse_core::lifecycle::{OrderState, Route};
+    kasse_gateway::ledger::OrderRecord {
+        backend: kasse_core::offer::Backend::ConnectId,
+        vendor_order_id: format!("bench-{i}"),
+        offer: "digital-month".into(),
+        method: "creditcardPayex".into(),
+        route: Route::S4Direct,
+        amount_minor: 14_900,
+        currency: "NOK".into(),
+        state: OrderState::AwaitingPayment,
+        idempotency_key: format!("bench-write-{i}"),
+        body_hash: [1; 32],
+        answer: "{}".into(),
+        credentials: vec![[2; 32]],
+        token_hash: [3; 32],
+        created_ms: 0,
+        updated_ms: 0,
+    }
 }
 
 struct Stats {

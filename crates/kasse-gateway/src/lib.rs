@@ -25,6 +25,7 @@ pub mod order_token;
 pub mod owners;
 pub mod prepayment;
 pub mod protect;
+pub mod serve;
 pub mod static_files;
 pub mod token;
 pub mod upstream;
@@ -129,10 +130,9 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
     let app = app(state.clone(), limiter.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            });
+        let server = serve::serve(listener, app, CONNECTION_LIMITS, async {
+            let _ = rx.await;
+        });
         let housekeeping = async {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             for minute in 0u64.. {
@@ -144,11 +144,7 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
             }
         };
         tokio::select! {
-            served = server => {
-                if let Err(e) = served {
-                    tracing::error!("gateway server stopped: {e}");
-                }
-            }
+            () = server => {}
             _ = housekeeping => {}
         }
     });
@@ -277,6 +273,13 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
 fn attempt_lease(settings: &Settings) -> Duration {
     settings.upstream_timeout * 3 + Duration::from_secs(5)
 }
+
+/// Open connections at most (a browser keeps a few per origin), and how long a client may take
+/// to send its headers (a slow sender holds a connection).
+const CONNECTION_LIMITS: serve::Limits = serve::Limits {
+    max_connections: 1024,
+    header_read_timeout: Duration::from_secs(10),
+};
 
 /// Requests served at once; more wait for a free slot, so a flood queues instead of exhausting
 /// memory and vendor connections.

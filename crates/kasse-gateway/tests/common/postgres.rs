@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A throwaway PostgreSQL cluster for one test: initdb into a temporary folder (as the
 //! unprivileged `postgres` user when the test runs as root, as PostgreSQL requires), a server on
 //! 127.0.0.1 and a free port, stopped and removed when dropped. PostgreSQL comes from Debian's
