@@ -326,3 +326,36 @@ async fn a_prepaid_order_with_its_payment_facts_is_registered_and_completed() {
     assert_eq!(v["fulfillmentStatus"], "OK");
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_publishers_order_fields_come_from_the_config_only() {
+    let stack = Stack::start_with(kasse_sandbox::SandboxConfig::default(), |s| {
+        s.connectid.as_mut().unwrap().order_fields = kasse_gateway::config::OrderFieldsConfig {
+            merchant_id: Some("54823419".into()),
+            company_code: Some("AVIS".into()),
+            seller: Some("web".into()),
+            sales_method: Some("kasse".into()),
+        };
+    })
+    .await;
+    let order = connectid_order(&stack, "invoice-year", "invoice", "order-fields-1");
+    let (status, v) = stack
+        .post("/kasse/v1/connectid/orders?offer=invoice-year", &order)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let sent = &stack.sandbox_orders().await[0]["body"];
+    assert_eq!(sent["merchantId"], "54823419");
+    assert_eq!(sent["companyCode"], "AVIS");
+    assert_eq!(sent["seller"], "web");
+    assert_eq!(sent["salesMethod"], "kasse");
+
+    // The browser still may not choose them.
+    let mut forged = connectid_order(&stack, "invoice-year", "invoice", "order-fields-2");
+    forged["companyCode"] = json!("OTHER");
+    let (status, v) = stack
+        .post("/kasse/v1/connectid/orders?offer=invoice-year", &forged)
+        .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(stack.sandbox_order_count().await, 1);
+    stack.shutdown().await;
+}

@@ -110,6 +110,37 @@ pub struct ConnectIdConfig {
     /// `[connectid.assign_user]`: how the reader is told about their new access.
     #[serde(default)]
     pub assign_user: AssignUserConfig,
+    /// `[connectid.order_fields]`: order fields the publisher sets, never the browser.
+    #[serde(default)]
+    pub order_fields: OrderFieldsConfig,
+}
+
+/// `[connectid.order_fields]`: the fields of every ConnectID order that are the publisher's
+/// business (which merchant takes the money, which company, seller and sales channel the order is
+/// booked to). The browser may not send them (400); the gateway sets the configured ones on every
+/// order it forwards. Which values a publisher has comes from its ConnectID agreement; absent
+/// keys are not sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderFieldsConfig {
+    /// `merchantId`.
+    pub merchant_id: Option<String>,
+    /// `companyCode`.
+    pub company_code: Option<String>,
+    /// `seller`.
+    pub seller: Option<String>,
+    /// `salesMethod`.
+    pub sales_method: Option<String>,
+}
+
+impl OrderFieldsConfig {
+    /// Sets the configured fields on `order`.
+    pub fn apply(&self, order: &mut kasse_core::connectid::ClientOrder) {
+        order.merchant_id.clone_from(&self.merchant_id);
+        order.company_code.clone_from(&self.company_code);
+        order.seller.clone_from(&self.seller);
+        order.sales_method.clone_from(&self.sales_method);
+    }
 }
 
 /// `[s4]`.

@@ -14,7 +14,7 @@ mod urls;
 
 use std::fmt;
 
-pub use file::{AssignUserConfig, ConnectIdConfig, GatewayConfig, S4Config, ServerConfig};
+pub use file::{AssignUserConfig, ConnectIdConfig, GatewayConfig, OrderFieldsConfig, S4Config, ServerConfig};
 pub use secret::Secret;
 pub use settings::{ConnectIdSettings, S4Settings, Settings};
 pub use urls::{normalize_origin, origin_of};

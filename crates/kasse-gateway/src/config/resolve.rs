@@ -251,6 +251,7 @@ fn resolve_connectid(
         client_secret: client_secret?,
         prepayment_key,
         assign_user: assign_user(&c.assign_user, p),
+        order_fields: c.order_fields.clone(),
     })
 }
 

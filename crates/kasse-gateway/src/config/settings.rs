@@ -30,6 +30,8 @@ pub struct ConnectIdSettings {
     pub prepayment_key: Option<VoucherKey>,
     /// How assign user tells the reader.
     pub assign_user: AssignUserConfig,
+    /// Order fields the gateway sets.
+    pub order_fields: super::OrderFieldsConfig,
 }
 
 /// S4 settings after checking.

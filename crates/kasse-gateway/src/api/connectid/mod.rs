@@ -139,8 +139,11 @@ struct Registration {
 
 /// Registers the order upstream, records it, and publishes the answer to the idempotency store.
 /// Retryable failures are not kept, so the next attempt with the same key reaches the vendor again.
-async fn forward_order(state: Shared, order: ClientOrder, reg: Registration, leader: Leader) -> Answer {
+async fn forward_order(state: Shared, mut order: ClientOrder, reg: Registration, leader: Leader) -> Answer {
     let cid = state.connectid.as_ref().expect("checked by the handler");
+    if let Some(c) = &state.settings.connectid {
+        c.order_fields.apply(&mut order);
+    }
     let key = reg.key.clone();
     let result: Result<OrderCreated, _> = cid.send_json(Method::POST, "/v1/client/order", Some(&order)).await;
     match result {
