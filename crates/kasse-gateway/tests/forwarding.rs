@@ -359,3 +359,35 @@ async fn the_publishers_order_fields_come_from_the_config_only() {
     assert_eq!(stack.sandbox_order_count().await, 1);
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_publishers_s4_accounts_come_from_the_config() {
+    let stack = Stack::start_with(kasse_sandbox::SandboxConfig::default(), |s| {
+        let s4 = s.s4.as_mut().unwrap();
+        s4.vipps_account_id = Some("avis-vipps".into());
+        s4.payex_account_id = Some("avis-payex".into());
+    })
+    .await;
+    let vipps = s4_order(&stack, "s4-tv-basic", "Vipps", "sub-accounts-1");
+    let (status, v) = stack.post_keyed("/kasse/v1/s4/orders", "s4-accounts-1", &vipps).await;
+    assert_eq!(status, 201, "{v}");
+    let swedbank = s4_order(&stack, "s4-tv-basic", "SwedbankPay", "sub-accounts-2");
+    let (status, v) = stack
+        .post_keyed("/kasse/v1/s4/orders", "s4-accounts-2", &swedbank)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let orders = stack.sandbox_orders().await;
+    let sent: Vec<&Value> = orders.as_array().unwrap().iter().map(|o| &o["body"]).collect();
+    let params = |o: &Value, p: &str| o.pointer(&format!("/paymentAgreementParameters/{p}")).cloned();
+    assert!(
+        sent.iter()
+            .any(|o| params(o, "vippsMobilePayParameters/accountId") == Some(json!("avis-vipps"))),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter()
+            .any(|o| params(o, "payExEcommerceParameters/payExAccountId") == Some(json!("avis-payex"))),
+        "{sent:?}"
+    );
+    stack.shutdown().await;
+}

@@ -239,6 +239,12 @@ async fn tampered_s4_orders_are_refused() {
             "url_not_allowed",
         ),
         (
+            "another merchant's Vipps account",
+            format!("{vipps}/accountId"),
+            json!("other-account"),
+            "unexpected_field",
+        ),
+        (
             "someone else's subscriber",
             "/subscriberId".into(),
             json!("11111111-2222-3333-4444-000000000000"),
@@ -255,6 +261,18 @@ async fn tampered_s4_orders_are_refused() {
             codes(&v)
         );
         refused(&stack, "/kasse/v1/s4/orders", &order).await;
+    }
+
+    // Fields no type knows, at any depth, are refused by name.
+    for pointer in [
+        "/campaignCode",
+        "/templatePackageChoices/discount",
+        "/paymentAgreementParameters/vippsMobilePayParameters/amount",
+    ] {
+        let mut order = base.clone();
+        set(&mut order, pointer, json!("x"));
+        let v = refused(&stack, "/kasse/v1/s4/orders?offer=s4-tv-basic", &order).await;
+        assert_eq!(error_code(&v), "unknown_field", "{pointer}: {v}");
     }
 
     // An override on a template whose offer carries none.

@@ -22,12 +22,6 @@ pub struct S4Urls {
     pub cancel_url: String,
     /// SwedbankPay `callbackUrl`.
     pub callback_url: String,
-    /// Vipps/MobilePay `accountId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vipps_account_id: Option<String>,
-    /// SwedbankPay `payExAccountId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pay_ex_account_id: Option<String>,
     /// Payment window culture (`nb-NO`); see [`crate::i18n::Locale::culture`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub culture: Option<String>,
@@ -81,7 +75,8 @@ fn agreement(method: S4PaymentMethod, phone: Option<&String>, urls: &S4Urls) -> 
                 customer_phone_number: phone.cloned(),
                 merchant_agreement_url: urls.merchant_agreement_url.clone(),
                 merchant_redirect_url: urls.complete_url.clone(),
-                account_id: urls.vipps_account_id.clone(),
+                // The merchant account is the publisher's: its gateway sets it.
+                account_id: None,
                 profile_scope: None,
             })
         }
@@ -90,7 +85,7 @@ fn agreement(method: S4PaymentMethod, phone: Option<&String>, urls: &S4Urls) -> 
                 callback_url: urls.callback_url.clone(),
                 cancel_url: urls.cancel_url.clone(),
                 complete_url: urls.complete_url.clone(),
-                pay_ex_account_id: urls.pay_ex_account_id.clone(),
+                pay_ex_account_id: None,
                 culture: urls.culture.clone(),
             })
         }

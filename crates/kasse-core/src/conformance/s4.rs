@@ -121,4 +121,23 @@ fn check_agreement(pa: &PaymentAgreementParameters, offer: &Offer, allowed_url_p
             e.push(path, ErrorCode::UrlNotAllowed);
         }
     }
+    // Which merchant account the money goes to is the publisher's (its gateway sets it).
+    refuse_present(
+        e,
+        "paymentAgreementParameters.",
+        &[
+            (
+                "vippsMobilePayParameters.accountId",
+                pa.vipps_mobile_pay_parameters
+                    .as_ref()
+                    .is_some_and(|v| v.account_id.is_some()),
+            ),
+            (
+                "payExEcommerceParameters.payExAccountId",
+                pa.pay_ex_ecommerce_parameters
+                    .as_ref()
+                    .is_some_and(|x| x.pay_ex_account_id.is_some()),
+            ),
+        ],
+    );
 }

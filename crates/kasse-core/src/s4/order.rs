@@ -7,7 +7,7 @@ use crate::money::Money;
 
 /// `POST /order` body.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrderCreate {
     /// Existing subscriber GUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub struct OrderCreate {
 /// integration copied from it parse, but never written: the vendor's generated SDK (and so its
 /// model binder) uses `priceOverride`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplatePackageChoices {
     /// Product GUIDs chosen out of the template's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +84,7 @@ pub struct TemplatePackageChoices {
 
 /// `paymentAgreementParameters`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PaymentAgreementParameters {
     /// Which method.
     pub payment_method: S4PaymentMethod,
@@ -99,7 +99,7 @@ pub struct PaymentAgreementParameters {
 /// `vippsMobilePayParameters`. The URL fields default to empty when missing so that validation
 /// reports them as `required` with their path instead of a parse error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VippsMobilePayParameters {
     /// E.164 number to pre-fill in the Vipps dialog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ pub struct VippsMobilePayParameters {
 
 /// `payExEcommerceParameters`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PayExEcommerceParameters {
     /// Payment status callbacks.
     #[serde(default)]

@@ -54,8 +54,6 @@ fn s4_urls() -> S4Urls {
         complete_url: "https://news.example.no/kasse/complete".into(),
         cancel_url: "https://news.example.no/kasse/cancel".into(),
         callback_url: "https://gateway.example.no/s4/callback".into(),
-        vipps_account_id: Some("acc-1".into()),
-        pay_ex_account_id: None,
         culture: Some(Locale::Nb.culture().into()),
     }
 }

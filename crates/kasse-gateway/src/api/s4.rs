@@ -92,13 +92,16 @@ pub(super) async fn create_order(
 /// Creates the order at the vendor, records it with its token, and publishes the answer.
 async fn forward_order(
     state: Shared,
-    order: OrderCreate,
+    mut order: OrderCreate,
     offer: Offer,
     key: String,
     hash: BodyHash,
     leader: Leader,
 ) -> Answer {
     let s4 = state.s4.as_ref().expect("checked by the handler");
+    if let Some(c) = &state.settings.s4 {
+        set_accounts(c, &mut order);
+    }
     let answer = match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
         Ok(view) => record_order(&state, &order, &offer, key, hash, view).await,
         Err(e) => {
@@ -108,6 +111,19 @@ async fn forward_order(
     };
     let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
     finish(leader, answer, kasse_core::attempt::is_final_answer(status.as_u16())).await
+}
+
+/// The publisher's merchant accounts, from the config (the browser may not name one).
+fn set_accounts(c: &crate::config::S4Settings, order: &mut OrderCreate) {
+    let Some(pa) = order.payment_agreement_parameters.as_mut() else {
+        return;
+    };
+    if let Some(v) = pa.vipps_mobile_pay_parameters.as_mut() {
+        v.account_id.clone_from(&c.vipps_account_id);
+    }
+    if let Some(x) = pa.pay_ex_ecommerce_parameters.as_mut() {
+        x.pay_ex_account_id.clone_from(&c.payex_account_id);
+    }
 }
 
 async fn record_order(

@@ -160,6 +160,11 @@ pub struct S4Config {
     /// Optional OAuth2 scope for the token request. Azure AD B2C usually wants one
     /// (`https://…/.default`); the vendor's docs do not name it, so it is configuration.
     pub scope: Option<String>,
+    /// The publisher's Vipps/MobilePay merchant account at S4 (`accountId`), set by the gateway
+    /// on every Vipps/MobilePay agreement. Absent: S4 uses the tenant's default account.
+    pub vipps_account_id: Option<String>,
+    /// The publisher's SwedbankPay account at S4 (`payExAccountId`), set likewise.
+    pub payex_account_id: Option<String>,
 }
 
 impl GatewayConfig {

@@ -300,6 +300,8 @@ fn resolve_s4(table: Option<&S4Config>, used_by: Option<&str>, env: Env<'_>, p: 
         client_id: client_id?.to_owned(),
         client_secret: client_secret?,
         scope: c.scope.clone().filter(|s| !s.trim().is_empty()),
+        vipps_account_id: c.vipps_account_id.clone().filter(|s| !s.trim().is_empty()),
+        payex_account_id: c.payex_account_id.clone().filter(|s| !s.trim().is_empty()),
     })
 }
 

@@ -49,6 +49,10 @@ pub struct S4Settings {
     pub client_secret: Secret,
     /// Optional token scope.
     pub scope: Option<String>,
+    /// `accountId` of Vipps/MobilePay agreements.
+    pub vipps_account_id: Option<String>,
+    /// `payExAccountId` of SwedbankPay agreements.
+    pub payex_account_id: Option<String>,
 }
 
 /// The checked configuration the gateway runs with.
