@@ -252,6 +252,11 @@ async fn a_sqlite_ledger_survives_reopening_and_frees_a_dead_leader_at_once() {
     }
     let store: Arc<dyn OrderStore> = Arc::new(SqlStore::open(&url).await.unwrap());
     assert!(store.find(Backend::ConnectId, "7").await.unwrap().is_some());
+    for file in ["ledger.db", "ledger.db-wal", "ledger.db-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{file} is for the gateway's user only: {mode:o}");
+    }
     let started = std::time::Instant::now();
     let claim = attempts(&store, 60_000, 60_000)
         .claim("connectid:k", [1; 32])

@@ -32,6 +32,9 @@ impl SqlStore {
     pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
         sqlx::any::install_default_drivers();
         let (engine, url) = engine_url(url)?;
+        if let Some(path) = sqlite_file(&url) {
+            create_private(path)?;
+        }
         let pool = match engine {
             // SQLite takes one writer at a time anyway; one connection keeps every statement in
             // order and never meets SQLITE_BUSY from itself. Kept open for good: an in-memory
@@ -117,6 +120,29 @@ fn engine_url(url: &str) -> Result<(Engine, String), StoreError> {
     Err(StoreError::Engine(
         "the store must be sqlite:PATH or postgres://…".to_string(),
     ))
+}
+
+/// The file of a `sqlite://PATH?…` URL (none for an in-memory database).
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://")?;
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
+/// Creates the SQLite file readable by its owner only, when it does not exist yet. The ledger
+/// holds the order-token secret (when none is configured) and hashes of readers' credentials;
+/// SQLite gives its WAL and shared-memory files the database file's permissions.
+fn create_private(path: &str) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+    match created {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Engine(format!("cannot create the ledger file {path}: {e}"))),
+    }
 }
 
 pub(super) fn engine_error(e: sqlx::Error) -> StoreError {
