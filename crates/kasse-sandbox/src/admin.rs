@@ -17,6 +17,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/__sandbox/health", get(health))
         .route("/__sandbox/orders", get(orders))
         .route("/__sandbox/subscriptions", get(subscriptions))
+        .route("/__sandbox/s4/subscribers", get(s4_subscribers))
         .route("/__sandbox/requests", get(requests))
         .route("/__sandbox/reset", post(reset))
         .route("/__sandbox/faults", get(get_faults).post(set_faults))
@@ -28,6 +29,14 @@ fn db_error(e: rusqlite::Error) -> Response {
         Json(json!({"error": format!("sandbox database error: {e}")})),
     )
         .into_response()
+}
+
+/// Every S4 subscriber, oldest first: the oracle for "one subscriber per reader".
+async fn s4_subscribers(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.all_s4_subscribers() {
+        Ok(all) => Json(all.iter().map(crate::s4::subscriber_admin_view).collect::<Vec<_>>()).into_response(),
+        Err(e) => db_error(e),
+    }
 }
 
 async fn health() -> Response {

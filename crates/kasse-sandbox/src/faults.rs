@@ -1,7 +1,7 @@
 //! Fault injection: deterministic from a seed, so a test can replay exactly the same failures and
 //! prove that retries never duplicate or lose an order.
 //!
-//! Each request on a faulty path (ConnectID `/capi/…`, S4 `/s4/order…`; never token endpoints,
+//! Each request on a faulty path (ConnectID `/capi/…`, S4 `/s4/order…`, `/s4/subscriber…`, `/s4/package…`; never token endpoints,
 //! hosted pages or `/__sandbox/…`) draws two numbers from the generator, whether or not a fault is
 //! configured to fire: one decides *whether*, one decides *which* kind. Drawing both every time keeps
 //! the sequence aligned, so the same seed and the same request sequence give the same faults.
@@ -207,7 +207,10 @@ pub struct FaultTag(pub FaultKind);
 
 /// Whether faults may hit this path: the vendors' business endpoints only.
 pub fn is_faulty_path(path: &str) -> bool {
-    path.starts_with("/capi/") || path.starts_with("/s4/order")
+    path.starts_with("/capi/")
+        || ["/s4/order", "/s4/subscriber", "/s4/package"]
+            .iter()
+            .any(|p| path.starts_with(p))
 }
 
 fn injected(status: StatusCode, kind: FaultKind, message: &str) -> Response {

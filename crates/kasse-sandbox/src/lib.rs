@@ -26,6 +26,8 @@
 //! | `https://api.info-subscription.com/order` | `POST /s4/order` |
 //! | `…/order/{id}` | `GET /s4/order/{id}`, `DELETE /s4/order/{id}` |
 //! | `…/order/{id}/complete` | `POST /s4/order/{id}/complete` |
+//! | `…/subscriber` | `POST /s4/subscriber`, `GET /s4/subscriber?ExternalId=…` |
+//! | `…/package/{id}`, `…/package/{id}/validate` | `GET /s4/package/{id}`, `POST /s4/package/{id}/validate` |
 //! | Vipps / MobilePay / SwedbankPay payment page | `GET /s4/terminal/{id}` (the order's `terminalRedirectUrl`), form posts to `POST /s4/terminal/{id}` |
 //!
 //! Sandbox-only endpoints for tests and the demo (never faulted, never logged):

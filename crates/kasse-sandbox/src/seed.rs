@@ -178,10 +178,28 @@ pub struct S4Template {
     /// Description.
     #[serde(default)]
     pub description: String,
-    /// Whether `templatePackageChoices.priceOverride` is allowed.
+    /// Whether `templatePackageChoices.priceOverride` is allowed (rule `AllowPriceOverride`).
     pub allows_price_override: bool,
     /// Products of the package.
     pub products: Vec<S4Product>,
+    /// Fewest products a choice may hold (default 1).
+    #[serde(default = "one")]
+    pub min_products: usize,
+    /// Most products a choice may hold (default: all). Equal to `min_products`, the package has
+    /// the rule `FixedNumberOfProducts`; otherwise `FreeNumberOfProducts` with this value.
+    #[serde(default)]
+    pub max_products: Option<usize>,
+    /// ISO 4217 currency of the prices (default NOK).
+    #[serde(default = "nok")]
+    pub currency: String,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn nok() -> String {
+    "NOK".into()
 }
 
 /// A product of an S4 template package.

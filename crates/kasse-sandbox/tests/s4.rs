@@ -3,26 +3,13 @@
 
 mod common;
 
+use common::s4_call as s4;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const TV: &str = "10000000-0000-0000-0000-000000000000";
 const NEWS: &str = "10000000-0000-0000-0000-000000000001";
-
-async fn s4(base: &str, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = http()
-        .request(method, format!("{base}/s4{path}"))
-        .bearer_auth(token)
-        .header("S4-TenantId", TENANT);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 async fn s4_create(base: &str, token: &str, body: Value) -> (StatusCode, Value) {
     s4(base, token, reqwest::Method::POST, "/order", Some(body)).await

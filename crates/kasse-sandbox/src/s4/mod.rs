@@ -7,11 +7,18 @@
 //! ms for a pending terminal decision; `DELETE /order/{id}` cancels an unfinished order.
 //! Vipps/MobilePay orders "complete by themselves about 5 minutes later" at the vendor; the sandbox
 //! does not simulate that delay: the client calls complete.
+//!
+//! Beside orders: subscribers (`POST /subscriber`, `GET /subscriber?ExternalId=`) and template
+//! packages (`GET /package/{id}`, `POST /package/{id}/validate`).
 
 mod oauth;
 mod orders;
+mod packages;
 mod rules;
+mod subscribers;
 mod terminal;
+
+pub use subscribers::admin_view as subscriber_admin_view;
 
 use crate::connectid::{bearer, client_credentials, oauth_params};
 use crate::errors::{ErrorTag, FieldError, OAuthError, S4Error};
@@ -39,7 +46,9 @@ use std::time::Duration;
 
 use oauth::*;
 use orders::*;
+use packages::*;
 use rules::*;
+use subscribers::{create_subscriber, find_subscribers};
 use terminal::*;
 
 /// The authenticated S4 caller.
@@ -69,6 +78,9 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/s4/order", post(create_order))
         .route("/s4/order/{id}", get(read_order).delete(cancel_order))
         .route("/s4/order/{id}/complete", post(complete_order))
+        .route("/s4/subscriber", post(create_subscriber).get(find_subscribers))
+        .route("/s4/package/{id}", get(read_package))
+        .route("/s4/package/{id}/validate", post(validate_package))
         .route_layer(from_fn_with_state(state, s4_auth));
     Router::new()
         .route("/s4/oauth2/token", post(token))

@@ -1,4 +1,4 @@
-//! SQLite storage, one file per table group: ConnectID orders, S4 orders, their shared event
+//! SQLite storage, one file per table group: ConnectID orders, S4 orders and subscribers, their shared event
 //! history, tokens, authorization codes, users and started subscriptions, plus the admin views.
 //! One connection behind a mutex: a sandbox sees a handful of requests per second, and holding the
 //! lock for one statement is far below a millisecond.
@@ -10,6 +10,7 @@ mod codes;
 mod events;
 mod orders;
 mod s4;
+mod s4_subscribers;
 mod schema;
 mod subscriptions;
 mod tokens;
@@ -27,6 +28,7 @@ pub use codes::*;
 pub use events::api;
 pub use orders::*;
 pub use s4::*;
+pub use s4_subscribers::*;
 pub use tokens::*;
 pub use users::*;
 
@@ -66,7 +68,7 @@ impl Store {
     pub fn reset(&self) -> rusqlite::Result<()> {
         self.conn().execute_batch(
             "BEGIN;
-             DELETE FROM orders; DELETE FROM s4_orders; DELETE FROM order_events;
+             DELETE FROM orders; DELETE FROM s4_orders; DELETE FROM s4_subscribers; DELETE FROM order_events;
              DELETE FROM subscriptions; DELETE FROM auth_codes; DELETE FROM users WHERE seeded = 0;
              COMMIT;",
         )

@@ -69,6 +69,16 @@ CREATE TABLE IF NOT EXISTS users (
     seeded         INTEGER NOT NULL,
     created_ms     INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS s4_subscribers (
+    id                TEXT PRIMARY KEY,
+    tenant_id         TEXT NOT NULL,
+    client_id         TEXT NOT NULL,
+    external_id       TEXT,
+    subscriber_number TEXT,
+    contact           TEXT NOT NULL,
+    created_ms        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS s4_subscribers_external ON s4_subscribers (tenant_id, external_id);
 CREATE TABLE IF NOT EXISTS subscriptions (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     client_id      TEXT NOT NULL,

@@ -267,3 +267,24 @@ pub async fn error_of(r: Response) -> (StatusCode, Value) {
     let status = r.status();
     (status, r.json().await.unwrap())
 }
+
+/// One S4 API call with the client token and the demo tenant: status and JSON (Null if none).
+pub async fn s4_call(
+    base: &str,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = http()
+        .request(method, format!("{base}/s4{path}"))
+        .bearer_auth(token)
+        .header("S4-TenantId", TENANT);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}

@@ -8,7 +8,7 @@ mod payment;
 mod price;
 
 use payment::check_payment;
-use price::price_of_choices;
+pub(super) use price::price_of_choices;
 
 /// Adds a field error.
 pub(super) fn field(errors: &mut Vec<FieldError>, field: &str, message: impl Into<String>) {

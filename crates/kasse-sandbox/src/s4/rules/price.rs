@@ -8,7 +8,7 @@ fn cents(price: f64) -> i64 {
 }
 
 /// The order's price: the whole template, the chosen products, or an allowed price override.
-pub(super) fn price_of_choices(
+pub(in crate::s4) fn price_of_choices(
     obj: &Map<String, Value>,
     template: Option<&S4Template>,
     errors: &mut Vec<FieldError>,
@@ -76,7 +76,27 @@ fn price_of_products(
         }
         chosen.push(id);
     }
+    if let (Some(t), false) = (template, items.is_empty()) {
+        check_count(t, chosen.len(), errors);
+    }
     Some(sum)
+}
+
+/// The package's rules `FixedNumberOfProducts` / `FreeNumberOfProducts`.
+fn check_count(t: &S4Template, n: usize, errors: &mut Vec<FieldError>) {
+    let max = t.max_products.unwrap_or(t.products.len());
+    if n < t.min_products || n > max {
+        let rule = if t.min_products == max {
+            format!("exactly {max}")
+        } else {
+            format!("{} to {max}", t.min_products)
+        };
+        field(
+            errors,
+            "templatePackageChoices.products",
+            format!("The template package takes {rule} products; {n} were chosen."),
+        );
+    }
 }
 
 /// `priceOverride`, where the template allows one.
