@@ -178,15 +178,6 @@ async fn s4_order_is_forwarded_and_completed() {
     assert_eq!(stored[0]["api"], "s4");
     assert_eq!(stored[0]["orderId"].as_str().unwrap().to_lowercase(), id.to_lowercase());
 
-    // Before the reader approves, completion answers "still in progress".
-    let (status, v) = stack
-        .post(
-            &format!("/kasse/v1/s4/orders/{id}/complete"),
-            &json!({"maxPollingTimeout": 0}),
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
-    assert_eq!(v["status"], "InProgress");
     // The reader approves on the (sandbox) Vipps page; then completion completes.
     let no_redirect = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -389,5 +380,42 @@ async fn the_publishers_s4_accounts_come_from_the_config() {
             .any(|o| params(o, "payExEcommerceParameters/payExAccountId") == Some(json!("avis-payex"))),
         "{sent:?}"
     );
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor() {
+    let stack = Stack::start().await;
+    let order = s4_order(&stack, "s4-news-monthly", "Vipps", "sub-not-approved");
+    let (status, v) = stack
+        .post_keyed("/kasse/v1/s4/orders?offer=s4-news-monthly", "s4-not-approved-1", &order)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    // Back on the article without approving: complete says 409, and the order is deleted.
+    let path = format!("/kasse/v1/s4/orders/{id}/complete");
+    let (status, v) = stack.post(&path, &json!({"maxPollingTimeout": 0})).await;
+    assert_eq!((status, error_code(&v)), (409, "payment_not_approved"), "{v}");
+    assert_eq!(v["error"]["messageKey"], "payment_cancelled");
+    assert_eq!(stack.sandbox_orders().await[0]["state"], "Cancelled");
+    let deletes = stack
+        .http
+        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let deleted = deletes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "DELETE" && r["status"] == 202)
+        .count();
+    assert_eq!(deleted, 1, "the gateway deleted the order at S4");
+    // The order is over: completing again is a wrong step, and reaches no vendor.
+    let (status, v) = stack.post(&path, &json!({})).await;
+    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
     stack.shutdown().await;
 }

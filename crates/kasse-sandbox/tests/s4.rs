@@ -302,11 +302,6 @@ async fn vipps_terminal_approve_then_complete() {
         .to_string();
     assert!(terminal.starts_with(&base));
 
-    // Not approved yet: complete waits (briefly) and reports the order still in progress.
-    let (status, pending) = s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 100}))).await;
-    assert_eq!(status, StatusCode::ACCEPTED);
-    assert_eq!(pending["status"], "InProgress");
-
     let page = browser_text(&terminal).await;
     assert!(page.contains(">Approve<") && page.contains(">Cancel<"));
     assert!(page.contains("149.00"));
@@ -331,6 +326,29 @@ async fn vipps_terminal_approve_then_complete() {
 }
 
 #[tokio::test]
+async fn an_agreement_not_approved_in_time_is_409() {
+    let sb = start().await;
+    let base = sb.base_url();
+    let shop = shop().await;
+    let token = s4_token(&base).await;
+    let (_, view) = s4_create(&base, &token, vipps_order(&shop)).await;
+    let id = view["id"].as_str().unwrap().to_string();
+    let started = std::time::Instant::now();
+    let (status, _) = s4_complete(&base, &token, &id, Some(json!({"maxPollingTimeout": 200}))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(200),
+        "it waited for the reader"
+    );
+    let (_, read) = s4_read(&base, &token, &id).await;
+    assert_eq!(
+        read["status"], "InProgress",
+        "409 alone cancels nothing: the client deletes"
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
 async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
     let sb = start().await;
     let base = sb.base_url();
@@ -351,8 +369,10 @@ async fn swedbankpay_terminal_cancel_goes_to_cancel_url_and_cancels() {
         .await
         .unwrap();
     assert_eq!(landed, format!("SHOP /order/cancel?orderId={id}"));
-    let (status, seen) = waiter.await.unwrap();
-    assert_eq!((status, seen["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
+    let (status, _) = waiter.await.unwrap();
+    assert_eq!(status, StatusCode::CONFLICT, "cancelled: not approved");
+    let (_, seen) = s4_read(&base, &token, &id).await;
+    assert_eq!(seen["status"], "Cancelled");
     // Revisiting the terminal repeats the outcome.
     let again = get(&terminal).await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
@@ -371,12 +391,12 @@ async fn delete_cancels_and_unknown_orders_are_404() {
     let (status, cancelled) = s4_cancel(&base, &token, id).await;
     assert_eq!(
         (status, cancelled["status"].as_str()),
-        (StatusCode::OK, Some("Cancelled"))
+        (StatusCode::ACCEPTED, Some("Cancelled"))
     );
     let (status, _) = s4_cancel(&base, &token, id).await;
-    assert_eq!(status, StatusCode::OK, "cancelling twice is harmless");
-    let (status, still) = s4_complete(&base, &token, id, None).await;
-    assert_eq!((status, still["status"].as_str()), (StatusCode::OK, Some("Cancelled")));
+    assert_eq!(status, StatusCode::ACCEPTED, "cancelling twice is harmless");
+    let (status, _) = s4_complete(&base, &token, id, None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a cancelled order is not approved");
     let (status, err) = s4_read(&base, &token, "99999999-0000-0000-0000-000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(err["message"].as_str().is_some());

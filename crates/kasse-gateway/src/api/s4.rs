@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::idempotency::{canonical_hash, BodyHash, Leader};
 use crate::ledger::OrderRecord;
 use crate::order_token;
+use crate::upstream::UpstreamError;
 
 /// What the widget needs of the vendor's order view: where to send the reader, the status, and
 /// (on creation) the order's token.
@@ -218,16 +219,61 @@ pub(super) async fn complete_order(
     let req = CompleteOrder {
         max_polling_timeout: body.max_polling_timeout.unwrap_or(0).min(cap),
     };
-    let view: OrderView = s4
+    let view: OrderView = match s4
         .send_json(Method::POST, &format!("/order/{id}/complete"), Some(&req))
         .await
-        .map_err(|e| {
+    {
+        Ok(view) => view,
+        // S4 answers 409 when the reader did not approve the agreement (cancelled on the
+        // terminal page, or never went there): the lifecycle cancels the order at the vendor.
+        Err(UpstreamError::Vendor(v)) if v.status() == 409 => return not_approved(&state, s4, &record).await,
+        Err(e) => {
             tracing::warn!(s4_order_id = %id, error = %e.log_code(), "s4 completion failed upstream");
-            e.to_api_error()
-        })?;
+            return Err(e.to_api_error());
+        }
+    };
     advance(&state, &record, &view).await;
     tracing::info!(s4_order_id = %view.id, status = ?view.status, "s4 order completion answered");
     Ok(Reply::new(StatusCode::OK, &S4Answer::from(view)).into_response())
+}
+
+/// The agreement was not approved: the order moves to cancelled, is deleted at the vendor (as
+/// S4's own checkout does), and the reader gets 409 `payment_not_approved` to show the form again.
+async fn not_approved(
+    state: &Shared,
+    s4: &crate::upstream::Vendor,
+    record: &OrderRecord,
+) -> Result<Response, ApiError> {
+    let id = &record.vendor_order_id;
+    let refused = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "payment_not_approved",
+            "the payment agreement was not approved",
+        )
+        .with_message_key(kasse_core::i18n::MessageKey::PaymentCancelled.as_str())
+    };
+    let Ok(t) = apply(record.route, record.state, Outcome::NotApproved) else {
+        return Err(refused());
+    };
+    let moved = state
+        .ledger
+        .transition(Backend::S4, id, record.state, t.state, super::now_ms())
+        .await;
+    if let Err(e) = moved {
+        tracing::error!(s4_order_id = %id, error = %e, "order state not recorded");
+    }
+    for effect in t.then {
+        if *effect == Effect::CancelAtVendor {
+            if let Err(e) = s4.send::<()>(Method::DELETE, &format!("/order/{id}"), None).await {
+                // S4 cancels an unapproved agreement's order by itself after a while; the reader's
+                // answer does not wait for this.
+                tracing::warn!(s4_order_id = %id, error = %e.log_code(), "s4 cancel failed upstream");
+            }
+        }
+    }
+    tracing::info!(s4_order_id = %id, "s4 agreement not approved; order cancelled");
+    Err(refused())
 }
 
 /// Moves the record as the vendor's view says (still in progress: no move).

@@ -4,7 +4,8 @@
 //! Order life: `POST /order` → `InProgress` (interactive methods get a `terminalRedirectUrl`);
 //! the terminal page records Approve or Cancel (Cancel → `Cancelled`); `POST /order/{id}/complete`
 //! turns an approved (or non-interactive) order into `Completed`, waiting up to `maxPollingTimeout`
-//! ms for a pending terminal decision; `DELETE /order/{id}` cancels an unfinished order.
+//! ms for a pending terminal decision, and answers 409 for an agreement that was cancelled or not
+//! approved in that time; `DELETE /order/{id}` cancels an unfinished order (202).
 //! Vipps/MobilePay orders "complete by themselves about 5 minutes later" at the vendor; the sandbox
 //! does not simulate that delay: the client calls complete.
 //!

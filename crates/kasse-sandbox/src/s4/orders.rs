@@ -72,7 +72,18 @@ pub(super) async fn cancel_order(
         }
     }
     let row = own(&state, &caller, &id)?;
-    Ok(Json(view(&state, &row)).into_response())
+    // S4 documents 202 Accepted for a cancellation.
+    Ok((StatusCode::ACCEPTED, Json(view(&state, &row))).into_response())
+}
+
+/// S4's 409 for an agreement the reader did not approve: cancelled on the terminal page, or not
+/// approved within `maxPollingTimeout`. S4's own checkout reads it as "not approved" and deletes
+/// the order.
+fn not_approved(id: &str) -> S4Error {
+    S4Error::plain(
+        StatusCode::CONFLICT,
+        format!("The payment agreement of order {id} was not approved."),
+    )
 }
 
 /// Completes an order, giving it the subscriber, agreement and subscription a completed order has.
@@ -108,9 +119,8 @@ pub(super) async fn complete_order(
     loop {
         let row = own(&state, &caller, &id)?;
         match row.status {
-            S4Status::Completed | S4Status::Cancelled | S4Status::Rejected => {
-                return Ok(Json(view(&state, &row)).into_response())
-            }
+            S4Status::Completed => return Ok(Json(view(&state, &row)).into_response()),
+            S4Status::Cancelled | S4Status::Rejected => return Err(not_approved(&id)),
             S4Status::InProgress => {}
         }
         if !row.interactive || row.terminal_state == TerminalState::Approved {
@@ -118,13 +128,9 @@ pub(super) async fn complete_order(
             let row = own(&state, &caller, &id)?;
             return Ok(Json(view(&state, &row)).into_response());
         }
-        // Waiting for the reader on the payment page.
+        // Waiting for the reader on the payment page, at most maxPollingTimeout.
         if tokio::time::Instant::now() >= deadline {
-            let mut response = (StatusCode::ACCEPTED, Json(view(&state, &row))).into_response();
-            response
-                .extensions_mut()
-                .insert(ErrorTag("payment still pending".into()));
-            return Ok(response);
+            return Err(not_approved(&id));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
