@@ -92,6 +92,10 @@ pub struct ErrorBody {
     /// Every field problem when there is more than one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldProblem>,
+    /// The price the vendor quotes now, when it is not the one the reader was shown
+    /// (`price_changed`): the widget shows it and asks again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<crate::money::Money>,
 }
 
 /// One field problem, as reported in `details`.

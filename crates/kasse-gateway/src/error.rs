@@ -35,6 +35,7 @@ impl ApiError {
                 retry_after: None,
                 message_key: None,
                 details: Vec::new(),
+                price: None,
             }),
         }
     }

@@ -419,3 +419,34 @@ async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor()
     assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_s4_price_the_vendor_does_not_charge_is_refused_before_any_order() {
+    // The catalog says 139; S4 prices the same package at 149.
+    let stack = Stack::start_with(kasse_sandbox::SandboxConfig::default(), |s| {
+        let mut cheap = s.offers["s4-news-monthly"].clone();
+        cheap.id = "s4-news-cheap".into();
+        cheap.price = kasse_core::money::Money::from_major(139).unwrap();
+        s.offers.insert(cheap.id.clone(), cheap);
+    })
+    .await;
+    let order = s4_order(&stack, "s4-news-cheap", "Vipps", "sub-cheap");
+    let (status, v) = stack
+        .post_keyed("/kasse/v1/s4/orders?offer=s4-news-cheap", "s4-price-1", &order)
+        .await;
+    assert_eq!((status, error_code(&v)), (409, "price_changed"), "{v}");
+    assert_eq!(
+        v["error"]["price"],
+        json!(149),
+        "the vendor's price, to show the reader"
+    );
+    assert_eq!(stack.sandbox_order_count().await, 0, "no order at the vendor");
+
+    // The catalog's own offer is priced as the vendor prices it, and goes through.
+    let order = s4_order(&stack, "s4-news-monthly", "Vipps", "sub-right");
+    let (status, v) = stack
+        .post_keyed("/kasse/v1/s4/orders?offer=s4-news-monthly", "s4-price-2", &order)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    stack.shutdown().await;
+}

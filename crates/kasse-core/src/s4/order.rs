@@ -205,6 +205,21 @@ pub struct TemplatePackage {
     pub description: Option<String>,
 }
 
+/// `PackageDraft`: what `POST /package/{id}/validate` answers for a set of choices — the price
+/// S4 itself would charge, checked before an order is made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageDraft {
+    /// The price of the choices (after any price override).
+    pub price: Money,
+    /// The list price of the chosen products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_price: Option<Money>,
+    /// ISO 4217 currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
 /// One product of a template.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use kasse_core::contract::{IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER};
 use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request, Route};
 use kasse_core::offer::{Backend, Offer};
-use kasse_core::s4::{CompleteOrder, OrderCreate, OrderStatus, OrderView};
+use kasse_core::s4::{CompleteOrder, OrderCreate, OrderStatus, OrderView, PackageDraft};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -103,15 +103,42 @@ async fn forward_order(
     if let Some(c) = &state.settings.s4 {
         set_accounts(c, &mut order);
     }
-    let answer = match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
-        Ok(view) => record_order(&state, &order, &offer, key, hash, view).await,
-        Err(e) => {
-            tracing::warn!(offer = %offer.id, error = %e.log_code(), "s4 order failed upstream");
-            Err(e.to_api_error())
-        }
+    let answer = match check_vendor_price(s4, &order, &offer).await {
+        Err(e) => Err(e),
+        Ok(()) => match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
+            Ok(view) => record_order(&state, &order, &offer, key, hash, view).await,
+            Err(e) => {
+                tracing::warn!(offer = %offer.id, error = %e.log_code(), "s4 order failed upstream");
+                Err(e.to_api_error())
+            }
+        },
     };
     let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
     finish(leader, answer, kasse_core::attempt::is_final_answer(status.as_u16())).await
+}
+
+/// S4 prices the order's choices itself (`POST /package/{id}/validate`) before the order is
+/// made: a price that is not the one the reader was shown (the catalog's) is refused with 409
+/// `price_changed` and the vendor's price, and no order is made.
+async fn check_vendor_price(s4: &crate::upstream::Vendor, order: &OrderCreate, offer: &Offer) -> Result<(), ApiError> {
+    let choices = order.template_package_choices.clone().unwrap_or_default();
+    let path = format!("/package/{}/validate", order.template_package_id);
+    let draft: PackageDraft = s4.send_json(Method::POST, &path, Some(&choices)).await.map_err(|e| {
+        tracing::warn!(offer = %offer.id, error = %e.log_code(), "s4 package validation failed upstream");
+        e.to_api_error()
+    })?;
+    if draft.price == offer.price {
+        return Ok(());
+    }
+    tracing::warn!(offer = %offer.id, vendor = %draft.price, shown = %offer.price, "s4 price differs from the catalog");
+    let mut e = ApiError::new(
+        StatusCode::CONFLICT,
+        "price_changed",
+        "the vendor's price for these choices is not the price shown",
+    )
+    .with_message_key(kasse_core::i18n::MessageKey::ErrOfferChanged.as_str());
+    e.body.price = Some(draft.price);
+    Err(e)
 }
 
 /// The publisher's merchant accounts, from the config (the browser may not name one).
