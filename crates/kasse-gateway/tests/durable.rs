@@ -62,13 +62,37 @@ async fn set_faults(http: &reqwest::Client, sandbox: &Sandbox, faults: Value) {
     assert!(r.status().is_success());
 }
 
-#[tokio::test]
-async fn a_killed_gateway_restarted_on_its_sqlite_file_replays_and_goes_on() {
+/// A sandbox, and a gateway config and SQLite ledger in a temporary folder (kept alive by the
+/// returned `TempDir`).
+struct OnSqlite {
+    sandbox: Sandbox,
+    dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+    store: String,
+}
+
+async fn on_sqlite(token_secret: bool) -> OnSqlite {
     let sandbox = sandbox(SandboxConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    // No configured token secret: the ledger's own must outlive the process too.
-    let config = write_config(dir.path(), &sandbox.base_url(), false);
+    let config = write_config(dir.path(), &sandbox.base_url(), token_secret);
     let store = format!("sqlite:{}", dir.path().join("ledger.db").display());
+    OnSqlite {
+        sandbox,
+        dir,
+        config,
+        store,
+    }
+}
+
+#[tokio::test]
+async fn a_killed_gateway_restarted_on_its_sqlite_file_replays_and_goes_on() {
+    // No configured token secret: the ledger's own must outlive the process too.
+    let OnSqlite {
+        sandbox,
+        dir: _dir,
+        config,
+        store,
+    } = on_sqlite(false).await;
     let http = reqwest::Client::new();
     let invoice = order(&sandbox, "invoice-year", "invoice", "restart-invoice-1");
     let path = format!("{ORDERS}?offer=invoice-year");
@@ -115,10 +139,12 @@ async fn a_killed_gateway_restarted_on_its_sqlite_file_replays_and_goes_on() {
 
 #[tokio::test]
 async fn a_gateway_killed_during_the_vendor_call_recovers_the_order_from_the_vendor() {
-    let sandbox = sandbox(SandboxConfig::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &sandbox.base_url(), true);
-    let store = format!("sqlite:{}", dir.path().join("ledger.db").display());
+    let OnSqlite {
+        sandbox,
+        dir: _dir,
+        config,
+        store,
+    } = on_sqlite(true).await;
     let http = reqwest::Client::new();
     let card = order(&sandbox, "digital-month", "creditcardPayex", "killed-mid-call-1");
     let path = format!("{ORDERS}?offer=digital-month");
