@@ -128,9 +128,13 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
     };
     let limiter = IpRateLimit::new(settings.rate_limit_per_second, settings.rate_limit_burst);
     let app = app(state.clone(), limiter.clone());
+    let limits = serve::Limits {
+        max_connections: settings.max_connections,
+        header_read_timeout: settings.header_read_timeout,
+    };
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let server = serve::serve(listener, app, CONNECTION_LIMITS, async {
+        let server = serve::serve(listener, app, limits, async {
             let _ = rx.await;
         });
         let housekeeping = async {
@@ -273,13 +277,6 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
 fn attempt_lease(settings: &Settings) -> Duration {
     settings.upstream_timeout * 3 + Duration::from_secs(5)
 }
-
-/// Open connections at most (a browser keeps a few per origin), and how long a client may take
-/// to send its headers (a slow sender holds a connection).
-const CONNECTION_LIMITS: serve::Limits = serve::Limits {
-    max_connections: 1024,
-    header_read_timeout: Duration::from_secs(10),
-};
 
 /// Requests served at once; more wait for a free slot, so a flood queues instead of exhausting
 /// memory and vendor connections.

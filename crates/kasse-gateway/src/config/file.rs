@@ -63,6 +63,10 @@ pub struct ServerConfig {
     /// How long order records are kept, days (at least 30: a reader may come back to an order,
     /// and a publisher may ask about it, weeks later).
     pub order_retention_days: u32,
+    /// Open connections served at most; more wait in the kernel's accept queue.
+    pub max_connections: u32,
+    /// How long a client may take to send a request's headers, milliseconds (slowloris).
+    pub header_read_timeout_ms: u64,
 }
 
 impl Default for ServerConfig {
@@ -74,6 +78,11 @@ impl Default for ServerConfig {
             order_token_secret_env: None,
             store: None,
             order_retention_days: 30,
+            // A browser keeps a few connections per origin; a thousand readers at once is far
+            // above a publisher's checkout traffic, far below the process's file descriptors.
+            max_connections: 1024,
+            // Ten seconds covers a phone on a poor network sending a few hundred bytes.
+            header_read_timeout_ms: 10_000,
             allowed_return_url_prefixes: None,
             // An order is 1–2 KiB; four times that leaves room for long names and addresses.
             body_limit_bytes: 8 * 1024,

@@ -52,6 +52,8 @@ impl GatewayConfig {
             order_token_key,
             store: server.store,
             order_retention: Duration::from_secs(u64::from(self.server.order_retention_days) * 24 * 3600),
+            max_connections: self.server.max_connections as usize,
+            header_read_timeout: Duration::from_millis(self.server.header_read_timeout_ms),
             connectid,
             s4,
             offers: catalog.offers,
@@ -181,6 +183,12 @@ fn check_limits(s: &ServerConfig, p: &mut Problems) {
     }
     if s.upstream_timeout_ms == 0 {
         p.push("server.upstream_timeout_ms: must be positive".into());
+    }
+    if s.max_connections < 16 {
+        p.push("server.max_connections: must be at least 16".into());
+    }
+    if s.header_read_timeout_ms < 100 {
+        p.push("server.header_read_timeout_ms: must be at least 100".into());
     }
 }
 

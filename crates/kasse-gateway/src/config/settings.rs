@@ -82,6 +82,10 @@ pub struct Settings {
     pub store: String,
     /// How long order records are kept.
     pub order_retention: Duration,
+    /// Open connections at most.
+    pub max_connections: usize,
+    /// Time allowed to send a request's headers.
+    pub header_read_timeout: Duration,
     /// ConnectID, when configured.
     pub connectid: Option<ConnectIdSettings>,
     /// S4, when configured.

@@ -129,13 +129,15 @@ fn code_defaults() -> toml::Table {
 }
 
 /// Every key without which `[server]` is still complete, in the order of the example file.
-const DEFAULTED_KEYS: [&str; 6] = [
+const DEFAULTED_KEYS: [&str; 8] = [
     "body_limit_bytes",
     "rate_limit_per_second",
     "rate_limit_burst",
     "upstream_timeout_ms",
     "idempotency_ttl_secs",
     "order_retention_days",
+    "max_connections",
+    "header_read_timeout_ms",
 ];
 
 #[test]
@@ -178,5 +180,7 @@ fn a_config_without_the_defaulted_keys_runs_with_the_documented_values() {
     assert_eq!(bare.upstream_timeout, full.upstream_timeout);
     assert_eq!(bare.idempotency_ttl, full.idempotency_ttl);
     assert_eq!(bare.order_retention, full.order_retention);
+    assert_eq!(bare.max_connections, full.max_connections);
+    assert_eq!(bare.header_read_timeout, full.header_read_timeout);
     assert_eq!((bare.rate_limit_per_second, bare.rate_limit_burst), (10, 60));
 }
