@@ -19,9 +19,10 @@ fn order(sandbox: &Sandbox, offer: &str, method: &str, key: &str) -> Value {
     connectid_order_for(&offers[offer], method, key)
 }
 
-async fn vendor_orders(http: &reqwest::Client, sandbox: &Sandbox) -> Vec<Value> {
+/// A list from the sandbox's control API (`orders`, `requests`).
+async fn sandbox_list(http: &reqwest::Client, sandbox: &Sandbox, what: &str) -> Vec<Value> {
     let v: Value = http
-        .get(format!("{}/__sandbox/orders", sandbox.base_url()))
+        .get(format!("{}/__sandbox/{what}", sandbox.base_url()))
         .send()
         .await
         .unwrap()
@@ -31,22 +32,14 @@ async fn vendor_orders(http: &reqwest::Client, sandbox: &Sandbox) -> Vec<Value> 
     v.as_array().cloned().unwrap_or_default()
 }
 
+async fn vendor_orders(http: &reqwest::Client, sandbox: &Sandbox) -> Vec<Value> {
+    sandbox_list(http, sandbox, "orders").await
+}
+
 /// How many times the vendor was asked to register an order.
 async fn vendor_order_calls(http: &reqwest::Client, sandbox: &Sandbox) -> usize {
-    let v: Value = http
-        .get(format!("{}/__sandbox/requests", sandbox.base_url()))
-        .send()
+    sandbox_list(http, sandbox, "requests")
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let entries = v
-        .as_array()
-        .or_else(|| v["requests"].as_array())
-        .cloned()
-        .unwrap_or_default();
-    entries
         .iter()
         .filter(|e| e["method"] == "POST" && e["path"].as_str().is_some_and(|p| p.ends_with("/v1/client/order")))
         .count()
