@@ -103,6 +103,10 @@ error_codes! {
     PriceOverrideNotAllowed = "price_override_not_allowed";
     /// A product GUID outside the offer's template choices.
     ProductNotAllowed = "product_not_allowed";
+    /// Fewer products chosen than the package allows.
+    TooFewProducts = "too_few_products";
+    /// More products chosen than the package allows.
+    TooManyProducts = "too_many_products";
     /// None of `subscriberId`, `externalSubscriberId`, `subscriberNumber`.
     SubscriberRequired = "subscriber_required";
 }
@@ -123,6 +127,8 @@ impl ErrorCode {
             ContactRequired => MessageKey::ErrContactRequired,
             TermsNotAccepted => MessageKey::ErrTermsNotAccepted,
             MethodNotAllowed | MethodUnsupported => MessageKey::ErrMethodNotAvailable,
+            TooFewProducts => MessageKey::ErrTooFewProducts,
+            TooManyProducts => MessageKey::ErrTooManyProducts,
             // The rest are not the reader's typing: the offer changed or the payload was tampered
             // with. The reader can only reload.
             InvalidValue
@@ -256,7 +262,7 @@ mod tests {
 
     #[test]
     fn codes_serialise_as_their_stable_names() {
-        assert_eq!(ErrorCode::ALL.len(), 37);
+        assert_eq!(ErrorCode::ALL.len(), 39);
         let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         for &code in ErrorCode::ALL {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));

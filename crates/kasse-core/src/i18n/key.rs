@@ -68,6 +68,10 @@ keys! {
     PrepaidNote "prepaid_note";
     /// Shown when the form has errors.
     FixErrors "fix_errors";
+    /// Legend of an S4 package's product choices.
+    ChooseProducts "choose_products";
+    /// Shown with the vendor's new price when it is not the one the reader saw.
+    PriceChanged "price_changed";
     // Payment methods (ConnectID)
     /// Method name.
     MethodInvoice "method_invoice";
@@ -121,6 +125,10 @@ keys! {
     ErrContactRequired "err_contact_required";
     /// `terms_not_accepted`.
     ErrTermsNotAccepted "err_terms_not_accepted";
+    /// `too_few_products`.
+    ErrTooFewProducts "err_too_few_products";
+    /// `too_many_products`.
+    ErrTooManyProducts "err_too_many_products";
     /// `method_not_allowed`, `method_unsupported`.
     ErrMethodNotAvailable "err_method_not_available";
     /// Tampering or a changed offer.
