@@ -50,6 +50,52 @@ pub struct OfferInfo {
     /// ConnectID's public half: client id and hosted fulfillment page. Absent for S4 offers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_id: Option<ConnectIdPublic>,
+    /// S4's public half: the publisher's URLs an S4 agreement carries. Absent for ConnectID offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s4: Option<S4Public>,
+}
+
+/// The publisher's URLs on an S4 agreement that are not the article page: the widget writes them
+/// into the order and the gateway refuses any other.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S4Public {
+    /// Vipps/MobilePay `merchantAgreementUrl`: the publisher's page where a reader manages the
+    /// agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_agreement_url: Option<String>,
+    /// SwedbankPay `callbackUrl`: the gateway's callback endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+}
+
+/// The body of `POST /kasse/v1/s4/orders`: the vendor's order as the browser built it, and the
+/// reader's contact, which becomes the S4 subscriber the gateway attaches the order to (the
+/// browser never names a subscriber).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct S4OrderRequest {
+    /// S4's `POST /order` body, without a subscriber.
+    pub order: crate::s4::OrderCreate,
+    /// The new subscriber's contact.
+    pub contact: crate::s4::Contact,
+}
+
+/// What the S4 order calls answer: the vendor's order id and status, where to send the reader to
+/// approve, and (on creation) the order's token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S4OrderAnswer {
+    /// The vendor's order GUID.
+    pub id: String,
+    /// S4's status.
+    pub status: crate::s4::OrderStatus,
+    /// The vendor's approval page (Vipps, MobilePay, SwedbankPay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_redirect_url: Option<String>,
+    /// The order's token (send it as [`ORDER_TOKEN_HEADER`]); only on creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_token: Option<String>,
 }
 
 /// ConnectID facts that may be public.

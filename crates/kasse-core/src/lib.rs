@@ -23,8 +23,8 @@ pub mod offer;
 pub mod s4;
 pub mod vendor_error;
 
-pub use checkout::{build_client_order, build_s4_order, CheckoutForm};
-pub use conformance::{check_order_against_offer, check_s4_order_against_offer};
+pub use checkout::{build_client_order, build_s4_request, CheckoutForm};
+pub use conformance::{check_order_against_offer, check_s4_request_against_offer};
 pub use connectid::{
     decide_flow, fulfillment_url, next_steps, parse_fulfillment_return, validate_client_order, Flow, FulfillmentStatus,
     PaymentMethod, Step,

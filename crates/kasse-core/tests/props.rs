@@ -45,6 +45,7 @@ fn any_form() -> impl Strategy<Value = CheckoutForm> {
                     country_code,
                     method,
                     accept_terms,
+                    products: Vec::new(),
                 }
             },
         )
@@ -152,6 +153,7 @@ fn valid_form_for(offer: &Offer) -> impl Strategy<Value = CheckoutForm> {
                 country_code: country,
                 method: method.wire_name().into(),
                 accept_terms: true,
+                products: Vec::new(),
             },
         )
 }

@@ -197,17 +197,17 @@ async fn tampered_s4_orders_are_refused() {
     let (status, v) = stack.post_keyed("/kasse/v1/s4/orders", "s4-tamper-base", &base).await;
     assert_eq!(status, 201, "{v}");
 
-    let vipps = "/paymentAgreementParameters/vippsMobilePayParameters";
+    let vipps = "/order/paymentAgreementParameters/vippsMobilePayParameters";
     let cases: Vec<(&str, String, Value, &str)> = vec![
         (
             "price override",
-            "/templatePackageChoices/priceOverride".into(),
+            "/order/templatePackageChoices/priceOverride".into(),
             json!(1),
             "price_mismatch",
         ),
         (
             "product",
-            "/templatePackageChoices/products".into(),
+            "/order/templatePackageChoices/products".into(),
             json!([
                 "00000000-0000-0000-0000-000000000001",
                 "00000000-0000-0000-0000-000000000008"
@@ -216,13 +216,13 @@ async fn tampered_s4_orders_are_refused() {
         ),
         (
             "template",
-            "/templatePackageId".into(),
+            "/order/templatePackageId".into(),
             json!("10000000-0000-0000-0000-000000000001"),
             "product_mismatch",
         ),
         (
             "method",
-            "/paymentAgreementParameters/paymentMethod".into(),
+            "/order/paymentAgreementParameters/paymentMethod".into(),
             json!("MobilePay"),
             "method_not_allowed",
         ),
@@ -245,8 +245,26 @@ async fn tampered_s4_orders_are_refused() {
             "unexpected_field",
         ),
         (
+            "a subscriber by external id",
+            "/order/externalSubscriberId".into(),
+            json!("kasse-someone-elses-attempt"),
+            "unexpected_field",
+        ),
+        (
+            "the gateway's order reference",
+            "/order/orderReference".into(),
+            json!("mine"),
+            "unexpected_field",
+        ),
+        (
+            "a contact S4 would refuse",
+            "/contact/phone".into(),
+            json!("12345"),
+            "invalid_phone",
+        ),
+        (
             "someone else's subscriber",
-            "/subscriberId".into(),
+            "/order/subscriberId".into(),
             json!("11111111-2222-3333-4444-000000000000"),
             "unexpected_field",
         ),
@@ -266,8 +284,10 @@ async fn tampered_s4_orders_are_refused() {
     // Fields no type knows, at any depth, are refused by name.
     for pointer in [
         "/campaignCode",
-        "/templatePackageChoices/discount",
-        "/paymentAgreementParameters/vippsMobilePayParameters/amount",
+        "/order/campaignCode",
+        "/order/templatePackageChoices/discount",
+        "/order/paymentAgreementParameters/vippsMobilePayParameters/amount",
+        "/contact/street",
     ] {
         let mut order = base.clone();
         set(&mut order, pointer, json!("x"));
@@ -277,7 +297,7 @@ async fn tampered_s4_orders_are_refused() {
 
     // An override on a template whose offer carries none.
     let mut news = s4_order(&stack, "s4-news-monthly", "Vipps", "sub-news");
-    set(&mut news, "/templatePackageChoices/priceOverride", json!(149));
+    set(&mut news, "/order/templatePackageChoices/priceOverride", json!(149));
     let v = refused(&stack, "/kasse/v1/s4/orders?offer=s4-news-monthly", &news).await;
     assert!(codes(&v).iter().any(|c| c == "price_override_not_allowed"), "{v}");
 
@@ -285,11 +305,28 @@ async fn tampered_s4_orders_are_refused() {
     let mut swedbank = s4_order(&stack, "s4-tv-basic", "SwedbankPay", "sub-sb");
     set(
         &mut swedbank,
-        "/paymentAgreementParameters/payExEcommerceParameters/callbackUrl",
+        "/order/paymentAgreementParameters/payExEcommerceParameters/callbackUrl",
         json!("https://evil.example/collect"),
     );
     let v = refused(&stack, "/kasse/v1/s4/orders", &swedbank).await;
     assert!(codes(&v).iter().any(|c| c == "url_not_allowed"), "{v}");
+
+    // A choice outside the package, or beyond its limits.
+    let digital = "00000000-0000-0000-0000-000000000201";
+    let pick = s4_order_choosing(&stack, "s4-avis-velg", "Invoice", "sub-pick", &[digital]);
+    for (products, expected) in [
+        (json!([]), "too_few_products"),
+        (
+            json!([digital, "00000000-0000-0000-0000-000000000001"]),
+            "product_not_allowed",
+        ),
+        (json!([digital, digital]), "duplicate"),
+    ] {
+        let mut order = pick.clone();
+        set(&mut order, "/order/templatePackageChoices/products", products);
+        let v = refused(&stack, "/kasse/v1/s4/orders?offer=s4-avis-velg", &order).await;
+        assert!(codes(&v).iter().any(|c| c == expected), "{expected}: {v}");
+    }
     stack.shutdown().await;
 }
 

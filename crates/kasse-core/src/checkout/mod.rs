@@ -5,7 +5,7 @@ mod connectid;
 mod s4;
 
 pub use connectid::build_client_order;
-pub use s4::{build_s4_order, S4Urls};
+pub use s4::{build_s4_request, S4Urls};
 
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +41,9 @@ pub struct CheckoutForm {
     pub method: String,
     /// Terms accepted.
     pub accept_terms: bool,
+    /// S4 offers with choices: the product GUIDs the reader ticked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<String>,
 }
 
 /// A form that passed validation, normalised (trimmed, E.164 phone, wire postal code).
@@ -123,6 +126,13 @@ pub fn validate_form(offer: &Offer, form: &CheckoutForm) -> Result<ValidForm, Ve
         }
     }
     let method = check_method(offer, &form.method, &mut e);
+    if let Some(t) = offer
+        .s4
+        .as_ref()
+        .filter(|t| offer.backend == Backend::S4 && !t.choices.is_empty())
+    {
+        crate::offer::s4_check_choice(t, &form.products, "products", &mut e);
+    }
     if !form.accept_terms {
         e.push("acceptTerms", ErrorCode::TermsNotAccepted);
     }

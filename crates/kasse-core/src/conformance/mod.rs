@@ -9,7 +9,7 @@ mod connectid;
 mod s4;
 
 pub use connectid::{check_order_against_offer, MAX_CAMPAIGN_PARAMETERS};
-pub use s4::check_s4_order_against_offer;
+pub use s4::{check_s4_order_against_offer, check_s4_request_against_offer, S4Expect};
 
 use crate::error_code::{ErrorCode, Errors};
 

@@ -1,25 +1,55 @@
 //! An S4 order against its offer.
 
 use super::{refuse_present, url_has_allowed_prefix};
+use crate::contract::{S4OrderRequest, S4Public};
 use crate::error_code::{ErrorCode, Errors, FieldError};
-use crate::offer::{Backend, Offer, S4Template};
+use crate::offer::{s4_check_choice, Backend, Offer, S4Template};
 use crate::s4::{self, OrderCreate, PaymentAgreementParameters, S4PaymentMethod};
 
-/// Checks an S4 order against its offer (and [`s4::validate_s4_order`]).
+/// What the gateway knows that the browser's order must match: where return URLs may point, and
+/// the publisher's own agreement and callback URLs.
+#[derive(Clone, Copy, Debug)]
+pub struct S4Expect<'a> {
+    /// Return URLs must start with one of these (e.g. `https://news.example.no/kasse/`).
+    pub url_prefixes: &'a [String],
+    /// The publisher's `merchantAgreementUrl` and `callbackUrl`, exactly.
+    pub public: &'a S4Public,
+}
+
+/// Checks the widget's S4 request (order and contact) against its offer; order paths are
+/// prefixed `order.`, contact paths `contact.`.
+pub fn check_s4_request_against_offer(
+    req: &S4OrderRequest,
+    offer: &Offer,
+    expect: S4Expect<'_>,
+) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if let Err(errs) = check_s4_order_against_offer(&req.order, offer, expect) {
+        for f in errs {
+            e.push(format!("order.{}", f.path), f.code);
+        }
+    }
+    e.extend(s4::validate_contact(&req.contact));
+    e.finish()
+}
+
+/// Checks an S4 order as the browser sends it against its offer (and
+/// [`s4::validate_s4_order_body`]).
 ///
-/// Refused: another template or organization; products outside the offer's choice (or a
-/// different set when the offer fixes one); a price override the offer does not carry or that
-/// differs from the offer's price; a method the offer does not show; `subscriberId` and
-/// `paymentAgreementId` (a browser must not attach an order to someone else's subscriber or
-/// agreement: new subscribers come by `externalSubscriberId`); and agreement URLs that do not
-/// start with one of `allowed_url_prefixes` (e.g. `https://news.example.no/kasse/`).
+/// Refused: another template or organization; products outside the offer's choices or its
+/// limits (or a different set when the offer fixes one); a price override the offer does not
+/// carry or that differs from the offer's price; a method the offer does not show; any subscriber
+/// (`subscriberId`, `externalSubscriberId`, `subscriberNumber`: the gateway attaches the
+/// subscriber it made from the reader's contact), `paymentAgreementId`, `invoiceContactId`,
+/// `orderReference` and `tag` (the gateway's); agreement return URLs outside the allowed
+/// prefixes, and agreement or callback URLs other than the publisher's.
 pub fn check_s4_order_against_offer(
     order: &OrderCreate,
     offer: &Offer,
-    allowed_url_prefixes: &[String],
+    expect: S4Expect<'_>,
 ) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
-    e.extend(s4::validate_s4_order(order));
+    e.extend(s4::validate_s4_order_body(order));
     let Some(t) = offer.s4.as_ref().filter(|_| offer.backend == Backend::S4) else {
         e.push("templatePackageId", ErrorCode::BackendMismatch);
         return e.finish();
@@ -28,7 +58,7 @@ pub fn check_s4_order_against_offer(
     check_choices(order, offer, t, &mut e);
     match &order.payment_agreement_parameters {
         None => e.push("paymentAgreementParameters", ErrorCode::Required),
-        Some(pa) => check_agreement(pa, offer, allowed_url_prefixes, &mut e),
+        Some(pa) => check_agreement(pa, offer, expect, &mut e),
     }
     e.finish()
 }
@@ -53,6 +83,9 @@ fn check_identity(order: &OrderCreate, t: &S4Template, e: &mut Errors) {
             ("invoiceContactId", order.invoice_contact_id.is_some()),
             // An existing subscriber by number is not the browser's to choose.
             ("subscriberNumber", order.subscriber_number.is_some()),
+            ("externalSubscriberId", order.external_subscriber_id.is_some()),
+            ("orderReference", order.order_reference.is_some()),
+            ("tag", order.tag.is_some()),
         ],
     );
 }
@@ -68,7 +101,9 @@ fn check_choices(order: &OrderCreate, offer: &Offer, t: &S4Template, e: &mut Err
         v.sort();
         v
     };
-    if lower(&chosen) != lower(&t.products) {
+    if !t.choices.is_empty() {
+        s4_check_choice(t, &chosen, &format!("{p}.products"), e);
+    } else if lower(&chosen) != lower(&t.products) {
         for (i, id) in chosen.iter().enumerate() {
             if !t.products.iter().any(|o| o.eq_ignore_ascii_case(id)) {
                 e.push(format!("{p}.products[{i}]"), ErrorCode::ProductNotAllowed);
@@ -100,24 +135,36 @@ fn check_choices(order: &OrderCreate, offer: &Offer, t: &S4Template, e: &mut Err
 }
 
 /// A method the offer shows, and agreement URLs on the publisher's allowed prefixes.
-fn check_agreement(pa: &PaymentAgreementParameters, offer: &Offer, allowed_url_prefixes: &[String], e: &mut Errors) {
+fn check_agreement(pa: &PaymentAgreementParameters, offer: &Offer, expect: S4Expect<'_>, e: &mut Errors) {
     if !S4PaymentMethod::for_offer(offer).contains(&pa.payment_method) {
         e.push("paymentAgreementParameters.paymentMethod", ErrorCode::MethodNotAllowed);
     }
     let mut urls: Vec<(String, &str)> = Vec::new();
+    let mut publishers: Vec<(String, &str, Option<&String>)> = Vec::new();
     if let Some(v) = &pa.vipps_mobile_pay_parameters {
         let q = "paymentAgreementParameters.vippsMobilePayParameters";
-        urls.push((format!("{q}.merchantAgreementUrl"), &v.merchant_agreement_url));
+        let expected = expect.public.merchant_agreement_url.as_ref();
+        publishers.push((format!("{q}.merchantAgreementUrl"), &v.merchant_agreement_url, expected));
         urls.push((format!("{q}.merchantRedirectUrl"), &v.merchant_redirect_url));
     }
     if let Some(x) = &pa.pay_ex_ecommerce_parameters {
         let q = "paymentAgreementParameters.payExEcommerceParameters";
-        urls.push((format!("{q}.callbackUrl"), &x.callback_url));
+        publishers.push((
+            format!("{q}.callbackUrl"),
+            &x.callback_url,
+            expect.public.callback_url.as_ref(),
+        ));
         urls.push((format!("{q}.cancelUrl"), &x.cancel_url));
         urls.push((format!("{q}.completeUrl"), &x.complete_url));
     }
     for (path, u) in urls {
-        if !u.is_empty() && !url_has_allowed_prefix(u, allowed_url_prefixes) {
+        if !u.is_empty() && !url_has_allowed_prefix(u, expect.url_prefixes) {
+            e.push(path, ErrorCode::UrlNotAllowed);
+        }
+    }
+    // The publisher's own pages are not the browser's to choose at all.
+    for (path, u, expected) in publishers {
+        if !u.is_empty() && expected.is_none_or(|x| x != u) {
             e.push(path, ErrorCode::UrlNotAllowed);
         }
     }

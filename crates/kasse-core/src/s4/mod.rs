@@ -5,8 +5,10 @@ mod method;
 mod order;
 mod rules;
 mod steps;
+mod subscriber;
 
 pub use method::*;
 pub use order::*;
-pub use rules::validate_s4_order;
+pub use rules::{validate_s4_order, validate_s4_order_body};
 pub use steps::*;
+pub use subscriber::*;

@@ -26,6 +26,14 @@ pub fn validate_s4_order(order: &OrderCreate) -> Result<(), Vec<FieldError>> {
     if !has(&order.subscriber_id) && !has(&order.external_subscriber_id) && !has(&order.subscriber_number) {
         e.push("subscriberId", ErrorCode::SubscriberRequired);
     }
+    e.extend(validate_s4_order_body(order));
+    e.finish()
+}
+
+/// Checks an S4 order before it names its subscriber (what the browser sends: the gateway
+/// attaches the subscriber); every violation but the missing subscriber.
+pub fn validate_s4_order_body(order: &OrderCreate) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
     if order.template_package_id.trim().is_empty() {
         e.push("templatePackageId", ErrorCode::Required);
     } else if !is_uuid(&order.template_package_id) {

@@ -1,12 +1,12 @@
 //! The reader's form and the builders: valid payloads from a valid form, every form error at once.
 
-use kasse_core::checkout::{build_client_order, build_s4_order, validate_form, CheckoutForm, S4Urls};
+use kasse_core::checkout::{build_client_order, build_s4_request, validate_form, CheckoutForm, S4Urls};
 use kasse_core::conformance::{check_order_against_offer, check_s4_order_against_offer};
 use kasse_core::connectid::validate_client_order;
 use kasse_core::error_code::ErrorCode;
 use kasse_core::s4::S4PaymentMethod;
 
-use crate::{codes, kari, offer, s4_urls};
+use crate::{codes, expect, kari, offer, s4_urls};
 
 #[test]
 fn builds_a_valid_connectid_order_from_the_form() {
@@ -42,6 +42,7 @@ fn the_form_reports_every_error_at_once_at_form_paths() {
         country_code: "NO".into(),
         method: "kco".into(),
         accept_terms: false,
+        products: Vec::new(),
     };
     let errs = build_client_order(&o, &form, "x", 0).unwrap_err();
     assert_eq!(
@@ -98,7 +99,7 @@ fn company_instead_of_last_name_and_swedish_forms() {
 fn builder_refuses_an_s4_offer_and_the_s4_builder_a_connectid_offer() {
     let err = build_client_order(&offer("tv-basic"), &kari("Vipps"), "x", 0).unwrap_err();
     assert_eq!(codes(&err), vec![("offer", ErrorCode::BackendMismatch)]);
-    let err = build_s4_order(&offer("digi-1m"), &kari("kco"), "x", &S4Urls::default()).unwrap_err();
+    let err = build_s4_request(&offer("digi-1m"), &kari("kco"), &S4Urls::default()).unwrap_err();
     assert_eq!(codes(&err), vec![("offer", ErrorCode::BackendMismatch)]);
 }
 
@@ -118,13 +119,17 @@ fn builds_and_checks_s4_orders() {
         ]
     );
     for m in ["Vipps", "MobilePay", "SwedbankPay"] {
-        let order = build_s4_order(&o, &kari(m), "reader-1", &s4_urls()).unwrap();
-        assert_eq!(check_s4_order_against_offer(&order, &o, &prefixes), Ok(()), "{m}");
+        let order = build_s4_request(&o, &kari(m), &s4_urls()).unwrap().order;
+        assert_eq!(
+            check_s4_order_against_offer(&order, &o, expect(&prefixes)),
+            Ok(()),
+            "{m}"
+        );
         let json = serde_json::to_value(&order).unwrap();
         assert_eq!(json["templatePackageChoices"]["priceOverride"], serde_json::json!(1500));
         assert_eq!(json["paymentAgreementParameters"]["paymentMethod"], m);
     }
-    let vipps = build_s4_order(&o, &kari("Vipps"), "reader-1", &s4_urls()).unwrap();
+    let vipps = build_s4_request(&o, &kari("Vipps"), &s4_urls()).unwrap().order;
     let v = vipps
         .payment_agreement_parameters
         .as_ref()
@@ -135,12 +140,46 @@ fn builds_and_checks_s4_orders() {
     assert_eq!(v.customer_phone_number.as_deref(), Some("+4791234567"));
     // Offer without override and without choices: neither is sent.
     let n = offer("news-monthly");
-    let order = build_s4_order(&n, &kari("Invoice"), "reader-2", &s4_urls()).unwrap();
+    let order = build_s4_request(&n, &kari("Invoice"), &s4_urls()).unwrap().order;
     assert_eq!(order.template_package_choices, None);
-    assert_eq!(check_s4_order_against_offer(&order, &n, &prefixes), Ok(()));
+    assert_eq!(check_s4_order_against_offer(&order, &n, expect(&prefixes)), Ok(()));
     // AvtaleGiro is configured but has no interactive step: not offered.
     assert_eq!(
-        codes(&build_s4_order(&o, &kari("AvtaleGiro"), "r", &s4_urls()).unwrap_err()),
+        codes(&build_s4_request(&o, &kari("AvtaleGiro"), &s4_urls()).unwrap_err()),
         vec![("method", ErrorCode::MethodNotAllowed)]
+    );
+}
+
+#[test]
+fn an_s4_package_is_priced_and_ordered_as_the_reader_chose() {
+    let o = offer("paper-pick");
+    let digital = "00000000-0000-0000-0000-000000000201";
+    let sunday = "00000000-0000-0000-0000-000000000203";
+    assert_eq!(kasse_core::offer::package_price(&o, &[digital.into()]), o.price);
+    assert_eq!(
+        kasse_core::offer::package_price(&o, &[sunday.into(), digital.into()]).to_major_string(),
+        "149"
+    );
+    let mut form = kari("Invoice");
+    form.products = vec![sunday.into(), digital.into()];
+    let req = build_s4_request(&o, &form, &s4_urls()).unwrap();
+    let json = serde_json::to_value(&req).unwrap();
+    // The catalog's order, whatever order the reader ticked in; no subscriber from the browser.
+    assert_eq!(
+        json["order"]["templatePackageChoices"]["products"],
+        serde_json::json!([digital, sunday])
+    );
+    assert_eq!(json["order"].get("externalSubscriberId"), None);
+    assert_eq!(
+        json["contact"],
+        serde_json::json!({
+            "name": "Kari Nordmann", "email": "kari.nordmann@example.no", "phone": "+4791234567",
+            "addressLines": ["Osloveien 12"], "zip": "0101", "city": "Oslo", "country": "NO"
+        })
+    );
+    form.products.clear();
+    assert_eq!(
+        codes(&build_s4_request(&o, &form, &s4_urls()).unwrap_err()),
+        vec![("products", ErrorCode::TooFewProducts)]
     );
 }

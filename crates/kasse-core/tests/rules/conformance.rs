@@ -1,14 +1,16 @@
 //! Conformance: an order from a browser that does not buy exactly what the offer sells is
 //! refused, with every reason.
 
-use kasse_core::checkout::{build_client_order, build_s4_order};
-use kasse_core::conformance::{check_order_against_offer, check_s4_order_against_offer, url_has_allowed_prefix};
+use kasse_core::checkout::{build_client_order, build_s4_request};
+use kasse_core::conformance::{
+    check_order_against_offer, check_s4_order_against_offer, check_s4_request_against_offer, url_has_allowed_prefix,
+};
 use kasse_core::connectid::ClientOrder;
 use kasse_core::error_code::ErrorCode;
 use kasse_core::s4::OrderCreate;
 use kasse_core::{Money, PaymentMethod};
 
-use crate::{codes, kari, offer, s4_urls};
+use crate::{codes, expect, kari, offer, s4_urls};
 
 type Tamper = fn(&mut ClientOrder);
 
@@ -179,7 +181,9 @@ fn prefixes() -> Vec<String> {
 
 /// A valid SwedbankPay order for `tv-basic`.
 fn good_s4() -> OrderCreate {
-    build_s4_order(&offer("tv-basic"), &kari("SwedbankPay"), "reader-1", &s4_urls()).unwrap()
+    build_s4_request(&offer("tv-basic"), &kari("SwedbankPay"), &s4_urls())
+        .unwrap()
+        .order
 }
 
 #[test]
@@ -202,7 +206,7 @@ fn tampered_s4_orders_are_caught() {
     x.complete_url = "https://evil.example.com/kasse/complete".into();
     x.cancel_url = "https://news.example.no.evil.com/kasse/cancel".into();
     x.callback_url = "http://gateway.example.no/s4/callback".into();
-    let errs = check_s4_order_against_offer(&t, &o, &prefixes()).unwrap_err();
+    let errs = check_s4_order_against_offer(&t, &o, expect(&prefixes())).unwrap_err();
     assert_eq!(
         codes(&errs),
         vec![
@@ -217,15 +221,16 @@ fn tampered_s4_orders_are_caught() {
             ("templatePackageChoices.priceOverride", ErrorCode::PriceMismatch),
             ("templatePackageChoices.permanentDiscountId", ErrorCode::UnexpectedField),
             (
-                "paymentAgreementParameters.payExEcommerceParameters.callbackUrl",
-                ErrorCode::UrlNotAllowed
-            ),
-            (
                 "paymentAgreementParameters.payExEcommerceParameters.cancelUrl",
                 ErrorCode::UrlNotAllowed
             ),
             (
                 "paymentAgreementParameters.payExEcommerceParameters.completeUrl",
+                ErrorCode::UrlNotAllowed
+            ),
+            // Not the publisher's callback, whatever its prefix.
+            (
+                "paymentAgreementParameters.payExEcommerceParameters.callbackUrl",
                 ErrorCode::UrlNotAllowed
             ),
         ]
@@ -239,7 +244,7 @@ fn an_s4_subscriber_by_number_or_a_start_date_is_refused() {
     t.subscriber_number = Some("71".into());
     t.template_package_choices.as_mut().unwrap().start_time = Some("2030-01-01T00:00:00Z".into());
     assert_eq!(
-        codes(&check_s4_order_against_offer(&t, &offer("tv-basic"), &prefixes()).unwrap_err()),
+        codes(&check_s4_order_against_offer(&t, &offer("tv-basic"), expect(&prefixes())).unwrap_err()),
         vec![
             ("subscriberNumber", ErrorCode::UnexpectedField),
             ("templatePackageChoices.startTime", ErrorCode::UnexpectedField)
@@ -250,13 +255,13 @@ fn an_s4_subscriber_by_number_or_a_start_date_is_refused() {
 #[test]
 fn an_s4_price_override_on_an_offer_without_one_is_refused() {
     let n = offer("news-monthly");
-    let mut p = build_s4_order(&n, &kari("Vipps"), "r", &s4_urls()).unwrap();
+    let mut p = build_s4_request(&n, &kari("Vipps"), &s4_urls()).unwrap().order;
     p.template_package_choices = Some(kasse_core::s4::TemplatePackageChoices {
         price_override: Some(Money::from_minor(1)),
         ..Default::default()
     });
     assert_eq!(
-        codes(&check_s4_order_against_offer(&p, &n, &prefixes()).unwrap_err()),
+        codes(&check_s4_order_against_offer(&p, &n, expect(&prefixes())).unwrap_err()),
         vec![(
             "templatePackageChoices.priceOverride",
             ErrorCode::PriceOverrideNotAllowed
@@ -276,7 +281,7 @@ fn missing_s4_agreement_urls_are_reported_with_their_paths() {
         .cancel_url
         .clear();
     assert_eq!(
-        codes(&kasse_core::s4::validate_s4_order(&m).unwrap_err()),
+        codes(&kasse_core::s4::validate_s4_order_body(&m).unwrap_err()),
         vec![(
             "paymentAgreementParameters.payExEcommerceParameters.cancelUrl",
             ErrorCode::Required
@@ -311,3 +316,60 @@ fn urls_pass_only_in_normal_form_on_an_allowed_prefix() {
         assert!(!allowed(refused), "{refused:?}");
     }
 }
+
+#[test]
+fn an_s4_order_names_no_subscriber_and_only_the_publishers_agreement_page() {
+    let o = offer("tv-basic");
+    let mut vipps = build_s4_request(&o, &kari("Vipps"), &s4_urls()).unwrap().order;
+    vipps.external_subscriber_id = Some("someone-else".into());
+    vipps.order_reference = Some("mine".into());
+    let v = vipps
+        .payment_agreement_parameters
+        .as_mut()
+        .unwrap()
+        .vipps_mobile_pay_parameters
+        .as_mut()
+        .unwrap();
+    v.merchant_agreement_url = "https://news.example.no/kasse/phish".into();
+    assert_eq!(
+        codes(&check_s4_order_against_offer(&vipps, &o, expect(&prefixes())).unwrap_err()),
+        vec![
+            ("externalSubscriberId", ErrorCode::UnexpectedField),
+            ("orderReference", ErrorCode::UnexpectedField),
+            (
+                "paymentAgreementParameters.vippsMobilePayParameters.merchantAgreementUrl",
+                ErrorCode::UrlNotAllowed
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_s4_request_carries_a_valid_contact_and_a_choice_within_the_package() {
+    let o = offer("paper-pick");
+    let mut form = kari("Vipps");
+    form.products = vec![SATURDAY.into(), DIGITAL.into()];
+    let mut req = build_s4_request(&o, &form, &s4_urls()).unwrap();
+    assert_eq!(check_s4_request_against_offer(&req, &o, expect(&prefixes())), Ok(()));
+    // Tampered after building: a product the package does not offer, too many, a bad contact.
+    let c = req.order.template_package_choices.as_mut().unwrap();
+    c.products = Some(vec![DIGITAL.into(), SATURDAY.into(), SUNDAY.into()]);
+    req.contact.email = Some("not-an-email".into());
+    assert_eq!(
+        codes(&check_s4_request_against_offer(&req, &o, expect(&prefixes())).unwrap_err()),
+        vec![
+            ("order.templatePackageChoices.products", ErrorCode::TooManyProducts),
+            ("contact.email", ErrorCode::InvalidEmail),
+        ]
+    );
+    let c = req.order.template_package_choices.as_mut().unwrap();
+    c.products = Some(vec!["00000000-0000-0000-0000-000000000001".into()]);
+    assert_eq!(
+        codes(&check_s4_order_against_offer(&req.order, &o, expect(&prefixes())).unwrap_err()),
+        vec![("templatePackageChoices.products[0]", ErrorCode::ProductNotAllowed)]
+    );
+}
+
+const DIGITAL: &str = "00000000-0000-0000-0000-000000000201";
+const SATURDAY: &str = "00000000-0000-0000-0000-000000000202";
+const SUNDAY: &str = "00000000-0000-0000-0000-000000000203";

@@ -10,6 +10,8 @@ mod validation;
 mod vendor_errors;
 
 use kasse_core::checkout::{CheckoutForm, S4Urls};
+use kasse_core::conformance::S4Expect;
+use kasse_core::contract::S4Public;
 use kasse_core::error_code::{ErrorCode, FieldError};
 use kasse_core::i18n::Locale;
 use kasse_core::offer::Offer;
@@ -45,6 +47,24 @@ fn kari(method: &str) -> CheckoutForm {
         country_code: "NO".into(),
         method: method.into(),
         accept_terms: true,
+        products: Vec::new(),
+    }
+}
+
+/// The publisher's S4 URLs, as the gateway serves them.
+fn s4_public() -> S4Public {
+    S4Public {
+        merchant_agreement_url: Some("https://news.example.no/kasse/vipps-agreement".into()),
+        callback_url: Some("https://gateway.example.no/s4/callback".into()),
+    }
+}
+
+/// What the gateway expects of an S4 order: `prefixes` for return URLs, [`s4_public`]'s URLs.
+fn expect(prefixes: &[String]) -> S4Expect<'_> {
+    static PUBLIC: std::sync::LazyLock<S4Public> = std::sync::LazyLock::new(s4_public);
+    S4Expect {
+        url_prefixes: prefixes,
+        public: &PUBLIC,
     }
 }
 

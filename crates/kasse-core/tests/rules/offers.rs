@@ -10,7 +10,7 @@ use crate::{catalog, codes, offer};
 #[test]
 fn demo_catalog_is_valid_and_json_round_trips() {
     let offers = catalog();
-    assert_eq!(offers.len(), 6);
+    assert_eq!(offers.len(), 7);
     for o in &offers {
         assert_eq!(validate_offer(o), Ok(()), "{}", o.id);
         let json = serde_json::to_string(o).unwrap();

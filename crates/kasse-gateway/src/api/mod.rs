@@ -121,6 +121,7 @@ pub fn routes() -> Vec<Route> {
             "/kasse/v1/s4/orders/{id}/complete",
             post(s4::complete_order),
         ),
+        r(Method::POST, "/kasse/v1/s4/callback", post(s4::callback)),
     ]
 }
 

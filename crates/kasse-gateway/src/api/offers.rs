@@ -37,6 +37,7 @@ pub(super) async fn get_offer(State(state): State<Shared>, Path(id): Path<String
         offer: offer.clone(),
         methods: methods(offer),
         connect_id,
+        s4: (offer.backend == Backend::S4).then(|| super::s4::public(&state)),
     })
     .into_response();
     // Prices change: a minute of caching spares the gateway without showing a stale price long.

@@ -174,6 +174,14 @@ pub struct S4Config {
     pub vipps_account_id: Option<String>,
     /// The publisher's SwedbankPay account at S4 (`payExAccountId`), set likewise.
     pub payex_account_id: Option<String>,
+    /// The publisher's page where a reader manages a Vipps/MobilePay agreement
+    /// (`merchantAgreementUrl`); required when an offer shows Vipps or MobilePay.
+    #[serde(default)]
+    pub merchant_agreement_url: Option<String>,
+    /// This gateway's SwedbankPay callback endpoint as S4 reaches it (`callbackUrl`,
+    /// `…/kasse/v1/s4/callback`); required when an offer shows SwedbankPay.
+    #[serde(default)]
+    pub callback_url: Option<String>,
 }
 
 impl GatewayConfig {

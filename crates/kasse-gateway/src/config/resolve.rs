@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use kasse_core::offer::{Backend, Offer};
+use kasse_core::s4::S4PaymentMethod;
 use url::Url;
 
 use super::urls::{normalize_origin, prefix_is_safe};
@@ -33,7 +34,7 @@ impl GatewayConfig {
         // Offers before the back ends: they decide which back ends are required.
         let catalog = resolve_offers(&self.offers, &mut p);
         let connectid = resolve_connectid(self.connectid.as_ref(), &catalog, env, &mut p);
-        let s4 = resolve_s4(self.s4.as_ref(), catalog.s4_user.as_deref(), env, &mut p);
+        let s4 = resolve_s4(self.s4.as_ref(), &catalog, env, &mut p);
         let order_token_key = order_token_key(&self.server, env, &mut p);
         let server = match server {
             Some(server) if p.0.is_empty() => server,
@@ -289,8 +290,8 @@ fn prepayment_key(c: &ConnectIdConfig, offer: &str, env: Env<'_>, p: &mut Proble
     VoucherKey::new(secret.expose().as_bytes())
 }
 
-fn resolve_s4(table: Option<&S4Config>, used_by: Option<&str>, env: Env<'_>, p: &mut Problems) -> Option<S4Settings> {
-    let c = section(table, "s4", used_by, p)?;
+fn resolve_s4(table: Option<&S4Config>, catalog: &Catalog, env: Env<'_>, p: &mut Problems) -> Option<S4Settings> {
+    let c = section(table, "s4", catalog.s4_user.as_deref(), p)?;
     let api_base = p.url("s4.api_base", &c.api_base);
     let token_url = p.url("s4.token_url", &c.token_url);
     let tenant_id = p.required("s4.tenant_id", &c.tenant_id);
@@ -310,7 +311,56 @@ fn resolve_s4(table: Option<&S4Config>, used_by: Option<&str>, env: Env<'_>, p: 
         scope: c.scope.clone().filter(|s| !s.trim().is_empty()),
         vipps_account_id: c.vipps_account_id.clone().filter(|s| !s.trim().is_empty()),
         payex_account_id: c.payex_account_id.clone().filter(|s| !s.trim().is_empty()),
+        merchant_agreement_url: agreement_url(
+            "s4.merchant_agreement_url",
+            &c.merchant_agreement_url,
+            catalog,
+            &[S4PaymentMethod::Vipps, S4PaymentMethod::MobilePay],
+            p,
+        ),
+        callback_url: agreement_url(
+            "s4.callback_url",
+            &c.callback_url,
+            catalog,
+            &[S4PaymentMethod::SwedbankPay],
+            p,
+        ),
     })
+}
+
+/// One of the publisher's agreement URLs: absolute https (http on loopback), and required as soon
+/// as an offer shows one of `methods`, whose agreements carry it.
+fn agreement_url(
+    key: &str,
+    value: &Option<String>,
+    catalog: &Catalog,
+    methods: &[S4PaymentMethod],
+    p: &mut Problems,
+) -> Option<String> {
+    let needed_by = catalog
+        .offers
+        .values()
+        .find(|o| S4PaymentMethod::for_offer(o).iter().any(|m| methods.contains(m)));
+    match (value.as_deref().map(str::trim).filter(|v| !v.is_empty()), needed_by) {
+        (None, None) => None,
+        (None, Some(o)) => {
+            p.push(format!(
+                "{key}: missing (offer `{}` takes {})",
+                o.id,
+                methods[0].wire_name()
+            ));
+            None
+        }
+        (Some(v), _) => match kasse_core::field::check_absolute_https(v) {
+            Ok(u) => Some(u.to_string()),
+            Err(_) => {
+                p.push(format!(
+                    "{key}: `{v}` is not an absolute https URL (http only on loopback)"
+                ));
+                None
+            }
+        },
+    }
 }
 
 /// Every problem found so far, as `key: what is wrong` lines.

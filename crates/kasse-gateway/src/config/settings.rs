@@ -53,6 +53,10 @@ pub struct S4Settings {
     pub vipps_account_id: Option<String>,
     /// `payExAccountId` of SwedbankPay agreements.
     pub payex_account_id: Option<String>,
+    /// `merchantAgreementUrl` of every Vipps/MobilePay agreement (served to the widget).
+    pub merchant_agreement_url: Option<String>,
+    /// `callbackUrl` of every SwedbankPay agreement (served to the widget).
+    pub callback_url: Option<String>,
 }
 
 /// The checked configuration the gateway runs with.

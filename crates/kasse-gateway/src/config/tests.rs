@@ -33,6 +33,7 @@ fn example_config_resolves_with_the_demo_offers() {
             "digital-month",
             "gift-3m",
             "invoice-year",
+            "s4-avis-velg",
             "s4-news-monthly",
             "se-digital"
         ]
@@ -183,4 +184,25 @@ fn a_config_without_the_defaulted_keys_runs_with_the_documented_values() {
     assert_eq!(bare.max_connections, full.max_connections);
     assert_eq!(bare.header_read_timeout, full.header_read_timeout);
     assert_eq!((bare.rate_limit_per_second, bare.rate_limit_burst), (10, 60));
+}
+
+#[test]
+fn an_s4_offer_with_agreements_needs_the_publishers_urls() {
+    let mut c = example_without_static_dir();
+    let s4 = c.s4.as_mut().unwrap();
+    s4.merchant_agreement_url = None;
+    s4.callback_url = Some("http://gateway.example.no/kasse/v1/s4/callback".into());
+    let problems = c.resolve_with_env(&demo_env).unwrap_err().problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("s4.merchant_agreement_url: missing")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("s4.callback_url:") && p.contains("https")),
+        "{problems:?}"
+    );
 }

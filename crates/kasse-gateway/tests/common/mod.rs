@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use kasse_core::checkout::{build_client_order, build_s4_order, CheckoutForm, S4Urls};
+use kasse_core::checkout::{build_client_order, build_s4_request, CheckoutForm, S4Urls};
 use kasse_gateway::config::{GatewayConfig, Settings};
 use kasse_gateway::Gateway;
 use kasse_sandbox::{Sandbox, SandboxConfig};
@@ -319,21 +319,32 @@ pub fn connectid_order_for(offer: &kasse_core::offer::Offer, method: &str, exter
     serde_json::to_value(order).unwrap()
 }
 
+/// The return URLs on the tests' allowed prefix, and the publisher's own URLs as the example
+/// configuration names them (what `GET /offers/{id}` tells the widget).
 pub fn s4_urls() -> S4Urls {
     S4Urls {
-        merchant_agreement_url: "https://www.avis.example/kasse/vipps-agreement".into(),
+        merchant_agreement_url: "http://127.0.0.1:8080/#kasse-agreements".into(),
         complete_url: "https://www.avis.example/kasse/complete".into(),
         cancel_url: "https://www.avis.example/kasse/cancel".into(),
-        callback_url: "https://www.avis.example/kasse/callback".into(),
+        callback_url: "http://127.0.0.1:8080/kasse/v1/s4/callback".into(),
         ..S4Urls::default()
     }
 }
 
-/// The S4 order the widget builds for `offer` with `method`, as JSON.
-pub fn s4_order(stack: &Stack, offer: &str, method: &str, subscriber: &str) -> Value {
+/// What the widget posts for `offer` with `method` (`{order, contact}`), as JSON; `reader` is the
+/// reader's last name, so that two tests' bodies differ.
+pub fn s4_order(stack: &Stack, offer: &str, method: &str, reader: &str) -> Value {
+    s4_order_choosing(stack, offer, method, reader, &[])
+}
+
+/// As [`s4_order`], with the reader's product choice.
+pub fn s4_order_choosing(stack: &Stack, offer: &str, method: &str, reader: &str, products: &[&str]) -> Value {
     let offer = stack.offer(offer);
-    let order = build_s4_order(&offer, &form(method), subscriber, &s4_urls()).expect("core builds the S4 order");
-    serde_json::to_value(order).unwrap()
+    let mut form = form(method);
+    form.last_name = reader.into();
+    form.products = products.iter().map(|p| p.to_string()).collect();
+    let request = build_s4_request(&offer, &form, &s4_urls()).expect("core builds the S4 request");
+    serde_json::to_value(request).unwrap()
 }
 
 /// Sets a JSON pointer to a value (creating the last key when absent).

@@ -10,10 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::connectid::PaymentMethod;
 use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
-use crate::field::is_uuid;
 use crate::i18n::Locale;
 use crate::money::{Currency, Money};
-use crate::s4::S4PaymentMethod;
+
+mod s4;
+
+pub(crate) use s4::check_choice as s4_check_choice;
+pub use s4::{package_price, S4Choice, S4Template};
 
 /// Which vendor an offer is sold through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,27 +151,6 @@ pub struct AccessGrant {
     pub category_type: Option<String>,
 }
 
-/// The S4 side of an offer: which template package, which product choices, which methods.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct S4Template {
-    /// Template package GUID.
-    pub template_package_id: String,
-    /// Organization GUID; absent = the tenant's default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    /// The product GUIDs the order picks (`templatePackageChoices.products`); empty = all of the
-    /// template's products, sent without a choice.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub products: Vec<String>,
-    /// When true the order carries `priceOverride` = the offer's price (the template must allow
-    /// overrides at the vendor); when false it must not carry one.
-    #[serde(default)]
-    pub price_override: bool,
-    /// S4 payment methods the offer may show.
-    pub payment_methods: Vec<S4PaymentMethod>,
-}
-
 /// One sellable offer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -251,7 +233,7 @@ pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {
         Backend::ConnectId => check_connectid_offer(offer, &mut e),
         Backend::S4 => match &offer.s4 {
             None => e.push("s4", ErrorCode::Required),
-            Some(t) => check_s4_offer(offer, t, &mut e),
+            Some(t) => s4::check_s4_offer(offer, t, &mut e),
         },
     }
     e.finish()
@@ -296,31 +278,5 @@ fn check_connectid_offer(offer: &Offer, e: &mut Errors) {
     }
     if offer.s4.is_some() {
         e.push("s4", ErrorCode::UnexpectedField);
-    }
-}
-
-/// An S4 offer: GUIDs where S4 takes GUIDs, at least one method, and no ConnectID part.
-fn check_s4_offer(offer: &Offer, t: &S4Template, e: &mut Errors) {
-    if !is_uuid(&t.template_package_id) {
-        e.push("s4.templatePackageId", ErrorCode::InvalidUuid);
-    }
-    if let Some(o) = &t.organization_id {
-        if !is_uuid(o) {
-            e.push("s4.organizationId", ErrorCode::InvalidUuid);
-        }
-    }
-    for (i, p) in t.products.iter().enumerate() {
-        if !is_uuid(p) {
-            e.push(format!("s4.products[{i}]"), ErrorCode::InvalidUuid);
-        }
-    }
-    if t.payment_methods.is_empty() {
-        e.push("s4.paymentMethods", ErrorCode::Required);
-    }
-    if !offer.allowed_methods.is_empty() {
-        e.push("allowedMethods", ErrorCode::UnexpectedField);
-    }
-    if offer.product_spec.is_some() {
-        e.push("productSpec", ErrorCode::UnexpectedField);
     }
 }
