@@ -11,6 +11,10 @@ const NBSP: char = '\u{a0}';
 ///
 /// * nb and sv: `149 kr`, `149,50 kr`, `1 990 kr` (space as group separator) when the currency is
 ///   the locale's own krone/krona; other currencies `9,90 €`, `149 SEK`.
+/// * da: `149 kr.`, `149,50 kr.`, `1.990 kr.`: Danish groups with a full stop and abbreviates its
+///   krone with one; other currencies `9,90 €`, `149 NOK`.
+/// * fi: `149 €`, `149,50 €`, `1 990 €` (space as group separator, the symbol after the amount);
+///   other currencies `149 SEK`.
 /// * en: `€9.90`, `$5`, `£3`, otherwise `NOK 149`, `NOK 1,990.50`.
 ///
 /// Whole amounts show no decimals, others exactly two. The spaces are no-break spaces (U+00A0), as
@@ -20,7 +24,8 @@ pub fn format_price(minor: i64, currency: &Currency, locale: Locale) -> String {
     let abs = minor.unsigned_abs();
     let (int, frac) = (abs / 100, abs % 100);
     let (group, decimal) = match locale {
-        Locale::Nb | Locale::Sv => (NBSP, ','),
+        Locale::Nb | Locale::Sv | Locale::Fi => (NBSP, ','),
+        Locale::Da => ('.', ','),
         Locale::En => (',', '.'),
     };
     let digits = int.to_string();
@@ -40,14 +45,14 @@ pub fn format_price(minor: i64, currency: &Currency, locale: Locale) -> String {
     }
     let code = currency.code();
     match locale {
-        Locale::Nb | Locale::Sv => {
-            let own = matches!((locale, code), (Locale::Nb, "NOK") | (Locale::Sv, "SEK"));
-            let symbol = if own {
-                "kr"
-            } else if code == "EUR" {
-                "€"
-            } else {
-                code
+        Locale::Nb | Locale::Sv | Locale::Da | Locale::Fi => {
+            // Only a reader's own krone/krona is "kr": to a Norwegian, "kr" next to a Swedish
+            // price would read as kroner. The euro is "€" everywhere, Finland's own currency or not.
+            let symbol = match (locale, code) {
+                (Locale::Nb, "NOK") | (Locale::Sv, "SEK") => "kr",
+                (Locale::Da, "DKK") => "kr.",
+                (_, "EUR") => "€",
+                _ => code,
             };
             format!("{number}{NBSP}{symbol}")
         }
@@ -60,9 +65,10 @@ pub fn format_price(minor: i64, currency: &Currency, locale: Locale) -> String {
     }
 }
 
-/// The period text for a price: recurring `per month` / `per måned` / `per månad` (`every 3
-/// months` / `hver 3. måned` / `var 3:e månad`); not recurring `for 3 months` / `for 3 måneder` /
-/// `för 3 månader`.
+/// The period text for a price: recurring `per month` / `per måned` / `per månad` / `pr. måned` /
+/// `kuukaudessa` (`every 3 months` / `hver 3. måned` / `var 3:e månad` / `hver 3. måned` / `3
+/// kuukauden välein`); not recurring `for 3 months` / `for 3 måneder` / `för 3 månader` / `for 3
+/// måneder` / `3 kuukaudeksi`.
 pub fn period_text(period: &Period, recurring: bool, locale: Locale) -> String {
     let n = period.count.max(1);
     let (sg, pl) = unit_names(period.unit, locale);
@@ -70,27 +76,37 @@ pub fn period_text(period: &Period, recurring: bool, locale: Locale) -> String {
         if n == 1 {
             match locale {
                 Locale::Nb | Locale::Sv | Locale::En => format!("per {sg}"),
+                // Danish prices are "pr. måned", with the abbreviation.
+                Locale::Da => format!("pr. {sg}"),
+                Locale::Fi => finnish_cases(period.unit).0.to_owned(),
             }
         } else {
             match locale {
-                Locale::Nb => format!("hver {n}. {sg}"),
+                Locale::Nb | Locale::Da => format!("hver {n}. {sg}"),
                 Locale::Sv => {
                     let suffix = if n % 10 == 1 || n % 10 == 2 { ":a" } else { ":e" };
                     let suffix = if (11..=12).contains(&(n % 100)) { ":e" } else { suffix };
                     format!("var {n}{suffix} {sg}")
                 }
                 Locale::En => format!("every {n} {pl}"),
+                Locale::Fi => format!("{n} {} välein", finnish_cases(period.unit).1),
             }
         }
     } else {
         let unit = if n == 1 { sg } else { pl };
         match locale {
-            Locale::Nb | Locale::En => format!("for {n} {unit}"),
+            Locale::Nb | Locale::Da | Locale::En => format!("for {n} {unit}"),
             Locale::Sv => format!("för {n} {unit}"),
+            Locale::Fi => format!("{n} {unit}"),
         }
     }
 }
 
+/// The unit's singular and plural, as `period_text` puts them after a number.
+///
+/// Finnish marks "for three months" by case, not by a preposition, and a noun after a numeral
+/// stays singular: its pair is the translative twice (`3 kuukaudeksi`, `1 vuodeksi`). Its
+/// recurring phrases need other cases, from [`finnish_cases`].
 fn unit_names(unit: PeriodUnit, locale: Locale) -> (&'static str, &'static str) {
     match (locale, unit) {
         (Locale::Nb, PeriodUnit::Day) => ("dag", "dager"),
@@ -101,10 +117,29 @@ fn unit_names(unit: PeriodUnit, locale: Locale) -> (&'static str, &'static str) 
         (Locale::Sv, PeriodUnit::Week) => ("vecka", "veckor"),
         (Locale::Sv, PeriodUnit::Month) => ("månad", "månader"),
         (Locale::Sv, PeriodUnit::Year) => ("år", "år"),
+        (Locale::Da, PeriodUnit::Day) => ("dag", "dage"),
+        (Locale::Da, PeriodUnit::Week) => ("uge", "uger"),
+        (Locale::Da, PeriodUnit::Month) => ("måned", "måneder"),
+        (Locale::Da, PeriodUnit::Year) => ("år", "år"),
+        (Locale::Fi, PeriodUnit::Day) => ("päiväksi", "päiväksi"),
+        (Locale::Fi, PeriodUnit::Week) => ("viikoksi", "viikoksi"),
+        (Locale::Fi, PeriodUnit::Month) => ("kuukaudeksi", "kuukaudeksi"),
+        (Locale::Fi, PeriodUnit::Year) => ("vuodeksi", "vuodeksi"),
         (Locale::En, PeriodUnit::Day) => ("day", "days"),
         (Locale::En, PeriodUnit::Week) => ("week", "weeks"),
         (Locale::En, PeriodUnit::Month) => ("month", "months"),
         (Locale::En, PeriodUnit::Year) => ("year", "years"),
+    }
+}
+
+/// A Finnish unit's inessive, for "per month" (`kuukaudessa`), and genitive, for "every 3
+/// months" (`3 kuukauden välein`).
+fn finnish_cases(unit: PeriodUnit) -> (&'static str, &'static str) {
+    match unit {
+        PeriodUnit::Day => ("päivässä", "päivän"),
+        PeriodUnit::Week => ("viikossa", "viikon"),
+        PeriodUnit::Month => ("kuukaudessa", "kuukauden"),
+        PeriodUnit::Year => ("vuodessa", "vuoden"),
     }
 }
 
@@ -117,6 +152,7 @@ mod tests {
         let nok = Currency::nok();
         let sek = Currency::sek();
         let eur = Currency::eur();
+        let dkk = Currency::dkk();
         let cases = [
             (14900, &nok, Locale::Nb, "149\u{a0}kr"),
             (14950, &nok, Locale::Nb, "149,50\u{a0}kr"),
@@ -131,6 +167,20 @@ mod tests {
             (5, &eur, Locale::En, "€0.05"),
             (0, &nok, Locale::Nb, "0\u{a0}kr"),
             (-14950, &nok, Locale::Nb, "-149,50\u{a0}kr"),
+            (14900, &dkk, Locale::Da, "149\u{a0}kr."),
+            (14950, &dkk, Locale::Da, "149,50\u{a0}kr."),
+            (199000, &dkk, Locale::Da, "1.990\u{a0}kr."),
+            (123456789, &dkk, Locale::Da, "1.234.567,89\u{a0}kr."),
+            (14900, &nok, Locale::Da, "149\u{a0}NOK"),
+            (990, &eur, Locale::Da, "9,90\u{a0}€"),
+            (14900, &dkk, Locale::Nb, "149\u{a0}DKK"),
+            (14900, &eur, Locale::Fi, "149\u{a0}€"),
+            (14950, &eur, Locale::Fi, "149,50\u{a0}€"),
+            (199000, &eur, Locale::Fi, "1\u{a0}990\u{a0}€"),
+            (123456789, &eur, Locale::Fi, "1\u{a0}234\u{a0}567,89\u{a0}€"),
+            (12900, &sek, Locale::Fi, "129\u{a0}SEK"),
+            (5, &eur, Locale::Fi, "0,05\u{a0}€"),
+            (-990, &eur, Locale::Fi, "-9,90\u{a0}€"),
         ];
         for (minor, cur, loc, want) in cases {
             assert_eq!(format_price(minor, cur, loc), want, "{minor} {cur} {loc:?}");
@@ -165,5 +215,48 @@ mod tests {
         assert_eq!(period_text(&q, false, Locale::Nb), "for 3 måneder");
         assert_eq!(period_text(&q, false, Locale::Sv), "för 3 månader");
         assert_eq!(period_text(&Period::YEAR, false, Locale::Nb), "for 1 år");
+    }
+
+    #[test]
+    fn danish_periods() {
+        let p = |count, unit| Period { count, unit };
+        assert_eq!(period_text(&Period::MONTH, true, Locale::Da), "pr. måned");
+        assert_eq!(period_text(&p(1, PeriodUnit::Week), true, Locale::Da), "pr. uge");
+        assert_eq!(period_text(&p(3, PeriodUnit::Month), true, Locale::Da), "hver 3. måned");
+        assert_eq!(period_text(&p(2, PeriodUnit::Week), true, Locale::Da), "hver 2. uge");
+        assert_eq!(
+            period_text(&p(3, PeriodUnit::Month), false, Locale::Da),
+            "for 3 måneder"
+        );
+        assert_eq!(period_text(&p(14, PeriodUnit::Day), false, Locale::Da), "for 14 dage");
+        assert_eq!(period_text(&p(1, PeriodUnit::Day), false, Locale::Da), "for 1 dag");
+        assert_eq!(period_text(&p(2, PeriodUnit::Week), false, Locale::Da), "for 2 uger");
+        assert_eq!(period_text(&Period::YEAR, false, Locale::Da), "for 1 år");
+        assert_eq!(period_text(&p(2, PeriodUnit::Year), false, Locale::Da), "for 2 år");
+    }
+
+    #[test]
+    fn finnish_periods() {
+        let p = |count, unit| Period { count, unit };
+        assert_eq!(period_text(&Period::MONTH, true, Locale::Fi), "kuukaudessa");
+        assert_eq!(period_text(&Period::YEAR, true, Locale::Fi), "vuodessa");
+        assert_eq!(period_text(&p(1, PeriodUnit::Week), true, Locale::Fi), "viikossa");
+        assert_eq!(period_text(&p(1, PeriodUnit::Day), true, Locale::Fi), "päivässä");
+        assert_eq!(
+            period_text(&p(3, PeriodUnit::Month), true, Locale::Fi),
+            "3 kuukauden välein"
+        );
+        assert_eq!(
+            period_text(&p(2, PeriodUnit::Week), true, Locale::Fi),
+            "2 viikon välein"
+        );
+        assert_eq!(
+            period_text(&p(3, PeriodUnit::Month), false, Locale::Fi),
+            "3 kuukaudeksi"
+        );
+        assert_eq!(period_text(&p(14, PeriodUnit::Day), false, Locale::Fi), "14 päiväksi");
+        assert_eq!(period_text(&Period::YEAR, false, Locale::Fi), "1 vuodeksi");
+        // A count of 0 is read as 1, as in every locale.
+        assert_eq!(period_text(&p(0, PeriodUnit::Week), false, Locale::Fi), "1 viikoksi");
     }
 }

@@ -1,7 +1,9 @@
-//! Reader-facing texts as keys, with complete tables for Norwegian bokmål, Swedish and English,
-//! and locale-correct price and period formatting.
+//! Reader-facing texts as keys, with complete tables for Norwegian bokmål, Swedish, Danish,
+//! Finnish and English, and locale-correct price and period formatting.
 
+mod da;
 mod en;
+mod fi;
 mod format;
 mod key;
 mod nb;
@@ -20,6 +22,10 @@ pub enum Locale {
     Nb,
     /// Swedish.
     Sv,
+    /// Danish.
+    Da,
+    /// Finnish.
+    Fi,
     /// English (the fallback).
     #[default]
     En,
@@ -27,31 +33,36 @@ pub enum Locale {
 
 impl Locale {
     /// Every locale.
-    pub const ALL: [Locale; 3] = [Locale::Nb, Locale::Sv, Locale::En];
+    pub const ALL: [Locale; 5] = [Locale::Nb, Locale::Sv, Locale::Da, Locale::Fi, Locale::En];
 
-    /// The BCP 47 tag (`nb`, `sv`, `en`).
+    /// The BCP 47 tag (`nb`, `sv`, `da`, `fi`, `en`).
     pub fn tag(self) -> &'static str {
         match self {
             Locale::Nb => "nb",
             Locale::Sv => "sv",
+            Locale::Da => "da",
+            Locale::Fi => "fi",
             Locale::En => "en",
         }
     }
 
-    /// A full culture for payment windows (`nb-NO`, `sv-SE`, `en-US`).
+    /// A full culture for payment windows (`nb-NO`, `sv-SE`, `da-DK`, `fi-FI`, `en-US`).
     pub fn culture(self) -> &'static str {
         match self {
             Locale::Nb => "nb-NO",
             Locale::Sv => "sv-SE",
+            Locale::Da => "da-DK",
+            Locale::Fi => "fi-FI",
             Locale::En => "en-US",
         }
     }
 
-    /// Picks a locale from a tag (`nb-NO`, `no`, `nn`, `sv_SE`, `en-GB`) or a whole
-    /// `Accept-Language` / `navigator.languages` list (`da, sv;q=0.8, en;q=0.5`), honouring order
-    /// and q-values. `no`, `nb`, `nn` and Danish (`da`, written close enough to bokmål that a Danish
-    /// reader reads it more easily than English) map to bokmål; `sv` to Swedish; anything else,
-    /// and nothing, to English.
+    /// Picks a locale from a tag (`nb-NO`, `no`, `nn`, `sv_SE`, `da-DK`, `fi-FI`, `en-GB`) or a
+    /// whole `Accept-Language` / `navigator.languages` list (`da, sv;q=0.8, en;q=0.5`), honouring
+    /// order and q-values. Only the language counts, never the region: `no`, `nb` and `nn` map to
+    /// bokmål; `sv` to Swedish, `sv-FI` too, because a reader in Finland who asks for Swedish
+    /// wants Swedish, not Finnish; `da` to Danish; `fi` to Finnish; anything else, and nothing,
+    /// to English.
     pub fn negotiate(s: &str) -> Locale {
         let mut best: Option<(f32, usize, Locale)> = None;
         for (i, part) in s.split(',').enumerate() {
@@ -66,8 +77,10 @@ impl Locale {
             }
             let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
             let loc = match primary.as_str() {
-                "nb" | "no" | "nn" | "da" => Some(Locale::Nb),
+                "nb" | "no" | "nn" => Some(Locale::Nb),
                 "sv" => Some(Locale::Sv),
+                "da" => Some(Locale::Da),
+                "fi" => Some(Locale::Fi),
                 "en" => Some(Locale::En),
                 _ => None,
             };
@@ -88,6 +101,8 @@ pub fn t(locale: Locale, key: MessageKey) -> &'static str {
     match locale {
         Locale::Nb => nb::text(key),
         Locale::Sv => sv::text(key),
+        Locale::Da => da::text(key),
+        Locale::Fi => fi::text(key),
         Locale::En => en::text(key),
     }
 }
@@ -173,13 +188,31 @@ mod tests {
 
     #[test]
     fn locales_are_really_translated() {
-        // A key whose three texts are all the same is fine for brand names, not for prose: catch a
-        // table filled by copy-paste.
+        // A key whose texts are the same in every locale is fine for brand names (Vipps, MobilePay,
+        // Klarna, Swish), not for prose: catch a table filled by copy-paste.
         let same: Vec<_> = MessageKey::ALL
             .iter()
-            .filter(|&&k| t(Locale::Nb, k) == t(Locale::En, k) && t(Locale::Sv, k) == t(Locale::En, k))
+            .filter(|&&k| Locale::ALL.iter().all(|&l| t(l, k) == t(Locale::En, k)))
             .collect();
         assert!(same.len() <= 6, "{same:?}");
+        // With five tables, one of them copied from English would not make a key the same in all
+        // five, so each table is also held against English on its own.
+        for locale in Locale::ALL.into_iter().filter(|&l| l != Locale::En) {
+            let like_en: Vec<_> = MessageKey::ALL
+                .iter()
+                .filter(|&&k| t(locale, k) == t(Locale::En, k))
+                .collect();
+            assert!(like_en.len() <= 6, "{locale:?}: {like_en:?}");
+        }
+    }
+
+    #[test]
+    fn tags_cultures_and_serde_agree() {
+        for locale in Locale::ALL {
+            assert_eq!(serde_json::to_string(&locale).unwrap(), format!("\"{}\"", locale.tag()));
+            assert!(locale.culture().starts_with(locale.tag()), "{locale:?}");
+            assert_eq!(Locale::negotiate(locale.culture()), locale);
+        }
     }
 
     #[test]
@@ -189,8 +222,13 @@ mod tests {
             ("no", Locale::Nb),
             ("nn", Locale::Nb),
             ("nn-NO", Locale::Nb),
-            ("da-DK", Locale::Nb),
+            ("da-DK", Locale::Da),
+            ("da", Locale::Da),
+            ("fi-FI", Locale::Fi),
+            ("fi", Locale::Fi),
+            ("FI", Locale::Fi),
             ("sv-SE", Locale::Sv),
+            ("sv-FI", Locale::Sv),
             ("sv_FI", Locale::Sv),
             ("en-GB", Locale::En),
             ("de-DE", Locale::En),
@@ -200,6 +238,10 @@ mod tests {
             ("fr, en-US, nb", Locale::En),
             ("nb;q=0, sv;q=0.1", Locale::Sv),
             ("SV", Locale::Sv),
+            ("fi-FI, sv-FI;q=0.9, en;q=0.5", Locale::Fi),
+            ("sv-FI, fi;q=0.9", Locale::Sv),
+            ("da-DK, nb;q=0.8", Locale::Da),
+            ("fil, en", Locale::En),
         ] {
             assert_eq!(Locale::negotiate(input), want, "{input}");
         }
