@@ -4,7 +4,8 @@
 use gloo_net::http::{Request, Response};
 use kasse_core::connectid::ClientOrder;
 use kasse_core::contract::{
-    AssignUserBody, ConnectIdOrderRegistered, ErrorEnvelope, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
+    AssignUserBody, ConnectIdOrderRegistered, ErrorEnvelope, S4OrderAnswer, S4OrderRequest, IDEMPOTENCY_KEY_HEADER,
+    ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
 };
 pub use kasse_core::contract::{ConnectIdPublic, OfferInfo};
 use kasse_core::MessageKey;
@@ -26,6 +27,8 @@ pub enum ApiFailure {
         retry_after: Option<u64>,
         /// The field at fault, when there is one.
         field: Option<String>,
+        /// The vendor's price, when it is not the one shown (`price_changed`).
+        price: Option<kasse_core::Money>,
     },
 }
 
@@ -158,6 +161,33 @@ impl Gateway {
     }
 }
 
+impl Gateway {
+    /// Creates an S4 order (idempotent on `key`, the attempt id).
+    pub async fn create_s4_order(
+        &self,
+        offer_id: &str,
+        key: &str,
+        request: &S4OrderRequest,
+    ) -> Result<S4OrderAnswer, ApiFailure> {
+        let path = format!("/s4/orders?offer={}", encode(offer_id));
+        let request = Request::post(&self.url(&path))
+            .header(IDEMPOTENCY_KEY_HEADER, key)
+            .json(request)
+            .map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
+    /// Completes an S4 order, letting S4 wait up to `max_polling_ms` for the reader's approval.
+    pub async fn complete_s4(&self, id: &str, token: &str, max_polling_ms: u32) -> Result<S4OrderAnswer, ApiFailure> {
+        let path = format!("/s4/orders/{}/complete", encode(id));
+        let request = Request::post(&self.url(&path))
+            .header(ORDER_TOKEN_HEADER, token)
+            .json(&serde_json::json!({ "maxPollingTimeout": max_polling_ms }))
+            .map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+}
+
 fn encode(segment: &str) -> String {
     js_sys::encode_uri_component(segment).into()
 }
@@ -172,6 +202,7 @@ async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, A
             message_key: None,
             retry_after: None,
             field: None,
+            price: None,
         });
     }
     Err(match serde_json::from_str::<ErrorEnvelope>(&text) {
@@ -181,6 +212,7 @@ async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, A
             message_key: error.message_key,
             retry_after: error.retry_after,
             field: error.field,
+            price: error.price,
         },
         Err(_) => ApiFailure::Http {
             status,
@@ -189,6 +221,7 @@ async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, A
             // A bare 5xx or 429 from a proxy: a retry may help.
             retry_after: (status == 429 || status >= 500).then_some(1),
             field: None,
+            price: None,
         },
     })
 }

@@ -6,6 +6,17 @@ use wasm_bindgen::JsCast;
 pub const RETURN_MARKER: &str = "kasse";
 /// The vendor's status parameter on the way back.
 pub const STATUS_PARAM: &str = "fulfillmentStatus";
+/// What the payment pages add on the way back (ours, ConnectID's, S4's Vipps/MobilePay and
+/// SwedbankPay returns): removed from the address bar and from the next return URL.
+const RETURN_PARAMS: [&str; 7] = [
+    RETURN_MARKER,
+    STATUS_PARAM,
+    "orderId",
+    "agreementId",
+    "S4OrderId",
+    "TransactionId",
+    "transactionId",
+];
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("the widget runs in a window")
@@ -56,7 +67,7 @@ fn clean(url: &str) -> Option<url::Url> {
     let mut parsed = url::Url::parse(url).ok()?;
     let kept: Vec<(String, String)> = parsed
         .query_pairs()
-        .filter(|(k, _)| k != RETURN_MARKER && k != STATUS_PARAM && k != "orderId")
+        .filter(|(k, _)| !RETURN_PARAMS.contains(&k.as_ref()))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     parsed.set_fragment(None);
@@ -81,6 +92,15 @@ pub fn error_url(offer: &str) -> String {
     url.query_pairs_mut()
         .append_pair(RETURN_MARKER, offer)
         .append_pair(STATUS_PARAM, "error");
+    url.into()
+}
+
+/// Where a payment page sends a reader who cancelled: the same, marked as a cancel.
+pub fn cancel_url(offer: &str) -> String {
+    let Some(mut url) = clean(&href()) else { return href() };
+    url.query_pairs_mut()
+        .append_pair(RETURN_MARKER, offer)
+        .append_pair(STATUS_PARAM, "cancel");
     url.into()
 }
 

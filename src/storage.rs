@@ -17,9 +17,12 @@ pub struct Attempt {
     pub order_date: i64,
     /// The form the attempt was made from; a changed form is a new attempt.
     pub form: CheckoutForm,
-    /// The vendor's order id once the order exists.
+    /// The vendor's order id once the order exists (ConnectID).
     #[serde(default)]
     pub order_id: Option<i64>,
+    /// The vendor's order id once the order exists (S4, a GUID).
+    #[serde(default)]
+    pub s4_order_id: Option<String>,
     /// The order's token, which every later call on it carries (kept here, never in a URL or an
     /// event).
     #[serde(default)]

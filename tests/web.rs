@@ -33,6 +33,20 @@ const PREPAID_OFFER: &str = r#"{
     "productSpec": {"type": "coupon", "code": "GAVE3M", "number": 1003}}
 }"#;
 
+/// An S4 package with choices, as the gateway answers it.
+const PACKAGE_OFFER: &str = r#"{
+  "offer": {"id": "s4-avis-velg", "backend": "s4", "title": {"nb": "Velg din avis", "da": "Vælg din avis"},
+    "price": 99, "currency": "NOK", "period": {"count": 1, "unit": "month"}, "recurring": true,
+    "requiresAddress": true,
+    "s4": {"templatePackageId": "10000000-0000-0000-0000-000000000002", "minProducts": 1, "maxProducts": 3,
+      "paymentMethods": ["Vipps", "MobilePay", "SwedbankPay", "Invoice"],
+      "choices": [
+        {"product": "00000000-0000-0000-0000-000000000201", "price": 99, "default": true, "name": {"nb": "Digital", "da": "Digital"}},
+        {"product": "00000000-0000-0000-0000-000000000202", "price": 60, "name": {"nb": "Lørdagsavis", "da": "Lørdagsavis"}},
+        {"product": "00000000-0000-0000-0000-000000000203", "price": 50, "name": {"nb": "Søndagsavis", "da": "Søndagsavis"}}]}},
+  "s4": {"merchantAgreementUrl": "http://127.0.0.1:8080/#kasse-agreements", "callbackUrl": "http://127.0.0.1:8080/kasse/v1/s4/callback"}
+}"#;
+
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
@@ -361,6 +375,7 @@ fn retries_back_off_honour_retry_after_and_stop() {
         message_key: None,
         retry_after,
         field: None,
+        price: None,
     };
     assert_eq!(retry_delay_ms(&ApiFailure::Network, 1), Some(500));
     assert_eq!(retry_delay_ms(&ApiFailure::Network, 2), Some(1000));
@@ -386,7 +401,49 @@ fn retries_back_off_honour_retry_after_and_stop() {
         message_key: Some("err_offer_changed".into()),
         retry_after: None,
         field: Some("orderLines[0].unitPrice".into()),
+        price: None,
     };
     assert_eq!(retry_delay_ms(&refused, 1), None, "a final refusal is never retried");
     assert_eq!(refused.message_key(), kasse_core::MessageKey::ErrOfferChanged);
+}
+
+#[wasm_bindgen_test]
+async fn an_s4_package_shows_its_choices_and_prices_them_as_they_are_ticked() {
+    clear_storage();
+    let host = host(&[]);
+    let _handle = kasse_widget::mount_loaded(host.clone(), config("s4-avis-velg", Some("da")), PACKAGE_OFFER).unwrap();
+    tick().await;
+    let root = host.shadow_root().unwrap();
+    assert_eq!(text(&root, "label[for=firstName]"), "Fornavn");
+    assert_eq!(text(&root, "h2"), "Vælg din avis");
+    let boxes = root.query_selector_all("input[name=products]").unwrap();
+    assert_eq!(boxes.length(), 3);
+    let digital: HtmlInputElement = boxes.item(0).unwrap().unchecked_into();
+    assert!(digital.checked(), "the default choice is ticked");
+    assert!(
+        text(&root, ".kasse__price").contains("99"),
+        "{}",
+        text(&root, ".kasse__price")
+    );
+    let sunday: HtmlInputElement = boxes.item(2).unwrap().unchecked_into();
+    sunday.click();
+    tick().await;
+    let price = text(&root, ".kasse__price");
+    assert!(price.contains("149"), "Digital + Sunday: {price}");
+    let methods = root.query_selector_all("input[name=method]").unwrap();
+    let values: Vec<String> = (0..methods.length())
+        .map(|i| methods.item(i).unwrap().unchecked_into::<HtmlInputElement>().value())
+        .collect();
+    assert_eq!(values, ["Vipps", "MobilePay", "SwedbankPay", "Invoice"]);
+    // Nothing ticked: the core's limit, at the choice.
+    digital.click();
+    sunday.click();
+    tick().await;
+    let submit: HtmlElement = query(&root, "button[type=submit]").unchecked_into();
+    submit.click();
+    tick().await;
+    assert_eq!(
+        query(&root, "#products").get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
 }

@@ -19,6 +19,9 @@ impl Checkout {
         if self.phase.get_untracked() != Phase::Form {
             return; // a double click while in flight does nothing
         }
+        if self.is_s4() {
+            return self.submit_s4().await;
+        }
         self.notice.set(None);
         let offer_id = self.offer_id();
         let form = self.form.get_untracked();
@@ -34,6 +37,7 @@ impl Checkout {
                 order_date: page::now_ms(),
                 form: form.clone(),
                 order_id: None,
+                s4_order_id: None,
                 order_token: None,
                 credential: None,
             },
@@ -47,10 +51,7 @@ impl Checkout {
                     Event::Error,
                     json!({ "code": "validation", "retryable": false, "fields": fields }),
                 );
-                self.notice.set(Some(Notice {
-                    key: MessageKey::FixErrors,
-                    retry: false,
-                }));
+                self.notice.set(Some(Notice::new(MessageKey::FixErrors, false)));
                 self.errors.set(errors);
                 return;
             }
@@ -59,10 +60,7 @@ impl Checkout {
         if info.offer.prepaid {
             // A prepaid order carries the payment taken before (ConnectID's order flows 2a/2b).
             let Some(prepayment) = self.prepayment.get_value() else {
-                self.notice.set(Some(Notice {
-                    key: MessageKey::ErrServiceConfig,
-                    retry: false,
-                }));
+                self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
                 self.emit(
                     Event::Error,
                     json!({ "code": "prepayment_missing", "retryable": false }),
@@ -102,7 +100,7 @@ impl Checkout {
         let (flow, steps) = connectid::plan(&info.offer, order.payment_method, false);
         self.emit(
             Event::OrderCreated,
-            json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name() }),
+            json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name(), "backend": "connectId" }),
         );
         self.run_steps(
             created.order_id,
@@ -124,10 +122,7 @@ impl Checkout {
                     let info = self.info.get_value();
                     let Some(connect_id) = &info.connect_id else {
                         self.go(Phase::Form);
-                        self.notice.set(Some(Notice {
-                            key: MessageKey::ErrServiceConfig,
-                            retry: false,
-                        }));
+                        self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
                         self.emit(
                             Event::Error,
                             json!({ "code": "no_fulfillment_url", "retryable": false }),
@@ -152,10 +147,7 @@ impl Checkout {
                         }
                         Err(_) => {
                             self.go(Phase::Form);
-                            self.notice.set(Some(Notice {
-                                key: MessageKey::ErrServiceConfig,
-                                retry: false,
-                            }));
+                            self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
                             self.emit(
                                 Event::Error,
                                 json!({ "code": "fulfillment_url_refused", "retryable": false }),
@@ -189,7 +181,10 @@ impl Checkout {
             }
         }
         storage::clear_all(&offer_id);
-        self.receipt.set(Some(Receipt { order_id, new_user }));
+        self.receipt.set(Some(Receipt {
+            order_id: order_id.to_string(),
+            new_user,
+        }));
         self.go(Phase::Receipt);
         self.emit(Event::Completed, json!({ "orderId": order_id }));
     }
@@ -208,6 +203,9 @@ impl Checkout {
 
     /// The retry button: resumes a paid-but-unfinished order, or submits again.
     pub async fn retry(self) {
+        if self.is_s4() {
+            return self.retry_s4().await;
+        }
         let offer_id = self.offer_id();
         if let Some(storage::Attempt {
             order_id: Some(order_id),
@@ -239,6 +237,9 @@ impl Checkout {
             return;
         };
         page::forget_return();
+        if self.is_s4() {
+            return self.resume_s4().await;
+        }
         let status = connectid::parse_fulfillment_return(&query);
         let attempt = storage::load_attempt(&offer_id);
         let Some((order_id, token)) = attempt
@@ -246,10 +247,7 @@ impl Checkout {
             .and_then(|a| Some((a.order_id?, a.order_token.clone()?)))
         else {
             if status != FulfillmentStatus::Cancel {
-                self.notice.set(Some(Notice {
-                    key: MessageKey::PaymentUnknown,
-                    retry: false,
-                }));
+                self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, false)));
             }
             return;
         };
@@ -265,10 +263,8 @@ impl Checkout {
                 // reader's data still in the form.
                 storage::clear_attempt(&offer_id);
                 let key = other.message_key().unwrap_or(MessageKey::PaymentUnknown);
-                self.notice.set(Some(Notice {
-                    key,
-                    retry: other != FulfillmentStatus::Cancel,
-                }));
+                self.notice
+                    .set(Some(Notice::new(key, other != FulfillmentStatus::Cancel)));
                 if other == FulfillmentStatus::Cancel {
                     self.emit(Event::Cancel, json!({ "orderId": order_id }));
                 } else {

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use kasse_core::{CheckoutForm, FieldError, Locale, MessageKey, PaymentMethod};
+use kasse_core::checkout::method_choices;
+use kasse_core::{Backend, CheckoutForm, FieldError, Locale, MessageKey, Money};
 use leptos::prelude::*;
 use serde_json::json;
 use web_sys::HtmlElement;
@@ -15,6 +16,7 @@ use crate::events::{emit, Event};
 use crate::{page, storage};
 
 mod flow;
+mod s4;
 
 /// Where the reader is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,13 +53,26 @@ pub struct Notice {
     pub key: MessageKey,
     /// Show a retry button.
     pub retry: bool,
+    /// A price to show with the text (the vendor's, after `price_changed`).
+    pub price: Option<Money>,
+}
+
+impl Notice {
+    /// A notice with no price.
+    pub fn new(key: MessageKey, retry: bool) -> Notice {
+        Notice {
+            key,
+            retry,
+            price: None,
+        }
+    }
 }
 
 /// The receipt's facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
-    /// The vendor's order number.
-    pub order_id: i64,
+    /// The vendor's order number (ConnectID) or id (S4).
+    pub order_id: String,
     /// Whether a new account was made for the reader.
     pub new_user: bool,
 }
@@ -100,6 +115,8 @@ fn default_country(info: &OfferInfo, locale: Locale) -> &'static str {
         ("EUR", _) => "FI",
         ("NOK", _) => "NO",
         (_, Locale::Sv) => "SE",
+        (_, Locale::Da) => "DK",
+        (_, Locale::Fi) => "FI",
         _ => "NO",
     }
 }
@@ -109,16 +126,15 @@ impl Checkout {
     /// offer's defaults.
     pub fn new(info: OfferInfo, config: &WidgetConfig, host: HtmlElement) -> Checkout {
         let locale = choose_locale(config);
-        let methods = kasse_core::PaymentMethod::for_offer(&info.offer);
-        let form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
+        let methods = method_choices(&info.offer);
+        let mut form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
             country_code: default_country(&info, locale).to_owned(),
+            products: info.offer.s4.as_ref().map(|t| t.default_choice()).unwrap_or_default(),
             ..CheckoutForm::default()
         });
-        let mut form = form;
         // A method the offer no longer allows (the catalog changed) must not stay chosen.
-        let chosen_ok = PaymentMethod::from_wire(&form.method).is_some_and(|m| methods.contains(&m));
-        if !chosen_ok {
-            form.method = methods.first().map(|m| m.wire_name().to_owned()).unwrap_or_default();
+        if !methods.iter().any(|m| m.wire == form.method) {
+            form.method = methods.first().map(|m| m.wire.to_owned()).unwrap_or_default();
         }
         Checkout {
             info: StoredValue::new(Arc::new(info)),
@@ -157,10 +173,19 @@ impl Checkout {
             .with_untracked(|form| storage::save_draft(&self.offer_id(), form));
     }
 
+    fn is_s4(&self) -> bool {
+        self.info.with_value(|i| i.offer.backend == Backend::S4)
+    }
+
     fn fail(&self, failure: &ApiFailure) {
+        let price = match failure {
+            ApiFailure::Http { price, .. } => *price,
+            ApiFailure::Network => None,
+        };
         self.notice.set(Some(Notice {
             key: failure.message_key(),
             retry: failure.retryable(),
+            price,
         }));
         self.emit(
             Event::Error,
@@ -190,25 +215,6 @@ pub fn Widget(
     move || match loaded.get() {
         None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }
             .into_any(),
-        Some(Ok(info)) if info.offer.backend != kasse_core::Backend::ConnectId => {
-            // The S4 back end is served by the gateway (`/kasse/v1/s4/orders`) but this widget
-            // version has no S4 form yet: say so instead of showing a form that cannot work.
-            web_sys::console::error_1(
-                &format!(
-                    "Kasse: offer {} uses the S4 back end, which this widget version cannot sell yet",
-                    info.offer.id
-                )
-                .into(),
-            );
-            host.with_value(|h| {
-                emit(
-                    h,
-                    Event::Error,
-                    json!({ "offer": info.offer.id, "code": "backend_unsupported", "retryable": false }),
-                )
-            });
-            view! { <p class="kasse kasse--failed" role="alert">{kasse_core::t(locale, MessageKey::ErrServiceConfig)}</p> }.into_any()
-        }
         Some(Ok(info)) => {
             let checkout = Checkout::new(info, &config.get_value(), host.get_value());
             view! { <crate::form::CheckoutView checkout=checkout/> }.into_any()

@@ -187,6 +187,39 @@ fn check_method(offer: &Offer, wire: &str, e: &mut Errors) -> Option<ChosenMetho
     chosen.map_err(|code| e.push("method", code)).ok()
 }
 
+/// One payment method as the form offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MethodChoice {
+    /// The wire name the form's `method` holds.
+    pub wire: &'static str,
+    /// Its display name.
+    pub label: crate::i18n::MessageKey,
+    /// Whether choosing it sends the reader to a payment page (the submit button says so).
+    pub leaves_page: bool,
+}
+
+/// The methods the form shows for an offer, of its back end, in the catalog's order.
+pub fn method_choices(offer: &Offer) -> Vec<MethodChoice> {
+    match offer.backend {
+        Backend::ConnectId => PaymentMethod::for_offer(offer)
+            .into_iter()
+            .map(|m| MethodChoice {
+                wire: m.wire_name(),
+                label: m.message_key(),
+                leaves_page: m.is_interactive() && !offer.prepaid,
+            })
+            .collect(),
+        Backend::S4 => S4PaymentMethod::for_offer(offer)
+            .into_iter()
+            .map(|m| MethodChoice {
+                wire: m.wire_name(),
+                label: m.message_key(),
+                leaves_page: m.is_interactive(),
+            })
+            .collect(),
+    }
+}
+
 /// A payload built from a valid form that still fails its vendor's rules: the offer is at fault,
 /// so the errors point at `offer.…` rather than at a field the reader cannot fix.
 fn blame_offer(errs: Vec<FieldError>) -> Vec<FieldError> {

@@ -2,12 +2,16 @@
 //! messages and receipt. It renders [`Checkout`] state and sends the reader's actions to it.
 
 use kasse_core::i18n::period_text;
-use kasse_core::{format_price, t, CheckoutForm, MessageKey, PaymentMethod};
+use kasse_core::{format_price, t, CheckoutForm, MessageKey};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::{Checkout, Phase};
 use crate::events::{emit, Event};
+
+mod choices;
+
+use choices::{methods_field, products_field};
 
 /// One labelled text input of the form.
 #[derive(Clone, Copy)]
@@ -97,15 +101,16 @@ const POSTAL_PLACE: FieldSpec = FieldSpec {
     set: |f, v| f.postal_place = v,
 };
 
-/// Countries the Nordic vendors deliver to, with their names in each locale.
-const COUNTRIES: [(&str, [&str; 3]); 4] = [
-    ("NO", ["Norge", "Norge", "Norway"]),
-    ("SE", ["Sverige", "Sverige", "Sweden"]),
-    ("DK", ["Danmark", "Danmark", "Denmark"]),
-    ("FI", ["Finland", "Finland", "Finland"]),
+/// Countries the Nordic vendors deliver to, with their names in each locale (columns in the
+/// order of [`kasse_core::Locale::ALL`]).
+const COUNTRIES: [(&str, [&str; 5]); 4] = [
+    ("NO", ["Norge", "Norge", "Norge", "Norja", "Norway"]),
+    ("SE", ["Sverige", "Sverige", "Sverige", "Ruotsi", "Sweden"]),
+    ("DK", ["Danmark", "Danmark", "Danmark", "Tanska", "Denmark"]),
+    ("FI", ["Finland", "Finland", "Finland", "Suomi", "Finland"]),
 ];
 
-fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
+pub(crate) fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
     checkout.errors.with(|errors| {
         errors
             .iter()
@@ -140,11 +145,7 @@ fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
 
 fn country_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    let column = match locale {
-        kasse_core::Locale::Nb => 0,
-        kasse_core::Locale::Sv => 1,
-        kasse_core::Locale::En => 2,
-    };
+    let column = kasse_core::Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
     let invalid = move || error_text(checkout, "countryCode").is_some();
     view! {
         <div class="kasse__field">
@@ -167,47 +168,6 @@ fn country_field(checkout: Checkout) -> impl IntoView {
             </select>
             <p class="kasse__error" id="countryCode-error">{move || error_text(checkout, "countryCode")}</p>
         </div>
-    }
-}
-
-fn methods_field(checkout: Checkout) -> impl IntoView {
-    let locale = checkout.locale;
-    let methods = checkout
-        .info
-        .with_value(|i| kasse_core::PaymentMethod::for_offer(&i.offer));
-    let invalid = move || error_text(checkout, "method").is_some();
-    view! {
-        <fieldset
-            class="kasse__methods"
-            id="method"
-            tabindex="-1"
-            aria-invalid=move || invalid().then_some("true")
-            aria-describedby=move || invalid().then_some("method-error")
-        >
-            <legend>{t(locale, MessageKey::PaymentMethod)}</legend>
-            {methods
-                .into_iter()
-                .map(|method| {
-                    let wire = method.wire_name();
-                    let id = format!("method-{wire}");
-                    let label_for = id.clone();
-                    view! {
-                        <label class="kasse__choice" for=label_for>
-                            <input
-                                type="radio"
-                                id=id
-                                name="method"
-                                value=wire
-                                prop:checked=move || checkout.form.with(|f| f.method == wire)
-                                on:change=move |_| checkout.edit("method", |f| f.method = wire.to_owned())
-                            />
-                            {t(locale, method.message_key())}
-                        </label>
-                    }
-                })
-                .collect_view()}
-            <p class="kasse__error" id="method-error">{move || error_text(checkout, "method")}</p>
-        </fieldset>
     }
 }
 
@@ -234,7 +194,16 @@ fn terms_field(checkout: Checkout) -> impl IntoView {
 fn summary(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let offer = checkout.info.with_value(|i| i.offer.clone());
-    let price = format_price(offer.price.0, &offer.currency, locale);
+    // An S4 package's price follows the reader's ticks, priced by the core as the gateway checks it.
+    let price = {
+        let offer = offer.clone();
+        move || {
+            let amount = checkout
+                .form
+                .with(|f| kasse_core::offer::package_price(&offer, &f.products));
+            format_price(amount.0, &offer.currency, locale)
+        }
+    };
     let period = period_text(&offer.period, offer.recurring, locale);
     let note = if offer.prepaid {
         MessageKey::PrepaidNote
@@ -246,7 +215,7 @@ fn summary(checkout: Checkout) -> impl IntoView {
     view! {
         <section class="kasse__summary" aria-labelledby="kasse-offer-title">
             <h2 class="kasse__title" id="kasse-offer-title">{offer.title.get(locale).to_owned()}</h2>
-            <p class="kasse__price"><strong>{price}</strong> " " {period}</p>
+            <p class="kasse__price" aria-live="polite"><strong>{price}</strong> " " {period}</p>
             {offer.description.as_ref().map(|d| view! { <p class="kasse__description">{d.get(locale).to_owned()}</p> })}
             <p class="kasse__note">{t(locale, note)}</p>
         </section>
@@ -305,14 +274,16 @@ fn form_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
     let busy = move || checkout.phase.get() != Phase::Form;
+    let methods = checkout
+        .info
+        .with_value(|i| kasse_core::checkout::method_choices(&i.offer));
     let submit_label = move || {
         let leaves = checkout
             .form
-            .with(|f| PaymentMethod::from_wire(&f.method).is_some_and(|m| m.is_interactive()));
-        let prepaid = checkout.info.with_value(|i| i.offer.prepaid);
+            .with(|f| methods.iter().any(|m| m.wire == f.method && m.leaves_page));
         t(
             locale,
-            if leaves && !prepaid {
+            if leaves {
                 MessageKey::SubmitAndPay
             } else {
                 MessageKey::Submit
@@ -345,6 +316,10 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {move || checkout.notice.get().map(|notice| view! {
                 <div class="kasse__notice" role="alert">
                     <p>{t(locale, notice.key)}</p>
+                    {notice.price.map(|price| {
+                        let currency = checkout.info.with_value(|i| i.offer.currency.clone());
+                        view! { <p class="kasse__new-price"><strong>{format_price(price.0, &currency, locale)}</strong></p> }
+                    })}
                     {notice.retry.then(|| view! {
                         <button type="button" class="kasse__retry" on:click=move |_| leptos::task::spawn_local(checkout.retry())>
                             {t(locale, MessageKey::Retry)}
@@ -352,6 +327,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
                     })}
                 </div>
             })}
+            {products_field(checkout)}
             {fields}
             {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
             {country_field(checkout)}

@@ -1,0 +1,212 @@
+//! The S4 order flow: submit the package the reader chose, send them to the Vipps, MobilePay or
+//! SwedbankPay page, and on their return complete the order through the gateway. S4 cannot tell
+//! an approved agreement from a cancelled one at the return, so the widget always completes and
+//! reads "not approved" (409) as a cancel; the gateway has then cancelled the order at S4.
+
+use kasse_core::checkout::S4Urls;
+use kasse_core::contract::S4OrderAnswer;
+use kasse_core::s4::{next_step, OrderStatus, OrderView, S4Next};
+use kasse_core::{build_s4_request, MessageKey};
+use leptos::prelude::*;
+use serde_json::json;
+
+use super::{Checkout, Notice, Phase, Receipt};
+use crate::api::{with_retries, ApiFailure};
+use crate::events::Event;
+use crate::{page, storage};
+
+/// How long S4 may hold one completion call for the reader's approval to arrive (the gateway
+/// caps it further), and how many such calls the widget makes before saying it does not know.
+const COMPLETE_POLL_MS: u32 = 5_000;
+const COMPLETE_CALLS: u32 = 3;
+
+impl Checkout {
+    /// The URLs the agreement carries: back to this page, and the publisher's own from the offer.
+    fn s4_urls(&self) -> S4Urls {
+        let offer_id = self.offer_id();
+        let public = self.info.with_value(|i| i.s4.clone()).unwrap_or_default();
+        S4Urls {
+            merchant_agreement_url: public.merchant_agreement_url.unwrap_or_default(),
+            complete_url: page::return_url(&offer_id),
+            cancel_url: page::cancel_url(&offer_id),
+            callback_url: public.callback_url.unwrap_or_default(),
+            culture: Some(self.locale.culture().to_owned()),
+        }
+    }
+
+    /// Submit for an S4 offer: build the request with the core, create the order (retried with
+    /// the same key, so at most one subscriber and one order), then go where S4 says.
+    pub(super) async fn submit_s4(self) {
+        self.notice.set(None);
+        let offer_id = self.offer_id();
+        let form = self.form.get_untracked();
+        let info = self.info.get_value();
+        let request = match build_s4_request(&info.offer, &form, &self.s4_urls()) {
+            Ok(request) => request,
+            Err(errors) => return self.refuse_form(errors),
+        };
+        self.errors.set(Vec::new());
+        // The same form retried is the same attempt: the gateway answers the first answer.
+        let attempt = match storage::load_attempt(&offer_id) {
+            Some(previous) if previous.form == form => previous,
+            _ => storage::Attempt {
+                external_order_id: page::random_id(),
+                order_date: page::now_ms(),
+                form: form.clone(),
+                order_id: None,
+                s4_order_id: None,
+                order_token: None,
+                credential: None,
+            },
+        };
+        storage::save_attempt(&offer_id, &attempt);
+        self.go(Phase::Submitting);
+        let gateway = self.gateway.get_value();
+        let key = attempt.external_order_id.clone();
+        let created = with_retries(|| gateway.create_s4_order(&offer_id, &key, &request)).await;
+        let created = match created {
+            Ok(created) => created,
+            Err(failure) => {
+                if !failure.retryable() {
+                    storage::clear_attempt(&offer_id);
+                }
+                self.go(Phase::Form);
+                return self.fail(&failure);
+            }
+        };
+        let token = created.order_token.clone().unwrap_or_default();
+        storage::save_attempt(
+            &offer_id,
+            &storage::Attempt {
+                s4_order_id: Some(created.id.clone()),
+                order_token: Some(token.clone()),
+                ..attempt
+            },
+        );
+        let method = request.order.payment_agreement_parameters.as_ref();
+        self.emit(
+            Event::OrderCreated,
+            json!({ "orderId": created.id, "method": method.map(|m| m.payment_method.wire_name()), "backend": "s4" }),
+        );
+        self.after_s4_answer(created, token).await;
+    }
+
+    /// Field errors from the core: shown at their fields, focus on the first.
+    fn refuse_form(self, errors: Vec<kasse_core::FieldError>) {
+        let fields: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        self.emit(
+            Event::Error,
+            json!({ "code": "validation", "retryable": false, "fields": fields }),
+        );
+        self.notice.set(Some(Notice::new(MessageKey::FixErrors, false)));
+        self.errors.set(errors);
+    }
+
+    /// Where S4's answer leads: its terminal page, completion by API, or the receipt.
+    async fn after_s4_answer(self, answer: S4OrderAnswer, token: String) {
+        let view = OrderView {
+            id: answer.id.clone(),
+            status: answer.status,
+            terminal_redirect_url: answer.terminal_redirect_url,
+            subscriber_id: None,
+            subscription_id: None,
+            payment_agreement_id: None,
+            payment_method: None,
+        };
+        match next_step(&view) {
+            S4Next::Redirect(url) => {
+                self.go(Phase::Redirecting);
+                let host = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned));
+                self.emit(Event::Redirect, json!({ "orderId": answer.id, "host": host }));
+                page::navigate(&url);
+            }
+            S4Next::Complete => self.complete_s4(answer.id, token).await,
+            S4Next::Done => self.s4_receipt(answer.id),
+            S4Next::Failed => {
+                storage::clear_attempt(&self.offer_id());
+                self.go(Phase::Form);
+                self.notice.set(Some(Notice::new(MessageKey::ErrOrderRejected, false)));
+                self.emit(
+                    Event::Error,
+                    json!({ "code": "order_failed", "orderId": answer.id, "retryable": false }),
+                );
+            }
+        }
+    }
+
+    /// Completes the order through the gateway, waiting a while for an approval on its way.
+    async fn complete_s4(self, id: String, token: String) {
+        self.go(Phase::Completing);
+        let gateway = self.gateway.get_value();
+        for _ in 0..COMPLETE_CALLS {
+            match with_retries(|| gateway.complete_s4(&id, &token, COMPLETE_POLL_MS)).await {
+                Ok(answer) if answer.status == OrderStatus::Completed => return self.s4_receipt(id),
+                Ok(answer) if answer.status == OrderStatus::InProgress => continue,
+                Ok(_) => return self.s4_stopped(&id, MessageKey::ErrOrderRejected, "order_failed"),
+                Err(ApiFailure::Http { code, .. }) if code == "payment_not_approved" => {
+                    return self.s4_stopped(&id, MessageKey::PaymentCancelled, "cancel")
+                }
+                Err(failure) => {
+                    // The order still stands: "retry" completes it again.
+                    self.go(Phase::Form);
+                    return self.fail(&failure);
+                }
+            }
+        }
+        self.go(Phase::Form);
+        self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, true)));
+        self.emit(
+            Event::Error,
+            json!({ "code": "payment_unknown", "orderId": id, "retryable": true }),
+        );
+    }
+
+    /// The order ended without payment: the form again, with the reader's data, and the next
+    /// submit is a new attempt.
+    fn s4_stopped(self, id: &str, key: MessageKey, code: &str) {
+        storage::clear_attempt(&self.offer_id());
+        self.go(Phase::Form);
+        self.notice.set(Some(Notice::new(key, false)));
+        if code == "cancel" {
+            self.emit(Event::Cancel, json!({ "orderId": id }));
+        } else {
+            self.emit(Event::Error, json!({ "code": code, "orderId": id, "retryable": false }));
+        }
+    }
+
+    fn s4_receipt(self, id: String) {
+        storage::clear_all(&self.offer_id());
+        self.receipt.set(Some(Receipt {
+            order_id: id.clone(),
+            new_user: false,
+        }));
+        self.go(Phase::Receipt);
+        self.emit(Event::Completed, json!({ "orderId": id }));
+    }
+
+    /// Back from the terminal page (approved, cancelled, or the back button): complete.
+    pub(super) async fn resume_s4(self) {
+        match storage::load_attempt(&self.offer_id()) {
+            Some(storage::Attempt {
+                s4_order_id: Some(id),
+                order_token: Some(token),
+                ..
+            }) => self.complete_s4(id, token).await,
+            _ => self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, false))),
+        }
+    }
+
+    /// The retry button: completes the order that exists, or submits again.
+    pub(super) async fn retry_s4(self) {
+        self.notice.set(None);
+        match storage::load_attempt(&self.offer_id()) {
+            Some(storage::Attempt {
+                s4_order_id: Some(id),
+                order_token: Some(token),
+                form,
+                ..
+            }) if form == self.form.get_untracked() => self.complete_s4(id, token).await,
+            _ => self.submit_s4().await,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The form's choices: the payment method (either back end's, from kasse-core), and for an S4
+//! package the products the reader ticks, each with its price.
+
+use kasse_core::checkout::method_choices;
+use kasse_core::{format_price, t, MessageKey};
+use leptos::prelude::*;
+
+use super::error_text;
+use crate::app::Checkout;
+
+/// The offer's payment methods as radio buttons.
+pub fn methods_field(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let methods = checkout.info.with_value(|i| method_choices(&i.offer));
+    let invalid = move || error_text(checkout, "method").is_some();
+    view! {
+        <fieldset
+            class="kasse__methods"
+            id="method"
+            tabindex="-1"
+            aria-invalid=move || invalid().then_some("true")
+            aria-describedby=move || invalid().then_some("method-error")
+        >
+            <legend>{t(locale, MessageKey::PaymentMethod)}</legend>
+            {methods
+                .into_iter()
+                .map(|method| {
+                    let wire = method.wire;
+                    let id = format!("method-{wire}");
+                    let label_for = id.clone();
+                    view! {
+                        <label class="kasse__choice" for=label_for>
+                            <input
+                                type="radio"
+                                id=id
+                                name="method"
+                                value=wire
+                                prop:checked=move || checkout.form.with(|f| f.method == wire)
+                                on:change=move |_| checkout.edit("method", |f| f.method = wire.to_owned())
+                            />
+                            {t(locale, method.label)}
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <p class="kasse__error" id="method-error">{move || error_text(checkout, "method")}</p>
+        </fieldset>
+    }
+}
+
+/// An S4 package's products as checkboxes with their prices; nothing for other offers.
+pub fn products_field(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let (choices, currency) = checkout.info.with_value(|i| {
+        let choices = i.offer.s4.as_ref().map(|t| t.choices.clone()).unwrap_or_default();
+        (choices, i.offer.currency.clone())
+    });
+    if choices.is_empty() {
+        return None;
+    }
+    let invalid = move || error_text(checkout, "products").is_some();
+    let boxes = choices
+        .into_iter()
+        .map(|choice| {
+            let id = format!("product-{}", choice.product);
+            let label_for = id.clone();
+            let product = choice.product.clone();
+            let ticked = {
+                let product = product.clone();
+                move || {
+                    checkout
+                        .form
+                        .with(|f| f.products.iter().any(|p| p.eq_ignore_ascii_case(&product)))
+                }
+            };
+            let toggle = move |on: bool| {
+                let product = product.clone();
+                checkout.edit("products", move |f| {
+                    f.products.retain(|p| !p.eq_ignore_ascii_case(&product));
+                    if on {
+                        f.products.push(product);
+                    }
+                })
+            };
+            let price = format_price(choice.price.0, &currency, locale);
+            view! {
+                <label class="kasse__choice kasse__product" for=label_for>
+                    <input
+                        type="checkbox"
+                        id=id
+                        name="products"
+                        value=choice.product.clone()
+                        prop:checked=ticked
+                        on:change:target=move |ev| toggle(ev.target().checked())
+                    />
+                    <span class="kasse__product-name">{choice.name.get(locale).to_owned()}</span>
+                    " "
+                    <span class="kasse__product-price">{price}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <fieldset
+            class="kasse__products"
+            id="products"
+            tabindex="-1"
+            aria-invalid=move || invalid().then_some("true")
+            aria-describedby=move || invalid().then_some("products-error")
+        >
+            <legend>{t(locale, MessageKey::ChooseProducts)}</legend>
+            {boxes}
+            <p class="kasse__error" id="products-error">{move || error_text(checkout, "products")}</p>
+        </fieldset>
+    })
+}
