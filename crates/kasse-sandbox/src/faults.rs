@@ -35,6 +35,10 @@ pub enum FaultKind {
     /// Processes the request (the order IS stored) and answers 502 instead of the real response.
     #[serde(rename = "drop")]
     Drop,
+    /// 503 without processing: S4's answer when a service it depends on is slow ("did not
+    /// complete processing in due time"). Only when asked for by name.
+    #[serde(rename = "503")]
+    Unavailable,
 }
 
 impl FaultKind {
@@ -45,6 +49,7 @@ impl FaultKind {
             FaultKind::TooManyRequests => "429",
             FaultKind::Timeout => "timeout",
             FaultKind::Drop => "drop",
+            FaultKind::Unavailable => "503",
         }
     }
 
@@ -52,6 +57,7 @@ impl FaultKind {
         match text.trim() {
             "500" => Some(FaultKind::ServerError),
             "429" => Some(FaultKind::TooManyRequests),
+            "503" => Some(FaultKind::Unavailable),
             "timeout" => Some(FaultKind::Timeout),
             "drop" => Some(FaultKind::Drop),
             _ => None,
@@ -81,6 +87,9 @@ pub struct FaultConfig {
     /// How long a `timeout` fault sleeps (default 30 s; tests set it short).
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// Only paths containing this (e.g. `/complete`) get faults; absent = every faulty path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Default for FaultConfig {
@@ -91,6 +100,7 @@ impl Default for FaultConfig {
             latency_ms: 0,
             seed: 0,
             timeout_ms: default_timeout_ms(),
+            path: None,
         }
     }
 }
@@ -114,6 +124,7 @@ impl FaultConfig {
                     "latency_ms" => config.latency_ms = value.trim().parse().map_err(|e| bad(&e))?,
                     "seed" => config.seed = value.trim().parse().map_err(|e| bad(&e))?,
                     "timeout_ms" => config.timeout_ms = value.trim().parse().map_err(|e| bad(&e))?,
+                    "path" => config.path = Some(value.trim().to_owned()),
                     "kinds" => {
                         config.kinds = value
                             .split(['|', '+', ' '])
@@ -172,6 +183,7 @@ impl FaultState {
             "latency_ms": self.config.latency_ms,
             "seed": self.config.seed,
             "timeout_ms": self.config.timeout_ms,
+            "path": self.config.path,
             "decisions": self.decisions,
             "injected": self.injected,
         })
@@ -235,6 +247,17 @@ pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, ne
     if !is_faulty_path(request.uri().path()) {
         return next.run(request).await;
     }
+    let targeted = {
+        let faults = state.faults.lock().unwrap_or_else(|e| e.into_inner());
+        faults
+            .config
+            .path
+            .as_deref()
+            .is_none_or(|p| request.uri().path().contains(p))
+    };
+    if !targeted {
+        return next.run(request).await;
+    }
     let (latency_ms, timeout_ms, decision) = {
         let mut faults = state.faults.lock().unwrap_or_else(|e| e.into_inner());
         let decision = faults.decide();
@@ -268,6 +291,11 @@ pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, ne
             response.extensions_mut().insert(FaultTag(kind));
             response
         }
+        Some(kind @ FaultKind::Unavailable) => injected(
+            StatusCode::SERVICE_UNAVAILABLE,
+            kind,
+            "injected fault: the request did not complete processing in due time (not processed)",
+        ),
         Some(kind @ FaultKind::Drop) => {
             // The request is processed to the end (an order is stored) and its answer is lost.
             let _lost = next.run(request).await;

@@ -88,6 +88,9 @@ pub struct SandboxConfig {
     pub refresh_ttl: Duration,
     /// Lifetime of S4 access tokens (about an hour at the vendor).
     pub s4_token_ttl: Duration,
+    /// How long after creation S4 settles a Vipps/MobilePay order nobody completed: completed
+    /// when the reader approved the agreement, cancelled when not (about 5 minutes at S4).
+    pub s4_vipps_settle: Duration,
     /// ConnectID calls per second per client.
     pub rate_per_sec: u32,
     /// ConnectID calls per minute per client.
@@ -104,6 +107,7 @@ impl Default for SandboxConfig {
             token_ttl: Duration::from_secs(43_200),
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
             s4_token_ttl: Duration::from_secs(3600),
+            s4_vipps_settle: Duration::from_secs(300),
             rate_per_sec: 100,
             rate_per_min: 2000,
         }

@@ -35,6 +35,10 @@ struct Args {
     /// S4 access token lifetime in seconds.
     #[arg(long, default_value_t = 3600)]
     s4_token_ttl_secs: u64,
+    /// Seconds after which S4 completes (approved) or cancels (not approved) a Vipps/MobilePay
+    /// order nobody completed.
+    #[arg(long, default_value_t = 300)]
+    s4_vipps_settle_secs: u64,
     /// ConnectID calls per second per client.
     #[arg(long, default_value_t = 100)]
     rate_per_sec: u32,
@@ -62,6 +66,7 @@ fn config(args: Args) -> Result<SandboxConfig, String> {
         faults,
         token_ttl: Duration::from_secs(args.token_ttl_secs),
         s4_token_ttl: Duration::from_secs(args.s4_token_ttl_secs),
+        s4_vipps_settle: Duration::from_secs(args.s4_vipps_settle_secs),
         rate_per_sec: args.rate_per_sec,
         rate_per_min: args.rate_per_min,
         ..SandboxConfig::default()

@@ -6,8 +6,9 @@
 //! turns an approved (or non-interactive) order into `Completed`, waiting up to `maxPollingTimeout`
 //! ms for a pending terminal decision, and answers 409 for an agreement that was cancelled or not
 //! approved in that time; `DELETE /order/{id}` cancels an unfinished order (202).
-//! Vipps/MobilePay orders "complete by themselves about 5 minutes later" at the vendor; the sandbox
-//! does not simulate that delay: the client calls complete.
+//! Vipps/MobilePay orders nobody completes are settled by S4 itself about 5 minutes later
+//! (completed when approved, cancelled when not); the sandbox does the same after
+//! `--s4-vipps-settle-secs` (default 300), when the order is next looked at.
 //!
 //! Beside orders: subscribers (`POST /subscriber`, `GET /subscriber?ExternalId=`) and template
 //! packages (`GET /package/{id}`, `POST /package/{id}/validate`).
@@ -174,9 +175,30 @@ fn view(state: &AppState, o: &S4OrderRow) -> Value {
 
 /// The caller's order in the caller's tenant, or 404.
 fn own(state: &AppState, caller: &S4Caller, id: &str) -> Result<S4OrderRow, S4Error> {
-    state
+    let row = state
         .store
         .s4_order(id)?
         .filter(|o| o.tenant_id == caller.tenant_id && o.client_id == caller.client_id)
-        .ok_or_else(|| S4Error::plain(StatusCode::NOT_FOUND, format!("Order {id} not found.")))
+        .ok_or_else(|| S4Error::plain(StatusCode::NOT_FOUND, format!("Order {id} not found.")))?;
+    if settle_untouched(state, &row)? {
+        return own(state, caller, id);
+    }
+    Ok(row)
+}
+
+/// S4 completes or cancels a Vipps/MobilePay order nobody completed some minutes after it was
+/// made (`observerOptions.disableVippsCompletion` turns that off at the vendor): completed when
+/// the reader approved the agreement, cancelled when not. The sandbox does it when the order is
+/// next looked at, so no timer runs; returns whether it did.
+pub(crate) fn settle_untouched(state: &AppState, row: &S4OrderRow) -> rusqlite::Result<bool> {
+    let vipps_like = matches!(row.payment_method.as_deref(), Some("Vipps" | "MobilePay"));
+    let age = now_ms().saturating_sub(row.created_ms);
+    if !vipps_like || row.status != S4Status::InProgress || age < state.config.s4_vipps_settle.as_millis() as i64 {
+        return Ok(false);
+    }
+    if row.terminal_state == TerminalState::Approved {
+        finish_completed(state, row)
+    } else {
+        state.store.s4_finish(&row.id, S4Status::Cancelled, None, None, None)
+    }
 }

@@ -47,6 +47,11 @@ fn terminal_order(state: &AppState, id: &str) -> Result<(S4OrderRow, String, Str
         Ok(Some(row)) if row.interactive => row,
         _ => return Err(Box::new(terminal_error(StatusCode::NOT_FOUND, "Unknown payment."))),
     };
+    // An order S4 has settled by itself meanwhile shows as settled.
+    let row = match super::settle_untouched(state, &row) {
+        Ok(true) => state.store.s4_order(id).ok().flatten().unwrap_or(row),
+        _ => row,
+    };
     let Some((ok_url, cancel_url)) = return_urls(&row) else {
         return Err(Box::new(terminal_error(
             StatusCode::BAD_REQUEST,
