@@ -175,3 +175,23 @@ async fn the_callback_is_a_poke_that_never_completes_an_order() {
     assert_eq!(status, 404);
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_completion_s4_answers_503_to_is_retryable_and_completes_later() {
+    let stack = Stack::start().await;
+    let request = s4_order_choosing(&stack, "s4-avis-velg", "Invoice", "Nordmann", &[DIGITAL]);
+    let (status, v) = stack.post_keyed(ORDERS, "s4-complete-503", &request).await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    stack
+        .set_faults(json!({"rate": 1.0, "kinds": ["503"], "path": "/complete"}))
+        .await;
+    let complete = format!("/kasse/v1/s4/orders/{id}/complete");
+    let (status, v) = stack.post(&complete, &json!({})).await;
+    assert!(status >= 500, "{status} {v}");
+    assert!(v["error"]["retryAfter"].as_u64().is_some(), "the widget may retry: {v}");
+    stack.set_faults(json!({"rate": 0.0})).await;
+    let (status, v) = stack.post(&complete, &json!({})).await;
+    assert_eq!((status, &v["status"]), (200, &json!("Completed")), "{v}");
+    stack.shutdown().await;
+}
