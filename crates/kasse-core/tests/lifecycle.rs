@@ -326,3 +326,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn each_s4_method_takes_its_route_to_paid_or_to_cancelled() {
+    use kasse_core::s4::S4PaymentMethod;
+    for method in [
+        S4PaymentMethod::Vipps,
+        S4PaymentMethod::MobilePay,
+        S4PaymentMethod::SwedbankPay,
+    ] {
+        let route = Route::s4(method);
+        assert_eq!(route, Route::S4Agreement, "{method:?}");
+        let start = route.initial_state();
+        assert_eq!(
+            decide(route, start, Request::Complete),
+            Ok(&[Effect::CompleteAtVendor][..])
+        );
+        let paid = apply(route, start, Outcome::Completed).unwrap();
+        assert_eq!(paid.state, OrderState::Paid, "{method:?}");
+        let cancelled = apply(route, start, Outcome::NotApproved).unwrap();
+        assert_eq!(cancelled.state, OrderState::Cancelled, "{method:?}");
+        assert_eq!(cancelled.then, &[Effect::CancelAtVendor][..], "{method:?}");
+        // Once cancelled, nothing completes it again.
+        assert!(decide(route, OrderState::Cancelled, Request::Complete).is_err());
+    }
+    let invoice = Route::s4(S4PaymentMethod::Invoice);
+    assert_eq!(invoice, Route::S4Direct);
+    let start = invoice.initial_state();
+    assert_eq!(
+        decide(invoice, start, Request::Complete),
+        Ok(&[Effect::CompleteAtVendor][..])
+    );
+    assert_eq!(
+        apply(invoice, start, Outcome::Completed).unwrap().state,
+        OrderState::Paid
+    );
+}
