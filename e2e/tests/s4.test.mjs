@@ -115,6 +115,26 @@ test("SwedbankPay: pay on the terminal page, back, receipt", async () => {
   await page.context().close();
 });
 
+test("SwedbankPay: cancel on the terminal page → the form with the reader's data, the order cancelled", async () => {
+  const page = await newPage(browser);
+  const host = await order(page, "SwedbankPay");
+  await decide(page, "Cancel");
+  await host.locator(".kasse__notice").waitFor({ timeout: 20000 });
+  assert.equal(await host.locator("#lastName").inputValue(), KARI.lastName);
+  assert.equal(await host.locator("#method-SwedbankPay").isChecked(), true);
+  const orders = await s4Orders();
+  assert.equal(orders.length, 1);
+  assert.equal(orders[0].state, "Cancelled");
+  // Ordering again is a new attempt: a new order, paid this time.
+  await host.locator("button[type=submit]").click();
+  await decide(page, "Approve");
+  await page.locator(`[data-kasse-offer="${OFFER}"] .kasse__receipt`).waitFor({ timeout: 20000 });
+  const after = await s4Orders();
+  assert.equal(after.length, 2);
+  assert.deepEqual(after.map((o) => o.state).sort(), ["Cancelled", "Completed"]);
+  await page.context().close();
+});
+
 test("invoice: straight to the receipt", async () => {
   const page = await newPage(browser);
   await order(page, "Invoice");

@@ -147,7 +147,11 @@ impl Checkout {
                     return self.s4_stopped(&id, MessageKey::PaymentCancelled, "cancel")
                 }
                 Err(failure) => {
-                    // The order still stands: "retry" completes it again.
+                    // A passing failure leaves the order standing: "retry" completes it again. A
+                    // final one means this order cannot be completed: the next submit starts anew.
+                    if !failure.retryable() {
+                        storage::clear_attempt(&self.offer_id());
+                    }
                     self.go(Phase::Form);
                     return self.fail(&failure);
                 }

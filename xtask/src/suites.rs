@@ -69,7 +69,30 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// A temporary directory for one browser suite, removed when dropped. Chromium under chromedriver
+/// leaves its profile (`org.chromium.Chromium.scoped_dir.*`, some 60 MB) in `TMPDIR` when the
+/// test runner ends the session by killing it; without this, every run would leave a few behind.
+struct ScratchTmp(std::path::PathBuf);
+
+impl ScratchTmp {
+    fn new(suite: &str) -> Result<ScratchTmp> {
+        let dir = std::env::temp_dir().join(format!("kasse-xtask-{suite}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(ScratchTmp(dir))
+    }
+}
+
+impl Drop for ScratchTmp {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
 fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
+    let scratch = ScratchTmp::new(suite)?;
+    let in_scratch = |command: &mut Command| {
+        command.env("TMPDIR", &scratch.0);
+    };
     match suite {
         "lint" => Ok(crate::lint::run(toolchain)),
         "native" => {
@@ -91,6 +114,7 @@ fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
                     "wasm32-unknown-unknown",
                     "--no-fail-fast",
                 ]);
+            in_scratch(&mut command);
             counted(&mut command, parse_cargo_line)
         }
         "wasm-pack" => {
@@ -104,6 +128,7 @@ fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
                 "--mode",
                 "no-install",
             ]);
+            in_scratch(&mut command);
             counted(&mut command, parse_cargo_line)
         }
         "e2e" => {
@@ -115,6 +140,7 @@ fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
                 .env("KASSE_URL", &stack.gateway_url)
                 .env("KASSE_SANDBOX_URL", &stack.sandbox_url)
                 .args(["--test", "--test-reporter=tap", "--test-concurrency=1", "tests/"]);
+            in_scratch(&mut command);
             let counts = counted(&mut command, parse_tap_line);
             drop(stack);
             counts

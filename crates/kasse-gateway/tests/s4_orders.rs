@@ -195,3 +195,37 @@ async fn a_completion_s4_answers_503_to_is_retryable_and_completes_later() {
     assert_eq!((status, &v["status"]), (200, &json!("Completed")), "{v}");
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_swedbankpay_cancel_the_callback_told_first_is_still_payment_not_approved() {
+    let stack = Stack::start().await;
+    let request = s4_order_choosing(&stack, "s4-avis-velg", "SwedbankPay", "Nordmann", &[DIGITAL]);
+    let (status, v) = stack.post_keyed(ORDERS, "s4-cancel-callback", &request).await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    no_redirect
+        .post(v["terminalRedirectUrl"].as_str().unwrap())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=cancel")
+        .send()
+        .await
+        .unwrap();
+    let r = stack
+        .http
+        .post(stack.url("/kasse/v1/s4/callback"))
+        .json(&json!({"orderId": id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (status, v) = stack
+        .post(&format!("/kasse/v1/s4/orders/{id}/complete"), &json!({}))
+        .await;
+    assert_eq!((status, error_code(&v)), (409, "payment_not_approved"), "{v}");
+    assert_eq!(vendor_order(&stack, &id).await["state"], "Cancelled");
+    stack.shutdown().await;
+}

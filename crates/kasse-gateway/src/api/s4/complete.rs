@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::contract::{S4OrderAnswer, ORDER_TOKEN_HEADER};
-use kasse_core::lifecycle::{apply, decide, Effect, Outcome, Request};
+use kasse_core::lifecycle::{apply, decide, Effect, OrderState, Outcome, Request};
 use kasse_core::offer::Backend;
 use kasse_core::s4::{CompleteOrder, OrderStatus, OrderView};
 use serde::Deserialize;
@@ -52,6 +52,11 @@ pub(in crate::api) async fn complete_order(
     let s4 = vendor(&state.s4, "S4")?;
     let record = own_order(&state, &id, &headers).await?;
     let body: S4CompleteBody = parse_optional(&body)?;
+    // Cancelled already (the reader cancelled and SwedbankPay's callback told us first, or an
+    // earlier completion found it not approved): the reader's answer is the same as then.
+    if record.state == OrderState::Cancelled {
+        return Err(payment_not_approved());
+    }
     let effects = decide(record.route, record.state, Request::Complete)
         .map_err(|wrong| ApiError::new(StatusCode::CONFLICT, "wrong_step", wrong.to_string()))?;
     if effects == [Effect::AnswerFromRecord] {
@@ -91,14 +96,7 @@ pub(in crate::api) async fn complete_order(
 /// S4's own checkout does), and the reader gets 409 `payment_not_approved` to show the form again.
 async fn not_approved(state: &Shared, s4: &Vendor, record: &OrderRecord) -> Result<Response, ApiError> {
     let id = &record.vendor_order_id;
-    let refused = || {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "payment_not_approved",
-            "the payment agreement was not approved",
-        )
-        .with_message_key(kasse_core::i18n::MessageKey::PaymentCancelled.as_str())
-    };
+    let refused = payment_not_approved;
     let Ok(t) = apply(record.route, record.state, Outcome::NotApproved) else {
         return Err(refused());
     };
@@ -120,6 +118,16 @@ async fn not_approved(state: &Shared, s4: &Vendor, record: &OrderRecord) -> Resu
     }
     tracing::info!(s4_order_id = %id, "s4 agreement not approved; order cancelled");
     Err(refused())
+}
+
+/// 409 `payment_not_approved`: the widget shows the form again with the reader's data.
+fn payment_not_approved() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "payment_not_approved",
+        "the payment agreement was not approved",
+    )
+    .with_message_key(kasse_core::i18n::MessageKey::PaymentCancelled.as_str())
 }
 
 /// Moves the record as the vendor's view says (still in progress: no move).
