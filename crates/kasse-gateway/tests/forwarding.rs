@@ -414,9 +414,25 @@ async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor()
         .filter(|r| r["method"] == "DELETE" && r["status"] == 202)
         .count();
     assert_eq!(deleted, 1, "the gateway deleted the order at S4");
-    // The order is over: completing again is a wrong step, and reaches no vendor.
+    // The order is over: completing again answers the same, from the record, without the vendor.
     let (status, v) = stack.post(&path, &json!({})).await;
-    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
+    assert_eq!((status, error_code(&v)), (409, "payment_not_approved"), "{v}");
+    let requests = stack
+        .http
+        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let completes = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/complete")))
+        .count();
+    assert_eq!(completes, 1, "the second completion reached no vendor: {requests}");
     stack.shutdown().await;
 }
 
