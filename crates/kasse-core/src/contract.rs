@@ -153,6 +153,65 @@ pub struct FieldProblem {
     pub code: String,
 }
 
+/// The request header the widget sends on every call that uses the reader's session (with
+/// `credentials: "include"`): a custom header forces a CORS preflight, so only an allowed origin's
+/// script can make a call that carries the session cookie.
+pub const SESSION_HEADER: &str = "Kasse-Session";
+
+/// What `GET /kasse/v1/session` answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Whether the reader is logged in through this gateway.
+    pub logged_in: bool,
+    /// The reader's details to prefill, when logged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ReaderProfile>,
+}
+
+/// A logged-in reader's details as the form uses them (no tokens, no ids beyond the customer
+/// number).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReaderProfile {
+    /// First (and middle) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// E-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Phone (E.164 as the vendor holds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// ConnectID's customer number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+}
+
+/// The body of `POST /kasse/v1/logout`: where ConnectID's logout page sends the reader back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LogoutRequest {
+    /// The article page (on an allowed prefix).
+    pub return_url: String,
+}
+
+/// What logout answers: the session is over at the gateway; the widget sends the reader to
+/// `logoutUrl` (ConnectID's hosted logout) to end it there too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogoutAnswer {
+    /// ConnectID's logout page, when configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_url: Option<String>,
+}
+
 /// The body of assign user: the reader's credential only; how the reader is told (message, link
 /// URLs, lifetime) is the gateway's configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

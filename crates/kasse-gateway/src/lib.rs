@@ -21,6 +21,7 @@ pub mod config;
 pub mod error;
 pub mod idempotency;
 pub mod ledger;
+pub mod login;
 pub mod order_token;
 pub mod owners;
 pub mod prepayment;
@@ -119,9 +120,10 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     let addr = listener.local_addr()?;
     let settings = Arc::new(settings);
-    let ledger: Arc<dyn OrderStore> = Arc::new(SqlStore::open(&settings.store).await?);
+    let store = Arc::new(SqlStore::open(&settings.store).await?);
+    let ledger: Arc<dyn OrderStore> = store.clone();
     let token_key = token_key(&settings, ledger.as_ref()).await?;
-    let state = Arc::new(build_state(settings.clone(), ledger.clone(), token_key)?);
+    let state = Arc::new(build_state(settings.clone(), ledger.clone(), store, token_key)?);
     let retention = Retention {
         orders_ms: settings.order_retention.as_millis() as i64,
         answers_ms: settings.idempotency_ttl.as_millis() as i64,
@@ -183,7 +185,12 @@ async fn prune(ledger: &dyn OrderStore, retention: Retention) {
     }
 }
 
-fn build_state(settings: Arc<Settings>, ledger: Arc<dyn OrderStore>, token_key: TokenKey) -> anyhow::Result<AppState> {
+fn build_state(
+    settings: Arc<Settings>,
+    ledger: Arc<dyn OrderStore>,
+    sessions: Arc<dyn crate::ledger::SessionStore>,
+    token_key: TokenKey,
+) -> anyhow::Result<AppState> {
     let http = reqwest::Client::builder()
         .timeout(settings.upstream_timeout)
         .connect_timeout(settings.upstream_timeout.min(Duration::from_secs(5)))
@@ -222,7 +229,10 @@ fn build_state(settings: Arc<Settings>, ledger: Arc<dyn OrderStore>, token_key: 
     Ok(AppState {
         attempts: Attempts::new(ledger.clone(), settings.idempotency_ttl, attempt_lease(&settings)),
         ledger,
+        sessions,
+        sealer: crate::login::seal::Sealer::new(&token_key),
         token_key,
+        http,
         settings,
         connectid,
         s4,

@@ -41,6 +41,17 @@ impl std::fmt::Debug for TokenKey {
     }
 }
 
+impl TokenKey {
+    /// A 32-byte key for `purpose`, derived from the secret (HMAC-SHA256), so one configured
+    /// secret serves order tokens and other keys without reuse.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(b"kasse-derived-key:");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+}
+
 /// The token of the order registered with `idempotency_key` at `backend` (`"connectid"`,
 /// `"s4"`), and its hash.
 pub fn issue(key: &TokenKey, backend: &str, idempotency_key: &str) -> (String, TokenHash) {

@@ -50,7 +50,8 @@ impl OriginPolicy {
         }
     }
 
-    /// CORS for the allowed cross-origin callers: simple JSON API, no cookies.
+    /// CORS for the allowed cross-origin callers: a JSON API; credentials (the reader's session
+    /// cookie) only with the `Kasse-Session` header, which needs this preflight to pass.
     pub fn cors_layer(&self) -> CorsLayer {
         let list: Vec<HeaderValue> = self
             .allowed
@@ -66,7 +67,9 @@ impl OriginPolicy {
                 header::ACCEPT_LANGUAGE,
                 HeaderName::from_static("kasse-order-token"),
                 HeaderName::from_static("kasse-prepayment"),
+                HeaderName::from_static("kasse-session"),
             ])
+            .allow_credentials(true)
             .expose_headers([header::RETRY_AFTER])
             .max_age(Duration::from_secs(600))
     }

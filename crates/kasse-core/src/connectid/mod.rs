@@ -4,6 +4,7 @@
 
 mod calls;
 mod coupon;
+mod customer;
 mod flow;
 mod fulfillment;
 mod method;
@@ -13,6 +14,7 @@ mod subscription;
 
 pub use calls::*;
 pub use coupon::*;
+pub use customer::*;
 pub use flow::*;
 pub use fulfillment::*;
 pub use method::*;

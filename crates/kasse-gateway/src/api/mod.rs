@@ -9,6 +9,7 @@
 
 mod attempt;
 mod connectid;
+mod login;
 mod offers;
 mod s4;
 
@@ -75,6 +76,12 @@ pub struct AppState {
     pub ledger: Arc<dyn OrderStore>,
     /// The order-token secret: configured, or else the ledger's own.
     pub token_key: TokenKey,
+    /// Logins begun and readers' sessions.
+    pub sessions: Arc<dyn crate::ledger::SessionStore>,
+    /// Seals readers' tokens at rest (a key derived from the order-token secret).
+    pub sealer: crate::login::seal::Sealer,
+    /// HTTP client for ConnectID's login side (user tokens, profile).
+    pub http: reqwest::Client,
 }
 
 type Shared = Arc<AppState>;
@@ -122,6 +129,10 @@ pub fn routes() -> Vec<Route> {
             post(s4::complete_order),
         ),
         r(Method::POST, "/kasse/v1/s4/callback", post(s4::callback)),
+        r(Method::GET, "/kasse/v1/login", get(login::begin)),
+        r(Method::GET, "/kasse/v1/login/callback", get(login::callback)),
+        r(Method::GET, "/kasse/v1/session", get(login::session)),
+        r(Method::POST, "/kasse/v1/logout", post(login::logout)),
     ]
 }
 

@@ -122,6 +122,9 @@ pub struct ConnectIdConfig {
     /// `[connectid.order_fields]`: order fields the publisher sets, never the browser.
     #[serde(default)]
     pub order_fields: OrderFieldsConfig,
+    /// `[connectid.login]`: readers log in through the gateway. Absent: no login.
+    #[serde(default)]
+    pub login: Option<super::LoginConfig>,
 }
 
 /// `[connectid.order_fields]`: the fields of every ConnectID order that are the publisher's

@@ -7,6 +7,7 @@
 //! environment variable that holds each one (`client_secret_env = "KASSE_CONNECTID_SECRET"`).
 
 mod file;
+mod login;
 mod resolve;
 mod secret;
 mod settings;
@@ -15,6 +16,7 @@ mod urls;
 use std::fmt;
 
 pub use file::{AssignUserConfig, ConnectIdConfig, GatewayConfig, OrderFieldsConfig, S4Config, ServerConfig};
+pub use login::{LoginConfig, LoginSettings};
 pub use secret::Secret;
 pub use settings::{ConnectIdSettings, S4Settings, Settings};
 pub use urls::{normalize_origin, origin_of};

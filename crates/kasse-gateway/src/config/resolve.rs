@@ -261,6 +261,7 @@ fn resolve_connectid(
         prepayment_key,
         assign_user: assign_user(&c.assign_user, p),
         order_fields: c.order_fields.clone(),
+        login: c.login.as_ref().and_then(|l| l.resolve(&mut p.0)),
     })
 }
 

@@ -32,6 +32,8 @@ pub struct ConnectIdSettings {
     pub assign_user: AssignUserConfig,
     /// Order fields the gateway sets.
     pub order_fields: super::OrderFieldsConfig,
+    /// Readers log in through the gateway, when configured.
+    pub login: Option<super::LoginSettings>,
 }
 
 /// S4 settings after checking.

@@ -11,8 +11,10 @@
 //! order creation idempotent across instances and restarts (see [`crate::idempotency`]).
 
 mod attempts;
+mod sessions;
 mod sql;
 
+pub use sessions::{SessionRow, SessionStore};
 pub use sql::SqlStore;
 
 use kasse_core::attempt::AttemptPhase;

@@ -22,7 +22,7 @@ pub enum Engine {
 
 /// The ledger in a SQL database.
 pub struct SqlStore {
-    pool: AnyPool,
+    pub(super) pool: AnyPool,
     engine: Engine,
 }
 
@@ -304,7 +304,7 @@ impl OrderStore for SqlStore {
     }
 
     async fn prune(&self, retention: Retention, now_ms: i64) -> Result<u64, StoreError> {
-        let statements: [(&str, i64); 3] = [
+        let statements: [(&str, i64); 5] = [
             ("DELETE FROM orders WHERE created_ms < $1", now_ms - retention.orders_ms),
             (
                 // An in-flight row past its lease by as long is abandoned as well.
@@ -312,6 +312,8 @@ impl OrderStore for SqlStore {
                 now_ms - retention.answers_ms,
             ),
             ("DELETE FROM vouchers WHERE expires_ms < $1", now_ms),
+            ("DELETE FROM login_states WHERE expires_ms < $1", now_ms),
+            ("DELETE FROM sessions WHERE expires_ms < $1", now_ms),
         ];
         let mut gone = 0;
         for (sql, bound) in statements {

@@ -1,0 +1,215 @@
+//! Readers logging in through the gateway, against the sandbox's ConnectID login page: the session
+//! cookie's attributes, tokens that never reach the browser, single-use `state`, the custom header
+//! the session calls need, refresh and logout.
+
+mod common;
+
+use common::*;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+
+const ARTICLE: &str = "https://www.avis.example/kasse/artikkel";
+
+fn no_redirect() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// What a login leaves: the cookie pair to send back, the `Set-Cookie` line, where the reader
+/// landed, and every URL and body the browser saw on the way.
+struct LoggedIn {
+    cookie: String,
+    set_cookie: String,
+    landed: String,
+    seen: Vec<String>,
+}
+
+/// `path?query` of `url`, for the gateway under test (its config names port 8080).
+fn on_gateway(stack: &Stack, url: &str) -> String {
+    let u = url::Url::parse(url).unwrap();
+    stack.url(&format!("{}?{}", u.path(), u.query().unwrap_or("")))
+}
+
+/// The browser's part: start at the gateway, log in on the sandbox's page, come back.
+async fn log_in(stack: &Stack, email: &str, password: &str) -> LoggedIn {
+    let http = no_redirect();
+    let mut seen = Vec::new();
+    let start = stack.url(&format!("/kasse/v1/login?returnUrl={}", urlencode(ARTICLE)));
+    let r = http.get(&start).send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let authorize = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    seen.push(authorize.clone());
+    assert!(authorize.starts_with(&stack.sandbox.base_url()), "{authorize}");
+    let mut form: Vec<(String, String)> = url::Url::parse(&authorize)
+        .unwrap()
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    form.extend([
+        ("email".to_owned(), email.to_owned()),
+        ("password".to_owned(), password.to_owned()),
+        ("action".to_owned(), "login".to_owned()),
+    ]);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&form)
+        .finish();
+    let r = http
+        .post(format!("{}/user/oauth/authorize", stack.sandbox.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_redirection(),
+        "{}: {}",
+        r.status(),
+        r.text().await.unwrap()
+    );
+    let callback = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    seen.push(callback.clone());
+    let r = http.get(on_gateway(stack, &callback)).send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let set_cookie = r.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    let landed = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    seen.push(landed.clone());
+    seen.push(r.text().await.unwrap());
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    LoggedIn {
+        cookie,
+        set_cookie,
+        landed,
+        seen,
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn session(stack: &Stack, cookie: &str, header: bool) -> (u16, Value) {
+    let mut r = stack.http.get(stack.url("/kasse/v1/session")).header(COOKIE, cookie);
+    if header {
+        r = r.header("Kasse-Session", "1");
+    }
+    let r = r.send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_reader_logs_in_and_the_gateway_alone_holds_the_tokens() {
+    let stack = Stack::start().await;
+    let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    assert_eq!(login.landed, format!("{ARTICLE}?kasseLogin=ok"));
+    for part in ["kasse_session=", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(login.set_cookie.contains(part), "{part}: {}", login.set_cookie);
+    }
+    let (status, v) = session(&stack, &login.cookie, true).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["loggedIn"], true);
+    assert_eq!(v["profile"]["email"], "kari.nordmann@example.no");
+    assert_eq!(v["profile"]["firstName"], "Kari");
+    // No token of the reader's anywhere the browser looks: URLs, bodies, the cookie.
+    let text = format!("{} {} {v}", login.seen.join(" "), login.set_cookie);
+    for word in ["access_token", "refresh_token", "accessToken", "Bearer"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+    // Without the custom header the session is not used (a cross-site form or image cannot).
+    let (status, v) = session(&stack, &login.cookie, false).await;
+    assert_eq!((status, error_code(&v)), (403, "session_header_required"));
+    // No cookie, or a forged one: logged out.
+    let (_, v) = session(&stack, "kasse_session=forged", true).await;
+    assert_eq!(v, json!({"loggedIn": false}));
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_state_is_taken_once_and_a_code_is_exchanged_once() {
+    let stack = Stack::start().await;
+    let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let callback = on_gateway(&stack, &login.seen[1]);
+    let r = no_redirect().get(&callback).send().await.unwrap();
+    assert_eq!(r.status(), 400, "a replayed callback makes no second session");
+    assert!(r.headers().get(SET_COOKIE).is_none());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "login_expired");
+    // A made-up state: refused the same way, nothing redirected anywhere.
+    let r = no_redirect()
+        .get(stack.url("/kasse/v1/login/callback?code=x&state=made-up"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get(LOCATION).is_none());
+    // A return URL off the allowed prefixes is never started.
+    let r = no_redirect()
+        .get(stack.url("/kasse/v1/login?returnUrl=https%3A%2F%2Fevil.example%2F"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_here_and_points_at_connectids_logout() {
+    let stack = Stack::start().await;
+    let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let logout = |header: bool| {
+        let mut r = stack
+            .http
+            .post(stack.url("/kasse/v1/logout"))
+            .header(COOKIE, &login.cookie)
+            .json(&json!({"returnUrl": ARTICLE}));
+        if header {
+            r = r.header("Kasse-Session", "1");
+        }
+        r.send()
+    };
+    assert_eq!(logout(false).await.unwrap().status(), 403);
+    let r = logout(true).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let v: Value = r.json().await.unwrap();
+    let url = v["logoutUrl"].as_str().unwrap();
+    assert!(url.contains("/user/logout?clientId=kasse-demo&returnUrl="), "{url}");
+    let (_, v) = session(&stack, &login.cookie, true).await;
+    assert_eq!(v["loggedIn"], false, "the old cookie opens nothing");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_on_use() {
+    let stack = Stack::start_with(
+        kasse_sandbox::SandboxConfig {
+            // Shorter than the gateway's refresh margin: every session call refreshes.
+            token_ttl: std::time::Duration::from_secs(30),
+            ..kasse_sandbox::SandboxConfig::default()
+        },
+        |_| {},
+    )
+    .await;
+    let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    for _ in 0..2 {
+        let (status, v) = session(&stack, &login.cookie, true).await;
+        assert_eq!((status, &v["loggedIn"]), (200, &json!(true)), "{v}");
+    }
+    let refreshes = stack
+        .http
+        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/user/oauth/token")
+        .count();
+    assert!(refreshes >= 3, "the code, then a refresh per session call: {refreshes}");
+    stack.shutdown().await;
+}
