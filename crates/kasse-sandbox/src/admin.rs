@@ -1,5 +1,5 @@
-//! Sandbox-only endpoints for tests and the demo: the order oracle, the request log, reset and
-//! fault control. Never faulted, never rate limited, not logged.
+//! Sandbox-only endpoints for tests and the demo: the order, subscription, consent and logout
+//! oracles, the request log, reset and fault control. Never faulted, never rate limited, not logged.
 
 use crate::faults::FaultConfig;
 use crate::AppState;
@@ -18,6 +18,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/__sandbox/orders", get(orders))
         .route("/__sandbox/subscriptions", get(subscriptions))
         .route("/__sandbox/s4/subscribers", get(s4_subscribers))
+        .route("/__sandbox/consents", get(consents))
+        .route("/__sandbox/logouts", get(logouts))
         .route("/__sandbox/requests", get(requests))
         .route("/__sandbox/reset", post(reset))
         .route("/__sandbox/faults", get(get_faults).post(set_faults))
@@ -57,12 +59,33 @@ async fn subscriptions(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
+/// Every consent event, oldest first: the oracle for "the reader's choice was registered".
+async fn consents(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.all_consent_events() {
+        Ok(all) => Json(
+            all.iter()
+                .map(crate::connectid::consent_event_admin_view)
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => db_error(e),
+    }
+}
+
+/// Every visit to the hosted logout page, oldest first.
+async fn logouts(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.admin_logouts() {
+        Ok(list) => Json(list).into_response(),
+        Err(e) => db_error(e),
+    }
+}
+
 async fn requests(State(state): State<Arc<AppState>>) -> Response {
     Json(state.log.entries()).into_response()
 }
 
-/// Empties orders, subscriptions, created users, codes, the request log and the rate counters,
-/// and restarts fault injection from the configuration the sandbox was started with.
+/// Empties orders, subscriptions, created users, codes, consent events, logouts, the request log
+/// and the rate counters, and restarts fault injection from the configuration the sandbox was started with.
 async fn reset(State(state): State<Arc<AppState>>) -> Response {
     if let Err(e) = state.store.reset() {
         return db_error(e);

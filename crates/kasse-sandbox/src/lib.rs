@@ -13,6 +13,8 @@
 //! |---|---|
 //! | `https://connectid.no/user/oauth/token` | `POST /user/oauth/token` (client credentials, authorization code + PKCE, refresh token) |
 //! | `https://connectid.no/user/oauth/authorize` | `GET/POST /user/oauth/authorize` (login page for the seed's test users) |
+//! | — (not documented by the vendor; the gateway's configuration) | `POST /user/oauth/revoke` (RFC 7009) |
+//! | `https://connectid.no/user/logout` | `GET /user/logout?clientId&returnUrl&errorUrl` (hosted logout) |
 //! | `https://connectid.no/user/fulfillment` | `GET /user/fulfillment?clientId&orderId&returnUrl&errorUrl` (hosted payment page); its form posts to `POST /user/fulfillment/decision` |
 //! | `https://api.mediaconnect.no/capi/v1/client/order` | `POST /capi/v1/client/order` |
 //! | `…/capi/v1/client/order/fulfillment` | `POST /capi/v1/client/order/fulfillment` |
@@ -22,6 +24,9 @@
 //! | `…/capi/v1/client/coupon/{productId}` | `GET /capi/v1/client/coupon/{productId}` |
 //! | `…/capi/v1/order` (user token) | `POST /capi/v1/order` |
 //! | `…/capi/v1/subscription` (user token) | `POST /capi/v1/subscription` |
+//! | `…/capi/v1/customer/profile`, `…/customer/access` (user token) | `GET /capi/v1/customer/profile`, `POST /capi/v1/customer/access` |
+//! | `…/capi/v1/client/customer/privacy/consent/text/history/{issuer}` | `GET` the same path under `/capi` |
+//! | `…/capi/v1/client/customer/privacy/consentEvent` (+ `/history/{issuer}/{subjectType}/{subject}`) | `POST` / `GET` the same paths under `/capi` |
 //! | S4 token endpoint (Azure AD B2C) | `POST /s4/oauth2/token` |
 //! | `https://api.info-subscription.com/order` | `POST /s4/order` |
 //! | `…/order/{id}` | `GET /s4/order/{id}`, `DELETE /s4/order/{id}` |
@@ -32,6 +37,7 @@
 //!
 //! Sandbox-only endpoints for tests and the demo (never faulted, never logged):
 //! `GET /__sandbox/health`, `GET /__sandbox/orders`, `GET /__sandbox/subscriptions`,
+//! `GET /__sandbox/consents`, `GET /__sandbox/logouts`,
 //! `GET /__sandbox/requests`, `POST /__sandbox/reset`, `GET|POST /__sandbox/faults`.
 //!
 //! ## Starting it in-process

@@ -28,6 +28,9 @@ pub struct ConnectIdSeed {
     pub payment_methods: Vec<PaymentMethod>,
     /// Test users for the login page.
     pub users: Vec<User>,
+    /// Marketing consents and their texts (`/v1/client/customer/privacy/…`).
+    #[serde(default)]
+    pub consents: Vec<Consent>,
 }
 
 /// A ConnectID OAuth client.
@@ -132,6 +135,69 @@ pub struct User {
     /// Last name.
     #[serde(default)]
     pub last_name: String,
+    /// Middle name (the profile's `name.middleName`).
+    #[serde(default)]
+    pub middle_name: Option<String>,
+    /// Company name (the profile's `name.companyName`).
+    #[serde(default)]
+    pub company_name: Option<String>,
+    /// The vendor's customer number (the profile's `customerNumber`).
+    #[serde(default)]
+    pub customer_number: Option<i64>,
+    /// Products the reader already has access to before any order (`/v1/customer/access`):
+    /// stands in for a subscription bought outside the sandbox.
+    #[serde(default)]
+    pub access_products: Vec<String>,
+}
+
+/// A marketing consent of an issuer, with its texts per language.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Consent {
+    /// The issuer (the consent text and event paths' `{issuer}`).
+    pub issuer: String,
+    /// `consentId`.
+    pub consent_id: String,
+    /// `consentGroupId`.
+    #[serde(default)]
+    pub consent_group_id: String,
+    /// `target` (`email`, `sms`, …).
+    pub target: String,
+    /// `scope` (`marketing`, …).
+    pub scope: String,
+    /// One text per language, each with its history.
+    pub texts: Vec<ConsentText>,
+}
+
+/// A consent's text in one language.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConsentText {
+    /// `consentTextId`.
+    pub consent_text_id: i64,
+    /// `languageCode`, e.g. `nb_NO`.
+    pub language_code: String,
+    /// The versions of the text, oldest first.
+    pub history: Vec<ConsentTextVersion>,
+}
+
+/// One version of a consent text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConsentTextVersion {
+    /// `consentTextHistoryId`.
+    pub id: i64,
+    /// The sentence the reader agrees to.
+    pub text: String,
+    /// Valid from, epoch ms.
+    pub from_date: i64,
+    /// Valid until (exclusive), epoch ms; none = still valid.
+    #[serde(default)]
+    pub to_date: Option<i64>,
+}
+
+impl ConsentTextVersion {
+    /// Whether this version is the one shown at `now_ms`.
+    pub fn active_at(&self, now_ms: i64) -> bool {
+        self.from_date <= now_ms && self.to_date.is_none_or(|to| now_ms < to)
+    }
 }
 
 /// S4 seed data.
@@ -250,6 +316,16 @@ impl Seed {
         self.connectid.payment_methods.iter().find(|m| m.name == name)
     }
 
+    /// A seed user by `uniqueUserId`.
+    pub fn user(&self, unique_user_id: &str) -> Option<&User> {
+        self.connectid.users.iter().find(|u| u.unique_user_id == unique_user_id)
+    }
+
+    /// Whether an issuer has consents.
+    pub fn has_issuer(&self, issuer: &str) -> bool {
+        self.connectid.consents.iter().any(|c| c.issuer == issuer)
+    }
+
     /// An S4 client by id.
     pub fn s4_client(&self, client_id: &str) -> Option<&S4Client> {
         self.s4.clients.iter().find(|c| c.client_id == client_id)
@@ -278,5 +354,15 @@ mod tests {
         let tenant = seed.s4_tenant("00000000-0000-0000-0000-0000000000aa").unwrap();
         assert_eq!(tenant.templates[0].products.len(), 8);
         assert!(!tenant.templates[1].allows_price_override);
+        let ola = seed.user("6f1c1a8e-0000-4000-8000-000000000003").unwrap();
+        assert_eq!(
+            (ola.customer_number, ola.access_products.as_slice()),
+            (Some(100003), &["DIGI".to_string()][..])
+        );
+        let consent = &seed.connectid.consents[0];
+        let languages: Vec<&str> = consent.texts.iter().map(|t| t.language_code.as_str()).collect();
+        assert_eq!(languages, ["nb_NO", "sv_SE", "da_DK", "fi_FI", "en_GB"]);
+        let now = crate::util::now_ms();
+        assert!(consent.texts.iter().all(|t| t.history.iter().any(|v| v.active_at(now))));
     }
 }

@@ -465,7 +465,7 @@ async fn user_mode_login_with_pkce_then_order_and_subscription() {
     let sb = start().await;
     let base = sb.base_url();
     let shop = shop().await;
-    let user = login(&base, &shop, "kari.nordmann@example.no", "kari-passord").await;
+    let user = login(&base, &shop, "kari.nordmann@example.no", "kasse-demo").await;
 
     // Flow 1a: user-mode order, then the hosted page.
     let r = post_as(&format!("{base}/capi/v1/order"), &user.access, &card_order("user-1")).await;
@@ -570,9 +570,10 @@ async fn login_page_refuses_wrong_passwords_and_bad_requests() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), format!("{redirect_uri}?error=access_denied&state=s1"));
 
-    // No PKCE: refused back to the client; unknown client: an error page, no redirect.
+    // A PKCE challenge too short to be one: refused back to the client; unknown client: an error
+    // page, no redirect.
     let r = get(&format!(
-        "{base}/user/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&state=s",
+        "{base}/user/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&state=s&code_challenge=short",
         urlencode(&redirect_uri)
     ))
     .await;

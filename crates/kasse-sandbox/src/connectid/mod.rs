@@ -1,20 +1,26 @@
-//! ConnectID: OAuth token endpoint, bearer-token check and rate limit for `/capi/…`, and the
-//! client-mode and user-mode API endpoints.
+//! ConnectID: OAuth token and revocation endpoints, bearer-token check and rate limit for
+//! `/capi/…`, and the client-mode and user-mode API endpoints (orders, the logged-in customer,
+//! marketing consent).
 
+mod access;
 mod assign;
 mod auth;
 mod body;
+mod consent_events;
+mod consent_texts;
 mod coupons;
+mod customer;
 mod fulfillment;
 mod oauth;
 mod orders;
+mod revoke;
 pub mod rules;
 mod subscription;
 
 use crate::errors::{CidError, ErrorTag, OAuthError};
 use crate::reqlog::ClientTag;
 use crate::state::OrderState;
-use crate::store::{api, kind, InsertOutcome, NewOrder, OrderRow, TokenRow};
+use crate::store::{api, kind, Account, InsertOutcome, NewOrder, OrderRow, TokenRow};
 use crate::util::{absolute_http_url, is_e164, is_email, money_json, now_ms, random_token, with_query};
 use crate::AppState;
 use axum::body::Bytes;
@@ -31,13 +37,19 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use access::*;
 use assign::*;
 use auth::*;
 use body::*;
+pub use consent_events::admin_view as consent_event_admin_view;
+use consent_events::*;
+use consent_texts::*;
 use coupons::*;
+use customer::*;
 use fulfillment::*;
 pub use oauth::*;
 use orders::*;
+use revoke::*;
 use subscription::*;
 
 /// The authenticated caller of a `/capi/…` endpoint.
@@ -89,8 +101,25 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/capi/v1/client/coupon/{product_id}", get(coupons_of_product))
         .route("/capi/v1/order", post(register_order_user))
         .route("/capi/v1/subscription", post(start_subscription))
+        .route("/capi/v1/customer/profile", get(customer_profile))
+        .route("/capi/v1/customer/access", post(customer_access))
+        .route(
+            "/capi/v1/client/customer/privacy/consent/text/history/{issuer}",
+            get(consent_texts),
+        )
+        .route(
+            "/capi/v1/client/customer/privacy/consentEvent",
+            post(register_consent_event),
+        )
+        .route(
+            "/capi/v1/client/customer/privacy/consentEvent/history/{issuer}/{subject_type}/{subject}",
+            get(consent_event_history),
+        )
         .route_layer(from_fn_with_state(state, capi_auth));
-    Router::new().route("/user/oauth/token", post(token)).merge(capi)
+    Router::new()
+        .route("/user/oauth/token", post(token))
+        .route("/user/oauth/revoke", post(revoke))
+        .merge(capi)
 }
 
 /// The order of this client, or 404.

@@ -1,4 +1,5 @@
-//! The OAuth token endpoint: client credentials, authorization code with PKCE, refresh.
+//! The OAuth token endpoint: client credentials, authorization code (with the client secret, or
+//! PKCE for a public client), refresh.
 
 use super::*;
 use crate::seed::Client;
@@ -63,6 +64,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((decode(id), decode(secret)))
 }
 
+/// The token endpoint's success answer.
 pub(super) fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, client_id: &str) -> Response {
     let mut body = json!({
         "access_token": token,
@@ -77,6 +79,7 @@ pub(super) fn token_response(token: &str, ttl_secs: u64, refresh: Option<&str>, 
     response
 }
 
+/// Tags a response with the client for the request log.
 pub(super) fn tagged(mut response: Response, client_id: Option<&str>) -> Response {
     if let Some(c) = client_id {
         response.extensions_mut().insert(ClientTag(c.to_string()));
@@ -117,12 +120,17 @@ pub(super) fn issue_token(
             if secret.is_some_and(|s| s != client.client_secret) {
                 return Err(bad_client());
             }
-            let user_id = if grant == "authorization_code" {
-                user_of_code(state, params, &client.client_id)?
+            let confidential = secret.is_some();
+            let (user_id, grant_id) = if grant == "authorization_code" {
+                // A new login: its tokens, and every pair refreshed from them, share one grant.
+                (
+                    user_of_code(state, params, &client.client_id, confidential)?,
+                    random_token(),
+                )
             } else {
                 user_of_refresh_token(state, params, &client.client_id)?
             };
-            user_tokens(state, &client.client_id, &user_id)
+            user_tokens(state, &client.client_id, &user_id, &grant_id)
         }
         "" => Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
@@ -154,13 +162,20 @@ fn client_token(state: &AppState, client: &Client, secret: Option<&str>) -> Resu
     Ok(token_response(&token, ttl, None, &client.client_id))
 }
 
-fn bad_client() -> OAuthError {
+pub(super) fn bad_client() -> OAuthError {
     OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", "Bad client credentials")
 }
 
-/// `authorization_code`: the single-use code, issued to this client for this redirect URI, whose
-/// PKCE challenge the verifier answers.
-fn user_of_code(state: &AppState, params: &HashMap<String, String>, client_id: &str) -> Result<String, OAuthError> {
+/// `authorization_code`: the single-use code, issued to this client for this redirect URI. A code
+/// asked for with a PKCE challenge needs the verifier; one without needs the client secret.
+/// ConnectID documents no PKCE: its clients are confidential (the secret on a server) and `state`
+/// is their CSRF defence, so a code without a challenge is the vendor's ordinary case.
+fn user_of_code(
+    state: &AppState,
+    params: &HashMap<String, String>,
+    client_id: &str,
+    confidential: bool,
+) -> Result<String, OAuthError> {
     let invalid = |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d);
     let code = params
         .get("code")
@@ -178,6 +193,12 @@ fn user_of_code(state: &AppState, params: &HashMap<String, String>, client_id: &
     if params.get("redirect_uri") != Some(&row.redirect_uri) {
         return Err(invalid("Redirect URI mismatch"));
     }
+    if row.challenge.is_empty() {
+        if !confidential {
+            return Err(bad_client());
+        }
+        return Ok(row.unique_user_id);
+    }
     let verifier = params
         .get("code_verifier")
         .ok_or_else(|| invalid("code_verifier is required (PKCE)"))?;
@@ -187,12 +208,12 @@ fn user_of_code(state: &AppState, params: &HashMap<String, String>, client_id: &
     Ok(row.unique_user_id)
 }
 
-/// `refresh_token`: a live refresh token of this client.
+/// `refresh_token`: a live refresh token of this client; its user and grant.
 fn user_of_refresh_token(
     state: &AppState,
     params: &HashMap<String, String>,
     client_id: &str,
-) -> Result<String, OAuthError> {
+) -> Result<(String, String), OAuthError> {
     let refresh = params
         .get("refresh_token")
         .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "refresh_token is required"))?;
@@ -208,11 +229,13 @@ fn user_of_refresh_token(
             "Refresh token expired",
         ));
     }
-    Ok(row.unique_user_id.unwrap_or_default())
+    // A refresh token from before grants were kept (a file database) starts a grant of its own.
+    let grant_id = state.store.grant_of(refresh)?.unwrap_or_else(random_token);
+    Ok((row.unique_user_id.unwrap_or_default(), grant_id))
 }
 
-/// A user access token and a refresh token for `user_id`.
-fn user_tokens(state: &AppState, client_id: &str, user_id: &str) -> Result<Response, OAuthError> {
+/// A user access token and a refresh token for `user_id`, both in the grant (login) `grant_id`.
+fn user_tokens(state: &AppState, client_id: &str, user_id: &str, grant_id: &str) -> Result<Response, OAuthError> {
     let ttl = state.config.token_ttl.as_secs();
     let now = now_ms();
     let token = random_token();
@@ -224,6 +247,8 @@ fn user_tokens(state: &AppState, client_id: &str, user_id: &str) -> Result<Respo
     state
         .store
         .insert_token(&refresh, kind::REFRESH, client_id, Some(user_id), now + refresh_ttl)?;
+    state.store.insert_grant_token(&token, grant_id)?;
+    state.store.insert_grant_token(&refresh, grant_id)?;
     Ok(token_response(&token, ttl, Some(&refresh), client_id))
 }
 

@@ -49,12 +49,13 @@ pub(super) fn check_authorize(
             state_param,
         )));
     }
-    if p.get("code_challenge").is_none_or(|c| c.len() < 43) {
-        return Err(Box::new(authorize_error(&redirect_uri, "invalid_request", state_param)));
-    }
-    let method = p.get("code_challenge_method").map(String::as_str).unwrap_or("plain");
-    if method != "S256" && method != "plain" {
-        return Err(Box::new(authorize_error(&redirect_uri, "invalid_request", state_param)));
+    // PKCE is optional: ConnectID documents none (its clients hold a secret, and the token
+    // endpoint then asks for it), but a challenge that is sent must be a real one (RFC 7636 §4.2).
+    if let Some(challenge) = p.get("code_challenge") {
+        let method = p.get("code_challenge_method").map(String::as_str).unwrap_or("plain");
+        if challenge.len() < 43 || (method != "S256" && method != "plain") {
+            return Err(Box::new(authorize_error(&redirect_uri, "invalid_request", state_param)));
+        }
     }
     Ok((client.client_id.clone(), redirect_uri))
 }
@@ -147,6 +148,7 @@ pub(super) async fn authorize_submit(
     let row = CodeRow {
         client_id: client_id.clone(),
         redirect_uri: p.get("redirect_uri").cloned().unwrap_or_default(),
+        // No challenge: stored empty, and the token endpoint wants the client secret instead.
         challenge: p.get("code_challenge").cloned().unwrap_or_default(),
         method: p
             .get("code_challenge_method")

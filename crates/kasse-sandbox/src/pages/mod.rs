@@ -1,8 +1,9 @@
-//! The vendor's hosted pages: the ConnectID fulfillment (payment) page and login page.
+//! The vendor's hosted pages: the ConnectID fulfillment (payment) page, login page and logout.
 //! Plain server-rendered HTML, no JavaScript: buttons are form submissions.
 
 mod authorize;
 mod fulfillment;
+mod logout;
 
 use crate::connectid::NOT_REDIRECT_FULFILLABLE;
 use crate::errors::ErrorTag;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 
 use authorize::*;
 use fulfillment::*;
+use logout::*;
 
 /// Page routes.
 pub fn routes() -> Router<Arc<AppState>> {
@@ -31,6 +33,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/user/fulfillment", get(fulfillment_page))
         .route("/user/fulfillment/decision", post(fulfillment_decision))
         .route("/user/oauth/authorize", get(authorize_page).post(authorize_submit))
+        .route("/user/logout", get(logout_page))
 }
 
 /// Wraps a body in the vendor-styled page shell.

@@ -10,7 +10,7 @@ pub struct CodeRow {
     pub client_id: String,
     /// Redirect URI it was issued for.
     pub redirect_uri: String,
-    /// PKCE code challenge.
+    /// PKCE code challenge; empty when the client sent none (then the exchange needs the secret).
     pub challenge: String,
     /// `S256` or `plain`.
     pub method: String,

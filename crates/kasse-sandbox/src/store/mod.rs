@@ -1,13 +1,17 @@
 //! SQLite storage, one file per table group: ConnectID orders, S4 orders and subscribers, their shared event
-//! history, tokens, authorization codes, users and started subscriptions, plus the admin views.
+//! history, tokens, authorization codes, users and started subscriptions, what a reader has access to,
+//! consent events and logouts, plus the admin views.
 //! One connection behind a mutex: a sandbox sees a handful of requests per second, and holding the
 //! lock for one statement is far below a millisecond.
 //!
 //! Never hold the lock across an `.await`: every method here is synchronous and short.
 
+mod access;
 mod admin;
 mod codes;
+mod consents;
 mod events;
+mod logouts;
 mod orders;
 mod s4;
 mod s4_subscribers;
@@ -24,7 +28,9 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+pub use access::*;
 pub use codes::*;
+pub use consents::*;
 pub use events::api;
 pub use orders::*;
 pub use s4::*;
@@ -62,14 +68,15 @@ impl Store {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forgets every order, subscription, code and user the sandbox created. Tokens and seed users
-    /// stay, so a running gateway keeps working across a reset; order ids keep counting up so a
-    /// stale id from before the reset can never name a new order.
+    /// Forgets every order, subscription, code, user, consent event and logout the sandbox created.
+    /// Tokens and seed users stay, so a running gateway keeps working across a reset; order ids keep
+    /// counting up so a stale id from before the reset can never name a new order.
     pub fn reset(&self) -> rusqlite::Result<()> {
         self.conn().execute_batch(
             "BEGIN;
              DELETE FROM orders; DELETE FROM s4_orders; DELETE FROM s4_subscribers; DELETE FROM order_events;
              DELETE FROM subscriptions; DELETE FROM auth_codes; DELETE FROM users WHERE seeded = 0;
+             DELETE FROM consent_events; DELETE FROM logouts;
              COMMIT;",
         )
     }

@@ -1,5 +1,5 @@
-//! The tables: ConnectID orders, S4 orders, their shared event history, tokens, authorization codes,
-//! users and started subscriptions. `CREATE … IF NOT EXISTS`, so a file database is reopened as is.
+//! The tables: ConnectID orders, S4 orders, their shared event history, tokens (and the login each
+//! belongs to), authorization codes, users, started subscriptions, consent events and logouts. `CREATE … IF NOT EXISTS`, so a file database is reopened as is.
 
 pub(super) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS orders (
@@ -85,5 +85,29 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     unique_user_id TEXT NOT NULL,
     body           TEXT NOT NULL,
     created_ms     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS token_grants (
+    token    TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS token_grants_grant ON token_grants (grant_id);
+CREATE TABLE IF NOT EXISTS consent_events (
+    consent_event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id        TEXT NOT NULL,
+    issuer           TEXT NOT NULL,
+    consent_id       TEXT NOT NULL,
+    subject          TEXT NOT NULL,
+    subject_type     TEXT NOT NULL,
+    source           TEXT NOT NULL,
+    action           INTEGER NOT NULL,
+    event_time       INTEGER NOT NULL,
+    data             TEXT,
+    created_ms       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS logouts (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id  TEXT NOT NULL,
+    return_url TEXT NOT NULL,
+    at_ms      INTEGER NOT NULL
 );
 "#;

@@ -3,6 +3,17 @@
 
 use super::*;
 
+/// What the users table knows of an account (the seed knows the rest of a test user).
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The row number: the profile's numeric `userId`.
+    pub user_id: i64,
+    /// Login e-mail, lower case.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
 /// A ConnectID user.
 #[derive(Debug, Clone)]
 pub struct UserRow {
@@ -13,17 +24,37 @@ pub struct UserRow {
 }
 
 impl Store {
-    /// Inserts the seed's test users unless they exist.
+    /// Inserts the seed's test users, or brings them up to date: a file database from before a
+    /// seed change (a new password) must log in with the seed's password, not the old one.
     pub fn seed_users(&self, users: &[User]) -> rusqlite::Result<()> {
         let conn = self.conn();
         for u in users {
             conn.execute(
-                "INSERT OR IGNORE INTO users (unique_user_id, email, phone, password, seeded, created_ms)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+                "INSERT INTO users (unique_user_id, email, phone, password, seeded, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5)
+                 ON CONFLICT (unique_user_id) DO UPDATE
+                 SET email = excluded.email, phone = excluded.phone, password = excluded.password, seeded = 1",
                 params![u.unique_user_id, u.email.to_lowercase(), u.phone, u.password, now_ms()],
             )?;
         }
         Ok(())
+    }
+
+    /// The account of a user id, seeded or created by assign user.
+    pub fn account(&self, unique_user_id: &str) -> rusqlite::Result<Option<Account>> {
+        self.conn()
+            .query_row(
+                "SELECT rowid, email, phone FROM users WHERE unique_user_id = ?1",
+                params![unique_user_id],
+                |r| {
+                    Ok(Account {
+                        user_id: r.get(0)?,
+                        email: r.get(1)?,
+                        phone: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
     }
 
     /// The user with this e-mail and password (login page).

@@ -288,3 +288,97 @@ pub async fn s4_call(
     let text = r.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// The seed's demo readers: Kari has nothing, Ola already has digital access (`DIGI`).
+pub const KARI: &str = "kari.nordmann@example.no";
+pub const KARI_ID: &str = "6f1c1a8e-0000-4000-8000-000000000001";
+pub const OLA: &str = "ola.nordmann@example.no";
+pub const OLA_ID: &str = "6f1c1a8e-0000-4000-8000-000000000003";
+pub const DEMO_PASSWORD: &str = "kasse-demo";
+
+/// The login page's URL for the demo client, without PKCE (ConnectID documents none: its clients
+/// are confidential and exchange the code with the secret).
+pub fn authorize_url(base: &str, redirect_uri: &str, state: &str) -> String {
+    let mut u = url::Url::parse(&format!("{base}/user/oauth/authorize")).unwrap();
+    u.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", CLIENT_ID)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("state", state);
+    u.to_string()
+}
+
+/// Opens the login page and submits its form with these credentials (no redirect followed).
+pub async fn submit_login(base: &str, redirect_uri: &str, state: &str, email: &str, password: &str) -> Response {
+    let page = get(&authorize_url(base, redirect_uri, state)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let (action, mut fields) = form_fields(&page.text().await.unwrap());
+    fields.extend([
+        ("email".into(), email.into()),
+        ("password".into(), password.into()),
+        ("action".into(), "login".into()),
+    ]);
+    http()
+        .post(format!("{base}{action}"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Logs a reader in; returns the code, after checking that the redirect goes back to
+/// `redirect_uri` and echoes `state`.
+pub async fn login_code(base: &str, redirect_uri: &str, state: &str, email: &str) -> String {
+    let r = submit_login(base, redirect_uri, state, email, DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login accepted");
+    let back = url::Url::parse(&location(&r)).unwrap();
+    assert!(back.as_str().starts_with(redirect_uri), "{back}");
+    let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(q.get("state").map(String::as_str), Some(state), "state echoed");
+    q["code"].clone()
+}
+
+/// Exchanges a code with the client secret (Basic).
+pub async fn exchange_code(base: &str, redirect_uri: &str, code: &str) -> Response {
+    http()
+        .post(format!("{base}/user/oauth/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A logged-in reader's access and refresh tokens.
+pub struct UserTokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+/// Logs a demo reader in with the demo password and exchanges the code.
+pub async fn user_tokens(base: &str, email: &str) -> UserTokens {
+    let redirect_uri = "http://127.0.0.1:9/callback";
+    let code = login_code(base, redirect_uri, "st", email).await;
+    let r = exchange_code(base, redirect_uri, &code).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    UserTokens {
+        access: body["access_token"].as_str().unwrap().into(),
+        refresh: body["refresh_token"].as_str().unwrap().into(),
+    }
+}
+
+/// The refresh grant with the client secret.
+pub async fn refresh(base: &str, refresh_token: &str) -> Response {
+    http()
+        .post(format!("{base}/user/oauth/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
+        .send()
+        .await
+        .unwrap()
+}
