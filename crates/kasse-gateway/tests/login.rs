@@ -177,6 +177,21 @@ async fn logout_ends_the_session_here_and_points_at_connectids_logout() {
     assert!(url.contains("/user/logout?clientId=kasse-demo&returnUrl="), "{url}");
     let (_, v) = session(&stack, &login.cookie, true).await;
     assert_eq!(v["loggedIn"], false, "the old cookie opens nothing");
+    let revoked = stack
+        .http
+        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/user/oauth/revoke" && r["status"] == 200)
+        .count();
+    assert_eq!(revoked, 2, "the access and the refresh token are revoked at ConnectID");
     stack.shutdown().await;
 }
 

@@ -12,7 +12,7 @@ use kasse_core::connectid::Flow;
 use kasse_core::lifecycle::{OrderState, Route};
 use kasse_core::offer::Backend;
 use kasse_gateway::idempotency::{Attempts, Claim};
-use kasse_gateway::ledger::{OrderRecord, OrderStore, Retention, SqlStore, StoreError};
+use kasse_gateway::ledger::{OrderRecord, OrderStore, Retention, SessionRow, SessionStore, SqlStore, StoreError};
 
 /// A record as the gateway writes one for a card order.
 fn card_order(id: &str, key: &str, created_ms: i64) -> OrderRecord {
@@ -204,6 +204,59 @@ async fn answers_expire(store: &Arc<dyn OrderStore>) {
     ));
 }
 
+/// Logins are taken once and not after they expire; sessions end when they end and when deleted;
+/// the pruner removes both once past their time.
+async fn logins_are_taken_once_and_sessions_end(store: &SqlStore) {
+    store
+        .login_begin("state-a", "https://www.avis.example/a", 2_000)
+        .await
+        .unwrap();
+    store
+        .login_begin("state-b", "https://www.avis.example/b", 2_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.login_take("state-a", 1_000).await.unwrap().as_deref(),
+        Some("https://www.avis.example/a")
+    );
+    assert_eq!(store.login_take("state-a", 1_000).await.unwrap(), None, "once");
+    assert_eq!(store.login_take("state-b", 3_000).await.unwrap(), None, "expired");
+    let row = SessionRow {
+        sealed_tokens: "sealed".into(),
+        access_expires_ms: 1_500,
+        expires_ms: 5_000,
+    };
+    store.session_put("s-1", &row, 1_000).await.unwrap();
+    assert_eq!(store.session_get("s-1", 4_000).await.unwrap(), Some(row.clone()));
+    assert_eq!(store.session_get("s-1", 6_000).await.unwrap(), None, "ended");
+    let refreshed = SessionRow {
+        access_expires_ms: 3_000,
+        ..row
+    };
+    store.session_put("s-1", &refreshed, 2_000).await.unwrap();
+    assert_eq!(store.session_get("s-1", 2_500).await.unwrap(), Some(refreshed));
+    store.session_delete("s-1").await.unwrap();
+    assert_eq!(store.session_get("s-1", 2_500).await.unwrap(), None);
+    store
+        .session_put(
+            "s-2",
+            &SessionRow {
+                sealed_tokens: "x".into(),
+                access_expires_ms: 1,
+                expires_ms: 10,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let retention = Retention {
+        orders_ms: i64::MAX / 4,
+        answers_ms: i64::MAX / 4,
+    };
+    assert!(store.prune(retention, 100).await.unwrap() >= 1);
+    assert_eq!(store.session_get("s-2", 0).await.unwrap(), None, "pruned");
+}
+
 /// Every case, each on a fresh database from `open`.
 async fn the_contract(open: impl Fn(&str) -> String) {
     let store = |name: &str| {
@@ -219,6 +272,8 @@ async fn the_contract(open: impl Fn(&str) -> String) {
     retryable_answers_go_to_waiters_then_the_next_leads(&store("retry").await).await;
     a_dropped_leader_releases_and_a_vanished_one_is_replaced(&store("leases").await).await;
     answers_expire(&store("expiry").await).await;
+    let sessions = SqlStore::open(&open("sessions")).await.expect("store opens");
+    logins_are_taken_once_and_sessions_end(&sessions).await;
 }
 
 #[tokio::test]
