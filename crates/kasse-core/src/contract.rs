@@ -194,6 +194,14 @@ pub struct ReaderProfile {
     pub customer_number: Option<String>,
 }
 
+/// What `GET /kasse/v1/offers/{id}/access` answers for a logged-in reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessInfo {
+    /// The reader has the offer's product already: show that, not a form.
+    pub has_access: bool,
+}
+
 /// The body of `POST /kasse/v1/logout`: where ConnectID's logout page sends the reader back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

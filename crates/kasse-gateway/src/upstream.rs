@@ -184,39 +184,73 @@ impl Vendor {
         loop {
             attempt += 1;
             let token = self.broker.token().await.map_err(UpstreamError::Token)?;
-            let mut req = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(&token)
-                .header(reqwest::header::ACCEPT, "application/json");
-            for (k, v) in &self.headers {
-                req = req.header(k, v);
+            match self.send_once(&method, &url, &token, payload.as_deref()).await {
+                Err(UpstreamError::Vendor(err)) if err.needs_new_token() && attempt == 1 => {
+                    tracing::info!(vendor = self.name, "upstream refused the token; fetching a new one");
+                    self.broker.invalidate(&token).await;
+                }
+                other => return other,
             }
-            if let Some(p) = &payload {
-                req = req
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(p.clone());
-            }
-            let resp = req.send().await.map_err(transport_error)?;
-            let status = resp.status();
-            let headers: Vec<(String, String)> = resp
-                .headers()
-                .iter()
-                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
-                .collect();
-            let bytes = resp.bytes().await.map_err(transport_error)?;
-            if status.is_success() {
-                return Ok(bytes);
-            }
-            let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let err = parse_vendor_error(status.as_u16(), &header_refs, &String::from_utf8_lossy(&bytes));
-            if err.needs_new_token() && attempt == 1 {
-                tracing::info!(vendor = self.name, "upstream refused the token; fetching a new one");
-                self.broker.invalidate(&token).await;
-                continue;
-            }
-            return Err(UpstreamError::Vendor(err));
         }
+    }
+
+    /// One request with `token`; the body of a 2xx answer, else the vendor's error.
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &str,
+        token: &str,
+        payload: Option<&[u8]>,
+    ) -> Result<Bytes, UpstreamError> {
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(token)
+            .header(reqwest::header::ACCEPT, "application/json");
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        if let Some(p) = payload {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(p.to_vec());
+        }
+        let resp = req.send().await.map_err(transport_error)?;
+        let status = resp.status();
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
+            .collect();
+        let bytes = resp.bytes().await.map_err(transport_error)?;
+        if status.is_success() {
+            return Ok(bytes);
+        }
+        let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        Err(UpstreamError::Vendor(parse_vendor_error(
+            status.as_u16(),
+            &header_refs,
+            &String::from_utf8_lossy(&bytes),
+        )))
+    }
+
+    /// A user-mode call (`POST /v1/order`, `/v1/customer/access`, …) with the reader's own access
+    /// token, parsed as `T`. A refused token is the caller's to handle (the session has ended): it
+    /// is never replaced by the client's.
+    pub async fn send_json_as_user<B: Serialize + ?Sized, T: serde::de::DeserializeOwned>(
+        &self,
+        user_token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, UpstreamError> {
+        let url = format!("{}{}", self.base, path);
+        let payload = match body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|_| UpstreamError::BadAnswer)?),
+            None => None,
+        };
+        let bytes = self.send_once(&method, &url, user_token, payload.as_deref()).await?;
+        serde_json::from_slice(&bytes).map_err(|_| UpstreamError::BadAnswer)
     }
 
     /// [`Vendor::send`] and parse the JSON answer as `T`.

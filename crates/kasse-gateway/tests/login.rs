@@ -228,3 +228,84 @@ async fn an_expired_access_token_is_refreshed_on_use() {
     assert!(refreshes >= 3, "the code, then a refresh per session call: {refreshes}");
     stack.shutdown().await;
 }
+
+/// POST with the reader's session (cookie and `Kasse-Session`), and the order's token when known.
+async fn post_in_session(stack: &Stack, cookie: &str, path: &str, body: &Value) -> (u16, Value) {
+    let r = stack
+        .http
+        .post(stack.url(path))
+        .header(COOKIE, cookie)
+        .header("Kasse-Session", "1")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_logged_in_reader_orders_in_their_own_name_with_no_assign_user() {
+    let stack = Stack::start().await;
+    let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "user-mode-0001");
+    let (status, v) = post_in_session(&stack, &login.cookie, "/kasse/v1/connectid/orders", &order).await;
+    assert_eq!(status, 201, "{v}");
+    let orders = stack.sandbox_orders().await;
+    assert_eq!(orders.as_array().unwrap().len(), 1);
+    assert_eq!(
+        orders[0]["mode"], "user",
+        "registered with the reader's token: {}",
+        orders[0]
+    );
+    assert_eq!(orders[0]["uniqueUserId"], "6f1c1a8e-0000-4000-8000-000000000001");
+    // Flow 1a: the order is the reader's already; assign user is a wrong step, never forwarded.
+    let id = v["orderId"].as_i64().unwrap();
+    let token = v["orderToken"].as_str().unwrap();
+    let (status, v) = stack
+        .post_as(
+            &format!("/kasse/v1/connectid/orders/{id}/user"),
+            Some(token),
+            &json!({"credential": "kari.nordmann@example.no"}),
+        )
+        .await;
+    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_order_in_a_session_that_ended_is_refused_before_the_vendor() {
+    let stack = Stack::start().await;
+    let order = connectid_order(&stack, "digital-month", "creditcardPayex", "user-mode-0002");
+    for cookie in ["", "kasse_session=forged-or-ended"] {
+        let (status, v) = post_in_session(&stack, cookie, "/kasse/v1/connectid/orders", &order).await;
+        assert_eq!((status, error_code(&v)), (401, "login_required"), "{v}");
+    }
+    assert_eq!(stack.sandbox_order_count().await, 0, "nothing reached the vendor");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_reader_who_has_the_product_already_is_told_so() {
+    let stack = Stack::start().await;
+    let access = |cookie: String| {
+        let stack = &stack;
+        async move {
+            let r = stack
+                .http
+                .get(stack.url("/kasse/v1/offers/digital-month/access"))
+                .header(COOKIE, cookie)
+                .header("Kasse-Session", "1")
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let ola = log_in(&stack, "ola.nordmann@example.no", "kasse-demo").await;
+    assert_eq!(access(ola.cookie).await, (200, json!({"hasAccess": true})));
+    let kari = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    assert_eq!(access(kari.cookie).await, (200, json!({"hasAccess": false})));
+    let (status, v) = access(String::new()).await;
+    assert_eq!((status, error_code(&v)), (401, "login_required"));
+    stack.shutdown().await;
+}

@@ -207,6 +207,20 @@ fn yes() -> bool {
     true
 }
 
+impl Offer {
+    /// The ConnectID product whose access this offer sells: the access it grants, else the
+    /// product its order line names. What "already has it" is checked against.
+    pub fn access_product(&self) -> Option<&str> {
+        self.access
+            .as_ref()
+            .map(|a| a.product.as_str())
+            .or(match &self.product_spec {
+                Some(ProductSpec::Product { product }) => Some(product.as_str()),
+                _ => None,
+            })
+    }
+}
+
 /// Checks an offer from a catalog: what the gateway runs when it loads its configuration, so a
 /// bad offer fails at start-up rather than at a reader's checkout.
 pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {

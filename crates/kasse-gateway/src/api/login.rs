@@ -254,6 +254,30 @@ pub(crate) async fn current_tokens(state: &Shared, headers: &HeaderMap) -> Resul
     }
 }
 
+/// The reader's tokens for a call made in their name: `None` without the `Kasse-Session` header
+/// (the call is the publisher's, client mode); 401 `login_required` when the header is sent but
+/// the session has ended, so the widget asks the reader to log in again rather than ordering in
+/// someone's name it no longer knows.
+pub(crate) async fn reader_tokens(state: &Shared, headers: &HeaderMap) -> Result<Option<UserTokens>, ApiError> {
+    if headers.get(SESSION_HEADER).is_none() {
+        return Ok(None);
+    }
+    require_session_header(headers)?;
+    match current_tokens(state, headers).await? {
+        Some(tokens) => Ok(Some(tokens)),
+        None => Err(login_required()),
+    }
+}
+
+/// 401 `login_required`: the reader's session is over.
+pub(crate) fn login_required() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "login_required",
+        "the reader's session has ended; log in again",
+    )
+}
+
 fn unavailable(e: LoginError) -> ApiError {
     tracing::warn!(error = %e, "connectid login side unavailable");
     ApiError::new(

@@ -102,6 +102,7 @@ pub fn routes() -> Vec<Route> {
     let r = |method: Method, path: &'static str, handler: MethodRouter<Shared>| Route { method, path, handler };
     vec![
         r(Method::GET, "/kasse/v1/offers/{id}", get(offers::get_offer)),
+        r(Method::GET, "/kasse/v1/offers/{id}/access", get(offers::get_access)),
         r(
             Method::POST,
             "/kasse/v1/connectid/orders",

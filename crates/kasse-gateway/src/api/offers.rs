@@ -1,11 +1,12 @@
 //! `GET /kasse/v1/offers/{id}`: an offer of the catalog, the payment methods the widget may show,
-//! and the public ConnectID data the widget needs to send the reader to the hosted page.
+//! and the public vendor data the widget needs; `GET …/{id}/access`: whether a logged-in reader
+//! has it already.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kasse_core::contract::{ConnectIdPublic, OfferInfo};
+use kasse_core::contract::{AccessInfo, ConnectIdPublic, OfferInfo};
 use kasse_core::offer::{Backend, Offer};
 
 use super::{find_offer, Shared};
@@ -44,4 +45,43 @@ pub(super) async fn get_offer(State(state): State<Shared>, Path(id): Path<String
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
     Ok(resp)
+}
+
+/// `GET /kasse/v1/offers/{id}/access` (with the reader's session): whether the logged-in reader
+/// has the offer's product already (`POST /v1/customer/access` with their token). 401
+/// `login_required` without a session.
+pub(super) async fn get_access(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let offer = find_offer(&state.settings, &id)?;
+    let cid = super::vendor(&state.connectid, "ConnectID")?;
+    let tokens = super::login::reader_tokens(&state, &headers)
+        .await?
+        .ok_or_else(super::login::login_required)?;
+    let Some(product) = offer.access_product() else {
+        // Nothing to check against: the offer sells no named product.
+        return Ok(crate::error::uncached_json(
+            StatusCode::OK,
+            &AccessInfo { has_access: false },
+        ));
+    };
+    let answer: serde_json::Value = cid
+        .send_json_as_user(
+            &tokens.access_token,
+            axum::http::Method::POST,
+            "/v1/customer/access",
+            Some(&serde_json::json!({ "product": product })),
+        )
+        .await
+        .map_err(|e| match e {
+            crate::upstream::UpstreamError::Vendor(v) if v.status() == 401 => super::login::login_required(),
+            e => e.to_api_error(),
+        })?;
+    let has_access = answer
+        .get("access")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    Ok(crate::error::uncached_json(StatusCode::OK, &AccessInfo { has_access }))
 }

@@ -107,23 +107,25 @@ pub(super) async fn create_order(
     if offer.prepaid {
         check_prepayment(&state, offer, &order, &key, &headers).await?;
     }
-    // The offer is part of the request: the same body checked against another offer is another
-    // order.
-    let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
+    // A reader logged in orders in their own name (flows 1a/2a, ConnectID's user mode).
+    let user = super::login::reader_tokens(&state, &headers).await?;
+    // The offer and the mode are part of the request: the same body for another offer, or in
+    // another mode, is another order.
+    let hash = canonical_hash(&[&Value::String(offer.id.clone()), &Value::Bool(user.is_some()), &raw]);
     let leader = match claim_attempt(&state, Backend::ConnectId, &key, "externalOrderId", hash).await? {
         Claimed::Leader(l) => l,
         Claimed::Replayed(r) => return Ok(r),
     };
     // The forward runs in its own task: a reader closing the tab must not cancel it half-way,
     // and waiting duplicates need its answer.
-    let route = Route::connectid(offer, order.payment_method, false);
+    let route = Route::connectid(offer, order.payment_method, user.is_some());
     let registration = Registration {
         offer_id: offer.id.clone(),
         key,
         hash,
         route,
     };
-    let answer = tokio::spawn(forward_order(state.clone(), order, registration, leader))
+    let answer = tokio::spawn(forward_order(state.clone(), order, registration, user, leader))
         .await
         .map_err(|_| ApiError::internal("the order task failed"))?;
     answer.map(IntoResponse::into_response)
@@ -139,13 +141,32 @@ struct Registration {
 
 /// Registers the order upstream, records it, and publishes the answer to the idempotency store.
 /// Retryable failures are not kept, so the next attempt with the same key reaches the vendor again.
-async fn forward_order(state: Shared, mut order: ClientOrder, reg: Registration, leader: Leader) -> Answer {
+async fn forward_order(
+    state: Shared,
+    mut order: ClientOrder,
+    reg: Registration,
+    user: Option<crate::login::UserTokens>,
+    leader: Leader,
+) -> Answer {
     let cid = state.connectid.as_ref().expect("checked by the handler");
     if let Some(c) = &state.settings.connectid {
         c.order_fields.apply(&mut order);
     }
     let key = reg.key.clone();
-    let result: Result<OrderCreated, _> = cid.send_json(Method::POST, "/v1/client/order", Some(&order)).await;
+    let result: Result<OrderCreated, _> = match &user {
+        // User mode: the reader's token, never the client's, so the order is theirs at ConnectID.
+        Some(tokens) => {
+            cid.send_json_as_user(&tokens.access_token, Method::POST, "/v1/order", Some(&order))
+                .await
+        }
+        None => cid.send_json(Method::POST, "/v1/client/order", Some(&order)).await,
+    };
+    if let (Some(_), Err(crate::upstream::UpstreamError::Vendor(v))) = (&user, &result) {
+        if v.status() == 401 {
+            tracing::info!(external_order_id = %key, "the reader's token was refused; login again");
+            return finish(leader, Err(super::login::login_required()), false).await;
+        }
+    }
     match result {
         Ok(created) => {
             let answer = record_order(&state, &order, reg, created.order_id).await;
