@@ -4,11 +4,12 @@
 use gloo_net::http::{Request, Response};
 use kasse_core::connectid::ClientOrder;
 use kasse_core::contract::{
-    AssignUserBody, ConnectIdOrderRegistered, ErrorEnvelope, S4OrderAnswer, S4OrderRequest, IDEMPOTENCY_KEY_HEADER,
-    ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
+    AccessInfo, AssignUserBody, ConnectIdOrderRegistered, ErrorEnvelope, LogoutAnswer, LogoutRequest, S4OrderAnswer,
+    S4OrderRequest, SessionInfo, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER, SESSION_HEADER,
 };
 pub use kasse_core::contract::{ConnectIdPublic, OfferInfo};
 use kasse_core::MessageKey;
+use web_sys::RequestCredentials;
 
 /// A failed call, as the reader's situation needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +62,7 @@ impl ApiFailure {
                 .as_deref()
                 .and_then(MessageKey::from_name)
                 .unwrap_or(match status {
+                    401 => MessageKey::ErrLoginRequired,
                     404 => MessageKey::ErrNotFound,
                     409 | 422 => MessageKey::ErrOfferChanged,
                     429 => MessageKey::ErrTryAgainLater,
@@ -119,15 +121,20 @@ impl Gateway {
         json(response).await
     }
 
-    /// Registers a ConnectID client order (idempotent on its `externalOrderId`).
+    /// Registers a ConnectID order (idempotent on its `externalOrderId`): in the logged-in
+    /// reader's name when `in_session` (flows 1a/2a), else as the publisher's client order.
     pub async fn create_order(
         &self,
         offer_id: &str,
         order: &ClientOrder,
         voucher: Option<&str>,
+        in_session: bool,
     ) -> Result<ConnectIdOrderRegistered, ApiFailure> {
         let path = format!("/connectid/orders?offer={}", encode(offer_id));
         let mut request = Request::post(&self.url(&path));
+        if in_session {
+            request = with_session(request);
+        }
         if let Some(voucher) = voucher {
             request = request.header(PREPAYMENT_HEADER, voucher);
         }
@@ -156,6 +163,45 @@ impl Gateway {
         let request = Request::post(&self.url(&path))
             .header(ORDER_TOKEN_HEADER, token)
             .json(request)
+            .map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+}
+
+/// A request that carries the reader's session: the cookie (`credentials: include`) and the
+/// header the gateway requires for it.
+fn with_session(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    request
+        .credentials(RequestCredentials::Include)
+        .header(SESSION_HEADER, "1")
+}
+
+impl Gateway {
+    /// Where the login link goes: the gateway's login, coming back to `return_url`.
+    pub fn login_url(&self, return_url: &str) -> String {
+        self.url(&format!("/login?returnUrl={}", encode(return_url)))
+    }
+
+    /// Who is logged in.
+    pub async fn session(&self) -> Result<SessionInfo, ApiFailure> {
+        let request = with_session(Request::get(&self.url("/session")));
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
+    /// Whether the logged-in reader has `offer_id` already.
+    pub async fn access(&self, offer_id: &str) -> Result<AccessInfo, ApiFailure> {
+        let path = format!("/offers/{}/access", encode(offer_id));
+        let request = with_session(Request::get(&self.url(&path)));
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
+    /// Ends the session at the gateway; answers ConnectID's logout page to go to.
+    pub async fn logout(&self, return_url: &str) -> Result<LogoutAnswer, ApiFailure> {
+        let body = LogoutRequest {
+            return_url: return_url.to_owned(),
+        };
+        let request = with_session(Request::post(&self.url("/logout")))
+            .json(&body)
             .map_err(|_| ApiFailure::Network)?;
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }

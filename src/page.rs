@@ -4,12 +4,15 @@ use wasm_bindgen::JsCast;
 
 /// Query parameter that marks a return to this page as belonging to one widget's offer.
 pub const RETURN_MARKER: &str = "kasse";
+/// The gateway's login outcome on the way back (`ok`, `failed`).
+pub const LOGIN_PARAM: &str = "kasseLogin";
 /// The vendor's status parameter on the way back.
 pub const STATUS_PARAM: &str = "fulfillmentStatus";
 /// What the payment pages add on the way back (ours, ConnectID's, S4's Vipps/MobilePay and
 /// SwedbankPay returns): removed from the address bar and from the next return URL.
-const RETURN_PARAMS: [&str; 7] = [
+const RETURN_PARAMS: [&str; 8] = [
     RETURN_MARKER,
+    LOGIN_PARAM,
     STATUS_PARAM,
     "orderId",
     "agreementId",
@@ -121,6 +124,34 @@ pub fn forget_return() {
                 .ok();
         }
     }
+}
+
+/// This page's URL without any return parameters: where a login or logout comes back to.
+pub fn article_url() -> String {
+    clean(&href()).map(String::from).unwrap_or_else(href)
+}
+
+/// The login outcome the address bar carries (`ok`, `failed`), removed from it so a reload does
+/// not see it again.
+pub fn take_login_outcome() -> Option<String> {
+    let mut url = url::Url::parse(&href()).ok()?;
+    let outcome = url.query_pairs().find(|(k, _)| k == LOGIN_PARAM)?.1.into_owned();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != LOGIN_PARAM)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    if let Ok(history) = window().history() {
+        history
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url.as_str()))
+            .ok();
+    }
+    Some(outcome)
 }
 
 /// Leaves the page for `url` (the vendor's payment page).

@@ -30,6 +30,9 @@ pub struct Attempt {
     /// The e-mail or phone the reader's access is assigned to after payment.
     #[serde(default)]
     pub credential: Option<String>,
+    /// Made by a logged-in reader in their own name (flows 1a/2a): no assign-user step follows.
+    #[serde(default)]
+    pub logged_in: bool,
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -30,8 +30,9 @@ impl Checkout {
         // then replays the first answer and the reader continues with the same order instead of
         // a second one. A changed form is a new attempt; a finished one (paid, cancelled, failed)
         // was cleared when the reader came back.
+        let logged_in = self.reader.with_untracked(Option::is_some);
         let attempt = match storage::load_attempt(&offer_id) {
-            Some(previous) if previous.form == form => previous,
+            Some(previous) if previous.form == form && previous.logged_in == logged_in => previous,
             _ => storage::Attempt {
                 external_order_id: page::random_id(),
                 order_date: page::now_ms(),
@@ -40,6 +41,7 @@ impl Checkout {
                 s4_order_id: None,
                 order_token: None,
                 credential: None,
+                logged_in,
             },
         };
         let info = self.info.get_value();
@@ -81,7 +83,7 @@ impl Checkout {
 
         let gateway = self.gateway.get_value();
         let voucher = self.prepayment.get_value().and_then(|p| p.voucher);
-        let created = with_retries(|| gateway.create_order(&offer_id, &order, voucher.as_deref())).await;
+        let created = with_retries(|| gateway.create_order(&offer_id, &order, voucher.as_deref(), logged_in)).await;
         let created = match created {
             Ok(created) => created,
             Err(failure) => {
@@ -97,7 +99,7 @@ impl Checkout {
         attempt.order_id = Some(created.order_id);
         attempt.order_token = Some(created.order_token.clone());
         storage::save_attempt(&offer_id, &attempt);
-        let (flow, steps) = connectid::plan(&info.offer, order.payment_method, false);
+        let (flow, steps) = connectid::plan(&info.offer, order.payment_method, logged_in);
         self.emit(
             Event::OrderCreated,
             json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name(), "backend": "connectId" }),
@@ -191,10 +193,10 @@ impl Checkout {
 
     /// The core's steps for `method` that come after the payment page (an order that exists and is
     /// paid, or paid for by API, needs only these).
-    fn steps_after_payment(&self, method: &str) -> Vec<Step> {
+    fn steps_after_payment(&self, method: &str, logged_in: bool) -> Vec<Step> {
         let info = self.info.get_value();
         let method = PaymentMethod::from_wire(method).unwrap_or(PaymentMethod::CreditcardPayex);
-        let (_, steps) = connectid::plan(&info.offer, method, false);
+        let (_, steps) = connectid::plan(&info.offer, method, logged_in);
         steps
             .into_iter()
             .filter(|s| *s != Step::RedirectToFulfillment)
@@ -212,6 +214,7 @@ impl Checkout {
             order_token: Some(token),
             credential,
             form,
+            logged_in,
             ..
         }) = storage::load_attempt(&offer_id)
         {
@@ -222,7 +225,7 @@ impl Checkout {
                 && form == self.form.get_untracked()
             {
                 self.notice.set(None);
-                let after_payment = self.steps_after_payment(&form.method);
+                let after_payment = self.steps_after_payment(&form.method, logged_in);
                 return self.run_steps(order_id, token, &after_payment, credential).await;
             }
             storage::clear_attempt(&offer_id);
@@ -254,7 +257,7 @@ impl Checkout {
         match status {
             FulfillmentStatus::Success => {
                 let attempt = attempt.expect("checked above");
-                let after_payment = self.steps_after_payment(&attempt.form.method);
+                let after_payment = self.steps_after_payment(&attempt.form.method, attempt.logged_in);
                 self.run_steps(order_id, token, &after_payment, attempt.credential)
                     .await;
             }

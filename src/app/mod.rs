@@ -17,6 +17,7 @@ use crate::{page, storage};
 
 mod flow;
 mod s4;
+mod session;
 
 /// Where the reader is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +101,10 @@ pub struct Checkout {
     pub notice: RwSignal<Option<Notice>>,
     /// Set when done.
     pub receipt: RwSignal<Option<Receipt>>,
+    /// The logged-in reader, when there is one.
+    pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
+    /// The logged-in reader has the offer already.
+    pub has_access: RwSignal<bool>,
 }
 
 /// The locale: the publisher's `data-kasse-locale`, else the page's `lang`, else the browser's.
@@ -147,6 +152,8 @@ impl Checkout {
             phase: RwSignal::new(Phase::Form),
             notice: RwSignal::new(None),
             receipt: RwSignal::new(None),
+            reader: RwSignal::new(None),
+            has_access: RwSignal::new(false),
         }
     }
 
@@ -178,6 +185,9 @@ impl Checkout {
     }
 
     fn fail(&self, failure: &ApiFailure) {
+        if failure.code() == "login_required" {
+            self.session_ended();
+        }
         let price = match failure {
             ApiFailure::Http { price, .. } => *price,
             ApiFailure::Network => None,

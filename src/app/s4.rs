@@ -57,6 +57,7 @@ impl Checkout {
                 s4_order_id: None,
                 order_token: None,
                 credential: None,
+                logged_in: false,
             },
         };
         storage::save_attempt(&offer_id, &attempt);

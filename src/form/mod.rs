@@ -10,8 +10,10 @@ use crate::app::{Checkout, Phase};
 use crate::events::{emit, Event};
 
 mod choices;
+mod reader;
 
 use choices::{methods_field, products_field};
+use reader::{already_yours, reader_line};
 
 /// One labelled text input of the form.
 #[derive(Clone, Copy)]
@@ -251,10 +253,12 @@ pub fn CheckoutView(
             emit(h, Event::Ready, serde_json::json!({ "offer": checkout.info.with_value(|i| i.offer.id.clone()), "locale": locale.tag() }))
         });
         leptos::task::spawn_local(checkout.resume());
+        leptos::task::spawn_local(checkout.load_session());
     });
 
     move || {
         match checkout.receipt.get() {
+        None if checkout.has_access.get() => untrack(|| already_yours(checkout)).into_any(),
         // Built untracked: the form's own closures track what they show.
         None => untrack(|| form_view(checkout)).into_any(),
         Some(receipt) => view! {
@@ -313,6 +317,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             }
         >
             {summary(checkout)}
+            {reader_line(checkout)}
             {move || checkout.notice.get().map(|notice| view! {
                 <div class="kasse__notice" role="alert">
                     <p>{t(locale, notice.key)}</p>

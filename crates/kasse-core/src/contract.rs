@@ -106,6 +106,9 @@ pub struct ConnectIdPublic {
     pub client_id: String,
     /// The hosted fulfillment page; the widget redirects to no other host.
     pub fulfillment_url: String,
+    /// Readers can log in through the gateway (`/kasse/v1/login`).
+    #[serde(default)]
+    pub login: bool,
 }
 
 /// `{"error": ErrorBody}`: what the API answers on failure.

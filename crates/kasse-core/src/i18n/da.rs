@@ -73,5 +73,11 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         PaymentCancelled => "Betalingen blev annulleret. Du er ikke blevet opkrævet.",
         PaymentFailed => "Betalingen gik ikke igennem.",
         PaymentUnknown => "Vi kunne ikke bekræfte betalingen. Tjek din e-mail, før du prøver igen.",
+        LoginPrompt => "Allerede abonnent? Log ind",
+        LoggedInAs => "Logget ind som",
+        Logout => "Log ud",
+        AlreadyYours => "Du har det allerede. God læselyst!",
+        LoginFailed => "Login lykkedes ikke. Du kan bestille uden at logge ind.",
+        ErrLoginRequired => "Du er logget ud. Log ind igen, eller bestil uden at logge ind.",
     }
 }

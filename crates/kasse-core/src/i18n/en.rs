@@ -73,5 +73,11 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         PaymentCancelled => "The payment was cancelled. You have not been charged.",
         PaymentFailed => "The payment did not go through.",
         PaymentUnknown => "We could not confirm the payment. Please check your email before trying again.",
+        LoginPrompt => "Already a subscriber? Log in",
+        LoggedInAs => "Logged in as",
+        Logout => "Log out",
+        AlreadyYours => "You already have this. Enjoy your reading!",
+        LoginFailed => "The login did not succeed. You can order without logging in.",
+        ErrLoginRequired => "You have been logged out. Log in again, or order without logging in.",
     }
 }

@@ -73,5 +73,11 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         PaymentCancelled => "Maksu peruutettiin. Sinulta ei veloitettu mitään.",
         PaymentFailed => "Maksu ei onnistunut.",
         PaymentUnknown => "Emme voineet vahvistaa maksua. Tarkista sähköpostisi ennen kuin yrität uudelleen.",
+        LoginPrompt => "Oletko jo tilaaja? Kirjaudu sisään",
+        LoggedInAs => "Kirjautuneena",
+        Logout => "Kirjaudu ulos",
+        AlreadyYours => "Sinulla on tämä jo. Mukavia lukuhetkiä!",
+        LoginFailed => "Kirjautuminen ei onnistunut. Voit tilata kirjautumatta.",
+        ErrLoginRequired => "Sinut on kirjattu ulos. Kirjaudu uudelleen tai tilaa kirjautumatta.",
     }
 }

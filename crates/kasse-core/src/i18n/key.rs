@@ -169,4 +169,17 @@ keys! {
     PaymentFailed "payment_failed";
     /// Return with anything else.
     PaymentUnknown "payment_unknown";
+    // Logged-in readers
+    /// Offered to a reader who is not logged in.
+    LoginPrompt "login_prompt";
+    /// Before the logged-in reader's name.
+    LoggedInAs "logged_in_as";
+    /// Button.
+    Logout "logout";
+    /// Shown instead of the form to a reader who has the offer.
+    AlreadyYours "already_yours";
+    /// Back from a login that did not succeed.
+    LoginFailed "login_failed";
+    /// The session ended while ordering.
+    ErrLoginRequired "err_login_required";
 }

@@ -73,5 +73,11 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         PaymentCancelled => "Betalingen ble avbrutt. Du er ikke trukket.",
         PaymentFailed => "Betalingen gikk ikke gjennom.",
         PaymentUnknown => "Vi vet ikke om betalingen gikk gjennom. Sjekk e-posten din før du prøver igjen.",
+        LoginPrompt => "Allerede abonnent? Logg inn",
+        LoggedInAs => "Logget inn som",
+        Logout => "Logg ut",
+        AlreadyYours => "Du har dette allerede. God lesing!",
+        LoginFailed => "Innloggingen lyktes ikke. Du kan bestille uten å logge inn.",
+        ErrLoginRequired => "Du er logget ut. Logg inn igjen, eller bestill uten å logge inn.",
     }
 }

@@ -73,5 +73,11 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         PaymentCancelled => "Betalningen avbröts. Du har inte debiterats.",
         PaymentFailed => "Betalningen gick inte igenom.",
         PaymentUnknown => "Vi vet inte om betalningen gick igenom. Kontrollera din e-post innan du försöker igen.",
+        LoginPrompt => "Redan prenumerant? Logga in",
+        LoggedInAs => "Inloggad som",
+        Logout => "Logga ut",
+        AlreadyYours => "Du har redan detta. Trevlig läsning!",
+        LoginFailed => "Inloggningen lyckades inte. Du kan beställa utan att logga in.",
+        ErrLoginRequired => "Du har loggats ut. Logga in igen, eller beställ utan att logga in.",
     }
 }

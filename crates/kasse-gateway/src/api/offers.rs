@@ -31,6 +31,7 @@ pub(super) async fn get_offer(State(state): State<Shared>, Path(id): Path<String
         (Backend::ConnectId, Some(c)) => Some(ConnectIdPublic {
             client_id: c.client_id.clone(),
             fulfillment_url: c.fulfillment_url.to_string(),
+            login: c.login.is_some(),
         }),
         _ => None,
     };

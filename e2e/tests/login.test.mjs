@@ -1,0 +1,82 @@
+// Readers who log in: the gateway's login (ConnectID's page in the sandbox), the form prefilled,
+// an order in the reader's own name (flow 1a), "already yours", and logout. The session lives in
+// an HttpOnly cookie; no token is ever visible to the page.
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { KASSE_URL, SANDBOX_URL, launch, newPage, screenshot, openWidget, sandboxOrders, resetSandbox, setFaults } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+beforeEach(async () => { await setFaults({ rate: 0, kinds: [], seed: 1 }); await resetSandbox(); });
+
+/** From the widget's "Log in" link through the sandbox's login page back to the article. */
+async function logIn(page, host, email) {
+  await host.locator("a.kasse__login").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/oauth/authorize`), { timeout: 20000 });
+  await page.locator("input[name=email]").fill(email);
+  await page.locator("input[name=password]").fill("kasse-demo");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
+  const back = page.locator('[data-kasse-offer="digital-month"]');
+  await back.scrollIntoViewIfNeeded();
+  return back;
+}
+
+test("log in, the form is prefilled, pay by card in the reader's own name (flow 1a), log out", async () => {
+  const page = await newPage(browser);
+  const created = [];
+  await page.exposeFunction("kasseEvent", (e) => created.push(e));
+  await page.addInitScript(() => document.addEventListener("kasse:order-created", (e) => window.kasseEvent(e.detail)));
+  const host = await logIn(page, await openWidget(page, "digital-month"), "kari.nordmann@example.no");
+  await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
+  assert.equal(await host.locator(".kasse__reader-name").textContent(), "Kari Nordmann");
+  assert.doesNotMatch(page.url(), /kasseLogin/, "the outcome is taken off the address bar");
+  assert.equal(await host.locator("#email").inputValue(), "kari.nordmann@example.no");
+  assert.equal(await host.locator("#firstName").inputValue(), "Kari");
+  // The session is an HttpOnly cookie: nothing of it, and no token, where page scripts look.
+  const visible = await page.evaluate(() => JSON.stringify({
+    cookie: document.cookie, local: { ...localStorage }, session: { ...sessionStorage }, url: location.href,
+  }));
+  assert.doesNotMatch(visible, /kasse_session|access_token|refresh_token/, visible);
+  const [cookie] = (await page.context().cookies()).filter((c) => c.name === "kasse_session");
+  assert.ok(cookie, "the gateway set the session cookie");
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Lax");
+  await screenshot(page, "login-prefilled");
+
+  await host.locator("#postalCode").fill("0150");
+  await host.locator("#acceptTerms").check();
+  await host.locator("#method-creditcardPayex").check();
+  await host.locator("button[type=submit]").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
+  await page.locator('[data-kasse-offer="digital-month"] .kasse__receipt').waitFor({ timeout: 20000 });
+  const [order] = await sandboxOrders();
+  assert.equal(order.mode, "user", "registered with the reader's own token");
+  assert.equal(order.uniqueUserId, "6f1c1a8e-0000-4000-8000-000000000001");
+  assert.equal(order.state, "completed");
+  assert.equal(order.assignment ?? null, null, "no assign-user call for a logged-in reader");
+  assert.equal(created[0]?.flow, "1a");
+  assert.doesNotMatch(JSON.stringify(created), /kari|Kari|@/, "no personal data in events");
+
+  // Logout: at the gateway and at ConnectID, back on the article, logged out.
+  await page.reload();
+  const again = page.locator('[data-kasse-offer="digital-month"]');
+  await again.scrollIntoViewIfNeeded();
+  await again.locator(".kasse__logout").click();
+  await page.waitForURL((url) => url.href.startsWith(KASSE_URL) && !url.href.includes("/user/logout"), { timeout: 20000 });
+  await page.locator('[data-kasse-offer="digital-month"] a.kasse__login').waitFor({ timeout: 20000 });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("a reader who has the product already sees that, not a form", async () => {
+  const page = await newPage(browser);
+  const host = await logIn(page, await openWidget(page, "digital-month"), "ola.nordmann@example.no");
+  await host.locator(".kasse__owned").waitFor({ timeout: 20000 });
+  assert.equal(await host.locator("form").count(), 0);
+  assert.match(await host.locator(".kasse__owned").textContent(), /allerede/);
+  await page.context().close();
+});

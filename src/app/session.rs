@@ -1,0 +1,97 @@
+//! The logged-in reader: who it is (the gateway's session), whether they have the offer already,
+//! the login link and logout. The reader's tokens never reach the widget: the gateway holds them,
+//! and the widget only sends the session cookie along (`credentials: include`).
+
+use kasse_core::contract::ReaderProfile;
+use kasse_core::{Backend, MessageKey};
+use leptos::prelude::*;
+
+use super::{Checkout, Notice};
+use crate::{page, storage};
+
+impl Checkout {
+    /// Whether the gateway offers login for this offer (ConnectID offers, `[connectid.login]`).
+    pub fn login_available(&self) -> bool {
+        self.info
+            .with_value(|i| i.offer.backend == Backend::ConnectId && i.connect_id.as_ref().is_some_and(|c| c.login))
+    }
+
+    /// Where "Log in" goes: the gateway's login, back to this article.
+    pub fn login_href(&self) -> String {
+        self.gateway.with_value(|g| g.login_url(&page::article_url()))
+    }
+
+    /// On mount: the outcome of a login just made, the session, and whether the reader has the
+    /// offer already. A failure leaves the reader logged out, with the form as before.
+    pub async fn load_session(self) {
+        if !self.login_available() {
+            return;
+        }
+        match page::take_login_outcome().as_deref() {
+            // A new login is a new attempt: the order goes in the reader's name now.
+            Some("ok") => storage::clear_attempt(&self.offer_id()),
+            Some(_) => self.notice.set(Some(Notice::new(MessageKey::LoginFailed, false))),
+            None => {}
+        }
+        let gateway = self.gateway.get_value();
+        let Ok(session) = gateway.session().await else { return };
+        let Some(profile) = session.profile.filter(|_| session.logged_in) else {
+            self.reader.set(None);
+            return;
+        };
+        self.prefill(&profile);
+        self.reader.set(Some(profile));
+        if let Ok(access) = gateway.access(&self.offer_id()).await {
+            self.has_access.set(access.has_access);
+        }
+    }
+
+    /// Fills the fields the reader has left blank from the profile (what they typed wins).
+    fn prefill(&self, p: &ReaderProfile) {
+        self.form.update(|f| {
+            let fill = |field: &mut String, value: &Option<String>| {
+                if field.trim().is_empty() {
+                    if let Some(v) = value {
+                        field.clone_from(v);
+                    }
+                }
+            };
+            fill(&mut f.first_name, &p.first_name);
+            fill(&mut f.last_name, &p.last_name);
+            fill(&mut f.email, &p.email);
+            fill(&mut f.phone, &p.phone);
+        });
+    }
+
+    /// The reader's name as shown beside "Logged in as".
+    pub fn reader_name(&self) -> Option<String> {
+        self.reader.with(|r| {
+            r.as_ref().map(|p| {
+                [p.first_name.as_deref(), p.last_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        })
+    }
+
+    /// Logs out at the gateway, then at ConnectID (its logout page comes back to the article).
+    pub async fn logout(self) {
+        let gateway = self.gateway.get_value();
+        let answer = gateway.logout(&page::article_url()).await;
+        storage::clear_attempt(&self.offer_id());
+        self.reader.set(None);
+        self.has_access.set(false);
+        if let Ok(Some(url)) = answer.map(|a| a.logout_url) {
+            page::navigate(&url);
+        }
+    }
+
+    /// The session ended while ordering: logged out here, told so.
+    pub(super) fn session_ended(&self) {
+        self.reader.set(None);
+        self.has_access.set(false);
+        storage::clear_attempt(&self.offer_id());
+    }
+}

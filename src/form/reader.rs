@@ -1,0 +1,46 @@
+//! The logged-in reader in the form: "Log in" for one who is not, their name and "Log out" for
+//! one who is, and "already yours" instead of the form for one who has the offer.
+
+use kasse_core::{t, MessageKey};
+use leptos::prelude::*;
+
+use crate::app::Checkout;
+
+/// The login link, or who is logged in with a logout button; nothing where login is not offered.
+pub fn reader_line(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    checkout.login_available().then(|| {
+        let href = checkout.login_href();
+        view! {
+            <p class="kasse__reader">
+                {move || match checkout.reader_name() {
+                    None => view! {
+                        <a class="kasse__login" href=href.clone()>{t(locale, MessageKey::LoginPrompt)}</a>
+                    }
+                    .into_any(),
+                    Some(name) => view! {
+                        <span>{t(locale, MessageKey::LoggedInAs)} " " <strong class="kasse__reader-name">{name}</strong></span>
+                        " "
+                        <button type="button" class="kasse__logout" on:click=move |_| leptos::task::spawn_local(checkout.logout())>
+                            {t(locale, MessageKey::Logout)}
+                        </button>
+                    }
+                    .into_any(),
+                }}
+            </p>
+        }
+    })
+}
+
+/// Shown instead of the form to a logged-in reader who has the offer already.
+pub fn already_yours(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    let title = checkout.info.with_value(|i| i.offer.title.get(locale).to_owned());
+    view! {
+        <section class="kasse kasse__owned" role="status" aria-live="polite">
+            <h2 class="kasse__title">{title}</h2>
+            <p>{t(locale, MessageKey::AlreadyYours)}</p>
+            {reader_line(checkout)}
+        </section>
+    }
+}
