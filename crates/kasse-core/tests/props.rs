@@ -95,6 +95,7 @@ fn any_offer() -> impl Strategy<Value = Offer> {
                 requires_address,
                 gift: false,
                 s4: None,
+                start_subscription: None,
             },
         )
 }

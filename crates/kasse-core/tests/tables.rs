@@ -96,6 +96,7 @@ fn offer(recurring: bool, prepaid: bool, methods: Vec<PaymentMethod>) -> Offer {
         requires_address: false,
         gift: false,
         s4: None,
+        start_subscription: None,
     }
 }
 

@@ -309,3 +309,73 @@ async fn a_reader_who_has_the_product_already_is_told_so() {
     assert_eq!((status, error_code(&v)), (401, "login_required"));
     stack.shutdown().await;
 }
+
+/// The start-subscription body the widget builds for `offer` now, as JSON.
+fn start_body(stack: &Stack, offer: &str) -> Value {
+    let req = kasse_core::checkout::build_start_subscription(&stack.offer(offer), now_ms()).unwrap();
+    serde_json::to_value(req).unwrap()
+}
+
+async fn start(stack: &Stack, cookie: &str, key: &str, body: &Value) -> (u16, Value) {
+    let r = stack
+        .http
+        .post(stack.url("/kasse/v1/connectid/subscriptions?offer=digital-included"))
+        .header(COOKIE, cookie)
+        .header("Kasse-Session", "1")
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn sandbox_subscriptions(stack: &Stack) -> Vec<Value> {
+    stack
+        .http
+        .get(format!("{}/__sandbox/subscriptions", stack.sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_logged_in_reader_starts_the_included_subscription_once() {
+    let stack = Stack::start().await;
+    let body = start_body(&stack, "digital-included");
+    // Not logged in: nothing is started.
+    let (status, v) = start(&stack, "", "start-attempt-0", &body).await;
+    assert_eq!((status, error_code(&v)), (401, "login_required"), "{v}");
+    let kari = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    // Tampered: another coupon is refused before the vendor.
+    let mut other = body.clone();
+    other["couponCode"] = json!("DIGI1M");
+    other["couponNumber"] = json!(1001);
+    let (status, _) = start(&stack, &kari.cookie, "start-attempt-x", &other).await;
+    assert_eq!(status, 422);
+    // A double click: one subscription.
+    for _ in 0..2 {
+        let (status, v) = start(&stack, &kari.cookie, "start-attempt-1", &body).await;
+        assert_eq!((status, &v["started"]), (201, &json!(true)), "{v}");
+    }
+    let subs = sandbox_subscriptions(&stack).await;
+    assert_eq!(subs.len(), 1, "{subs:?}");
+    assert_eq!(subs[0]["body"]["couponCode"], "DIGIPAPIR");
+    // Started, she has it now: a new attempt is refused before the vendor.
+    let (status, v) = start(
+        &stack,
+        &kari.cookie,
+        "start-attempt-2",
+        &start_body(&stack, "digital-included"),
+    )
+    .await;
+    assert_eq!((status, error_code(&v)), (409, "already_has_access"), "{v}");
+    assert_eq!(sandbox_subscriptions(&stack).await.len(), 1);
+    stack.shutdown().await;
+}

@@ -3,9 +3,11 @@
 
 mod connectid;
 mod s4;
+mod start;
 
 pub use connectid::build_client_order;
 pub use s4::{build_s4_request, S4Urls};
+pub use start::{build_start_subscription, check_start_against_offer};
 
 use serde::{Deserialize, Serialize};
 

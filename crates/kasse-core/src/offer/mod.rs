@@ -14,9 +14,11 @@ use crate::i18n::Locale;
 use crate::money::{Currency, Money};
 
 mod s4;
+mod start;
 
 pub(crate) use s4::check_choice as s4_check_choice;
 pub use s4::{package_price, S4Choice, S4Template};
+pub use start::{StartSpec, DAY_MS};
 
 /// Which vendor an offer is sold through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -201,6 +203,9 @@ pub struct Offer {
     /// S4: template package and choices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s4: Option<S4Template>,
+    /// ConnectID: a subscription a logged-in reader starts in one click (no order, no payment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_subscription: Option<StartSpec>,
 }
 
 fn yes() -> bool {
@@ -243,12 +248,18 @@ pub fn validate_offer(offer: &Offer) -> Result<(), Vec<FieldError>> {
     if offer.period.count == 0 {
         e.push("period.count", ErrorCode::InvalidValue);
     }
-    match offer.backend {
-        Backend::ConnectId => check_connectid_offer(offer, &mut e),
-        Backend::S4 => match &offer.s4 {
-            None => e.push("s4", ErrorCode::Required),
-            Some(t) => s4::check_s4_offer(offer, t, &mut e),
-        },
+    match (offer.backend, &offer.start_subscription) {
+        (Backend::ConnectId, Some(spec)) => start::check_start_offer(offer, spec, &mut e),
+        (Backend::ConnectId, None) => check_connectid_offer(offer, &mut e),
+        (Backend::S4, start) => {
+            if start.is_some() {
+                e.push("startSubscription", ErrorCode::UnexpectedField);
+            }
+            match &offer.s4 {
+                None => e.push("s4", ErrorCode::Required),
+                Some(t) => s4::check_s4_offer(offer, t, &mut e),
+            }
+        }
     }
     e.finish()
 }

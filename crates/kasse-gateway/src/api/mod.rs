@@ -123,6 +123,11 @@ pub fn routes() -> Vec<Route> {
             "/kasse/v1/connectid/orders/{id}/status",
             get(connectid::order_status),
         ),
+        r(
+            Method::POST,
+            "/kasse/v1/connectid/subscriptions",
+            post(connectid::start_subscription),
+        ),
         r(Method::POST, "/kasse/v1/s4/orders", post(s4::create_order)),
         r(
             Method::POST,

@@ -30,6 +30,7 @@ fn example_config_resolves_with_the_demo_offers() {
     assert_eq!(
         ids,
         [
+            "digital-included",
             "digital-month",
             "gift-3m",
             "invoice-year",

@@ -5,6 +5,7 @@
 //! and assigns a user only once the vendor itself reports the order paid.
 
 mod record;
+mod start;
 mod steps;
 
 use axum::extract::{Path, Query, State};
@@ -30,6 +31,7 @@ use crate::order_token;
 use crate::owners::{may_claim, order_credentials};
 
 use record::*;
+pub(super) use start::start_subscription;
 pub(super) use steps::{assign_user, complete_order, order_status};
 
 fn parse_order_id(id: &str) -> Result<i64, ApiError> {
@@ -75,18 +77,20 @@ fn idempotency_key(order: &ClientOrder) -> Result<String, ApiError> {
 
 /// `orderDate` within [`kasse_core::contract::ORDER_DATE_WINDOW_MS`] of the gateway's clock.
 fn check_order_date(order: &ClientOrder) -> Result<(), ApiError> {
-    let within = order
-        .order_date
-        .is_some_and(|d| (d - now_ms()).abs() <= kasse_core::contract::ORDER_DATE_WINDOW_MS);
-    if within {
+    check_order_date_ms(order.order_date.unwrap_or(i64::MIN / 2), "orderDate")
+}
+
+/// A time the browser sets to "now" (`orderDate`, `startTime`): within a day of the gateway's clock.
+fn check_order_date_ms(at: i64, field: &str) -> Result<(), ApiError> {
+    if (at - now_ms()).abs() <= kasse_core::contract::ORDER_DATE_WINDOW_MS {
         return Ok(());
     }
     Err(ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_date",
-        "orderDate must be the time of the order",
+        format!("{field} must be the time of the request"),
     )
-    .with_field("orderDate"))
+    .with_field(field))
 }
 
 pub(super) async fn create_order(
