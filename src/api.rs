@@ -195,6 +195,21 @@ impl Gateway {
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }
 
+    /// Starts a start-subscription offer for the logged-in reader (idempotent on `key`).
+    pub async fn start_subscription(
+        &self,
+        offer_id: &str,
+        key: &str,
+        body: &kasse_core::connectid::StartSubscription,
+    ) -> Result<serde_json::Value, ApiFailure> {
+        let path = format!("/connectid/subscriptions?offer={}", encode(offer_id));
+        let request = with_session(Request::post(&self.url(&path)))
+            .header(IDEMPOTENCY_KEY_HEADER, key)
+            .json(body)
+            .map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
     /// Ends the session at the gateway; answers ConnectID's logout page to go to.
     pub async fn logout(&self, return_url: &str) -> Result<LogoutAnswer, ApiFailure> {
         let body = LogoutRequest {

@@ -91,3 +91,18 @@ pub fn clear_all(offer: &str) {
     remove(offer, "draft");
     remove(offer, "attempt");
 }
+
+/// The attempt id of starting `offer`'s subscription: the same across a double click and a
+/// reload, so the gateway starts one subscription.
+pub fn start_key(offer: &str, fresh: impl FnOnce() -> String) -> String {
+    read::<String>(offer, "start").unwrap_or_else(|| {
+        let key = fresh();
+        write(offer, "start", &key);
+        key
+    })
+}
+
+/// Forgets the start attempt (it finished, for good or not).
+pub fn clear_start(offer: &str) {
+    remove(offer, "start");
+}

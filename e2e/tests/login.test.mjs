@@ -11,14 +11,14 @@ after(async () => { await browser?.close(); });
 beforeEach(async () => { await setFaults({ rate: 0, kinds: [], seed: 1 }); await resetSandbox(); });
 
 /** From the widget's "Log in" link through the sandbox's login page back to the article. */
-async function logIn(page, host, email) {
+async function logIn(page, host, email, offer = "digital-month") {
   await host.locator("a.kasse__login").click();
   await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/oauth/authorize`), { timeout: 20000 });
   await page.locator("input[name=email]").fill(email);
   await page.locator("input[name=password]").fill("kasse-demo");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
-  const back = page.locator('[data-kasse-offer="digital-month"]');
+  const back = page.locator(`[data-kasse-offer="${offer}"]`);
   await back.scrollIntoViewIfNeeded();
   return back;
 }
@@ -78,5 +78,28 @@ test("a reader who has the product already sees that, not a form", async () => {
   await host.locator(".kasse__owned").waitFor({ timeout: 20000 });
   assert.equal(await host.locator("form").count(), 0);
   assert.match(await host.locator(".kasse__owned").textContent(), /allerede/);
+  await page.context().close();
+});
+
+test("start the included subscription in one click; afterwards it is already yours", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${KASSE_URL}/`);
+  const start = page.locator('[data-kasse-offer="digital-included"]');
+  await start.scrollIntoViewIfNeeded();
+  await start.locator("a.kasse__login").waitFor({ timeout: 20000 });
+  assert.match(await start.locator(".kasse__start").textContent(), /Logg inn for å aktivere/);
+  const host = await logIn(page, start, "kari.nordmann@example.no", "digital-included");
+  const activate = host.getByRole("button", { name: "Aktiver" });
+  await activate.waitFor({ timeout: 20000 });
+  await activate.click();
+  await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  const subscriptions = await (await fetch(`${SANDBOX_URL}/__sandbox/subscriptions`)).json();
+  assert.equal(subscriptions.length, 1, "exactly one subscription");
+  assert.equal(subscriptions[0].body.couponCode, "DIGIPAPIR");
+  await page.reload();
+  const again = page.locator('[data-kasse-offer="digital-included"]');
+  await again.scrollIntoViewIfNeeded();
+  await again.locator(".kasse__owned").waitFor({ timeout: 20000 });
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });

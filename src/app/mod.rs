@@ -18,6 +18,7 @@ use crate::{page, storage};
 mod flow;
 mod s4;
 mod session;
+mod start;
 
 /// Where the reader is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,7 +13,7 @@ mod choices;
 mod reader;
 
 use choices::{methods_field, products_field};
-use reader::{already_yours, reader_line};
+use reader::{already_yours, reader_line, start_view};
 
 /// One labelled text input of the form.
 #[derive(Clone, Copy)]
@@ -207,6 +207,7 @@ fn summary(checkout: Checkout) -> impl IntoView {
         }
     };
     let period = period_text(&offer.period, offer.recurring, locale);
+    let paid = offer.start_subscription.is_none();
     let note = if offer.prepaid {
         MessageKey::PrepaidNote
     } else if offer.recurring {
@@ -217,9 +218,10 @@ fn summary(checkout: Checkout) -> impl IntoView {
     view! {
         <section class="kasse__summary" aria-labelledby="kasse-offer-title">
             <h2 class="kasse__title" id="kasse-offer-title">{offer.title.get(locale).to_owned()}</h2>
-            <p class="kasse__price" aria-live="polite"><strong>{price}</strong> " " {period}</p>
+            // A started subscription costs nothing here: no price, no renewal note.
+            {paid.then(|| view! { <p class="kasse__price" aria-live="polite"><strong>{price}</strong> " " {period}</p> })}
             {offer.description.as_ref().map(|d| view! { <p class="kasse__description">{d.get(locale).to_owned()}</p> })}
-            <p class="kasse__note">{t(locale, note)}</p>
+            {paid.then(|| view! { <p class="kasse__note">{t(locale, note)}</p> })}
         </section>
     }
 }
@@ -259,13 +261,16 @@ pub fn CheckoutView(
     move || {
         match checkout.receipt.get() {
         None if checkout.has_access.get() => untrack(|| already_yours(checkout)).into_any(),
+        None if checkout.is_start() => untrack(|| start_view(checkout, summary(checkout))).into_any(),
         // Built untracked: the form's own closures track what they show.
         None => untrack(|| form_view(checkout)).into_any(),
         Some(receipt) => view! {
             <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
                 <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
                 <p>{t(locale, MessageKey::ReceiptBody)}</p>
-                <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id}</strong></p>
+                {(!receipt.order_id.is_empty()).then(|| view! {
+                    <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id.clone()}</strong></p>
+                })}
                 {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
             </section>
         }

@@ -44,3 +44,29 @@ pub fn already_yours(checkout: Checkout) -> impl IntoView {
         </section>
     }
 }
+
+/// A start-subscription offer: the offer, who is logged in, and "Activate" for a logged-in reader
+/// (the login link for one who is not).
+pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
+    let locale = checkout.locale;
+    let busy = move || checkout.phase.get() != crate::app::Phase::Form;
+    view! {
+        <section class="kasse kasse__start" aria-labelledby="kasse-offer-title">
+            {summary}
+            {move || checkout.notice.get().map(|notice| view! {
+                <div class="kasse__notice" role="alert"><p>{t(locale, notice.key)}</p></div>
+            })}
+            {reader_line(checkout)}
+            {move || match checkout.reader_name() {
+                Some(_) => view! {
+                    <button type="button" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")
+                        on:click=move |_| leptos::task::spawn_local(checkout.activate())>
+                        {t(locale, MessageKey::Activate)}
+                    </button>
+                }
+                .into_any(),
+                None => view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> }.into_any(),
+            }}
+        </section>
+    }
+}

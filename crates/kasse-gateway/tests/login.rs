@@ -377,5 +377,14 @@ async fn a_logged_in_reader_starts_the_included_subscription_once() {
     .await;
     assert_eq!((status, error_code(&v)), (409, "already_has_access"), "{v}");
     assert_eq!(sandbox_subscriptions(&stack).await.len(), 1);
+    let r = stack
+        .http
+        .get(stack.url("/kasse/v1/offers/digital-included/access"))
+        .header(COOKIE, &kari.cookie)
+        .header("Kasse-Session", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"hasAccess": true}));
     stack.shutdown().await;
 }

@@ -79,5 +79,7 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         AlreadyYours => "Du har det allerede. God læselyst!",
         LoginFailed => "Login lykkedes ikke. Du kan bestille uden at logge ind.",
         ErrLoginRequired => "Du er logget ud. Log ind igen, eller bestil uden at logge ind.",
+        Activate => "Aktivér",
+        LoginToActivate => "Log ind for at aktivere.",
     }
 }

@@ -79,5 +79,7 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         AlreadyYours => "You already have this. Enjoy your reading!",
         LoginFailed => "The login did not succeed. You can order without logging in.",
         ErrLoginRequired => "You have been logged out. Log in again, or order without logging in.",
+        Activate => "Activate",
+        LoginToActivate => "Log in to activate it.",
     }
 }

@@ -79,5 +79,7 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         AlreadyYours => "Sinulla on tämä jo. Mukavia lukuhetkiä!",
         LoginFailed => "Kirjautuminen ei onnistunut. Voit tilata kirjautumatta.",
         ErrLoginRequired => "Sinut on kirjattu ulos. Kirjaudu uudelleen tai tilaa kirjautumatta.",
+        Activate => "Ota käyttöön",
+        LoginToActivate => "Kirjaudu sisään ottaaksesi käyttöön.",
     }
 }

@@ -182,4 +182,8 @@ keys! {
     LoginFailed "login_failed";
     /// The session ended while ordering.
     ErrLoginRequired "err_login_required";
+    /// Button of a start-subscription offer.
+    Activate "activate";
+    /// A start-subscription offer for a reader who is not logged in.
+    LoginToActivate "login_to_activate";
 }

@@ -79,5 +79,7 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         AlreadyYours => "Du har dette allerede. God lesing!",
         LoginFailed => "Innloggingen lyktes ikke. Du kan bestille uten å logge inn.",
         ErrLoginRequired => "Du er logget ut. Logg inn igjen, eller bestill uten å logge inn.",
+        Activate => "Aktiver",
+        LoginToActivate => "Logg inn for å aktivere.",
     }
 }

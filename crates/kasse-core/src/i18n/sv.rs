@@ -79,5 +79,7 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         AlreadyYours => "Du har redan detta. Trevlig läsning!",
         LoginFailed => "Inloggningen lyckades inte. Du kan beställa utan att logga in.",
         ErrLoginRequired => "Du har loggats ut. Logga in igen, eller beställ utan att logga in.",
+        Activate => "Aktivera",
+        LoginToActivate => "Logga in för att aktivera.",
     }
 }

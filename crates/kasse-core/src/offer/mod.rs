@@ -214,15 +214,15 @@ fn yes() -> bool {
 
 impl Offer {
     /// The ConnectID product whose access this offer sells: the access it grants, else the
-    /// product its order line names. What "already has it" is checked against.
+    /// product it starts, else the product its order line names. What "already has it" is
+    /// checked against.
     pub fn access_product(&self) -> Option<&str> {
-        self.access
-            .as_ref()
-            .map(|a| a.product.as_str())
-            .or(match &self.product_spec {
-                Some(ProductSpec::Product { product }) => Some(product.as_str()),
-                _ => None,
-            })
+        let started = self.start_subscription.as_ref().map(|s| s.product.as_str());
+        let ordered = match &self.product_spec {
+            Some(ProductSpec::Product { product }) => Some(product.as_str()),
+            _ => None,
+        };
+        self.access.as_ref().map(|a| a.product.as_str()).or(started).or(ordered)
     }
 }
 

@@ -1,0 +1,65 @@
+//! A start-subscription offer: a logged-in reader activates it in one click (ConnectID's start
+//! subscription through the gateway); nothing is paid.
+
+use kasse_core::checkout::build_start_subscription;
+use kasse_core::MessageKey;
+use leptos::prelude::*;
+use serde_json::json;
+
+use super::{Checkout, Notice, Phase, Receipt};
+use crate::api::{with_retries, ApiFailure};
+use crate::events::Event;
+use crate::{page, storage};
+
+impl Checkout {
+    /// Whether the offer is started rather than ordered.
+    pub fn is_start(&self) -> bool {
+        self.info.with_value(|i| i.offer.start_subscription.is_some())
+    }
+
+    /// "Activate": builds the body with the core, starts it through the gateway (retried with the
+    /// same key), then the receipt.
+    pub async fn activate(self) {
+        if self.phase.get_untracked() != Phase::Form || self.reader.with_untracked(Option::is_none) {
+            return;
+        }
+        self.notice.set(None);
+        let offer_id = self.offer_id();
+        let body = match self
+            .info
+            .with_value(|i| build_start_subscription(&i.offer, page::now_ms()))
+        {
+            Ok(body) => body,
+            Err(_) => {
+                self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
+                return;
+            }
+        };
+        let key = storage::start_key(&offer_id, page::random_id);
+        self.go(Phase::Submitting);
+        let gateway = self.gateway.get_value();
+        match with_retries(|| gateway.start_subscription(&offer_id, &key, &body)).await {
+            Ok(_) => {
+                storage::clear_start(&offer_id);
+                self.receipt.set(Some(Receipt {
+                    order_id: String::new(),
+                    new_user: false,
+                }));
+                self.go(Phase::Receipt);
+                self.emit(Event::Completed, json!({ "started": true }));
+            }
+            Err(ApiFailure::Http { code, .. }) if code == "already_has_access" => {
+                storage::clear_start(&offer_id);
+                self.go(Phase::Form);
+                self.has_access.set(true);
+            }
+            Err(failure) => {
+                if !failure.retryable() {
+                    storage::clear_start(&offer_id);
+                }
+                self.go(Phase::Form);
+                self.fail(&failure);
+            }
+        }
+    }
+}
