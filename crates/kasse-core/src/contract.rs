@@ -205,6 +205,17 @@ pub struct AccessInfo {
     pub has_access: bool,
 }
 
+/// What `GET /kasse/v1/offers/{id}/consent` answers: the consent's active text in the reader's
+/// language, shown beside an unticked box.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentInfo {
+    /// The consent's id.
+    pub consent_id: String,
+    /// The text the reader agrees to by ticking.
+    pub text: String,
+}
+
 /// The body of `POST /kasse/v1/logout`: where ConnectID's logout page sends the reader back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

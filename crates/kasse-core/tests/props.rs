@@ -96,6 +96,7 @@ fn any_offer() -> impl Strategy<Value = Offer> {
                 gift: false,
                 s4: None,
                 start_subscription: None,
+                consent: None,
             },
         )
 }

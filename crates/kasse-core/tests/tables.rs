@@ -97,6 +97,7 @@ fn offer(recurring: bool, prepaid: bool, methods: Vec<PaymentMethod>) -> Offer {
         gift: false,
         s4: None,
         start_subscription: None,
+        consent: None,
     }
 }
 

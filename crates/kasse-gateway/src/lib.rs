@@ -233,6 +233,7 @@ fn build_state(
         sealer: crate::login::seal::Sealer::new(&token_key),
         token_key,
         http,
+        consent_texts: Default::default(),
         settings,
         connectid,
         s4,

@@ -46,6 +46,9 @@ pub struct CheckoutForm {
     /// S4 offers with choices: the product GUIDs the reader ticked.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<String>,
+    /// The offer's marketing consent box, ticked by the reader (never by default).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub marketing_consent: bool,
 }
 
 /// A form that passed validation, normalised (trimmed, E.164 phone, wire postal code).

@@ -3,6 +3,7 @@
 //! page, the calls on a registered order, coupon price and start subscription.
 
 mod calls;
+mod consent;
 mod coupon;
 mod customer;
 mod flow;
@@ -13,6 +14,7 @@ mod rules;
 mod subscription;
 
 pub use calls::*;
+pub use consent::*;
 pub use coupon::*;
 pub use customer::*;
 pub use flow::*;

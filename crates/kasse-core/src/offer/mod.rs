@@ -206,6 +206,19 @@ pub struct Offer {
     /// ConnectID: a subscription a logged-in reader starts in one click (no order, no payment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_subscription: Option<StartSpec>,
+    /// ConnectID: a marketing consent the form offers (an unticked, optional box).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentSpec>,
+}
+
+/// Which of the publisher's ConnectID consents an offer asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentSpec {
+    /// The consents' issuer (the publisher's company code at ConnectID).
+    pub issuer: String,
+    /// The consent's id.
+    pub consent_id: String,
 }
 
 fn yes() -> bool {

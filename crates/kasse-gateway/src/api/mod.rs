@@ -9,6 +9,7 @@
 
 mod attempt;
 mod connectid;
+mod consent;
 mod login;
 mod offers;
 mod s4;
@@ -82,7 +83,11 @@ pub struct AppState {
     pub sealer: crate::login::seal::Sealer,
     /// HTTP client for ConnectID's login side (user tokens, profile).
     pub http: reqwest::Client,
+    /// Consent texts read from ConnectID, kept for a while.
+    pub consent_texts: ConsentTexts,
 }
+
+pub use consent::ConsentTexts;
 
 type Shared = Arc<AppState>;
 
@@ -103,6 +108,12 @@ pub fn routes() -> Vec<Route> {
     vec![
         r(Method::GET, "/kasse/v1/offers/{id}", get(offers::get_offer)),
         r(Method::GET, "/kasse/v1/offers/{id}/access", get(offers::get_access)),
+        r(Method::GET, "/kasse/v1/offers/{id}/consent", get(consent::get_text)),
+        r(
+            Method::POST,
+            "/kasse/v1/connectid/orders/{id}/consent",
+            post(consent::register),
+        ),
         r(
             Method::POST,
             "/kasse/v1/connectid/orders",

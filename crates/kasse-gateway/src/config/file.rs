@@ -125,6 +125,9 @@ pub struct ConnectIdConfig {
     /// `[connectid.login]`: readers log in through the gateway. Absent: no login.
     #[serde(default)]
     pub login: Option<super::LoginConfig>,
+    /// `source` of every consent event the gateway registers (where the consent was given).
+    #[serde(default)]
+    pub consent_source: Option<String>,
 }
 
 /// `[connectid.order_fields]`: the fields of every ConnectID order that are the publisher's

@@ -262,6 +262,11 @@ fn resolve_connectid(
         assign_user: assign_user(&c.assign_user, p),
         order_fields: c.order_fields.clone(),
         login: c.login.as_ref().and_then(|l| l.resolve(&mut p.0)),
+        consent_source: c
+            .consent_source
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "kasse".to_owned()),
     })
 }
 

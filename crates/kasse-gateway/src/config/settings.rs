@@ -34,6 +34,8 @@ pub struct ConnectIdSettings {
     pub order_fields: super::OrderFieldsConfig,
     /// Readers log in through the gateway, when configured.
     pub login: Option<super::LoginSettings>,
+    /// `source` of consent events.
+    pub consent_source: String,
 }
 
 /// S4 settings after checking.

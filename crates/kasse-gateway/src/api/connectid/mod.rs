@@ -30,6 +30,7 @@ use crate::ledger::OrderRecord;
 use crate::order_token;
 use crate::owners::{may_claim, order_credentials};
 
+pub(in crate::api) use record::own_order as own_order_of;
 use record::*;
 pub(super) use start::start_subscription;
 pub(super) use steps::{assign_user, complete_order, order_status};

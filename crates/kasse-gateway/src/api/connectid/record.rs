@@ -103,7 +103,7 @@ pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Regis
 
 /// The record of order `id`, when the request carries its token; 404 otherwise, as for an order
 /// this gateway never registered (a wrong token must not tell that the order exists).
-pub(super) async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<OrderRecord, ApiError> {
+pub(in crate::api) async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<OrderRecord, ApiError> {
     let order_id = parse_order_id(id)?;
     let record = state
         .ledger

@@ -1,0 +1,81 @@
+//! Marketing consent through the gateway: the active text in the reader's language, and one
+//! consent event for a paid order of an offer that asks — never before payment, never twice,
+//! never without the order's token.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+const ORDERS: &str = "/kasse/v1/connectid/orders";
+
+/// A stack whose invoice offer asks for the demo consent too (it completes by API, so a test
+/// can pay it without a browser).
+async fn stack() -> Stack {
+    Stack::start_with(kasse_sandbox::SandboxConfig::default(), |s| {
+        let consent = s.offers["digital-month"].consent.clone();
+        s.offers.get_mut("invoice-year").unwrap().consent = consent;
+    })
+    .await
+}
+
+async fn consents(stack: &Stack) -> Vec<Value> {
+    stack
+        .http
+        .get(format!("{}/__sandbox/consents", stack.sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn the_consent_text_comes_in_the_readers_language() {
+    let stack = stack().await;
+    for (locale, expected) in [("nb", "Ja"), ("da", "Ja"), ("fi", "Kyllä"), ("en", "Yes")] {
+        let (status, v) = stack
+            .get(&format!("/kasse/v1/offers/digital-month/consent?locale={locale}"))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["consentId"], "nyhetsbrev");
+        assert!(v["text"].as_str().unwrap().starts_with(expected), "{locale}: {v}");
+    }
+    let (status, _) = stack.get("/kasse/v1/offers/gift-3m/consent").await;
+    assert_eq!(status, 404, "an offer that asks for none");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn one_consent_event_for_a_paid_order_and_none_otherwise() {
+    let stack = stack().await;
+    let order = connectid_order(&stack, "invoice-year", "invoice", "consent-order-1");
+    let (status, v) = stack.post(ORDERS, &order).await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["orderId"].as_i64().unwrap();
+    let consent = format!("{ORDERS}/{id}/consent");
+    // Not paid yet: no consent on its behalf.
+    let (status, v) = stack.post(&consent, &json!({})).await;
+    assert_eq!((status, error_code(&v)), (409, "wrong_step"), "{v}");
+    // Without the order's token: not found, nothing sent.
+    let (status, _) = stack.post_as(&consent, None, &json!({})).await;
+    assert_eq!(status, 404);
+    assert!(consents(&stack).await.is_empty());
+    let (status, _) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
+    assert_eq!(status, 200);
+    for _ in 0..2 {
+        let (status, v) = stack.post(&consent, &json!({})).await;
+        assert_eq!((status, &v["registered"]), (201, &json!(true)), "{v}");
+    }
+    let events = consents(&stack).await;
+    assert_eq!(events.len(), 1, "once per order: {events:?}");
+    assert_eq!(events[0]["subjectType"], "ORDER");
+    assert_eq!(events[0]["subject"], id.to_string());
+    assert_eq!(events[0]["action"], true);
+    assert_eq!(events[0]["source"], "kasse-demo");
+    stack.shutdown().await;
+}
