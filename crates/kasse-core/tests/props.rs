@@ -46,6 +46,7 @@ fn any_form() -> impl Strategy<Value = CheckoutForm> {
                     method,
                     accept_terms,
                     products: Vec::new(),
+                    marketing_consent: false,
                 }
             },
         )
@@ -156,6 +157,7 @@ fn valid_form_for(offer: &Offer) -> impl Strategy<Value = CheckoutForm> {
                 method: method.wire_name().into(),
                 accept_terms: true,
                 products: Vec::new(),
+                marketing_consent: false,
             },
         )
 }

@@ -43,6 +43,7 @@ fn the_form_reports_every_error_at_once_at_form_paths() {
         method: "kco".into(),
         accept_terms: false,
         products: Vec::new(),
+        marketing_consent: false,
     };
     let errs = build_client_order(&o, &form, "x", 0).unwrap_err();
     assert_eq!(

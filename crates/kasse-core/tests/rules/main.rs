@@ -48,6 +48,7 @@ fn kari(method: &str) -> CheckoutForm {
         method: method.into(),
         accept_terms: true,
         products: Vec::new(),
+        marketing_consent: false,
     }
 }
 
