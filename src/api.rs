@@ -4,8 +4,9 @@
 use gloo_net::http::{Request, Response};
 use kasse_core::connectid::ClientOrder;
 use kasse_core::contract::{
-    AccessInfo, AssignUserBody, ConnectIdOrderRegistered, ErrorEnvelope, LogoutAnswer, LogoutRequest, S4OrderAnswer,
-    S4OrderRequest, SessionInfo, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER, SESSION_HEADER,
+    AccessInfo, AssignUserBody, ConnectIdOrderRegistered, ConsentInfo, ErrorEnvelope, LogoutAnswer, LogoutRequest,
+    S4OrderAnswer, S4OrderRequest, SessionInfo, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
+    SESSION_HEADER,
 };
 pub use kasse_core::contract::{ConnectIdPublic, OfferInfo};
 use kasse_core::MessageKey;
@@ -207,6 +208,31 @@ impl Gateway {
             .header(IDEMPOTENCY_KEY_HEADER, key)
             .json(body)
             .map_err(|_| ApiFailure::Network)?;
+        json(request.send().await.map_err(|_| ApiFailure::Network)?).await
+    }
+
+    /// The offer's marketing consent text in `locale`.
+    pub async fn consent_text(&self, offer_id: &str, locale: &str) -> Result<ConsentInfo, ApiFailure> {
+        let path = format!("/offers/{}/consent?locale={}", encode(offer_id), encode(locale));
+        let response = Request::get(&self.url(&path))
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Network)?;
+        json(response).await
+    }
+
+    /// The reader ticked the consent box of paid order `order_id`.
+    pub async fn register_consent(
+        &self,
+        order_id: i64,
+        token: &str,
+        in_session: bool,
+    ) -> Result<serde_json::Value, ApiFailure> {
+        let path = format!("/connectid/orders/{order_id}/consent");
+        let mut request = Request::post(&self.url(&path)).header(ORDER_TOKEN_HEADER, token);
+        if in_session {
+            request = with_session(request);
+        }
         json(request.send().await.map_err(|_| ApiFailure::Network)?).await
     }
 

@@ -195,3 +195,34 @@ test("with faults on and double clicks, each attempt makes exactly one order", a
   assert.equal(orders[0].state, "completed");
   await page.context().close();
 });
+
+test("marketing consent: an unticked box sends nothing, a ticked one exactly one consent event", async () => {
+  const consents = async () => (await fetch(`${SANDBOX_URL}/__sandbox/consents`)).json();
+  for (const tick of [false, true]) {
+    const page = await newPage(browser);
+    const host = await openWidget(page, "digital-month");
+    await fillReader(host);
+    const box = host.locator("#marketingConsent");
+    await box.waitFor({ timeout: 20000 });
+    assert.equal(await box.isChecked(), false, "never ticked for the reader");
+    assert.match(await host.locator("label[for=marketingConsent]").textContent(), /^Ja, /);
+    if (tick) await box.check();
+    await host.locator("#method-creditcardPayex").check();
+    await host.locator("button[type=submit]").click();
+    await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+    await page.getByRole("button", { name: "Pay" }).click();
+    await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
+    await page.locator('[data-kasse-offer="digital-month"] .kasse__receipt').waitFor({ timeout: 20000 });
+    // The event follows the receipt: give it a moment, then count.
+    await page.waitForTimeout(1500);
+    const events = await consents();
+    assert.equal(events.length, tick ? 1 : 0, JSON.stringify(events));
+    if (tick) {
+      const [order] = (await sandboxOrders()).slice(-1);
+      assert.equal(events[0].subjectType, "ORDER");
+      assert.equal(events[0].subject, String(order.orderId));
+      assert.equal(events[0].action, true);
+    }
+    await page.context().close();
+  }
+});

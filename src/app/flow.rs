@@ -182,6 +182,7 @@ impl Checkout {
                 }
             }
         }
+        let attempt = storage::load_attempt(&offer_id);
         storage::clear_all(&offer_id);
         self.receipt.set(Some(Receipt {
             order_id: order_id.to_string(),
@@ -189,6 +190,9 @@ impl Checkout {
         }));
         self.go(Phase::Receipt);
         self.emit(Event::Completed, json!({ "orderId": order_id }));
+        if let Some(attempt) = attempt.filter(|a| a.form.marketing_consent) {
+            self.send_consent(order_id, &token, attempt.logged_in).await;
+        }
     }
 
     /// The core's steps for `method` that come after the payment page (an order that exists and is

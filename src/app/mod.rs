@@ -15,6 +15,7 @@ use crate::config::{Prepayment, WidgetConfig};
 use crate::events::{emit, Event};
 use crate::{page, storage};
 
+mod consent;
 mod flow;
 mod s4;
 mod session;
@@ -106,6 +107,8 @@ pub struct Checkout {
     pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
     /// The logged-in reader has the offer already.
     pub has_access: RwSignal<bool>,
+    /// The offer's marketing consent text, once loaded (no box without it).
+    pub consent_text: RwSignal<Option<String>>,
 }
 
 /// The locale: the publisher's `data-kasse-locale`, else the page's `lang`, else the browser's.
@@ -155,6 +158,7 @@ impl Checkout {
             receipt: RwSignal::new(None),
             reader: RwSignal::new(None),
             has_access: RwSignal::new(false),
+            consent_text: RwSignal::new(None),
         }
     }
 

@@ -193,6 +193,22 @@ fn terms_field(checkout: Checkout) -> impl IntoView {
     }
 }
 
+/// The marketing consent: optional, never ticked for the reader, apart from the terms.
+fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
+    view! {
+        <div class="kasse__field kasse__field--check kasse__consent">
+            <input
+                type="checkbox"
+                id="marketingConsent"
+                name="marketingConsent"
+                prop:checked=move || checkout.form.with(|f| f.marketing_consent)
+                on:change:target=move |ev| checkout.edit("marketingConsent", |f| f.marketing_consent = ev.target().checked())
+            />
+            <label for="marketingConsent">{text}</label>
+        </div>
+    }
+}
+
 fn summary(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let offer = checkout.info.with_value(|i| i.offer.clone());
@@ -256,6 +272,7 @@ pub fn CheckoutView(
         });
         leptos::task::spawn_local(checkout.resume());
         leptos::task::spawn_local(checkout.load_session());
+        leptos::task::spawn_local(checkout.load_consent());
     });
 
     move || {
@@ -343,6 +360,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {country_field(checkout)}
             {methods_field(checkout)}
             {terms_field(checkout)}
+            {move || checkout.consent_text.get().map(|text| consent_field(checkout, text))}
             <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
                 {submit_label}
             </button>
