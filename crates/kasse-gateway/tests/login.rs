@@ -388,3 +388,59 @@ async fn a_logged_in_reader_starts_the_included_subscription_once() {
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"hasAccess": true}));
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn flow_2a_a_logged_in_reader_completes_a_prepaid_order_by_api() {
+    let stack = Stack::start().await;
+    let kari = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let mut order = connectid_order(&stack, "gift-3m", "invoice", "user-prepaid-01");
+    order["paymentInfoPayEx"] = json!({"transactionId": "T-2A", "merchantId": "54823419"});
+    let r = stack
+        .http
+        .post(stack.url("/kasse/v1/connectid/orders"))
+        .header(COOKIE, &kari.cookie)
+        .header("Kasse-Session", "1")
+        .header("Kasse-Prepayment", voucher("gift-3m", 39_900, "T-2A", "jti-2a"))
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    let (id, token) = (
+        v["orderId"].as_i64().unwrap(),
+        v["orderToken"].as_str().unwrap().to_owned(),
+    );
+    let (status, v) = stack
+        .post_as(
+            &format!("/kasse/v1/connectid/orders/{id}/complete"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let stored = stack.sandbox_orders().await;
+    assert_eq!(stored[0]["mode"], "user");
+    assert_eq!(stored[0]["state"], "completed");
+    assert!(stored[0]["assignment"].is_null(), "no assign user in flow 2a");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_foreign_origin_cannot_use_the_readers_session() {
+    let stack = Stack::start().await;
+    let kari = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let r = stack
+        .http
+        .get(stack.url("/kasse/v1/session"))
+        .header(COOKIE, &kari.cookie)
+        .header("Kasse-Session", "1")
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("kari"), "{body}");
+    stack.shutdown().await;
+}
