@@ -35,6 +35,22 @@ pub struct Attempt {
     pub logged_in: bool,
 }
 
+impl Attempt {
+    /// A new attempt for `form`: a fresh key and date, no order yet.
+    pub fn new(form: CheckoutForm, logged_in: bool) -> Attempt {
+        Attempt {
+            external_order_id: crate::page::random_id(),
+            order_date: crate::page::now_ms(),
+            form,
+            order_id: None,
+            s4_order_id: None,
+            order_token: None,
+            credential: None,
+            logged_in,
+        }
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     // Private modes and sandboxed frames may refuse storage: the widget then works without it.
     web_sys::window()?.session_storage().ok().flatten()

@@ -33,16 +33,7 @@ impl Checkout {
         let logged_in = self.reader.with_untracked(Option::is_some);
         let attempt = match storage::load_attempt(&offer_id) {
             Some(previous) if previous.form == form && previous.logged_in == logged_in => previous,
-            _ => storage::Attempt {
-                external_order_id: page::random_id(),
-                order_date: page::now_ms(),
-                form: form.clone(),
-                order_id: None,
-                s4_order_id: None,
-                order_token: None,
-                credential: None,
-                logged_in,
-            },
+            _ => storage::Attempt::new(form.clone(), logged_in),
         };
         let info = self.info.get_value();
         let mut order = match build_client_order(&info.offer, &form, &attempt.external_order_id, attempt.order_date) {

@@ -49,16 +49,7 @@ impl Checkout {
         // The same form retried is the same attempt: the gateway answers the first answer.
         let attempt = match storage::load_attempt(&offer_id) {
             Some(previous) if previous.form == form => previous,
-            _ => storage::Attempt {
-                external_order_id: page::random_id(),
-                order_date: page::now_ms(),
-                form: form.clone(),
-                order_id: None,
-                s4_order_id: None,
-                order_token: None,
-                credential: None,
-                logged_in: false,
-            },
+            _ => storage::Attempt::new(form.clone(), false),
         };
         storage::save_attempt(&offer_id, &attempt);
         self.go(Phase::Submitting);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const ORDERS: &str = "/kasse/v1/connectid/orders";
 
@@ -17,21 +17,6 @@ async fn stack() -> Stack {
         s.offers.get_mut("invoice-year").unwrap().consent = consent;
     })
     .await
-}
-
-async fn consents(stack: &Stack) -> Vec<Value> {
-    stack
-        .http
-        .get(format!("{}/__sandbox/consents", stack.sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
 }
 
 #[tokio::test]
@@ -64,14 +49,14 @@ async fn one_consent_event_for_a_paid_order_and_none_otherwise() {
     // Without the order's token: not found, nothing sent.
     let (status, _) = stack.post_as(&consent, None, &json!({})).await;
     assert_eq!(status, 404);
-    assert!(consents(&stack).await.is_empty());
+    assert!(stack.sandbox_list("consents").await.is_empty());
     let (status, _) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
     assert_eq!(status, 200);
     for _ in 0..2 {
         let (status, v) = stack.post(&consent, &json!({})).await;
         assert_eq!((status, &v["registered"]), (201, &json!(true)), "{v}");
     }
-    let events = consents(&stack).await;
+    let events = stack.sandbox_list("consents").await;
     assert_eq!(events.len(), 1, "once per order: {events:?}");
     assert_eq!(events[0]["subjectType"], "ORDER");
     assert_eq!(events[0]["subject"], id.to_string());

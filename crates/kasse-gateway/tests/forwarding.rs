@@ -179,18 +179,8 @@ async fn s4_order_is_forwarded_and_completed() {
     assert_eq!(stored[0]["orderId"].as_str().unwrap().to_lowercase(), id.to_lowercase());
 
     // The reader approves on the (sandbox) Vipps page; then completion completes.
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = no_redirect
-        .post(terminal)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("action=approve")
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
+    let pressed = press_on_terminal(terminal, "approve").await;
+    assert!(pressed.is_redirection() || pressed.is_success(), "{pressed}");
     let (status, v) = stack
         .post(
             &format!("/kasse/v1/s4/orders/{id}/complete"),
@@ -398,15 +388,7 @@ async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor()
     assert_eq!((status, error_code(&v)), (409, "payment_not_approved"), "{v}");
     assert_eq!(v["error"]["messageKey"], "payment_cancelled");
     assert_eq!(stack.sandbox_orders().await[0]["state"], "Cancelled");
-    let deletes = stack
-        .http
-        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let deletes = Value::Array(stack.sandbox_list("requests").await);
     let deleted = deletes
         .as_array()
         .unwrap()
@@ -417,15 +399,7 @@ async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor()
     // The order is over: completing again answers the same, from the record, without the vendor.
     let (status, v) = stack.post(&path, &json!({})).await;
     assert_eq!((status, error_code(&v)), (409, "payment_not_approved"), "{v}");
-    let requests = stack
-        .http
-        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let requests = Value::Array(stack.sandbox_list("requests").await);
     let completes = requests
         .as_array()
         .unwrap()

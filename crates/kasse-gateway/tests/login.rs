@@ -178,16 +178,8 @@ async fn logout_ends_the_session_here_and_points_at_connectids_logout() {
     let (_, v) = session(&stack, &login.cookie, true).await;
     assert_eq!(v["loggedIn"], false, "the old cookie opens nothing");
     let revoked = stack
-        .http
-        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
-        .send()
+        .sandbox_list("requests")
         .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|r| r["path"] == "/user/oauth/revoke" && r["status"] == 200)
         .count();
@@ -212,16 +204,8 @@ async fn an_expired_access_token_is_refreshed_on_use() {
         assert_eq!((status, &v["loggedIn"]), (200, &json!(true)), "{v}");
     }
     let refreshes = stack
-        .http
-        .get(format!("{}/__sandbox/requests", stack.sandbox.base_url()))
-        .send()
+        .sandbox_list("requests")
         .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|r| r["path"] == "/user/oauth/token")
         .count();
@@ -330,21 +314,6 @@ async fn start(stack: &Stack, cookie: &str, key: &str, body: &Value) -> (u16, Va
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
-async fn sandbox_subscriptions(stack: &Stack) -> Vec<Value> {
-    stack
-        .http
-        .get(format!("{}/__sandbox/subscriptions", stack.sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 #[tokio::test]
 async fn a_logged_in_reader_starts_the_included_subscription_once() {
     let stack = Stack::start().await;
@@ -364,7 +333,7 @@ async fn a_logged_in_reader_starts_the_included_subscription_once() {
         let (status, v) = start(&stack, &kari.cookie, "start-attempt-1", &body).await;
         assert_eq!((status, &v["started"]), (201, &json!(true)), "{v}");
     }
-    let subs = sandbox_subscriptions(&stack).await;
+    let subs = stack.sandbox_list("subscriptions").await;
     assert_eq!(subs.len(), 1, "{subs:?}");
     assert_eq!(subs[0]["body"]["couponCode"], "DIGIPAPIR");
     // Started, she has it now: a new attempt is refused before the vendor.
@@ -376,7 +345,7 @@ async fn a_logged_in_reader_starts_the_included_subscription_once() {
     )
     .await;
     assert_eq!((status, error_code(&v)), (409, "already_has_access"), "{v}");
-    assert_eq!(sandbox_subscriptions(&stack).await.len(), 1);
+    assert_eq!(stack.sandbox_list("subscriptions").await.len(), 1);
     let r = stack
         .http
         .get(stack.url("/kasse/v1/offers/digital-included/access"))

@@ -13,21 +13,8 @@ const ORDERS: &str = "/kasse/v1/s4/orders?offer=s4-avis-velg";
 
 /// The sandbox's subscribers whose external id is `external_id`.
 async fn subscribers(stack: &Stack, external_id: &str) -> Vec<Value> {
-    let all: Value = stack
-        .http
-        .get(format!("{}/__sandbox/s4/subscribers", stack.sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    all.as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["externalId"] == external_id)
-        .cloned()
-        .collect()
+    let all = stack.sandbox_list("s4/subscribers").await;
+    all.into_iter().filter(|s| s["externalId"] == external_id).collect()
 }
 
 /// The body the sandbox stored for S4 order `id`.
@@ -141,19 +128,8 @@ async fn the_callback_is_a_poke_that_never_completes_an_order() {
     assert_eq!(status, 201, "{v}");
     let id = v["id"].as_str().unwrap().to_owned();
     // The reader pays on the terminal page; only completing makes the order complete.
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let terminal = v["terminalRedirectUrl"].as_str().unwrap();
-    let r = no_redirect
-        .post(terminal)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("action=approve")
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
+    let pressed = press_on_terminal(v["terminalRedirectUrl"].as_str().unwrap(), "approve").await;
+    assert!(pressed.is_redirection(), "{pressed}");
     let callback = stack.url("/kasse/v1/s4/callback");
     // Known order, unknown order, garbage: the same 204, and no completion at the vendor.
     for body in [
@@ -203,17 +179,7 @@ async fn a_swedbankpay_cancel_the_callback_told_first_is_still_payment_not_appro
     let (status, v) = stack.post_keyed(ORDERS, "s4-cancel-callback", &request).await;
     assert_eq!(status, 201, "{v}");
     let id = v["id"].as_str().unwrap().to_owned();
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    no_redirect
-        .post(v["terminalRedirectUrl"].as_str().unwrap())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("action=cancel")
-        .send()
-        .await
-        .unwrap();
+    press_on_terminal(v["terminalRedirectUrl"].as_str().unwrap(), "cancel").await;
     let r = stack
         .http
         .post(stack.url("/kasse/v1/s4/callback"))

@@ -8,6 +8,7 @@
 
 mod file;
 mod login;
+mod problems;
 mod resolve;
 mod secret;
 mod settings;

@@ -7,18 +7,15 @@ use std::time::Duration;
 
 use kasse_core::offer::{Backend, Offer};
 use kasse_core::s4::S4PaymentMethod;
-use url::Url;
 
+use super::problems::{Env, Problems};
 use super::urls::{normalize_origin, prefix_is_safe};
 use super::{
-    AssignUserConfig, ConfigError, ConnectIdConfig, ConnectIdSettings, GatewayConfig, S4Config, S4Settings, Secret,
+    AssignUserConfig, ConfigError, ConnectIdConfig, ConnectIdSettings, GatewayConfig, S4Config, S4Settings,
     ServerConfig, Settings,
 };
 use crate::order_token::{TokenKey, MIN_SECRET_LEN};
 use crate::prepayment::VoucherKey;
-
-/// Reads a secret by environment variable name.
-type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 impl GatewayConfig {
     /// Checks every key and reads the secrets from the process environment.
@@ -366,47 +363,5 @@ fn agreement_url(
                 None
             }
         },
-    }
-}
-
-/// Every problem found so far, as `key: what is wrong` lines.
-#[derive(Default)]
-struct Problems(Vec<String>);
-
-impl Problems {
-    fn push(&mut self, p: String) {
-        self.0.push(p);
-    }
-
-    fn required<'a>(&mut self, key: &str, value: &'a Option<String>) -> Option<&'a str> {
-        match value.as_deref().map(str::trim) {
-            Some(v) if !v.is_empty() => Some(v),
-            _ => {
-                self.push(format!("{key}: missing"));
-                None
-            }
-        }
-    }
-
-    fn url(&mut self, key: &str, value: &Option<String>) -> Option<Url> {
-        let text = self.required(key, value)?;
-        match Url::parse(text) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Some(u),
-            _ => {
-                self.push(format!("{key}: `{text}` is not an absolute http(s) URL"));
-                None
-            }
-        }
-    }
-
-    fn secret(&mut self, key: &str, var: &Option<String>, env: Env<'_>) -> Option<Secret> {
-        let name = self.required(key, var)?;
-        match env(name) {
-            Some(v) if !v.is_empty() => Some(Secret::new(v)),
-            _ => {
-                self.push(format!("{key}: environment variable `{name}` is not set"));
-                None
-            }
-        }
     }
 }

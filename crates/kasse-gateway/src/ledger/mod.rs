@@ -11,6 +11,7 @@
 //! order creation idempotent across instances and restarts (see [`crate::idempotency`]).
 
 mod attempts;
+mod open;
 mod sessions;
 mod sql;
 

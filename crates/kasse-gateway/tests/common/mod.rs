@@ -257,6 +257,21 @@ impl Stack {
             .unwrap()
     }
 
+    /// One of the sandbox's control lists (`requests`, `subscriptions`, `consents`,
+    /// `s4/subscribers`, …), as the oracle of what the vendor saw.
+    pub async fn sandbox_list(&self, name: &str) -> Vec<Value> {
+        let v: Value = self
+            .http
+            .get(format!("{}/__sandbox/{name}", self.sandbox.base_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v.as_array().cloned().unwrap_or_default()
+    }
+
     pub async fn sandbox_order_count(&self) -> usize {
         self.sandbox_orders().await.as_array().map(Vec::len).unwrap_or(0)
     }
@@ -367,3 +382,20 @@ pub fn error_code(body: &Value) -> &str {
 }
 pub mod postgres;
 pub mod process;
+
+/// The reader presses `action` (`approve`, `cancel`) on the sandbox's S4 terminal page at
+/// `terminal`; the page's answer is a redirect back to the shop.
+pub async fn press_on_terminal(terminal: &str, action: &str) -> reqwest::StatusCode {
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    no_redirect
+        .post(terminal)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("action={action}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
