@@ -3,9 +3,11 @@
 -- One row per login begun: the `state` sent to ConnectID (as a hash) and where the reader goes
 -- back to. Taken once by the callback.
 CREATE TABLE login_states (
-    state_hash   TEXT PRIMARY KEY,
-    return_url   TEXT NOT NULL,
-    expires_ms   BIGINT NOT NULL
+    state_hash     TEXT PRIMARY KEY,
+    return_url     TEXT NOT NULL,
+    -- The PKCE verifier, where PKCE is configured (ConnectID documents none).
+    pkce_verifier  TEXT,
+    expires_ms     BIGINT NOT NULL
 );
 
 -- One row per session: the session cookie's hash and the reader's ConnectID tokens, sealed

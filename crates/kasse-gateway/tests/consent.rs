@@ -64,3 +64,47 @@ async fn one_consent_event_for_a_paid_order_and_none_otherwise() {
     assert_eq!(events[0]["source"], "kasse-demo");
     stack.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_logged_in_reader_consents_as_the_customer() {
+    let stack = stack().await;
+    let kari = common::login::log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let in_session = |path: String, token: Option<String>| {
+        let mut r = stack
+            .http
+            .post(stack.url(&path))
+            .header(reqwest::header::COOKIE, &kari.cookie)
+            .header("Kasse-Session", "1")
+            .json(&json!({}));
+        if let Some(t) = token {
+            r = r.header("Kasse-Order-Token", t);
+        }
+        r.send()
+    };
+    let order = connectid_order(&stack, "invoice-year", "invoice", "consent-user-01");
+    let r = stack
+        .http
+        .post(stack.url(ORDERS))
+        .header(reqwest::header::COOKIE, &kari.cookie)
+        .header("Kasse-Session", "1")
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    let (id, token) = (
+        v["orderId"].as_i64().unwrap(),
+        v["orderToken"].as_str().unwrap().to_owned(),
+    );
+    let r = in_session(format!("{ORDERS}/{id}/complete"), Some(token.clone()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = in_session(format!("{ORDERS}/{id}/consent"), Some(token)).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let events = stack.sandbox_list("consents").await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["subjectType"], "CONNECT");
+    assert_eq!(events[0]["subject"], "100001", "Kari's customer number");
+    stack.shutdown().await;
+}

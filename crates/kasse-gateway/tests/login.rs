@@ -4,90 +4,10 @@
 
 mod common;
 
+use common::login::*;
 use common::*;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
-
-const ARTICLE: &str = "https://www.avis.example/kasse/artikkel";
-
-fn no_redirect() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// What a login leaves: the cookie pair to send back, the `Set-Cookie` line, where the reader
-/// landed, and every URL and body the browser saw on the way.
-struct LoggedIn {
-    cookie: String,
-    set_cookie: String,
-    landed: String,
-    seen: Vec<String>,
-}
-
-/// `path?query` of `url`, for the gateway under test (its config names port 8080).
-fn on_gateway(stack: &Stack, url: &str) -> String {
-    let u = url::Url::parse(url).unwrap();
-    stack.url(&format!("{}?{}", u.path(), u.query().unwrap_or("")))
-}
-
-/// The browser's part: start at the gateway, log in on the sandbox's page, come back.
-async fn log_in(stack: &Stack, email: &str, password: &str) -> LoggedIn {
-    let http = no_redirect();
-    let mut seen = Vec::new();
-    let start = stack.url(&format!("/kasse/v1/login?returnUrl={}", urlencode(ARTICLE)));
-    let r = http.get(&start).send().await.unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let authorize = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    seen.push(authorize.clone());
-    assert!(authorize.starts_with(&stack.sandbox.base_url()), "{authorize}");
-    let mut form: Vec<(String, String)> = url::Url::parse(&authorize)
-        .unwrap()
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    form.extend([
-        ("email".to_owned(), email.to_owned()),
-        ("password".to_owned(), password.to_owned()),
-        ("action".to_owned(), "login".to_owned()),
-    ]);
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&form)
-        .finish();
-    let r = http
-        .post(format!("{}/user/oauth/authorize", stack.sandbox.base_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        r.status().is_redirection(),
-        "{}: {}",
-        r.status(),
-        r.text().await.unwrap()
-    );
-    let callback = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    seen.push(callback.clone());
-    let r = http.get(on_gateway(stack, &callback)).send().await.unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let set_cookie = r.headers()[SET_COOKIE].to_str().unwrap().to_owned();
-    let landed = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    seen.push(landed.clone());
-    seen.push(r.text().await.unwrap());
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    LoggedIn {
-        cookie,
-        set_cookie,
-        landed,
-        seen,
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
 
 async fn session(stack: &Stack, cookie: &str, header: bool) -> (u16, Value) {
     let mut r = stack.http.get(stack.url("/kasse/v1/session")).header(COOKIE, cookie);
@@ -103,6 +23,7 @@ async fn a_reader_logs_in_and_the_gateway_alone_holds_the_tokens() {
     let stack = Stack::start().await;
     let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
     assert_eq!(login.landed, format!("{ARTICLE}?kasseLogin=ok"));
+    assert!(!login.seen[0].contains("code_challenge"), "no PKCE unless configured");
     for part in ["kasse_session=", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(login.set_cookie.contains(part), "{part}: {}", login.set_cookie);
     }
@@ -411,5 +332,22 @@ async fn a_foreign_origin_cannot_use_the_readers_session() {
     assert_eq!(r.status(), 403);
     let body = r.text().await.unwrap();
     assert!(!body.contains("kari"), "{body}");
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn pkce_is_sent_where_configured_and_the_login_still_works() {
+    let stack = Stack::start_with(kasse_sandbox::SandboxConfig::default(), |s| {
+        s.connectid.as_mut().unwrap().login.as_mut().unwrap().pkce = true;
+    })
+    .await;
+    let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    assert!(
+        login.seen[0].contains("code_challenge_method=S256"),
+        "{}",
+        login.seen[0]
+    );
+    let (_, v) = session(&stack, &login.cookie, true).await;
+    assert_eq!(v["loggedIn"], true, "the verifier went with the code: {v}");
     stack.shutdown().await;
 }

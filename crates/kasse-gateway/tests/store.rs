@@ -12,7 +12,9 @@ use kasse_core::connectid::Flow;
 use kasse_core::lifecycle::{OrderState, Route};
 use kasse_core::offer::Backend;
 use kasse_gateway::idempotency::{Attempts, Claim};
-use kasse_gateway::ledger::{OrderRecord, OrderStore, Retention, SessionRow, SessionStore, SqlStore, StoreError};
+use kasse_gateway::ledger::{
+    LoginBegun, OrderRecord, OrderStore, Retention, SessionRow, SessionStore, SqlStore, StoreError,
+};
 
 /// A record as the gateway writes one for a card order.
 fn card_order(id: &str, key: &str, created_ms: i64) -> OrderRecord {
@@ -207,18 +209,15 @@ async fn answers_expire(store: &Arc<dyn OrderStore>) {
 /// Logins are taken once and not after they expire; sessions end when they end and when deleted;
 /// the pruner removes both once past their time.
 async fn logins_are_taken_once_and_sessions_end(store: &SqlStore) {
-    store
-        .login_begin("state-a", "https://www.avis.example/a", 2_000)
-        .await
-        .unwrap();
-    store
-        .login_begin("state-b", "https://www.avis.example/b", 2_000)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.login_take("state-a", 1_000).await.unwrap().as_deref(),
-        Some("https://www.avis.example/a")
-    );
+    let begun = |url: &str, verifier: Option<&str>| LoginBegun {
+        return_url: url.into(),
+        pkce_verifier: verifier.map(str::to_owned),
+    };
+    let a = begun("https://www.avis.example/a", Some("verifier-a"));
+    store.login_begin("state-a", &a, 2_000).await.unwrap();
+    let b = begun("https://www.avis.example/b", None);
+    store.login_begin("state-b", &b, 2_000).await.unwrap();
+    assert_eq!(store.login_take("state-a", 1_000).await.unwrap(), Some(a));
     assert_eq!(store.login_take("state-a", 1_000).await.unwrap(), None, "once");
     assert_eq!(store.login_take("state-b", 3_000).await.unwrap(), None, "expired");
     let row = SessionRow {

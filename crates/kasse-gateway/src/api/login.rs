@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::{parse_as, parse_value, JsonBody, Shared};
 use crate::config::{ConnectIdSettings, LoginSettings};
 use crate::error::{uncached_json, ApiError};
-use crate::ledger::{now_ms, SessionRow};
+use crate::ledger::{now_ms, LoginBegun, SessionRow};
 use crate::login::{self, cookie, LoginError, UserTokens};
 
 /// How long a login begun may take to come back.
@@ -80,9 +80,13 @@ pub(super) async fn begin(State(state): State<Shared>, Query(q): Query<LoginQuer
     let (c, login) = settings(&state)?;
     allowed_return(&state, &q.return_url, "returnUrl")?;
     let value = random_id();
+    let begun = LoginBegun {
+        return_url: q.return_url.clone(),
+        pkce_verifier: login.pkce.then(random_id),
+    };
     state
         .sessions
-        .login_begin(&stored(&value), &q.return_url, now_ms() + LOGIN_WINDOW_MS)
+        .login_begin(&stored(&value), &begun, now_ms() + LOGIN_WINDOW_MS)
         .await
         .map_err(|e| ApiError::internal(format!("the session store failed: {e}")))?;
     let mut url = login.authorize_url.clone();
@@ -95,6 +99,11 @@ pub(super) async fn begin(State(state): State<Shared>, Query(q): Query<LoginQuer
             .append_pair("state", &value);
         if let Some(scope) = &login.scope {
             query.append_pair("scope", scope);
+        }
+        if let Some(verifier) = &begun.pkce_verifier {
+            query
+                .append_pair("code_challenge", &login::pkce_challenge(verifier))
+                .append_pair("code_challenge_method", "S256");
         }
     }
     Ok(no_store(Redirect::to(url.as_str()).into_response()))
@@ -125,7 +134,11 @@ pub(super) async fn callback(
         None => None,
     };
     // Unknown, used or expired: no one can say where to send the reader, so nowhere.
-    let Some(return_url) = taken else {
+    let Some(LoginBegun {
+        return_url,
+        pkce_verifier,
+    }) = taken
+    else {
         tracing::warn!("login callback with an unknown, used or expired state");
         return Err(ApiError::bad_request(
             "login_expired",
@@ -140,7 +153,7 @@ pub(super) async fn callback(
         );
         return Ok(back("failed"));
     };
-    let granted = match login::exchange_code(&state.http, c, login, &code).await {
+    let granted = match login::exchange_code(&state.http, c, login, &code, pkce_verifier.as_deref()).await {
         Ok(g) => g,
         Err(e) => {
             tracing::warn!(error = %e, "login code exchange failed");

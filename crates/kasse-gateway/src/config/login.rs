@@ -24,6 +24,10 @@ pub struct LoginConfig {
     /// How long a session lasts at most, days (ConnectID's refresh tokens last 30).
     #[serde(default = "thirty")]
     pub session_days: u32,
+    /// Send PKCE (S256) with the login. ConnectID documents none, so it is off unless the
+    /// publisher's ConnectID agreement asks for it; the client secret and `state` stand without.
+    #[serde(default)]
+    pub pkce: bool,
 }
 
 fn thirty() -> u32 {
@@ -45,6 +49,8 @@ pub struct LoginSettings {
     pub scope: Option<String>,
     /// Longest session, milliseconds.
     pub session_ms: i64,
+    /// Send PKCE.
+    pub pkce: bool,
 }
 
 impl LoginSettings {
@@ -91,6 +97,7 @@ impl LoginConfig {
             revoke_url,
             scope: self.scope.clone().filter(|s| !s.trim().is_empty()),
             session_ms: i64::from(self.session_days) * 24 * 3600 * 1000,
+            pkce: self.pkce,
         })
     }
 }

@@ -15,7 +15,7 @@ mod open;
 mod sessions;
 mod sql;
 
-pub use sessions::{SessionRow, SessionStore};
+pub use sessions::{LoginBegun, SessionRow, SessionStore};
 pub use sql::SqlStore;
 
 use kasse_core::attempt::AttemptPhase;

@@ -15,14 +15,23 @@ pub struct SessionRow {
     pub expires_ms: i64,
 }
 
+/// A login begun: where the reader goes back to, and the PKCE verifier where PKCE is configured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginBegun {
+    /// The article to return to.
+    pub return_url: String,
+    /// The PKCE `code_verifier`.
+    pub pkce_verifier: Option<String>,
+}
+
 /// Where logins and sessions live.
 #[async_trait::async_trait]
 pub trait SessionStore: Send + Sync + 'static {
     /// Records a login begun with `state_hash`, going back to `return_url`.
-    async fn login_begin(&self, state_hash: &str, return_url: &str, expires_ms: i64) -> Result<(), StoreError>;
+    async fn login_begin(&self, state_hash: &str, login: &LoginBegun, expires_ms: i64) -> Result<(), StoreError>;
 
     /// Takes the login begun with `state_hash` (once: a second take finds nothing), if not expired.
-    async fn login_take(&self, state_hash: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
+    async fn login_take(&self, state_hash: &str, now_ms: i64) -> Result<Option<LoginBegun>, StoreError>;
 
     /// Stores (or replaces) session `id_hash`.
     async fn session_put(&self, id_hash: &str, row: &SessionRow, now_ms: i64) -> Result<(), StoreError>;
@@ -36,20 +45,23 @@ pub trait SessionStore: Send + Sync + 'static {
 
 #[async_trait::async_trait]
 impl SessionStore for SqlStore {
-    async fn login_begin(&self, state_hash: &str, return_url: &str, expires_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_states (state_hash, return_url, expires_ms) VALUES ($1, $2, $3)")
-            .bind(state_hash)
-            .bind(return_url)
-            .bind(expires_ms)
-            .execute(&self.pool)
-            .await
-            .map_err(engine_error)?;
+    async fn login_begin(&self, state_hash: &str, login: &LoginBegun, expires_ms: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO login_states (state_hash, return_url, pkce_verifier, expires_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(state_hash)
+        .bind(&login.return_url)
+        .bind(login.pkce_verifier.as_deref())
+        .bind(expires_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(engine_error)?;
         Ok(())
     }
 
-    async fn login_take(&self, state_hash: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+    async fn login_take(&self, state_hash: &str, now_ms: i64) -> Result<Option<LoginBegun>, StoreError> {
         use sqlx::Row;
-        let row = sqlx::query("SELECT return_url, expires_ms FROM login_states WHERE state_hash = $1")
+        let row = sqlx::query("SELECT return_url, pkce_verifier, expires_ms FROM login_states WHERE state_hash = $1")
             .bind(state_hash)
             .fetch_optional(&self.pool)
             .await
@@ -65,7 +77,10 @@ impl SessionStore for SqlStore {
         if taken.rows_affected() != 1 || expires < now_ms {
             return Ok(None);
         }
-        Ok(Some(row.try_get("return_url").map_err(engine_error)?))
+        Ok(Some(LoginBegun {
+            return_url: row.try_get("return_url").map_err(engine_error)?,
+            pkce_verifier: row.try_get("pkce_verifier").map_err(engine_error)?,
+        }))
     }
 
     async fn session_put(&self, id_hash: &str, row: &SessionRow, now_ms: i64) -> Result<(), StoreError> {

@@ -105,18 +105,23 @@ pub async fn exchange_code(
     c: &ConnectIdSettings,
     login: &LoginSettings,
     code: &str,
+    pkce_verifier: Option<&str>,
 ) -> Result<Granted, LoginError> {
     let redirect = login.redirect_uri.as_str();
-    grant(
-        http,
-        c,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", redirect),
-        ],
-    )
-    .await
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect),
+    ];
+    form.extend(pkce_verifier.map(|v| ("code_verifier", v)));
+    grant(http, c, &form).await
+}
+
+/// The S256 `code_challenge` of a PKCE verifier.
+pub fn pkce_challenge(verifier: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
 }
 
 /// A new access token from the refresh token.

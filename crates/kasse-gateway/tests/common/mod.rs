@@ -380,6 +380,7 @@ pub fn error_code(body: &Value) -> &str {
         .as_str()
         .unwrap_or_else(|| panic!("not an error body: {body}"))
 }
+pub mod login;
 pub mod postgres;
 pub mod process;
 
