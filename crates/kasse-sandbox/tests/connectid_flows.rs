@@ -354,7 +354,7 @@ async fn coupon_price_and_coupon_list() {
         .iter()
         .map(|c| c["couponCode"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["DIGI1M", "GAVE3M"]);
+    assert_eq!(codes, ["DIGI1M", "DIGIPAPIR", "GAVE3M"]);
     sb.shutdown().await;
 }
 
