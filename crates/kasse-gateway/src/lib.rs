@@ -279,7 +279,11 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
             request_timeout,
         ))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
-        .layer(TraceLayer::new_for_http())
+        // The path only: query strings carry what a log must not keep (the login callback's
+        // `code` and `state`, return URLs).
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
 }
 
 /// How long a registration's leader may work before another request may take its key over:
