@@ -142,3 +142,22 @@ pub(super) async fn claim_attempt(
         Err(e) => Err(store_failed(e)),
     }
 }
+
+/// The widget's attempt id from the `Idempotency-Key` header (S4 orders, start subscription: the
+/// vendor's payload has no key of its own): 8–64 of `A-Z a-z 0-9 - _`, else 422.
+pub(super) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<String, ApiError> {
+    use kasse_core::contract::{is_attempt_key, IDEMPOTENCY_KEY_HEADER};
+    headers
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| is_attempt_key(k))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "required",
+                "an Idempotency-Key header (8-64 letters, digits, - or _) makes the request idempotent",
+            )
+            .with_field(IDEMPOTENCY_KEY_HEADER)
+        })
+}

@@ -33,7 +33,7 @@ use crate::ledger::OrderStore;
 use crate::order_token::TokenKey;
 
 use crate::upstream::Vendor;
-use attempt::{claim_attempt, finish, Claimed};
+use attempt::{claim_attempt, finish, idempotency_key, Claimed};
 
 /// A successful answer of the API, storable for idempotent replay.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::checkout::check_start_against_offer;
 use kasse_core::connectid::{StartSubscription, StartSubscriptionResponse};
-use kasse_core::contract::{is_attempt_key, IDEMPOTENCY_KEY_HEADER};
+use kasse_core::contract::IDEMPOTENCY_KEY_HEADER;
 use kasse_core::offer::{Backend, Offer};
 use serde_json::{json, Value};
 
@@ -49,19 +49,7 @@ pub(in crate::api) async fn start_subscription(
     let req: StartSubscription = parse_as(raw.clone())?;
     check_start_against_offer(&req, offer).map_err(refused)?;
     check_order_date_ms(req.start_time, "startTime")?;
-    let key = headers
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| is_attempt_key(k))
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "required",
-                "an Idempotency-Key header is required",
-            )
-            .with_field(IDEMPOTENCY_KEY_HEADER)
-        })?;
+    let key = super::super::idempotency_key(&headers)?;
     // Only in the reader's own name: a start subscription is never the publisher's client call.
     let tokens = super::super::login::reader_tokens(&state, &headers)
         .await?

@@ -16,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::conformance::S4Expect;
-use kasse_core::contract::{is_attempt_key, S4OrderAnswer, S4OrderRequest, S4Public, IDEMPOTENCY_KEY_HEADER};
+use kasse_core::contract::{S4OrderAnswer, S4OrderRequest, S4Public, IDEMPOTENCY_KEY_HEADER};
 use kasse_core::lifecycle::Route;
 use kasse_core::money::Money;
 use kasse_core::offer::{package_price, Backend, Offer};
@@ -30,23 +30,6 @@ use crate::idempotency::{canonical_hash, BodyHash, Leader};
 use crate::ledger::OrderRecord;
 use crate::order_token;
 use crate::upstream::Vendor;
-
-/// The widget's attempt id: 8–64 of `A-Z a-z 0-9 - _`.
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
-    headers
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| is_attempt_key(k))
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "required",
-                "an Idempotency-Key header (8-64 letters, digits, - or _) makes the order idempotent",
-            )
-            .with_field(IDEMPOTENCY_KEY_HEADER)
-        })
-}
 
 /// The publisher's S4 URLs, as the widget is told them.
 pub(super) fn public(state: &Shared) -> S4Public {
@@ -79,7 +62,7 @@ pub(super) async fn create_order(
     let offer = conform(offers, &request, |r, offer| {
         kasse_core::conformance::check_s4_request_against_offer(r, offer, expect)
     })?;
-    let key = idempotency_key(&headers)?;
+    let key = super::idempotency_key(&headers)?;
     let hash = canonical_hash(&[&Value::String(offer.id.clone()), &raw]);
     let leader = match claim_attempt(&state, Backend::S4, &key, IDEMPOTENCY_KEY_HEADER, hash).await? {
         Claimed::Leader(l) => l,
