@@ -105,8 +105,9 @@ pub struct Checkout {
     pub receipt: RwSignal<Option<Receipt>>,
     /// The logged-in reader, when there is one.
     pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
-    /// The logged-in reader has the offer already.
-    pub has_access: RwSignal<bool>,
+    /// What the access check answered for the logged-in reader; `None` until asked (and for a
+    /// reader who is not logged in).
+    pub has_access: RwSignal<Option<bool>>,
     /// The offer's marketing consent text, once loaded (no box without it).
     pub consent_text: RwSignal<Option<String>>,
 }
@@ -157,7 +158,7 @@ impl Checkout {
             notice: RwSignal::new(None),
             receipt: RwSignal::new(None),
             reader: RwSignal::new(None),
-            has_access: RwSignal::new(false),
+            has_access: RwSignal::new(None),
             consent_text: RwSignal::new(None),
         }
     }

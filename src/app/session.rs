@@ -42,7 +42,7 @@ impl Checkout {
         self.prefill(&profile);
         self.reader.set(Some(profile));
         if let Ok(access) = gateway.access(&self.offer_id()).await {
-            self.has_access.set(access.has_access);
+            self.has_access.set(Some(access.has_access));
         }
     }
 
@@ -82,7 +82,7 @@ impl Checkout {
         let answer = gateway.logout(&page::article_url()).await;
         storage::clear_attempt(&self.offer_id());
         self.reader.set(None);
-        self.has_access.set(false);
+        self.has_access.set(None);
         if let Ok(Some(url)) = answer.map(|a| a.logout_url) {
             page::navigate(&url);
         }
@@ -91,7 +91,7 @@ impl Checkout {
     /// The session ended while ordering: logged out here, told so.
     pub(super) fn session_ended(&self) {
         self.reader.set(None);
-        self.has_access.set(false);
+        self.has_access.set(None);
         storage::clear_attempt(&self.offer_id());
     }
 }

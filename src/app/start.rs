@@ -2,6 +2,7 @@
 //! subscription through the gateway); nothing is paid.
 
 use kasse_core::checkout::build_start_subscription;
+use kasse_core::lifecycle::{next_start_step, StartFacts, StartStep};
 use kasse_core::MessageKey;
 use leptos::prelude::*;
 use serde_json::json;
@@ -17,10 +18,26 @@ impl Checkout {
         self.info.with_value(|i| i.offer.start_subscription.is_some())
     }
 
+    /// What the reader is shown next for a start-subscription offer (tracked).
+    pub fn start_step(&self) -> StartStep {
+        next_start_step(StartFacts {
+            logged_in: self.reader.with(Option::is_some),
+            has_access: self.has_access.get(),
+            started: self.receipt.with(Option::is_some),
+        })
+    }
+
+    /// Whether the logged-in reader has the offer already (tracked).
+    pub fn already_has_it(&self) -> bool {
+        self.has_access.get() == Some(true)
+    }
+
     /// "Activate": builds the body with the core, starts it through the gateway (retried with the
     /// same key), then the receipt.
     pub async fn activate(self) {
-        if self.phase.get_untracked() != Phase::Form || self.reader.with_untracked(Option::is_none) {
+        // While the access check is out the reader may click: the gateway checks before it starts.
+        let step = untrack(|| self.start_step());
+        if self.phase.get_untracked() != Phase::Form || !matches!(step, StartStep::Start | StartStep::CheckAccess) {
             return;
         }
         self.notice.set(None);
@@ -51,7 +68,7 @@ impl Checkout {
             Err(ApiFailure::Http { code, .. }) if code == "already_has_access" => {
                 storage::clear_start(&offer_id);
                 self.go(Phase::Form);
-                self.has_access.set(true);
+                self.has_access.set(Some(true));
             }
             Err(failure) => {
                 if !failure.retryable() {

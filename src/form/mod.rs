@@ -277,7 +277,7 @@ pub fn CheckoutView(
 
     move || {
         match checkout.receipt.get() {
-        None if checkout.has_access.get() => untrack(|| already_yours(checkout)).into_any(),
+        None if checkout.already_has_it() => untrack(|| already_yours(checkout)).into_any(),
         None if checkout.is_start() => untrack(|| start_view(checkout, summary(checkout))).into_any(),
         // Built untracked: the form's own closures track what they show.
         None => untrack(|| form_view(checkout)).into_any(),

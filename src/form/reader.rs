@@ -1,6 +1,7 @@
 //! The logged-in reader in the form: "Log in" for one who is not, their name and "Log out" for
 //! one who is, and "already yours" instead of the form for one who has the offer.
 
+use kasse_core::lifecycle::StartStep;
 use kasse_core::{t, MessageKey};
 use leptos::prelude::*;
 
@@ -57,15 +58,17 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
                 <div class="kasse__notice" role="alert"><p>{t(locale, notice.key)}</p></div>
             })}
             {reader_line(checkout)}
-            {move || match checkout.reader_name() {
-                Some(_) => view! {
+            {move || match checkout.start_step() {
+                StartStep::Start | StartStep::CheckAccess => view! {
                     <button type="button" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")
                         on:click=move |_| leptos::task::spawn_local(checkout.activate())>
                         {t(locale, MessageKey::Activate)}
                     </button>
                 }
                 .into_any(),
-                None => view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> }.into_any(),
+                StartStep::LogIn => view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> }.into_any(),
+                // Shown by the checkout instead of this view.
+                StartStep::AlreadyHasAccess | StartStep::Done => ().into_any(),
             }}
         </section>
     }

@@ -4,6 +4,7 @@
 //! vendor's hosted page) and 2a/2b (prepaid, completed through the fulfillment API), invoice-like
 //! ConnectID methods completed by API, S4 invoices and S4 payment agreements (Vipps, MobilePay,
 //! SwedbankPay) approved on the vendor's terminal page.
+//! Starting a subscription (no order, nothing to pay) has its own small table: [`next_start_step`].
 //!
 //! The gateway keeps an order's [`Route`] and [`OrderState`] and asks [`decide`] before every call
 //! a reader's browser requests; [`apply`] turns what the vendor answered into the next state. The
@@ -12,9 +13,11 @@
 //! ([`Effect::ConfirmPaidAtVendor`]) moves a hosted order to [`OrderState::Paid`].
 
 mod route;
+mod start;
 mod table;
 
 pub use route::Route;
+pub use start::{next_start_step, StartFacts, StartStep};
 pub use table::{apply, decide, Transition};
 
 use serde::{Deserialize, Serialize};

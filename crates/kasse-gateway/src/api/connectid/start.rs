@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use kasse_core::checkout::check_start_against_offer;
 use kasse_core::connectid::{StartSubscription, StartSubscriptionResponse};
 use kasse_core::contract::IDEMPOTENCY_KEY_HEADER;
+use kasse_core::lifecycle::{next_start_step, StartFacts, StartStep};
 use kasse_core::offer::{Backend, Offer};
 use serde_json::{json, Value};
 
@@ -79,33 +80,51 @@ pub(in crate::api) async fn start_subscription(
     answer.map(IntoResponse::into_response)
 }
 
-/// Checks access first (the vendor documents no error for "already has it"), then starts.
+/// Takes the steps [`next_start_step`] allows, with the reader's token: the access check, then
+/// the start (or "already has access"). The session was checked by the handler.
 async fn start(cid: &Vendor, tokens: &UserTokens, product: &str, req: &StartSubscription) -> Answer {
     let as_user = |e: UpstreamError| match e {
         UpstreamError::Vendor(v) if v.status() == 401 => super::super::login::login_required(),
         e => e.to_api_error(),
     };
-    let access: Value = cid
-        .send_json_as_user(
-            &tokens.access_token,
-            Method::POST,
-            "/v1/customer/access",
-            Some(&json!({ "product": product })),
-        )
-        .await
-        .map_err(as_user)?;
-    if access.get("access").and_then(Value::as_bool) == Some(true) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_has_access",
-            "the reader has this product already",
-        )
-        .with_message_key(kasse_core::i18n::MessageKey::AlreadyYours.as_str()));
+    let mut facts = StartFacts {
+        logged_in: true,
+        ..StartFacts::default()
+    };
+    // Each step settles one fact, so the walk ends within the number of steps.
+    for _ in 0..4 {
+        match next_start_step(facts) {
+            StartStep::LogIn => return Err(super::super::login::login_required()),
+            StartStep::CheckAccess => {
+                let access: Value = cid
+                    .send_json_as_user(
+                        &tokens.access_token,
+                        Method::POST,
+                        "/v1/customer/access",
+                        Some(&json!({ "product": product })),
+                    )
+                    .await
+                    .map_err(as_user)?;
+                facts.has_access = Some(access.get("access").and_then(Value::as_bool) == Some(true));
+            }
+            StartStep::AlreadyHasAccess => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "already_has_access",
+                    "the reader has this product already",
+                )
+                .with_message_key(kasse_core::i18n::MessageKey::AlreadyYours.as_str()))
+            }
+            StartStep::Start => {
+                let _: StartSubscriptionResponse = cid
+                    .send_json_as_user(&tokens.access_token, Method::POST, "/v1/subscription", Some(req))
+                    .await
+                    .map_err(as_user)?;
+                tracing::info!(product, "subscription started for a logged-in reader");
+                facts.started = true;
+            }
+            StartStep::Done => return Ok(Reply::new(StatusCode::CREATED, &json!({ "started": true }))),
+        }
     }
-    let _: StartSubscriptionResponse = cid
-        .send_json_as_user(&tokens.access_token, Method::POST, "/v1/subscription", Some(req))
-        .await
-        .map_err(as_user)?;
-    tracing::info!(product, "subscription started for a logged-in reader");
-    Ok(Reply::new(StatusCode::CREATED, &json!({ "started": true })))
+    Err(ApiError::internal("the start-subscription steps did not end"))
 }
