@@ -1,9 +1,12 @@
 // Readers who log in: the gateway's login (ConnectID's page in the sandbox), the form prefilled,
-// an order in the reader's own name (flow 1a), "already yours", and logout. The session lives in
+// an order in the reader's own name (flows 1a and 2a), "already yours", and logout. The session lives in
 // an HttpOnly cookie; no token is ever visible to the page.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { KASSE_URL, SANDBOX_URL, launch, newPage, screenshot, openWidget, sandboxOrders, resetSandbox, setFaults } from "./browser.mjs";
+import {
+  KASSE_URL, SANDBOX_URL, launch, newPage, screenshot, openWidget, fillReader, sandboxOrders, resetSandbox, setFaults,
+  signVoucher,
+} from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -100,6 +103,54 @@ test("start the included subscription in one click; afterwards it is already you
   const again = page.locator('[data-kasse-offer="digital-included"]');
   await again.scrollIntoViewIfNeeded();
   await again.locator(".kasse__owned").waitFor({ timeout: 20000 });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("a logged-in reader's prepaid order (flow 2a) through Kasse.mount is hers, completed by API", async () => {
+  const page = await newPage(browser);
+  const created = [];
+  await page.exposeFunction("kasseEvent", (e) => created.push(e));
+  await page.addInitScript(() => document.addEventListener("kasse:order-created", (e) => window.kasseEvent(e.detail)));
+  const host = await logIn(page, await openWidget(page, "digital-month"), "kari.nordmann@example.no");
+  await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
+  const voucher = signVoucher({
+    offer: "gift-3m", amount: 39900, currency: "NOK", transactionId: "T-2A", merchantId: "54823419",
+    exp: Math.floor(Date.now() / 1000) + 600, jti: `e2e-2a-${Date.now()}`,
+  });
+  await page.evaluate(async (voucher) => {
+    const element = document.createElement("div");
+    element.id = "gift";
+    document.querySelector("main").append(element);
+    await window.Kasse.mount(element, {
+      offer: "gift-3m",
+      prepayment: { voucher, transactionId: "T-2A", merchantId: "54823419" },
+    });
+  }, voucher);
+  const gift = page.locator("#gift");
+  await gift.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
+  await fillReader(gift);
+  // Completed by API: the page is never left for a payment page.
+  const visited = [];
+  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) visited.push(frame.url()); });
+  await gift.locator("button[type=submit]").click();
+  await gift.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  assert.deepEqual(visited, [], "no navigation for a prepaid order");
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1, "exactly one order");
+  const [order] = orders;
+  assert.equal(order.mode, "user", "registered with the reader's own token");
+  assert.equal(order.uniqueUserId, "6f1c1a8e-0000-4000-8000-000000000001");
+  assert.equal(order.prepaid, true);
+  assert.equal(order.state, "completed");
+  assert.equal(order.assignment ?? null, null, "no assignment for a logged-in reader");
+  const requests = await (await fetch(`${SANDBOX_URL}/__sandbox/requests`)).json();
+  assert.deepEqual(requests.filter((r) => /\/order\/\d+\/user$/.test(r.path)), [], "no assign-user call");
+  assert.equal(order.body.paymentInfoPayEx.transactionId, "T-2A");
+  assert.equal(order.body.paymentInfoPayEx.voucher, undefined, "the voucher is for the gateway, not the vendor");
+  assert.doesNotMatch(JSON.stringify(order), new RegExp(voucher.split(".")[2]), "no voucher anywhere in the order");
+  assert.equal(created.at(-1)?.flow, "2a");
+  await screenshot(page, "login-prepaid-2a");
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
