@@ -33,13 +33,24 @@ impl Prepayment {
     /// Reads `{voucher, transactionId, merchantId, …}`: the voucher apart, the rest must be
     /// `paymentInfoPayEx` exactly (an unknown key is a configuration error, not a silent drop).
     pub fn from_json(text: &str) -> Option<Prepayment> {
-        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let voucher = match value.as_object_mut()?.remove("voucher") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(v)) => Some(v),
-            Some(_) => return None,
+        Prepayment::from_js(js_sys::JSON::parse(text).ok()?)
+    }
+
+    /// Reads the `prepayment` object of `Kasse.mount`'s config (see [`Prepayment::from_json`]).
+    pub fn from_js(value: JsValue) -> Option<Prepayment> {
+        if !value.is_object() || js_sys::Array::is_array(&value) {
+            return None;
+        }
+        // A copy: the publisher's object stays as it was.
+        let rest = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+        let key = JsValue::from_str("voucher");
+        let voucher = js_sys::Reflect::get(&rest, &key).ok()?;
+        js_sys::Reflect::delete_property(&rest, &key).ok()?;
+        let voucher = match voucher {
+            v if v.is_undefined() || v.is_null() => None,
+            v => Some(v.as_string()?),
         };
-        let info = serde_json::from_value(value).ok()?;
+        let info = crate::json::from_js(rest.into())?;
         Some(Prepayment { voucher, info })
     }
 }
@@ -79,10 +90,7 @@ impl WidgetConfig {
         let offer = read("offer", "data-kasse-offer").ok_or(ConfigProblem::MissingOffer)?;
         let prepayment = match js_field(config, "prepayment") {
             None => None,
-            Some(value) => {
-                let text: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
-                Some(Prepayment::from_json(&text).ok_or(ConfigProblem::BadPrepayment)?)
-            }
+            Some(value) => Some(Prepayment::from_js(value).ok_or(ConfigProblem::BadPrepayment)?),
         };
         Ok(WidgetConfig {
             offer,

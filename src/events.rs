@@ -39,13 +39,65 @@ impl Event {
     }
 }
 
-/// Fires `event` on `host` with `detail` (a JSON object of ids and codes).
-pub fn emit(host: &HtmlElement, event: Event, detail: serde_json::Value) {
-    let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+/// An event's detail: a plain JS object of ids and codes, built key by key (no JSON on the way).
+#[derive(Clone, Debug)]
+pub struct Detail(js_sys::Object);
+
+impl Default for Detail {
+    fn default() -> Self {
+        Detail(js_sys::Object::new())
+    }
+}
+
+impl Detail {
+    /// An empty detail.
+    pub fn new() -> Detail {
+        Detail::default()
+    }
+
+    fn set(self, key: &str, value: &JsValue) -> Detail {
+        js_sys::Reflect::set(&self.0, &JsValue::from_str(key), value).ok();
+        self
+    }
+
+    /// `key: "value"`.
+    pub fn text(self, key: &str, value: &str) -> Detail {
+        self.set(key, &JsValue::from_str(value))
+    }
+
+    /// `key: "value"`, or `key: null`.
+    pub fn maybe(self, key: &str, value: Option<&str>) -> Detail {
+        self.set(key, &value.map_or(JsValue::NULL, JsValue::from_str))
+    }
+
+    /// `key: 42`.
+    pub fn number(self, key: &str, value: f64) -> Detail {
+        self.set(key, &JsValue::from_f64(value))
+    }
+
+    /// `key: true|false`.
+    pub fn flag(self, key: &str, value: bool) -> Detail {
+        self.set(key, &JsValue::from_bool(value))
+    }
+
+    /// `key: ["a", "b"]`.
+    pub fn list(self, key: &str, values: &[&str]) -> Detail {
+        let array: js_sys::Array = values.iter().map(|v| JsValue::from_str(v)).collect();
+        self.set(key, &array)
+    }
+
+    /// `code` and `retryable`, the two keys of every error.
+    pub fn error(code: &str, retryable: bool) -> Detail {
+        Detail::new().text("code", code).flag("retryable", retryable)
+    }
+}
+
+/// Fires `event` on `host` with `detail`.
+pub fn emit(host: &HtmlElement, event: Event, detail: Detail) {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    init.set_detail(&detail);
+    init.set_detail(&detail.0);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
         host.dispatch_event(&event).ok();
     }

@@ -13,6 +13,7 @@ pub mod app;
 pub mod config;
 pub mod events;
 pub mod form;
+pub mod json;
 pub mod page;
 pub mod shadow;
 pub mod storage;
@@ -66,8 +67,7 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<MountHandle, JsValue>
 /// Mounts the checkout for an offer that is already loaded (`offer_json` is what the gateway's
 /// `GET /kasse/v1/offers/{id}` answers). For tests and for pages that render the offer server-side.
 pub fn mount_loaded(host: HtmlElement, config: WidgetConfig, offer_json: &str) -> Result<MountHandle, JsValue> {
-    let info: api::OfferInfo =
-        serde_json::from_str(offer_json).map_err(|e| JsValue::from_str(&format!("Kasse: unreadable offer: {e}")))?;
+    let info: api::OfferInfo = json::parse(offer_json).ok_or_else(|| JsValue::from_str("Kasse: unreadable offer"))?;
     let root = shadow::prepare_root(&host)?;
     let lang = app::choose_locale(&config).tag();
     let view = leptos::mount::mount_to(root, move || {

@@ -1,6 +1,7 @@
 //! The page around the widget: its URL, navigation, locale, time and timers.
 
 use wasm_bindgen::JsCast;
+use web_sys::Url;
 
 /// Query parameter that marks a return to this page as belonging to one widget's offer.
 pub const RETURN_MARKER: &str = "kasse";
@@ -65,92 +66,84 @@ pub fn locale_hint() -> String {
     })
 }
 
-/// `url` without our own and the vendor's return parameters.
-fn clean(url: &str) -> Option<url::Url> {
-    let mut parsed = url::Url::parse(url).ok()?;
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter(|(k, _)| !RETURN_PARAMS.contains(&k.as_ref()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    parsed.set_fragment(None);
-    if kept.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(kept);
+/// `url` without our own and the vendor's return parameters (and its fragment). The browser's
+/// `URLSearchParams` drops the `?` when no parameter is left.
+fn clean(url: &str) -> Option<Url> {
+    let parsed = Url::new(url).ok()?;
+    let params = parsed.search_params();
+    for name in RETURN_PARAMS {
+        params.delete(name);
     }
+    parsed.set_hash("");
     Some(parsed)
+}
+
+/// This page, marked as a return for `offer`, plus `extra` parameters.
+fn marked(offer: &str, extra: &[(&str, &str)]) -> String {
+    let Some(url) = clean(&href()) else { return href() };
+    let params = url.search_params();
+    params.append(RETURN_MARKER, offer);
+    for (name, value) in extra {
+        params.append(name, value);
+    }
+    url.href()
 }
 
 /// Where the payment page sends the reader back: this page, marked with the offer.
 pub fn return_url(offer: &str) -> String {
-    let Some(mut url) = clean(&href()) else { return href() };
-    url.query_pairs_mut().append_pair(RETURN_MARKER, offer);
-    url.into()
+    marked(offer, &[])
 }
 
 /// Where the payment page sends the reader when it cannot even start: the same, marked as error.
 pub fn error_url(offer: &str) -> String {
-    let Some(mut url) = clean(&href()) else { return href() };
-    url.query_pairs_mut()
-        .append_pair(RETURN_MARKER, offer)
-        .append_pair(STATUS_PARAM, "error");
-    url.into()
+    marked(offer, &[(STATUS_PARAM, "error")])
 }
 
 /// Where a payment page sends a reader who cancelled: the same, marked as a cancel.
 pub fn cancel_url(offer: &str) -> String {
-    let Some(mut url) = clean(&href()) else { return href() };
-    url.query_pairs_mut()
-        .append_pair(RETURN_MARKER, offer)
-        .append_pair(STATUS_PARAM, "cancel");
-    url.into()
+    marked(offer, &[(STATUS_PARAM, "cancel")])
 }
 
-/// The query of the current URL when it is a return for `offer`.
+/// The query of the current URL (no `?`) when it is a return for `offer`.
 pub fn pending_return(offer: &str) -> Option<String> {
-    let url = url::Url::parse(&href()).ok()?;
-    let ours = url.query_pairs().any(|(k, v)| k == RETURN_MARKER && v == offer);
-    ours.then(|| url.query().unwrap_or_default().to_owned())
+    let url = Url::new(&href()).ok()?;
+    let ours = url
+        .search_params()
+        .get_all(RETURN_MARKER)
+        .iter()
+        .any(|v| v.as_string().as_deref() == Some(offer));
+    ours.then(|| url.search().trim_start_matches('?').to_owned())
+}
+
+/// Shows `url` in the address bar without a navigation or a history entry.
+fn replace_address(url: &str) {
+    if let Ok(history) = window().history() {
+        history
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+            .ok();
+    }
 }
 
 /// Removes the return parameters from the address bar, so a reload does not replay the return.
 pub fn forget_return() {
     if let Some(url) = clean(&href()) {
-        let history = window().history();
-        if let Ok(history) = history {
-            history
-                .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url.as_str()))
-                .ok();
-        }
+        replace_address(&url.href());
     }
 }
 
 /// This page's URL without any return parameters: where a login or logout comes back to.
 pub fn article_url() -> String {
-    clean(&href()).map(String::from).unwrap_or_else(href)
+    clean(&href()).map_or_else(href, |u| u.href())
 }
 
 /// The login outcome the address bar carries (`ok`, `failed`), removed from it so a reload does
 /// not see it again.
 pub fn take_login_outcome() -> Option<String> {
-    let mut url = url::Url::parse(&href()).ok()?;
-    let outcome = url.query_pairs().find(|(k, _)| k == LOGIN_PARAM)?.1.into_owned();
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| k != LOGIN_PARAM)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        url.set_query(None);
-    } else {
-        url.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    if let Ok(history) = window().history() {
-        history
-            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url.as_str()))
-            .ok();
-    }
+    let url = Url::new(&href()).ok()?;
+    let params = url.search_params();
+    let outcome = params.get(LOGIN_PARAM)?;
+    params.delete(LOGIN_PARAM);
+    replace_address(&url.href());
     Some(outcome)
 }
 

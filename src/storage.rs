@@ -62,11 +62,11 @@ fn key(offer: &str, what: &str) -> String {
 
 fn read<T: serde::de::DeserializeOwned>(offer: &str, what: &str) -> Option<T> {
     let text = storage()?.get_item(&key(offer, what)).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    crate::json::parse(&text)
 }
 
 fn write<T: Serialize>(offer: &str, what: &str, value: &T) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(value)) {
+    if let (Some(storage), Ok(text)) = (storage(), crate::json::stringify(value).ok_or(())) {
         storage.set_item(&key(offer, what), &text).ok();
     }
 }

@@ -363,7 +363,7 @@ async fn ready_fires_once_with_no_personal_data() {
     let events = events.borrow();
     let ready: Vec<_> = events.iter().filter(|(name, _)| name == "kasse:ready").collect();
     assert_eq!(ready.len(), 1, "{events:?}");
-    assert_eq!(ready[0].1, r#"{"locale":"en","offer":"digital-month"}"#);
+    assert_eq!(ready[0].1, r#"{"offer":"digital-month","locale":"en"}"#);
 }
 
 #[wasm_bindgen_test]
@@ -446,4 +446,10 @@ async fn an_s4_package_shows_its_choices_and_prices_them_as_they_are_ticked() {
         query(&root, "#products").get_attribute("aria-invalid").as_deref(),
         Some("true")
     );
+}
+
+/// kasse-core's URL functions use the browser's own `URL` on wasm32: the same cases as natively.
+#[wasm_bindgen_test]
+fn urls_parse_in_the_browser_as_natively() {
+    kasse_core::field::url_cases::run_all();
 }

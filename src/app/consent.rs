@@ -2,11 +2,10 @@
 //! unticked box, and the event registered once the order went through — only for a ticked box.
 
 use leptos::prelude::*;
-use serde_json::json;
 
 use super::Checkout;
 use crate::api::with_retries;
-use crate::events::Event;
+use crate::events::{Detail, Event};
 
 impl Checkout {
     /// On mount: the consent text, when the offer asks for a consent (no box without its text).
@@ -26,7 +25,7 @@ impl Checkout {
         if let Err(failure) = with_retries(|| gateway.register_consent(order_id, token, in_session)).await {
             self.emit(
                 Event::Error,
-                json!({ "code": failure.code(), "retryable": false, "step": "consent" }),
+                Detail::error(failure.code(), false).text("step", "consent"),
             );
         }
     }

@@ -5,12 +5,12 @@ use kasse_core::connectid::{self, FulfillmentStatus, Step};
 use kasse_core::contract::AssignUserBody;
 use kasse_core::{build_client_order, MessageKey, PaymentMethod};
 use leptos::prelude::*;
-use serde_json::json;
 
 use super::{Checkout, Notice, Phase, Receipt};
 use crate::api::with_retries;
-use crate::events::Event;
+use crate::events::{Detail, Event};
 use crate::{page, storage};
+use kasse_core::field::WebUrl;
 
 impl Checkout {
     /// Submit: validate and build the payload with the core, register the order (retried with
@@ -40,10 +40,7 @@ impl Checkout {
             Ok(order) => order,
             Err(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
-                self.emit(
-                    Event::Error,
-                    json!({ "code": "validation", "retryable": false, "fields": fields }),
-                );
+                self.emit(Event::Error, Detail::error("validation", false).list("fields", &fields));
                 self.notice.set(Some(Notice::new(MessageKey::FixErrors, false)));
                 self.errors.set(errors);
                 return;
@@ -54,10 +51,7 @@ impl Checkout {
             // A prepaid order carries the payment taken before (ConnectID's order flows 2a/2b).
             let Some(prepayment) = self.prepayment.get_value() else {
                 self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-                self.emit(
-                    Event::Error,
-                    json!({ "code": "prepayment_missing", "retryable": false }),
-                );
+                self.emit(Event::Error, Detail::error("prepayment_missing", false));
                 return;
             };
             order.payment_info_pay_ex = Some(prepayment.info);
@@ -93,7 +87,11 @@ impl Checkout {
         let (flow, steps) = connectid::plan(&info.offer, order.payment_method, logged_in);
         self.emit(
             Event::OrderCreated,
-            json!({ "orderId": created.order_id, "method": order.payment_method.wire_name(), "flow": flow.name(), "backend": "connectId" }),
+            Detail::new()
+                .number("orderId", created.order_id as f64)
+                .text("method", order.payment_method.wire_name())
+                .text("flow", flow.name())
+                .text("backend", "connectId"),
         );
         self.run_steps(
             created.order_id,
@@ -116,10 +114,7 @@ impl Checkout {
                     let Some(connect_id) = &info.connect_id else {
                         self.go(Phase::Form);
                         self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-                        self.emit(
-                            Event::Error,
-                            json!({ "code": "no_fulfillment_url", "retryable": false }),
-                        );
+                        self.emit(Event::Error, Detail::error("no_fulfillment_url", false));
                         return;
                     };
                     let host = page::host();
@@ -134,17 +129,19 @@ impl Checkout {
                     match url {
                         Ok(url) => {
                             self.go(Phase::Redirecting);
-                            let target = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned));
-                            self.emit(Event::Redirect, json!({ "orderId": order_id, "host": target }));
+                            let target = WebUrl::parse(&url).and_then(|u| u.host_str().map(str::to_owned));
+                            self.emit(
+                                Event::Redirect,
+                                Detail::new()
+                                    .number("orderId", order_id as f64)
+                                    .maybe("host", target.as_deref()),
+                            );
                             page::navigate(&url);
                         }
                         Err(_) => {
                             self.go(Phase::Form);
                             self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-                            self.emit(
-                                Event::Error,
-                                json!({ "code": "fulfillment_url_refused", "retryable": false }),
-                            );
+                            self.emit(Event::Error, Detail::error("fulfillment_url_refused", false));
                         }
                     }
                     return;
@@ -162,7 +159,7 @@ impl Checkout {
                     let Some(credential) = credential.clone() else { continue };
                     let request = AssignUserBody { credential };
                     match with_retries(|| gateway.assign_user(order_id, &token, &request)).await {
-                        Ok(answer) => new_user = answer["isNewUser"].as_bool().unwrap_or(false),
+                        Ok(answer) => new_user = answer.is_new_user,
                         Err(failure) => {
                             // Paid but not yet linked: keep the attempt so "retry" resumes here.
                             self.go(Phase::Form);
@@ -180,7 +177,7 @@ impl Checkout {
             new_user,
         }));
         self.go(Phase::Receipt);
-        self.emit(Event::Completed, json!({ "orderId": order_id }));
+        self.emit(Event::Completed, Detail::new().number("orderId", order_id as f64));
         if let Some(attempt) = attempt.filter(|a| a.form.marketing_consent) {
             self.send_consent(order_id, &token, attempt.logged_in).await;
         }
@@ -264,14 +261,18 @@ impl Checkout {
                 self.notice
                     .set(Some(Notice::new(key, other != FulfillmentStatus::Cancel)));
                 if other == FulfillmentStatus::Cancel {
-                    self.emit(Event::Cancel, json!({ "orderId": order_id }));
+                    self.emit(Event::Cancel, Detail::new().number("orderId", order_id as f64));
                 } else {
                     self.emit(
                         Event::Error,
-                        json!({ "code": format!("payment_{}", match other {
-                        FulfillmentStatus::Error => "error",
-                        _ => "unknown",
-                    }), "orderId": order_id, "retryable": true }),
+                        Detail::error(
+                            match other {
+                                FulfillmentStatus::Error => "payment_error",
+                                _ => "payment_unknown",
+                            },
+                            true,
+                        )
+                        .number("orderId", order_id as f64),
                     );
                 }
             }

@@ -7,12 +7,11 @@ use std::sync::Arc;
 use kasse_core::checkout::method_choices;
 use kasse_core::{Backend, CheckoutForm, FieldError, Locale, MessageKey, Money};
 use leptos::prelude::*;
-use serde_json::json;
 use web_sys::HtmlElement;
 
 use crate::api::{with_retries, ApiFailure, Gateway, OfferInfo};
 use crate::config::{Prepayment, WidgetConfig};
-use crate::events::{emit, Event};
+use crate::events::{emit, Detail, Event};
 use crate::{page, storage};
 
 mod consent;
@@ -167,15 +166,15 @@ impl Checkout {
         self.info.with_value(|i| i.offer.id.clone())
     }
 
-    fn emit(&self, event: Event, mut detail: serde_json::Value) {
-        detail["offer"] = json!(self.offer_id());
+    fn emit(&self, event: Event, detail: Detail) {
+        let detail = detail.text("offer", &self.offer_id());
         self.host.with_value(|host| emit(host, event, detail));
     }
 
     /// Moves to `phase` and tells the page.
     fn go(&self, phase: Phase) {
         self.phase.set(phase);
-        self.emit(Event::Step, json!({ "step": phase.name() }));
+        self.emit(Event::Step, Detail::new().text("step", phase.name()));
     }
 
     /// Edits the form (and keeps the draft), clearing the error of the edited field.
@@ -203,10 +202,7 @@ impl Checkout {
             retry: failure.retryable(),
             price,
         }));
-        self.emit(
-            Event::Error,
-            json!({ "code": failure.code(), "retryable": failure.retryable() }),
-        );
+        self.emit(Event::Error, Detail::error(failure.code(), failure.retryable()));
     }
 }
 
@@ -237,7 +233,7 @@ pub fn Widget(
         }
         Some(Err(failure)) => {
             let offer = config.with_value(|c| c.offer.clone());
-            let detail = json!({ "offer": offer, "code": failure.code(), "retryable": failure.retryable() });
+            let detail = Detail::error(failure.code(), failure.retryable()).text("offer", &offer);
             host.with_value(|h| emit(h, Event::Error, detail));
             view! {
                 <div class="kasse kasse--failed" role="alert">

@@ -8,12 +8,12 @@ use kasse_core::contract::S4OrderAnswer;
 use kasse_core::s4::{next_step, OrderStatus, OrderView, S4Next};
 use kasse_core::{build_s4_request, MessageKey};
 use leptos::prelude::*;
-use serde_json::json;
 
 use super::{Checkout, Notice, Phase, Receipt};
 use crate::api::{with_retries, ApiFailure};
-use crate::events::Event;
+use crate::events::{Detail, Event};
 use crate::{page, storage};
+use kasse_core::field::WebUrl;
 
 /// How long S4 may hold one completion call for the reader's approval to arrive (the gateway
 /// caps it further), and how many such calls the widget makes before saying it does not know.
@@ -78,7 +78,10 @@ impl Checkout {
         let method = request.order.payment_agreement_parameters.as_ref();
         self.emit(
             Event::OrderCreated,
-            json!({ "orderId": created.id, "method": method.map(|m| m.payment_method.wire_name()), "backend": "s4" }),
+            Detail::new()
+                .text("orderId", &created.id)
+                .maybe("method", method.map(|m| m.payment_method.wire_name()))
+                .text("backend", "s4"),
         );
         self.after_s4_answer(created, token).await;
     }
@@ -86,10 +89,7 @@ impl Checkout {
     /// Field errors from the core: shown at their fields, focus on the first.
     fn refuse_form(self, errors: Vec<kasse_core::FieldError>) {
         let fields: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
-        self.emit(
-            Event::Error,
-            json!({ "code": "validation", "retryable": false, "fields": fields }),
-        );
+        self.emit(Event::Error, Detail::error("validation", false).list("fields", &fields));
         self.notice.set(Some(Notice::new(MessageKey::FixErrors, false)));
         self.errors.set(errors);
     }
@@ -108,8 +108,11 @@ impl Checkout {
         match next_step(&view) {
             S4Next::Redirect(url) => {
                 self.go(Phase::Redirecting);
-                let host = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned));
-                self.emit(Event::Redirect, json!({ "orderId": answer.id, "host": host }));
+                let host = WebUrl::parse(&url).and_then(|u| u.host_str().map(str::to_owned));
+                self.emit(
+                    Event::Redirect,
+                    Detail::new().text("orderId", &answer.id).maybe("host", host.as_deref()),
+                );
                 page::navigate(&url);
             }
             S4Next::Complete => self.complete_s4(answer.id, token).await,
@@ -120,7 +123,7 @@ impl Checkout {
                 self.notice.set(Some(Notice::new(MessageKey::ErrOrderRejected, false)));
                 self.emit(
                     Event::Error,
-                    json!({ "code": "order_failed", "orderId": answer.id, "retryable": false }),
+                    Detail::error("order_failed", false).text("orderId", &answer.id),
                 );
             }
         }
@@ -153,7 +156,7 @@ impl Checkout {
         self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, true)));
         self.emit(
             Event::Error,
-            json!({ "code": "payment_unknown", "orderId": id, "retryable": true }),
+            Detail::error("payment_unknown", true).text("orderId", &id),
         );
     }
 
@@ -164,9 +167,9 @@ impl Checkout {
         self.go(Phase::Form);
         self.notice.set(Some(Notice::new(key, false)));
         if code == "cancel" {
-            self.emit(Event::Cancel, json!({ "orderId": id }));
+            self.emit(Event::Cancel, Detail::new().text("orderId", id));
         } else {
-            self.emit(Event::Error, json!({ "code": code, "orderId": id, "retryable": false }));
+            self.emit(Event::Error, Detail::error(code, false).text("orderId", id));
         }
     }
 
@@ -177,7 +180,7 @@ impl Checkout {
             new_user: false,
         }));
         self.go(Phase::Receipt);
-        self.emit(Event::Completed, json!({ "orderId": id }));
+        self.emit(Event::Completed, Detail::new().text("orderId", &id));
     }
 
     /// Back from the terminal page (approved, cancelled, or the back button): complete.

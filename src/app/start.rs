@@ -5,11 +5,10 @@ use kasse_core::checkout::build_start_subscription;
 use kasse_core::lifecycle::{next_start_step, StartFacts, StartStep};
 use kasse_core::MessageKey;
 use leptos::prelude::*;
-use serde_json::json;
 
 use super::{Checkout, Notice, Phase, Receipt};
 use crate::api::{with_retries, ApiFailure};
-use crate::events::Event;
+use crate::events::{Detail, Event};
 use crate::{page, storage};
 
 impl Checkout {
@@ -63,7 +62,7 @@ impl Checkout {
                     new_user: false,
                 }));
                 self.go(Phase::Receipt);
-                self.emit(Event::Completed, json!({ "started": true }));
+                self.emit(Event::Completed, Detail::new().flag("started", true));
             }
             Err(ApiFailure::Http { code, .. }) if code == "already_has_access" => {
                 storage::clear_start(&offer_id);

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::{Checkout, Phase};
-use crate::events::{emit, Event};
+use crate::events::{emit, Detail, Event};
 
 mod choices;
 mod reader;
@@ -268,7 +268,13 @@ pub fn CheckoutView(
     // Once, after the first render: the form is interactive; then resume a return from payment.
     Effect::new(move |_| {
         checkout.host.with_value(|h| {
-            emit(h, Event::Ready, serde_json::json!({ "offer": checkout.info.with_value(|i| i.offer.id.clone()), "locale": locale.tag() }))
+            emit(
+                h,
+                Event::Ready,
+                Detail::new()
+                    .text("offer", &checkout.info.with_value(|i| i.offer.id.clone()))
+                    .text("locale", locale.tag()),
+            )
         });
         leptos::task::spawn_local(checkout.resume());
         leptos::task::spawn_local(checkout.load_session());

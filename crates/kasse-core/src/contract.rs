@@ -98,6 +98,16 @@ pub struct S4OrderAnswer {
     pub order_token: Option<String>,
 }
 
+/// Body of `POST /kasse/v1/s4/orders/{id}/complete` (optional): how long S4 may hold the call
+/// waiting for the reader's approval.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct S4CompleteRequest {
+    /// Milliseconds (the gateway caps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_polling_timeout: Option<u32>,
+}
+
 /// ConnectID facts that may be public.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

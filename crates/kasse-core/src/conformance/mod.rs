@@ -12,6 +12,7 @@ pub use connectid::{check_order_against_offer, MAX_CAMPAIGN_PARAMETERS};
 pub use s4::{check_s4_order_against_offer, check_s4_request_against_offer, S4Expect};
 
 use crate::error_code::{ErrorCode, Errors};
+use crate::field::WebUrl;
 
 /// Pushes `UnexpectedField` at `{prefix}{name}` for each field that is present: fields the offer
 /// never sets, so a browser must not either.
@@ -35,14 +36,14 @@ pub fn url_has_allowed_prefix(candidate: &str, allowed_prefixes: &[String]) -> b
     {
         return false;
     }
-    let Ok(c) = url::Url::parse(candidate) else {
+    let Some(c) = WebUrl::parse(candidate) else {
         return false;
     };
-    if c.as_str() != candidate || !c.username().is_empty() || c.password().is_some() {
+    if c.as_str() != candidate || c.has_userinfo() {
         return false;
     }
-    allowed_prefixes.iter().any(|prefix| match url::Url::parse(prefix) {
-        Ok(p) => c.as_str().starts_with(p.as_str()) && c.origin() == p.origin(),
-        Err(_) => false,
+    allowed_prefixes.iter().any(|prefix| match WebUrl::parse(prefix) {
+        Some(p) => c.as_str().starts_with(p.as_str()) && c.origin() == p.origin(),
+        None => false,
     })
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error_code::ErrorCode;
-use crate::field::check_absolute_https;
+use crate::field::{check_absolute_https, form_pairs, WebUrl};
 
 /// Why a fulfillment URL was not built.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl std::error::Error for UrlError {}
 /// Whether `host` (with its port, if the allowlist entry names one) is allowed. An entry is a host
 /// (`news.example.no`, any port), a host with port (`localhost:8080`), or `*.example.no` for any
 /// subdomain (not the apex). Comparison is case-insensitive.
-pub fn host_allowed(u: &url::Url, allowed_hosts: &[&str]) -> bool {
+pub fn host_allowed(u: &WebUrl, allowed_hosts: &[&str]) -> bool {
     let Some(host) = u.host_str() else {
         return false;
     };
@@ -71,8 +71,8 @@ pub fn fulfillment_url(
     error_url: &str,
     allowed_hosts: &[&str],
 ) -> Result<String, UrlError> {
-    let mut base = check_absolute_https(base).map_err(UrlError::InvalidBase)?;
-    if base.query().is_some() || base.fragment().is_some() {
+    let base = check_absolute_https(base).map_err(UrlError::InvalidBase)?;
+    if base.has_query_or_fragment() {
         return Err(UrlError::InvalidBase(ErrorCode::InvalidUrl));
     }
     if client_id.trim().is_empty() {
@@ -85,13 +85,13 @@ pub fn fulfillment_url(
             return Err(UrlError::HostNotAllowed(u.host_str().unwrap_or("").to_owned()));
         }
     }
-    base.query_pairs_mut()
-        .append_pair("clientId", client_id)
-        .append_pair("orderId", &order_id.to_string())
+    Ok(base.with_query_pairs(&[
+        ("clientId", client_id),
+        ("orderId", &order_id.to_string()),
         // The parsed (normalised) form: what the browser would send after following the link.
-        .append_pair("returnUrl", ret.as_str())
-        .append_pair("errorUrl", err.as_str());
-    Ok(base.into())
+        ("returnUrl", ret.as_str()),
+        ("errorUrl", err.as_str()),
+    ]))
 }
 
 /// `fulfillmentStatus` on the way back to `returnUrl`.
@@ -132,10 +132,10 @@ pub fn parse_fulfillment_return_full(query_or_url: &str) -> FulfillmentReturn {
     let mut status: Option<FulfillmentStatus> = None;
     let mut conflict = false;
     let mut order_id: Option<i64> = None;
-    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        match k.as_ref() {
+    for (k, v) in form_pairs(query) {
+        match k.as_str() {
             "fulfillmentStatus" => {
-                let st = match v.as_ref() {
+                let st = match v.as_str() {
                     "success" => FulfillmentStatus::Success,
                     "cancel" => FulfillmentStatus::Cancel,
                     "error" => FulfillmentStatus::Error,

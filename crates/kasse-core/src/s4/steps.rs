@@ -26,7 +26,7 @@ pub fn next_step(view: &OrderView) -> S4Next {
         OrderStatus::InProgress => match view.terminal_redirect_url.as_deref() {
             None | Some("") => S4Next::Complete,
             Some(u) => match check_absolute_https(u) {
-                Ok(parsed) => S4Next::Redirect(parsed.into()),
+                Ok(parsed) => S4Next::Redirect(parsed.as_str().to_owned()),
                 Err(_) => S4Next::Failed,
             },
         },

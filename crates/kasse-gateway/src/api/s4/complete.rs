@@ -18,13 +18,6 @@ use crate::ledger::OrderRecord;
 use crate::order_token;
 use crate::upstream::{UpstreamError, Vendor};
 
-/// Body of `POST …/s4/orders/{id}/complete` (optional).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct S4CompleteBody {
-    max_polling_timeout: Option<u32>,
-}
-
 /// The record of S4 order `id` when the request carries its token; 404 otherwise.
 async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<OrderRecord, ApiError> {
     if !kasse_core::field::is_uuid(id) {
@@ -51,7 +44,7 @@ pub(in crate::api) async fn complete_order(
 ) -> Result<Response, ApiError> {
     let s4 = vendor(&state.s4, "S4")?;
     let record = own_order(&state, &id, &headers).await?;
-    let body: S4CompleteBody = parse_optional(&body)?;
+    let body: kasse_core::contract::S4CompleteRequest = parse_optional(&body)?;
     // Cancelled already (the reader cancelled and SwedbankPay's callback told us first, or an
     // earlier completion found it not approved): the reader's answer is the same as then.
     if record.state == OrderState::Cancelled {

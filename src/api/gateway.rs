@@ -1,0 +1,180 @@
+//! The gateway's endpoints, one method each.
+
+use kasse_core::connectid::{AssignUserResponse, ClientOrder, StartSubscription};
+use kasse_core::contract::{
+    AccessInfo, AssignUserBody, ConnectIdOrderRegistered, ConsentInfo, LogoutAnswer, LogoutRequest, OfferInfo,
+    S4OrderAnswer, S4OrderRequest, SessionInfo, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
+};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use super::fetch::{decode, send, Call};
+use super::ApiFailure;
+use crate::json::to_js;
+
+/// The publisher's gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gateway {
+    base: String,
+}
+
+fn body<T: Serialize + ?Sized>(value: &T) -> Result<Option<JsValue>, ApiFailure> {
+    // Our own types always serialize; a failure here is a bug, reported like an unreachable gateway.
+    to_js(value).map(Some).ok_or(ApiFailure::Network)
+}
+
+fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}
+
+impl Gateway {
+    /// `base` is the gateway's origin (or empty for the page's own origin).
+    pub fn new(base: &str) -> Self {
+        Gateway {
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/kasse/v1{path}", self.base)
+    }
+
+    fn get(&self, path: &str, session: bool) -> Call<'static> {
+        Call {
+            method: "GET",
+            url: self.url(path),
+            headers: &[],
+            body: None,
+            session,
+        }
+    }
+
+    fn post<'a>(
+        &self,
+        path: &str,
+        headers: &'a [(&'static str, &'a str)],
+        body: Option<JsValue>,
+        session: bool,
+    ) -> Call<'a> {
+        Call {
+            method: "POST",
+            url: self.url(path),
+            headers,
+            body,
+            session,
+        }
+    }
+
+    /// The offer and its public vendor facts.
+    pub async fn offer(&self, id: &str) -> Result<OfferInfo, ApiFailure> {
+        decode(send(self.get(&format!("/offers/{}", encode(id)), false)).await?)
+    }
+
+    /// Registers a ConnectID order (idempotent on its `externalOrderId`): in the logged-in
+    /// reader's name when `in_session` (flows 1a/2a), else as the publisher's client order.
+    pub async fn create_order(
+        &self,
+        offer_id: &str,
+        order: &ClientOrder,
+        voucher: Option<&str>,
+        in_session: bool,
+    ) -> Result<ConnectIdOrderRegistered, ApiFailure> {
+        let path = format!("/connectid/orders?offer={}", encode(offer_id));
+        let with_voucher;
+        let headers: &[_] = match voucher {
+            Some(voucher) => {
+                with_voucher = [(PREPAYMENT_HEADER, voucher)];
+                &with_voucher
+            }
+            None => &[],
+        };
+        decode(send(self.post(&path, headers, body(order)?, in_session)).await?)
+    }
+
+    /// Completes a prepaid or non-interactive order through the vendor's API.
+    pub async fn complete(&self, order_id: i64, token: &str) -> Result<(), ApiFailure> {
+        let path = format!("/connectid/orders/{order_id}/complete");
+        let empty = js_sys::Object::new().into();
+        send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], Some(empty), false)).await?;
+        Ok(())
+    }
+
+    /// Gives the reader digital access: assigns the order to the payer's credential.
+    pub async fn assign_user(
+        &self,
+        order_id: i64,
+        token: &str,
+        request: &AssignUserBody,
+    ) -> Result<AssignUserResponse, ApiFailure> {
+        let path = format!("/connectid/orders/{order_id}/user");
+        decode(send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], body(request)?, false)).await?)
+    }
+
+    /// Where the login link goes: the gateway's login, coming back to `return_url`.
+    pub fn login_url(&self, return_url: &str) -> String {
+        self.url(&format!("/login?returnUrl={}", encode(return_url)))
+    }
+
+    /// Who is logged in.
+    pub async fn session(&self) -> Result<SessionInfo, ApiFailure> {
+        decode(send(self.get("/session", true)).await?)
+    }
+
+    /// Whether the logged-in reader has `offer_id` already.
+    pub async fn access(&self, offer_id: &str) -> Result<AccessInfo, ApiFailure> {
+        decode(send(self.get(&format!("/offers/{}/access", encode(offer_id)), true)).await?)
+    }
+
+    /// Starts a start-subscription offer for the logged-in reader (idempotent on `key`).
+    pub async fn start_subscription(
+        &self,
+        offer_id: &str,
+        key: &str,
+        request: &StartSubscription,
+    ) -> Result<(), ApiFailure> {
+        let path = format!("/connectid/subscriptions?offer={}", encode(offer_id));
+        send(self.post(&path, &[(IDEMPOTENCY_KEY_HEADER, key)], body(request)?, true)).await?;
+        Ok(())
+    }
+
+    /// The offer's marketing consent text in `locale`.
+    pub async fn consent_text(&self, offer_id: &str, locale: &str) -> Result<ConsentInfo, ApiFailure> {
+        let path = format!("/offers/{}/consent?locale={}", encode(offer_id), encode(locale));
+        decode(send(self.get(&path, false)).await?)
+    }
+
+    /// The reader ticked the consent box of paid order `order_id`.
+    pub async fn register_consent(&self, order_id: i64, token: &str, in_session: bool) -> Result<(), ApiFailure> {
+        let path = format!("/connectid/orders/{order_id}/consent");
+        send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], None, in_session)).await?;
+        Ok(())
+    }
+
+    /// Ends the session at the gateway; answers ConnectID's logout page to go to.
+    pub async fn logout(&self, return_url: &str) -> Result<LogoutAnswer, ApiFailure> {
+        let request = LogoutRequest {
+            return_url: return_url.to_owned(),
+        };
+        decode(send(self.post("/logout", &[], body(&request)?, true)).await?)
+    }
+
+    /// Creates an S4 order (idempotent on `key`, the attempt id).
+    pub async fn create_s4_order(
+        &self,
+        offer_id: &str,
+        key: &str,
+        request: &S4OrderRequest,
+    ) -> Result<S4OrderAnswer, ApiFailure> {
+        let path = format!("/s4/orders?offer={}", encode(offer_id));
+        decode(send(self.post(&path, &[(IDEMPOTENCY_KEY_HEADER, key)], body(request)?, false)).await?)
+    }
+
+    /// Completes an S4 order, letting S4 wait up to `max_polling_ms` for the reader's approval.
+    pub async fn complete_s4(&self, id: &str, token: &str, max_polling_ms: u32) -> Result<S4OrderAnswer, ApiFailure> {
+        let path = format!("/s4/orders/{}/complete", encode(id));
+        let request = kasse_core::contract::S4CompleteRequest {
+            max_polling_timeout: Some(max_polling_ms),
+        };
+        decode(send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], body(&request)?, false)).await?)
+    }
+}
