@@ -73,7 +73,8 @@ impl LoginConfig {
                 }
                 None => None,
                 Some(v) => match kasse_core::field::check_absolute_https(v) {
-                    Ok(u) => Some(u),
+                    // Checked as the browser parses it; kept as `url::Url` to build query strings on.
+                    Ok(u) => Url::parse(u.as_str()).ok(),
                     Err(_) => {
                         problems.push(format!(
                             "connectid.login.{key}: `{v}` is not an absolute https URL (http only on loopback)"

@@ -355,7 +355,7 @@ fn agreement_url(
             None
         }
         (Some(v), _) => match kasse_core::field::check_absolute_https(v) {
-            Ok(u) => Some(u.to_string()),
+            Ok(u) => Some(u.as_str().to_owned()),
             Err(_) => {
                 p.push(format!(
                     "{key}: `{v}` is not an absolute https URL (http only on loopback)"
