@@ -17,6 +17,7 @@ mod soak;
 mod stack;
 mod suites;
 mod wasm_bytes;
+mod wasm_parts;
 
 use anyhow::{bail, Result};
 
