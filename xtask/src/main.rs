@@ -12,6 +12,7 @@ mod bench;
 mod cmd;
 mod fuzz;
 mod lint;
+mod load_time;
 mod setup;
 mod soak;
 mod stack;
