@@ -144,6 +144,19 @@ function widgetBytesInPage() {
 }
 
 /**
+ * In the page: milliseconds for a fixed piece of main-thread work, timed before and after the
+ * CPU throttling to show that it applied (its ratio should be near the rate).
+ */
+function cpuProbeInPage() {
+  const start = performance.now();
+  let x = 1;
+  for (let i = 0; i < 5_000_000; i++) x = (x * 1103515245 + 12345) >>> 0;
+  const elapsed = performance.now() - start;
+  if (x === 0.5) throw new Error("unreachable: keeps the loop from being optimized away");
+  return elapsed;
+}
+
+/**
  * Throttles `page` from now on, through a CDP session of its own. Applied after the page and the
  * loader are in: the measured time starts at `Kasse.mount`, so a throttled page load would only
  * make each run longer.
@@ -176,7 +189,12 @@ async function oneRun(browser, widgetFirst, slow = false) {
     });
     await bounded(page.goto(`${BASE}/`, { waitUntil: "load" }), TIMEOUT, "demo page");
     await bounded(page.waitForFunction(() => window.Kasse !== undefined), TIMEOUT, "loader");
-    if (slow) await bounded(emulateSlowPhone(page), TIMEOUT, "emulation");
+    let cpuFactor;
+    if (slow) {
+      const before = await page.evaluate(cpuProbeInPage);
+      await bounded(emulateSlowPhone(page), TIMEOUT, "emulation");
+      cpuFactor = (await bounded(page.evaluate(cpuProbeInPage), TIMEOUT, "CPU probe")) / before;
+    }
     const timeout = slow ? SLOW_TIMEOUT : TIMEOUT;
     const args = { offer: OFFER, timeout };
     let widget, vanilla;
@@ -190,7 +208,7 @@ async function oneRun(browser, widgetFirst, slow = false) {
     const bytes = await page.evaluate(widgetBytesInPage);
     for (const [path, row] of Object.entries(bytes)) row.encoding = encodings[path] ?? "?";
     if (problems.length) throw new Error(`page errors: ${problems.join("; ")}`);
-    return { widget, vanilla, bytes };
+    return { widget, vanilla, bytes, cpuFactor };
   } finally {
     await context.close();
   }
@@ -223,11 +241,12 @@ try {
   }
   // The slow phone, same alternation; its own first run is not discarded (the browser's first-use
   // costs were paid above).
-  const slowWidget = [], slowVanilla = [];
+  const slowWidget = [], slowVanilla = [], cpuFactors = [];
   for (let run = 0; run < SLOW_RUNS; run++) {
     const result = await oneRun(browser, run % 2 === 0, true);
     slowWidget.push(result.widget);
     slowVanilla.push(result.vanilla);
+    cpuFactors.push(result.cpuFactor);
     process.stderr.write(
       `load-time slow run ${run + 1}/${SLOW_RUNS}: widget ${result.widget.toFixed(1)} ms, vanilla ${result.vanilla.toFixed(1)} ms\n`,
     );
@@ -235,6 +254,7 @@ try {
   if (SLOW_RUNS > 0) {
     console.log(`LOADTIME slow_widget_ms ${ms(slowWidget)}`);
     console.log(`LOADTIME slow_vanilla_ms ${ms(slowVanilla)}`);
+    console.log(`LOADTIME slow_cpu_factor ${ms(cpuFactors)}`);
   }
 } finally {
   await browser.close();

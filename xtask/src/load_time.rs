@@ -18,6 +18,8 @@ const SLOW_RUNS: usize = 5;
 const SLOW_PHONE: &str = "slow phone (1.6 Mbit/s, 150 ms RTT, 4× CPU)";
 /// The issue's goal for the widget's median against the vanilla form's, in the same run.
 const GOAL_RATIO: f64 = 2.5;
+/// The emulated CPU slowdown, as load-time.mjs sets it.
+const SLOW_CPU_RATE: f64 = 4.0;
 /// The emulated request latency: a slow vanilla median not this much above the fast one means
 /// the emulation did not apply (its offer fetch alone must wait for it).
 const SLOW_LATENCY_MS: f64 = 150.0;
@@ -45,7 +47,7 @@ pub fn run() -> Result<()> {
          (loader on the page, bundle not yet fetched) to `kasse:ready`",
         samples.widget.len()
     );
-    let (_, fast_vanilla) = print_timing(&title, "mount → ready", &samples.widget, &samples.vanilla);
+    let fast = print_timing(&title, "mount → ready", &samples.widget, &samples.vanilla);
     println!("both fetch the offer JSON first; the widget also fetches, compiles and starts its bundle");
     if samples.slow_widget.is_empty() {
         println!("\n(no slow-phone runs: KASSE_BENCH_SLOW_RUNS=0)");
@@ -55,13 +57,13 @@ pub fn run() -> Result<()> {
              protocol from just before `Kasse.mount`",
             samples.slow_widget.len()
         );
-        let (slow_w, slow_v) = print_timing(
+        let slow = print_timing(
             &title,
             "slow phone mount → ready",
             &samples.slow_widget,
             &samples.slow_vanilla,
         );
-        print_emulation_check(fast_vanilla.median, slow_v.median, slow_w.median);
+        print_emulation_check((&fast.0, &fast.1), (&slow.0, &slow.1), &samples.slow_cpu_factor);
     }
     print_bytes(&samples.bytes)
 }
@@ -81,6 +83,8 @@ struct Samples {
     vanilla: Vec<f64>,
     slow_widget: Vec<f64>,
     slow_vanilla: Vec<f64>,
+    /// Per slow run: a fixed piece of JS work timed throttled over unthrottled (about the rate).
+    slow_cpu_factor: Vec<f64>,
     /// `path encoding transfer encoded decoded` of the widget's files, from a fast run.
     bytes: Vec<Vec<String>>,
 }
@@ -98,6 +102,7 @@ impl Samples {
                 Some("vanilla_ms") => samples.vanilla = parse_numbers(words)?,
                 Some("slow_widget_ms") => samples.slow_widget = parse_numbers(words)?,
                 Some("slow_vanilla_ms") => samples.slow_vanilla = parse_numbers(words)?,
+                Some("slow_cpu_factor") => samples.slow_cpu_factor = parse_numbers(words)?,
                 Some("bytes") => samples.bytes.push(words.map(str::to_owned).collect()),
                 _ => bail!("unexpected line from load-time.mjs: `{line}`"),
             }
@@ -146,19 +151,31 @@ fn goal_line(what: &str, ratio: f64) -> String {
     format!("{what}: widget/vanilla median ratio {ratio:.1}× (goal ≤ {GOAL_RATIO:.1}×)")
 }
 
-/// Whether the slow pass ran slow: the vanilla form's offer fetch alone waits for the emulated
-/// latency, so its median must rise by at least that much. Printed, never asserted.
-fn print_emulation_check(fast_vanilla: f64, slow_vanilla: f64, slow_widget: f64) {
+/// Whether the slow pass ran slow, printed, never asserted: the vanilla form's offer fetch alone
+/// waits for the emulated latency, so its median must rise by at least that much; and a fixed JS
+/// loop timed before and after the CPU throttling must have slowed down by about its rate.
+fn print_emulation_check(fast: (&Summary, &Summary), slow: (&Summary, &Summary), cpu_factors: &[f64]) {
+    let ((fast_w, fast_v), (slow_w, slow_v)) = (fast, slow);
     println!(
-        "emulation check: vanilla median {fast_vanilla:.1} ms as the machine is → {slow_vanilla:.1} ms on the \
-         slow phone ({:.1}×); widget {slow_widget:.1} ms",
-        slow_vanilla / fast_vanilla
+        "emulation check: vanilla median {:.1} ms as the machine is → {:.1} ms on the slow phone (+{:.1} ms); \
+         widget {:.1} → {:.1} ms ({:.1}×)",
+        fast_v.median,
+        slow_v.median,
+        slow_v.median - fast_v.median,
+        fast_w.median,
+        slow_w.median,
+        slow_w.median / fast_w.median
     );
-    if slow_vanilla < fast_vanilla + SLOW_LATENCY_MS {
-        println!(
-            "WARNING: the slow-phone vanilla median is not {SLOW_LATENCY_MS} ms above the fast one: the \
-             emulation may not have applied"
-        );
+    if slow_v.median < fast_v.median + SLOW_LATENCY_MS {
+        println!("WARNING: the vanilla form did not slow down by the {SLOW_LATENCY_MS} ms latency: network emulation may not have applied");
+    }
+    if cpu_factors.is_empty() {
+        return;
+    }
+    let factor = Summary::of(cpu_factors).median;
+    println!("emulation check: a fixed JS loop ran {factor:.1}× slower under the CPU throttling (median; rate {SLOW_CPU_RATE})");
+    if factor < SLOW_CPU_RATE / 2.0 {
+        println!("WARNING: the CPU throttling may not have applied");
     }
 }
 
@@ -233,12 +250,14 @@ mod tests {
                       LOADTIME vanilla_ms 20.0 22.0\n\
                       LOADTIME slow_widget_ms 2500.0 2600.0\n\
                       LOADTIME slow_vanilla_ms 400.0 410.5\n\
+                      LOADTIME slow_cpu_factor 3.9 4.2\n\
                       LOADTIME bytes /kasse.js br 1200 900 3000\n";
         let s = Samples::parse(output).unwrap();
         assert_eq!(s.widget, vec![100.5, 110.0]);
         assert_eq!(s.vanilla, vec![20.0, 22.0]);
         assert_eq!(s.slow_widget, vec![2500.0, 2600.0]);
         assert_eq!(s.slow_vanilla, vec![400.0, 410.5]);
+        assert_eq!(s.slow_cpu_factor, vec![3.9, 4.2]);
         assert_eq!(s.bytes, vec![vec!["/kasse.js", "br", "1200", "900", "3000"]]);
         // The slow pass may be off (no lines), but not half there.
         assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\n").is_ok());
