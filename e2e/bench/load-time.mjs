@@ -2,11 +2,12 @@
 // the page, nothing else of the widget is) to `kasse:ready`, beside a hand-written vanilla-JS form
 // with the same fields that fetches the same offer JSON before rendering, both on the demo page in
 // headless Chromium. Every run gets a fresh browser context (cold HTTP and wasm code caches, new
-// connections) and the two alternate in order, so neither profits from going second. The samples
-// are printed as plain `LOADTIME …` lines (xtask has no JSON parser); bench.rs computes and prints
-// the statistics.
+// connections) and the two alternate in order, so neither profits from going second. A second,
+// shorter pass does the same on an emulated slow phone (Chromium's DevTools network and CPU
+// throttling). The samples are printed as plain `LOADTIME …` lines; xtask/src/load_time.rs
+// computes and prints the statistics.
 //
-//   KASSE_URL=http://127.0.0.1:8080 node bench/load-time.mjs [--runs 15] [--offer digital-month]
+//   KASSE_URL=http://127.0.0.1:8080 node bench/load-time.mjs [--runs 15] [--slow-runs 5] [--offer digital-month]
 import { chromium } from "playwright-core";
 import { parseArgs } from "node:util";
 
@@ -15,11 +16,27 @@ const { values } = parseArgs({
     runs: { type: "string", default: "15" },
     offer: { type: "string", default: "digital-month" },
     timeout: { type: "string", default: "30000" },
+    "slow-runs": { type: "string", default: "5" },
+    // Per step on the slow phone: the bundle (250 KB brotli) alone is 1.25 s at 1.6 Mbit/s, each
+    // request waits 150 ms more, and compiling and starting it runs at a quarter speed; a few
+    // seconds, with room for the shared 2-core machine.
+    "slow-timeout": { type: "string", default: "60000" },
   },
 });
 const RUNS = Number(values.runs);
+const SLOW_RUNS = Number(values["slow-runs"]);
 const OFFER = values.offer;
 const TIMEOUT = Number(values.timeout);
+const SLOW_TIMEOUT = Number(values["slow-timeout"]);
+
+/**
+ * The slow phone: Lighthouse's "slow 4G" figures (1.6 Mbit/s down, 750 kbit/s up, 150 ms round
+ * trip; throughputs here in bytes per second) and a CPU four times slower. DevTools adds the
+ * latency once to each request, with no connection set-up, so it is milder than a real 150 ms
+ * network; both forms get the same.
+ */
+const SLOW_NETWORK = { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 };
+const SLOW_CPU = { rate: 4 };
 const BASE = (process.env.KASSE_URL ?? "").replace(/\/$/, "");
 if (!BASE) throw new Error("KASSE_URL is not set: run this through `cargo xtask bench`");
 
@@ -126,7 +143,32 @@ function widgetBytesInPage() {
   return rows;
 }
 
-async function oneRun(browser, widgetFirst) {
+/**
+ * In the page: milliseconds for a fixed piece of main-thread work, timed before and after the
+ * CPU throttling to show that it applied (its ratio should be near the rate).
+ */
+function cpuProbeInPage() {
+  const start = performance.now();
+  let x = 1;
+  for (let i = 0; i < 5_000_000; i++) x = (x * 1103515245 + 12345) >>> 0;
+  const elapsed = performance.now() - start;
+  if (x === 0.5) throw new Error("unreachable: keeps the loop from being optimized away");
+  return elapsed;
+}
+
+/**
+ * Throttles `page` from now on, through a CDP session of its own. Applied after the page and the
+ * loader are in: the measured time starts at `Kasse.mount`, so a throttled page load would only
+ * make each run longer.
+ */
+async function emulateSlowPhone(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", SLOW_NETWORK);
+  await cdp.send("Emulation.setCPUThrottlingRate", SLOW_CPU);
+}
+
+async function oneRun(browser, widgetFirst, slow = false) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -147,19 +189,26 @@ async function oneRun(browser, widgetFirst) {
     });
     await bounded(page.goto(`${BASE}/`, { waitUntil: "load" }), TIMEOUT, "demo page");
     await bounded(page.waitForFunction(() => window.Kasse !== undefined), TIMEOUT, "loader");
-    const args = { offer: OFFER, timeout: TIMEOUT };
+    let cpuFactor;
+    if (slow) {
+      const before = await page.evaluate(cpuProbeInPage);
+      await bounded(emulateSlowPhone(page), TIMEOUT, "emulation");
+      cpuFactor = (await bounded(page.evaluate(cpuProbeInPage), TIMEOUT, "CPU probe")) / before;
+    }
+    const timeout = slow ? SLOW_TIMEOUT : TIMEOUT;
+    const args = { offer: OFFER, timeout };
     let widget, vanilla;
     if (widgetFirst) {
-      widget = await bounded(page.evaluate(widgetInPage, args), TIMEOUT + 1000, "widget");
-      vanilla = await bounded(page.evaluate(vanillaInPage, args), TIMEOUT, "vanilla form");
+      widget = await bounded(page.evaluate(widgetInPage, args), timeout + 1000, "widget");
+      vanilla = await bounded(page.evaluate(vanillaInPage, args), timeout, "vanilla form");
     } else {
-      vanilla = await bounded(page.evaluate(vanillaInPage, args), TIMEOUT, "vanilla form");
-      widget = await bounded(page.evaluate(widgetInPage, args), TIMEOUT + 1000, "widget");
+      vanilla = await bounded(page.evaluate(vanillaInPage, args), timeout, "vanilla form");
+      widget = await bounded(page.evaluate(widgetInPage, args), timeout + 1000, "widget");
     }
     const bytes = await page.evaluate(widgetBytesInPage);
     for (const [path, row] of Object.entries(bytes)) row.encoding = encodings[path] ?? "?";
     if (problems.length) throw new Error(`page errors: ${problems.join("; ")}`);
-    return { widget, vanilla, bytes };
+    return { widget, vanilla, bytes, cpuFactor };
   } finally {
     await context.close();
   }
@@ -189,6 +238,23 @@ try {
   console.log(`LOADTIME vanilla_ms ${ms(vanilla)}`);
   for (const [path, row] of Object.entries(bytes)) {
     console.log(`LOADTIME bytes ${path} ${row.encoding} ${row.transfer} ${row.encoded} ${row.decoded}`);
+  }
+  // The slow phone, same alternation; its own first run is not discarded (the browser's first-use
+  // costs were paid above).
+  const slowWidget = [], slowVanilla = [], cpuFactors = [];
+  for (let run = 0; run < SLOW_RUNS; run++) {
+    const result = await oneRun(browser, run % 2 === 0, true);
+    slowWidget.push(result.widget);
+    slowVanilla.push(result.vanilla);
+    cpuFactors.push(result.cpuFactor);
+    process.stderr.write(
+      `load-time slow run ${run + 1}/${SLOW_RUNS}: widget ${result.widget.toFixed(1)} ms, vanilla ${result.vanilla.toFixed(1)} ms\n`,
+    );
+  }
+  if (SLOW_RUNS > 0) {
+    console.log(`LOADTIME slow_widget_ms ${ms(slowWidget)}`);
+    console.log(`LOADTIME slow_vanilla_ms ${ms(slowVanilla)}`);
+    console.log(`LOADTIME slow_cpu_factor ${ms(cpuFactors)}`);
   }
 } finally {
   await browser.close();

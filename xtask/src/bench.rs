@@ -3,6 +3,7 @@
 //! noisy; absolute milliseconds from two runs do not compare).
 
 use crate::cmd::{self, quiet};
+use crate::load_time;
 use crate::setup;
 use crate::stack;
 use crate::wasm_bytes;
@@ -16,11 +17,8 @@ use std::time::{Duration, Instant};
 /// the 2-core machine, and 20 samples above p99 per path.
 const GATEWAY_ORDERS: usize = 2000;
 const GATEWAY_CONCURRENCY: usize = 8;
-/// Browser runs per side in the load-time benchmark (`KASSE_BENCH_RUNS` overrides).
-const LOAD_RUNS: usize = 15;
 /// Upper bounds for the measuring processes (their builds are not bounded, like every build).
 const GATEWAY_TIMEOUT: Duration = Duration::from_secs(120);
-const LOAD_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// One figure of the benchmark, measured and printed.
 type Figure<'a> = Box<dyn Fn() -> Result<()> + 'a>;
@@ -33,8 +31,8 @@ pub fn run() -> Result<()> {
     // Each figure stands alone: one that fails is reported and the others are still printed.
     let mut failed = Vec::new();
     let figures: [(&str, Figure); 3] = [
-        ("core bytes", Box::new(|| wasm_bytes::core_bytes(&dist))),
-        ("load time", Box::new(load_time)),
+        ("wasm bytes", Box::new(|| wasm_bytes::attribute(&dist))),
+        ("load time", Box::new(load_time::run)),
         ("gateway cost", Box::new(gateway_cost)),
     ];
     for (name, figure) in figures {
@@ -80,87 +78,53 @@ fn bundle_sizes(dist: &Path) -> Result<()> {
         }
     }
     println!("{:<24} {raw_total:>10} {br_total:>10}", "shipped total");
+    println!("{}", size_goals(br_total));
     Ok(())
 }
 
-/// Loader start to an interactive form in headless Chromium, widget vs. a hand-written
-/// vanilla-JS form with the same fields on the same page (e2e/bench/load-time.mjs measures).
-fn load_time() -> Result<()> {
-    let runs = env_number("KASSE_BENCH_RUNS", LOAD_RUNS)?;
-    println!("\nbench: starting sandbox + gateway for the browser timing");
-    let stack = stack::Stack::start(stack::Ports::Ephemeral)?;
-    println!("bench: {runs} browser runs per side (fresh context each, alternating order)");
-    let mut node = Command::new("node");
-    node.current_dir(cmd::workspace_root().join("e2e"))
-        .arg("bench/load-time.mjs")
-        .args(["--runs", &runs.to_string()])
-        .env("KASSE_URL", &stack.gateway_url);
-    let output = run_bounded(&mut node, LOAD_TIMEOUT)?;
-    drop(stack);
+/// The issue's size goal for what a reader downloads (brotli): at most 80 KB, ideally 60 KB.
+const SIZE_GOAL: u64 = 80 * 1024;
+const SIZE_STRETCH_GOAL: u64 = 60 * 1024;
 
-    let mut widget = Vec::new();
-    let mut vanilla = Vec::new();
-    let mut bytes = Vec::new();
-    for line in output.lines() {
-        let mut words = line.split_whitespace();
-        if words.next() != Some("LOADTIME") {
-            continue;
-        }
-        match words.next() {
-            Some("widget_ms") => widget = parse_numbers(words)?,
-            Some("vanilla_ms") => vanilla = parse_numbers(words)?,
-            Some("bytes") => bytes.push(words.map(str::to_owned).collect::<Vec<_>>()),
-            _ => bail!("unexpected line from load-time.mjs: `{line}`"),
-        }
-    }
-    if widget.is_empty() || widget.len() != vanilla.len() {
-        bail!("load-time.mjs printed no complete samples:\n{output}");
-    }
-    let ratios: Vec<f64> = widget.iter().zip(&vanilla).map(|(w, v)| w / v).collect();
-    let (w, v, r) = (Summary::of(&widget), Summary::of(&vanilla), Summary::of(&ratios));
-    println!(
-        "\nMount to interactive form in headless Chromium: {} runs each, ms from `Kasse.mount` \
-         (loader on the page, bundle not yet fetched) to `kasse:ready`",
-        widget.len()
-    );
-    println!("{:<34} {:>10} {:>10} {:>10}", "form", "median", "p90", "min");
-    println!(
-        "{:<34} {:>10.1} {:>10.1} {:>10.1}",
-        "Kasse widget (wasm)", w.median, w.p90, w.min
-    );
-    println!(
-        "{:<34} {:>10.1} {:>10.1} {:>10.1}",
-        "vanilla-JS form, same fields", v.median, v.p90, v.min
-    );
-    println!(
-        "{:<34} {:>9.1}x {:>9.1}x",
-        "widget / vanilla",
-        w.median / v.median,
-        w.p90 / v.p90
-    );
-    println!(
-        "{:<34} {:>9.1}x {:>9.1}x {:>9.1}x",
-        "per-run ratio widget / vanilla", r.median, r.p90, r.min
-    );
-    println!("both fetch the offer JSON first; the widget also fetches, compiles and starts its bundle");
+/// `shipped 249,890 B brotli = 3.05× the 80 KB goal, 4.07× the 60 KB goal; 167,970 B (164.0 KB)
+/// over 80 KB, 188,450 B (184.0 KB) over 60 KB` (KB = 1,024 B, as the goals are set).
+fn size_goals(shipped: u64) -> String {
+    let against = |goal: u64| {
+        let (diff, side) = if shipped > goal {
+            (shipped - goal, "over")
+        } else {
+            (goal - shipped, "under")
+        };
+        format!(
+            "{} B ({:.1} KB) {side} {} KB",
+            thousands(diff),
+            diff as f64 / 1024.0,
+            goal / 1024
+        )
+    };
+    format!(
+        "shipped {} B brotli = {:.2}× the {} KB goal, {:.2}× the {} KB goal; {}, {}",
+        thousands(shipped),
+        shipped as f64 / SIZE_GOAL as f64,
+        SIZE_GOAL / 1024,
+        shipped as f64 / SIZE_STRETCH_GOAL as f64,
+        SIZE_STRETCH_GOAL / 1024,
+        against(SIZE_GOAL),
+        against(SIZE_STRETCH_GOAL)
+    )
+}
 
-    if !bytes.is_empty() {
-        println!("\nFirst-visit network bytes of the widget (Resource Timing, as Chromium fetched them)");
-        println!(
-            "{:<28} {:>9} {:>12} {:>12} {:>12}",
-            "file", "encoding", "transfer B", "body B", "decoded B"
-        );
-        let mut total = 0u64;
-        for row in &bytes {
-            let [path, encoding, transfer, encoded, decoded] = &row[..] else {
-                bail!("unexpected bytes row {row:?} from load-time.mjs");
-            };
-            total += transfer.parse::<u64>().unwrap_or(0);
-            println!("{path:<28} {encoding:>9} {transfer:>12} {encoded:>12} {decoded:>12}");
+/// `249890` → `249,890`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        println!("{:<28} {:>9} {total:>12}", "total", "");
+        out.push(digit);
     }
-    Ok(())
+    out
 }
 
 /// What the gateway adds to order creation, p50/p99 latency and throughput straight to
@@ -246,13 +210,7 @@ fn json_number(json: &str, path: &[&str]) -> Result<f64> {
         .ok_or_else(|| anyhow!("no number at `{}` in BENCH_JSON {json}", path.join(".")))
 }
 
-fn parse_numbers<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<f64>> {
-    words
-        .map(|w| w.parse::<f64>().with_context(|| format!("`{w}` is not a number")))
-        .collect()
-}
-
-fn env_number(name: &str, default: usize) -> Result<usize> {
+pub(crate) fn env_number(name: &str, default: usize) -> Result<usize> {
     match std::env::var(name) {
         Ok(value) => value
             .trim()
@@ -262,34 +220,9 @@ fn env_number(name: &str, default: usize) -> Result<usize> {
     }
 }
 
-/// Median, 90th percentile (nearest rank) and minimum of a sample.
-struct Summary {
-    median: f64,
-    p90: f64,
-    min: f64,
-}
-
-impl Summary {
-    fn of(samples: &[f64]) -> Summary {
-        let mut sorted = samples.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let rank = |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
-        let median = if sorted.len().is_multiple_of(2) {
-            (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
-        } else {
-            sorted[sorted.len() / 2]
-        };
-        Summary {
-            median,
-            p90: rank(0.9),
-            min: sorted[0],
-        }
-    }
-}
-
 /// Runs `command` for at most `limit`, returning its stdout; its stderr is shown on failure. On
 /// timeout it gets SIGTERM (node lets Playwright close its browser then), then SIGKILL.
-fn run_bounded(command: &mut Command, limit: Duration) -> Result<String> {
+pub(crate) fn run_bounded(command: &mut Command, limit: Duration) -> Result<String> {
     let what = cmd::describe(command);
     let mut child = command
         .stdin(Stdio::null())
@@ -355,6 +288,25 @@ mod tests {
     const BENCH_JSON: &str = r#"{"concurrency":8,"direct":{"p50_ms":1.5,"p99_ms":4.25,"throughput":3000.0},"gateway":{"p50_ms":2.0,"p99_ms":6.0,"throughput":2500.5},"orders":1000,"ratio":{"p50":1.3333333333333333,"p99":1.411764705882353,"throughput":0.8335}}"#;
 
     #[test]
+    fn prints_the_shipped_total_against_the_goals() {
+        assert_eq!(
+            size_goals(249_890),
+            "shipped 249,890 B brotli = 3.05× the 80 KB goal, 4.07× the 60 KB goal; \
+             167,970 B (164.0 KB) over 80 KB, 188,450 B (184.0 KB) over 60 KB"
+        );
+        assert_eq!(
+            size_goals(71_680),
+            "shipped 71,680 B brotli = 0.88× the 80 KB goal, 1.17× the 60 KB goal; \
+             10,240 B (10.0 KB) under 80 KB, 10,240 B (10.0 KB) over 60 KB"
+        );
+        assert_eq!(
+            (thousands(0), thousands(999), thousands(1000)),
+            ("0".into(), "999".into(), "1,000".into())
+        );
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
     fn reads_bench_orders_json() {
         assert_eq!(json_number(BENCH_JSON, &["orders"]).unwrap(), 1000.0);
         assert_eq!(json_number(BENCH_JSON, &["direct", "p99_ms"]).unwrap(), 4.25);
@@ -364,13 +316,5 @@ mod tests {
         assert!(json_number(BENCH_JSON, &["p50_ms"]).is_err());
         assert!(json_number(BENCH_JSON, &["direct", "missing"]).is_err());
         assert!(json_number(BENCH_JSON, &["direct"]).is_err());
-    }
-
-    #[test]
-    fn summarizes_samples() {
-        let s = Summary::of(&[5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 6.0, 7.0, 8.0, 9.0]);
-        assert_eq!((s.median, s.p90, s.min), (5.5, 9.0, 1.0));
-        let s = Summary::of(&[3.0]);
-        assert_eq!((s.median, s.p90, s.min), (3.0, 3.0, 3.0));
     }
 }

@@ -12,11 +12,13 @@ mod bench;
 mod cmd;
 mod fuzz;
 mod lint;
+mod load_time;
 mod setup;
 mod soak;
 mod stack;
 mod suites;
 mod wasm_bytes;
+mod wasm_parts;
 
 use anyhow::{bail, Result};
 

@@ -1,13 +1,14 @@
-//! `cargo xtask bench`'s size attribution: kasse-core's bytes in the widget's wasm, by function
-//! name (twiggy on a copy optimised with names kept).
+//! `cargo xtask bench`'s size attribution: the widget's wasm by part and kasse-core's bytes in it,
+//! by function name (twiggy on a copy optimised with names kept).
 
 use crate::cmd::{self, quiet};
 use crate::stack;
+use crate::wasm_parts;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// How many bytes of the shipped wasm are kasse-core's.
+/// The wasm's bytes by part (see `wasm_parts`), then how many of them are kasse-core's.
 ///
 /// The shipped wasm carries no names (wasm-opt drops them), so the bundle trunk's wasm-bindgen
 /// wrote before that step is optimized once more the same way with names kept (`wasm-opt -Oz -g`)
@@ -15,7 +16,7 @@ use std::process::Command;
 /// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
 /// little) nor into data segments (LTO pools constants without names), so kasse-core's share is
 /// a lower bound; the unattributable data is printed beside it.
-pub fn core_bytes(dist: &Path) -> Result<()> {
+pub fn attribute(dist: &Path) -> Result<()> {
     let twiggy = ensure_twiggy()?;
     let bindgen_out = stack::target_dir().join("wasm-bindgen/release/kasse_bg.wasm");
     let cargo_out = stack::target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm");
@@ -45,9 +46,15 @@ pub fn core_bytes(dist: &Path) -> Result<()> {
     )?;
     let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
     let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
+    wasm_parts::print_table(&items);
+    print_core_share(&items, shipped);
+    Ok(())
+}
 
+/// kasse-core's share of the named wasm, own functions and generic code for its types apart.
+fn print_core_share(items: &[(String, u64)], shipped: u64) {
     let (mut own, mut generic, mut data, mut widget, mut rest) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    for (name, size) in &items {
+    for (name, size) in items {
         match classify(name) {
             Part::CoreOwn => own += size,
             Part::CoreGeneric => generic += size,
@@ -79,7 +86,6 @@ pub fn core_bytes(dist: &Path) -> Result<()> {
         "measured: twiggy on the wasm-bindgen output re-optimized with names kept ({code_total} B without names vs \
          {shipped} B shipped); core code inlined into widget functions and core's string constants count elsewhere"
     );
-    Ok(())
 }
 
 /// binaryen 132 from tools/ (see `stack::build_widget` for why not Debian's).
@@ -125,7 +131,7 @@ fn classify(name: &str) -> Part {
         Part::CoreGeneric
     } else if name.starts_with("data segment ") || name.starts_with("data[") {
         Part::Data
-    } else if name.starts_with('"') && name.ends_with(" subsection") {
+    } else if wasm_parts::is_name_section(name) {
         Part::Names
     } else if name.starts_with("kasse_widget::") || name.starts_with("<kasse_widget::") {
         Part::Widget

@@ -1,0 +1,276 @@
+//! `cargo xtask bench`'s browser timing: `Kasse.mount` to `kasse:ready` in headless Chromium,
+//! widget vs. a hand-written vanilla-JS form with the same fields on the same page, first as the
+//! machine is, then on an emulated slow phone (e2e/bench/load-time.mjs measures, this prints).
+
+use crate::bench::{env_number, run_bounded};
+use crate::cmd;
+use crate::stack;
+use anyhow::{bail, Context, Result};
+use std::process::Command;
+use std::time::Duration;
+
+/// Browser runs per side as the machine is (`KASSE_BENCH_RUNS` overrides).
+const LOAD_RUNS: usize = 15;
+/// Browser runs per side on the emulated slow phone (`KASSE_BENCH_SLOW_RUNS` overrides): fewer,
+/// as each takes seconds.
+const SLOW_RUNS: usize = 5;
+/// What load-time.mjs emulates for its slow pass (Chromium's DevTools throttling).
+const SLOW_PHONE: &str = "slow phone (1.6 Mbit/s, 150 ms RTT, 4× CPU)";
+/// The issue's goal for the widget's median against the vanilla form's, in the same run.
+const GOAL_RATIO: f64 = 2.5;
+/// The emulated CPU slowdown, as load-time.mjs sets it.
+const SLOW_CPU_RATE: f64 = 4.0;
+/// The emulated request latency: a slow vanilla median not this much above the fast one means
+/// the emulation did not apply (its offer fetch alone must wait for it).
+const SLOW_LATENCY_MS: f64 = 150.0;
+
+pub fn run() -> Result<()> {
+    let runs = env_number("KASSE_BENCH_RUNS", LOAD_RUNS)?;
+    let slow_runs = env_number("KASSE_BENCH_SLOW_RUNS", SLOW_RUNS)?;
+    println!("\nbench: starting sandbox + gateway for the browser timing");
+    let stack = stack::Stack::start(stack::Ports::Ephemeral)?;
+    println!(
+        "bench: {runs} browser runs per side, then {slow_runs} on an emulated {SLOW_PHONE} \
+         (fresh context each, alternating order)"
+    );
+    let mut node = Command::new("node");
+    node.current_dir(cmd::workspace_root().join("e2e"))
+        .arg("bench/load-time.mjs")
+        .args(["--runs", &runs.to_string(), "--slow-runs", &slow_runs.to_string()])
+        .env("KASSE_URL", &stack.gateway_url);
+    let output = run_bounded(&mut node, bound(runs, slow_runs))?;
+    drop(stack);
+
+    let samples = Samples::parse(&output)?;
+    let title = format!(
+        "Mount to interactive form in headless Chromium: {} runs each, ms from `Kasse.mount` \
+         (loader on the page, bundle not yet fetched) to `kasse:ready`",
+        samples.widget.len()
+    );
+    let fast = print_timing(&title, "mount → ready", &samples.widget, &samples.vanilla);
+    println!("both fetch the offer JSON first; the widget also fetches, compiles and starts its bundle");
+    if samples.slow_widget.is_empty() {
+        println!("\n(no slow-phone runs: KASSE_BENCH_SLOW_RUNS=0)");
+    } else {
+        let title = format!(
+            "The same on an emulated {SLOW_PHONE}: {} runs each, emulation by Chromium's DevTools \
+             protocol from just before `Kasse.mount`",
+            samples.slow_widget.len()
+        );
+        let slow = print_timing(
+            &title,
+            "slow phone mount → ready",
+            &samples.slow_widget,
+            &samples.slow_vanilla,
+        );
+        print_emulation_check((&fast.0, &fast.1), (&slow.0, &slow.1), &samples.slow_cpu_factor);
+    }
+    print_bytes(&samples.bytes)
+}
+
+/// Upper bound for the whole node process. Each step of a run has its own, shorter timeout in
+/// the script; this one only catches a hung browser. A fast run takes about a second; a slow one
+/// several (a 250 KB bundle is 1.25 s at 1.6 Mbit/s, plus 150 ms per request and a 4× slower
+/// compile and start), so it gets a generous 45 s.
+fn bound(runs: usize, slow_runs: usize) -> Duration {
+    Duration::from_secs(120 + 10 * runs as u64 + 45 * slow_runs as u64)
+}
+
+/// The `LOADTIME …` lines of load-time.mjs.
+#[derive(Debug, Default)]
+struct Samples {
+    widget: Vec<f64>,
+    vanilla: Vec<f64>,
+    slow_widget: Vec<f64>,
+    slow_vanilla: Vec<f64>,
+    /// Per slow run: a fixed piece of JS work timed throttled over unthrottled (about the rate).
+    slow_cpu_factor: Vec<f64>,
+    /// `path encoding transfer encoded decoded` of the widget's files, from a fast run.
+    bytes: Vec<Vec<String>>,
+}
+
+impl Samples {
+    fn parse(output: &str) -> Result<Samples> {
+        let mut samples = Samples::default();
+        for line in output.lines() {
+            let mut words = line.split_whitespace();
+            if words.next() != Some("LOADTIME") {
+                continue;
+            }
+            match words.next() {
+                Some("widget_ms") => samples.widget = parse_numbers(words)?,
+                Some("vanilla_ms") => samples.vanilla = parse_numbers(words)?,
+                Some("slow_widget_ms") => samples.slow_widget = parse_numbers(words)?,
+                Some("slow_vanilla_ms") => samples.slow_vanilla = parse_numbers(words)?,
+                Some("slow_cpu_factor") => samples.slow_cpu_factor = parse_numbers(words)?,
+                Some("bytes") => samples.bytes.push(words.map(str::to_owned).collect()),
+                _ => bail!("unexpected line from load-time.mjs: `{line}`"),
+            }
+        }
+        if samples.widget.is_empty() || samples.widget.len() != samples.vanilla.len() {
+            bail!("load-time.mjs printed no complete samples:\n{output}");
+        }
+        if samples.slow_widget.len() != samples.slow_vanilla.len() {
+            bail!("load-time.mjs printed unequal slow-phone samples:\n{output}");
+        }
+        Ok(samples)
+    }
+}
+
+/// One table of widget vs. vanilla, then the median ratio against the goal; returns the
+/// summaries of widget and vanilla.
+fn print_timing(title: &str, what: &str, widget: &[f64], vanilla: &[f64]) -> (Summary, Summary) {
+    let ratios: Vec<f64> = widget.iter().zip(vanilla).map(|(w, v)| w / v).collect();
+    let (w, v, r) = (Summary::of(widget), Summary::of(vanilla), Summary::of(&ratios));
+    println!("\n{title}");
+    println!("{:<34} {:>10} {:>10} {:>10}", "form", "median", "p90", "min");
+    println!(
+        "{:<34} {:>10.1} {:>10.1} {:>10.1}",
+        "Kasse widget (wasm)", w.median, w.p90, w.min
+    );
+    println!(
+        "{:<34} {:>10.1} {:>10.1} {:>10.1}",
+        "vanilla-JS form, same fields", v.median, v.p90, v.min
+    );
+    println!(
+        "{:<34} {:>9.1}x {:>9.1}x",
+        "widget / vanilla",
+        w.median / v.median,
+        w.p90 / v.p90
+    );
+    println!(
+        "{:<34} {:>9.1}x {:>9.1}x {:>9.1}x",
+        "per-run ratio widget / vanilla", r.median, r.p90, r.min
+    );
+    println!("{}", goal_line(what, w.median / v.median));
+    (w, v)
+}
+
+/// `mount → ready: widget/vanilla median ratio 3.1× (goal ≤ 2.5×)`.
+fn goal_line(what: &str, ratio: f64) -> String {
+    format!("{what}: widget/vanilla median ratio {ratio:.1}× (goal ≤ {GOAL_RATIO:.1}×)")
+}
+
+/// Whether the slow pass ran slow, printed, never asserted: the vanilla form's offer fetch alone
+/// waits for the emulated latency, so its median must rise by at least that much; and a fixed JS
+/// loop timed before and after the CPU throttling must have slowed down by about its rate.
+fn print_emulation_check(fast: (&Summary, &Summary), slow: (&Summary, &Summary), cpu_factors: &[f64]) {
+    let ((fast_w, fast_v), (slow_w, slow_v)) = (fast, slow);
+    println!(
+        "emulation check: vanilla median {:.1} ms as the machine is → {:.1} ms on the slow phone (+{:.1} ms); \
+         widget {:.1} → {:.1} ms ({:.1}×)",
+        fast_v.median,
+        slow_v.median,
+        slow_v.median - fast_v.median,
+        fast_w.median,
+        slow_w.median,
+        slow_w.median / fast_w.median
+    );
+    if slow_v.median < fast_v.median + SLOW_LATENCY_MS {
+        println!("WARNING: the vanilla form did not slow down by the {SLOW_LATENCY_MS} ms latency: network emulation may not have applied");
+    }
+    if cpu_factors.is_empty() {
+        return;
+    }
+    let factor = Summary::of(cpu_factors).median;
+    println!("emulation check: a fixed JS loop ran {factor:.1}× slower under the CPU throttling (median; rate {SLOW_CPU_RATE})");
+    if factor < SLOW_CPU_RATE / 2.0 {
+        println!("WARNING: the CPU throttling may not have applied");
+    }
+}
+
+fn print_bytes(bytes: &[Vec<String>]) -> Result<()> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    println!("\nFirst-visit network bytes of the widget (Resource Timing, as Chromium fetched them)");
+    println!(
+        "{:<28} {:>9} {:>12} {:>12} {:>12}",
+        "file", "encoding", "transfer B", "body B", "decoded B"
+    );
+    let mut total = 0u64;
+    for row in bytes {
+        let [path, encoding, transfer, encoded, decoded] = &row[..] else {
+            bail!("unexpected bytes row {row:?} from load-time.mjs");
+        };
+        total += transfer.parse::<u64>().unwrap_or(0);
+        println!("{path:<28} {encoding:>9} {transfer:>12} {encoded:>12} {decoded:>12}");
+    }
+    println!("{:<28} {:>9} {total:>12}", "total", "");
+    Ok(())
+}
+
+fn parse_numbers<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<f64>> {
+    words
+        .map(|w| w.parse::<f64>().with_context(|| format!("`{w}` is not a number")))
+        .collect()
+}
+
+/// Median, 90th percentile (nearest rank) and minimum of a sample.
+struct Summary {
+    median: f64,
+    p90: f64,
+    min: f64,
+}
+
+impl Summary {
+    fn of(samples: &[f64]) -> Summary {
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let rank = |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+        let median = if sorted.len().is_multiple_of(2) {
+            (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
+        } else {
+            sorted[sorted.len() / 2]
+        };
+        Summary {
+            median,
+            p90: rank(0.9),
+            min: sorted[0],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summarizes_samples() {
+        let s = Summary::of(&[5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 6.0, 7.0, 8.0, 9.0]);
+        assert_eq!((s.median, s.p90, s.min), (5.5, 9.0, 1.0));
+        let s = Summary::of(&[3.0]);
+        assert_eq!((s.median, s.p90, s.min), (3.0, 3.0, 3.0));
+    }
+
+    #[test]
+    fn reads_fast_and_slow_samples() {
+        let output = "noise\n\
+                      LOADTIME widget_ms 100.5 110.0\n\
+                      LOADTIME vanilla_ms 20.0 22.0\n\
+                      LOADTIME slow_widget_ms 2500.0 2600.0\n\
+                      LOADTIME slow_vanilla_ms 400.0 410.5\n\
+                      LOADTIME slow_cpu_factor 3.9 4.2\n\
+                      LOADTIME bytes /kasse.js br 1200 900 3000\n";
+        let s = Samples::parse(output).unwrap();
+        assert_eq!(s.widget, vec![100.5, 110.0]);
+        assert_eq!(s.vanilla, vec![20.0, 22.0]);
+        assert_eq!(s.slow_widget, vec![2500.0, 2600.0]);
+        assert_eq!(s.slow_vanilla, vec![400.0, 410.5]);
+        assert_eq!(s.slow_cpu_factor, vec![3.9, 4.2]);
+        assert_eq!(s.bytes, vec![vec!["/kasse.js", "br", "1200", "900", "3000"]]);
+        // The slow pass may be off (no lines), but not half there.
+        assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\n").is_ok());
+        assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME slow_widget_ms 3\n").is_err());
+        assert!(Samples::parse("LOADTIME widget_ms 1\n").is_err());
+        assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME what 3\n").is_err());
+    }
+
+    #[test]
+    fn prints_the_ratio_against_the_goal() {
+        assert_eq!(
+            goal_line("mount → ready", 3.06),
+            "mount → ready: widget/vanilla median ratio 3.1× (goal ≤ 2.5×)"
+        );
+    }
+}
