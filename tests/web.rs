@@ -235,7 +235,13 @@ async fn submitting_an_empty_form_marks_every_problem_and_focuses_the_first() {
             Some("true"),
             "{id} invalid"
         );
-        assert_eq!(input.get_attribute("aria-describedby"), Some(format!("{id}-error")));
+        // The error, after the field's example where it has one.
+        let described = input.get_attribute("aria-describedby").unwrap_or_default();
+        assert_eq!(
+            described.split(' ').last(),
+            Some(format!("{id}-error").as_str()),
+            "{id}"
+        );
         assert!(!text(&root, &format!("#{id}-error")).is_empty(), "{id} has a message");
     }
     assert_eq!(text(&root, "#lastName-error"), "Skriv etternavn eller firmanavn.");
@@ -452,4 +458,42 @@ async fn an_s4_package_shows_its_choices_and_prices_them_as_they_are_ticked() {
 #[wasm_bindgen_test]
 fn urls_parse_in_the_browser_as_natively() {
     kasse_core::field::url_cases::run_all();
+}
+
+/// The country is asked before the phone and postal code, and shapes their examples.
+#[wasm_bindgen_test]
+async fn the_country_comes_first_and_shapes_the_examples() {
+    clear_storage();
+    let host = host(&[]);
+    let _handle = kasse_widget::mount_loaded(host.clone(), config("digital-month", Some("en")), CARD_OFFER).unwrap();
+    tick().await;
+    let root = host.shadow_root().unwrap();
+    let ids: Vec<String> = (0..root.query_selector_all("input, select").unwrap().length())
+        .filter_map(|i| root.query_selector_all("input, select").unwrap().item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.id())
+        .collect();
+    let at = |id: &str| {
+        ids.iter()
+            .position(|i| i == id)
+            .unwrap_or_else(|| panic!("{id} in {ids:?}"))
+    };
+    assert!(
+        at("countryCode") < at("phone") && at("countryCode") < at("postalCode"),
+        "{ids:?}"
+    );
+    assert!(at("email") < at("countryCode"), "{ids:?}");
+
+    assert_eq!(text(&root, "#phone-example"), "For example 912 34 567");
+    assert_eq!(text(&root, "#postalCode-example"), "For example 0150");
+    assert_eq!(
+        query(&root, "#phone").get_attribute("aria-describedby").as_deref(),
+        Some("phone-example")
+    );
+    let country: web_sys::HtmlSelectElement = query(&root, "#countryCode").unchecked_into();
+    country.set_value("SE");
+    country.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    tick().await;
+    assert_eq!(text(&root, "#phone-example"), "For example 070-123 45 67");
+    assert_eq!(text(&root, "#postalCode-example"), "For example 123 45");
 }

@@ -88,6 +88,9 @@ test("everything works by keyboard: tab to the fields, type, choose, submit", as
   await page.keyboard.type("Nordmann");
   await page.keyboard.press("Tab");
   await page.keyboard.type("kari@example.no");
+  // The country comes before the fields it governs (phone, postal code).
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.querySelector('[data-kasse-offer="digital-month"]').shadowRoot.activeElement?.id), "countryCode");
   await page.keyboard.press("Tab");
   await page.keyboard.type("91234567");
   await page.keyboard.press("Tab");

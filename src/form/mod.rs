@@ -32,9 +32,13 @@ pub struct FieldSpec {
     pub get: fn(&CheckoutForm) -> &str,
     /// Writes the field.
     pub set: fn(&mut CheckoutForm, String),
+    /// How a reader in the chosen country writes it, shown beside the field.
+    pub example: Option<fn(&str) -> Option<&'static str>>,
 }
 
 /// The reader's text fields in order; `street` and `postalPlace` only when the offer delivers.
+/// The country is asked between e-mail and phone ([`COUNTRY_BEFORE`]): it governs how the phone
+/// number and the postal code are written, so the reader chooses it before typing them.
 pub const FIELDS: [FieldSpec; 6] = [
     FieldSpec {
         id: "firstName",
@@ -44,6 +48,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         inputmode: "text",
         get: |f| &f.first_name,
         set: |f, v| f.first_name = v,
+        example: None,
     },
     FieldSpec {
         id: "lastName",
@@ -53,6 +58,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         inputmode: "text",
         get: |f| &f.last_name,
         set: |f, v| f.last_name = v,
+        example: None,
     },
     FieldSpec {
         id: "email",
@@ -62,6 +68,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         inputmode: "email",
         get: |f| &f.email,
         set: |f, v| f.email = v,
+        example: None,
     },
     FieldSpec {
         id: "phone",
@@ -71,6 +78,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         inputmode: "tel",
         get: |f| &f.phone,
         set: |f, v| f.phone = v,
+        example: Some(kasse_core::field::phone_example),
     },
     FieldSpec {
         id: "street",
@@ -80,6 +88,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         inputmode: "text",
         get: |f| &f.street,
         set: |f, v| f.street = v,
+        example: None,
     },
     FieldSpec {
         id: "postalCode",
@@ -89,6 +98,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         inputmode: "numeric",
         get: |f| &f.postal_code,
         set: |f, v| f.postal_code = v,
+        example: Some(kasse_core::field::postal_code_example),
     },
 ];
 
@@ -101,6 +111,7 @@ const POSTAL_PLACE: FieldSpec = FieldSpec {
     inputmode: "text",
     get: |f| &f.postal_place,
     set: |f, v| f.postal_place = v,
+    example: None,
 };
 
 /// Countries the Nordic vendors deliver to, with their names in each locale (columns in the
@@ -121,11 +132,32 @@ pub(crate) fn error_text(checkout: Checkout, field: &'static str) -> Option<&'st
     })
 }
 
+/// The first field after the country choice.
+const COUNTRY_BEFORE: &str = "phone";
+
 fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
     let locale = checkout.locale;
     let error_id = format!("{}-error", spec.id);
-    let described = error_id.clone();
+    let example_id = format!("{}-example", spec.id);
     let invalid = move || error_text(checkout, spec.id).is_some();
+    let example = move || {
+        let of_country = spec.example?;
+        checkout.form.with(|f| of_country(&f.country_code))
+    };
+    // The example, then the error (when there is one), read after the label.
+    let described = {
+        let (error_id, example_id) = (error_id.clone(), example_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                example().is_some().then_some(example_id.as_str()),
+                invalid().then_some(error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
     view! {
         <div class="kasse__field">
             <label for=spec.id>{t(locale, spec.label)}</label>
@@ -138,8 +170,11 @@ fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
                 prop:value=move || checkout.form.with(|f| (spec.get)(f).to_owned())
                 on:input:target=move |ev| checkout.edit(spec.id, |f| (spec.set)(f, ev.target().value()))
                 aria-invalid=move || invalid().then_some("true")
-                aria-describedby=move || invalid().then(|| described.clone())
+                aria-describedby=described
             />
+            {move || example().map(|text| view! {
+                <p class="kasse__example" id=example_id.clone()>{t(locale, MessageKey::ForExample)} " " {text}</p>
+            })}
             <p class="kasse__error" id=error_id>{move || error_text(checkout, spec.id)}</p>
         </div>
     }
@@ -245,7 +280,8 @@ fn summary(checkout: Checkout) -> impl IntoView {
 /// Moves focus to the first invalid field, so keyboard and screen-reader users land on the problem.
 fn focus_first_invalid(checkout: Checkout) {
     request_animation_frame(move || {
-        let root = checkout.host.with_value(|h| h.shadow_root());
+        // A frame later the widget may be gone (unmounted): then there is nothing to focus.
+        let root = checkout.host.try_with_value(|h| h.shadow_root()).flatten();
         let first = root.and_then(|r| r.query_selector("[aria-invalid=\"true\"]").ok().flatten());
         if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             element.focus().ok();
@@ -328,9 +364,20 @@ fn form_view(checkout: Checkout) -> impl IntoView {
         Phase::Completing => t(locale, MessageKey::Completing),
         Phase::Form | Phase::Receipt => "",
     };
-    let fields = FIELDS
+    let shown = |spec: &&FieldSpec| requires_address || spec.id != "street";
+    let split = FIELDS
         .iter()
-        .filter(|spec| requires_address || spec.id != "street")
+        .position(|spec| spec.id == COUNTRY_BEFORE)
+        .unwrap_or(FIELDS.len());
+    let (before, after) = FIELDS.split_at(split);
+    let fields_before = before
+        .iter()
+        .filter(shown)
+        .map(|spec| text_field(checkout, *spec))
+        .collect_view();
+    let fields_after = after
+        .iter()
+        .filter(shown)
         .map(|spec| text_field(checkout, *spec))
         .collect_view();
     view! {
@@ -361,9 +408,10 @@ fn form_view(checkout: Checkout) -> impl IntoView {
                 </div>
             })}
             {products_field(checkout)}
-            {fields}
-            {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
+            {fields_before}
             {country_field(checkout)}
+            {fields_after}
+            {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
             {methods_field(checkout)}
             {terms_field(checkout)}
             {move || checkout.consent_text.get().map(|text| consent_field(checkout, text))}

@@ -2,10 +2,12 @@
 //! Each check answers the [`ErrorCode`](crate::error_code::ErrorCode) a form shows, so ConnectID
 //! and S4 rules refuse a bad value the same way.
 
+mod example;
 mod phone;
 mod postal;
 mod url;
 
+pub use example::{phone_example, postal_code_example};
 pub use phone::{is_e164, normalize_phone};
 pub use postal::normalize_postal_code;
 #[doc(hidden)]

@@ -81,5 +81,6 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         ErrLoginRequired => "Du er logget ud. Log ind igen, eller bestil uden at logge ind.",
         Activate => "Aktivér",
         LoginToActivate => "Log ind for at aktivere.",
+        ForExample => "For eksempel",
     }
 }

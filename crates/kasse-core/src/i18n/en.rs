@@ -81,5 +81,6 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         ErrLoginRequired => "You have been logged out. Log in again, or order without logging in.",
         Activate => "Activate",
         LoginToActivate => "Log in to activate it.",
+        ForExample => "For example",
     }
 }

@@ -81,5 +81,6 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         ErrLoginRequired => "Sinut on kirjattu ulos. Kirjaudu uudelleen tai tilaa kirjautumatta.",
         Activate => "Ota käyttöön",
         LoginToActivate => "Kirjaudu sisään ottaaksesi käyttöön.",
+        ForExample => "Esimerkiksi",
     }
 }

@@ -186,4 +186,6 @@ keys! {
     Activate "activate";
     /// A start-subscription offer for a reader who is not logged in.
     LoginToActivate "login_to_activate";
+    /// Before an example of how a field is written ("For example 0150").
+    ForExample "for_example";
 }

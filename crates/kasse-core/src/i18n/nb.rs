@@ -81,5 +81,6 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         ErrLoginRequired => "Du er logget ut. Logg inn igjen, eller bestill uten å logge inn.",
         Activate => "Aktiver",
         LoginToActivate => "Logg inn for å aktivere.",
+        ForExample => "For eksempel",
     }
 }

@@ -81,5 +81,6 @@ pub(super) fn text(key: MessageKey) -> &'static str {
         ErrLoginRequired => "Du har loggats ut. Logga in igen, eller beställ utan att logga in.",
         Activate => "Aktivera",
         LoginToActivate => "Logga in för att aktivera.",
+        ForExample => "Till exempel",
     }
 }
