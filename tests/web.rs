@@ -238,7 +238,7 @@ async fn submitting_an_empty_form_marks_every_problem_and_focuses_the_first() {
         // The error, after the field's example where it has one.
         let described = input.get_attribute("aria-describedby").unwrap_or_default();
         assert_eq!(
-            described.split(' ').last(),
+            described.split(' ').next_back(),
             Some(format!("{id}-error").as_str()),
             "{id}"
         );
