@@ -4,13 +4,16 @@
 // backoff (ad-blockers and flaky networks are real), then shown in the host, never a blank box.
 const base = new URL("./", import.meta.url);
 const HOSTS = "[data-kasse-offer]";
+// Bundle names of a plain `trunk build`. The release build (xtask/src/bundle.rs) writes in the
+// content-hashed names, which are cached for good; this file's own name stays stable.
+const GLUE = "widget/kasse.js", WASM = "widget/kasse_bg.wasm";
 const handles = new WeakMap();
 let bundle = null;
 
 function loadBundle(attempt = 0) {
-  bundle ??= import(new URL("widget/kasse.js", base).href)
+  bundle ??= import(new URL(GLUE, base).href)
     .then(async (module) => {
-      await module.default({ module_or_path: new URL("widget/kasse_bg.wasm", base) });
+      await module.default({ module_or_path: new URL(WASM, base) });
       return module;
     })
     .catch((error) => {

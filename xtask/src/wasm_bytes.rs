@@ -44,7 +44,7 @@ pub fn core_bytes(dist: &Path) -> Result<()> {
             .arg(&named),
     )?;
     let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
-    let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
+    let shipped = std::fs::metadata(dist.join(crate::bundle::find(dist, crate::bundle::Part::Wasm)?))?.len();
 
     let (mut own, mut generic, mut data, mut widget, mut rest) = (0u64, 0u64, 0u64, 0u64, 0u64);
     for (name, size) in &items {
