@@ -1,16 +1,20 @@
 // Kasse loader: the one script a publisher adds (`<script type="module" src=".../kasse.js">`).
-// It stays tiny and does no work on page load: the WebAssembly bundle is fetched only when a host
-// element comes near the viewport or when `Kasse.mount` is called. Load failures are retried with
-// backoff (ad-blockers and flaky networks are real), then shown in the host, never a blank box.
+// It stays tiny and does no work on page load: the WebAssembly bundle is fetched and compiled when a
+// host comes within 600 px of the viewport or the reader points at or focuses one, and a widget
+// mounts within 200 px or on `Kasse.mount`. Load failures are retried with backoff (ad-blockers
+// and flaky networks are real), then shown in the host, never a blank box.
 const base = new URL("./", import.meta.url);
 const HOSTS = "[data-kasse-offer]";
+// Bundle names of a plain `trunk build`. The release build (xtask/src/bundle.rs) writes in the
+// content-hashed names, which are cached for good; this file's own name stays stable.
+const GLUE = "widget/kasse.js", WASM = "widget/kasse_bg.wasm";
 const handles = new WeakMap();
 let bundle = null;
 
 function loadBundle(attempt = 0) {
-  bundle ??= import(new URL("widget/kasse.js", base).href)
+  bundle ??= import(new URL(GLUE, base).href)
     .then(async (module) => {
-      await module.default({ module_or_path: new URL("widget/kasse_bg.wasm", base) });
+      await module.default({ module_or_path: new URL(WASM, base) });
       return module;
     })
     .catch((error) => {
@@ -55,23 +59,37 @@ function unmount(host) {
   }
 }
 
-const observer = "IntersectionObserver" in window
-  ? new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        observer.unobserve(entry.target);
-        mount(entry.target).catch((error) => console.error("Kasse:", error));
-      }
-    }, { rootMargin: "200px 0px" })
-  : null;
+const report = (error) => console.error("Kasse:", error);
+// A failed prefetch stays quiet: the mount retries and explains.
+const prefetch = () => loadBundle().catch(() => {});
+
+/** Calls `act` once per observed host, when it comes within `margin` of the viewport. */
+function watch(margin, act) {
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      act(entry.target);
+    }
+  }, { rootMargin: `${margin}px 0px` });
+  return observer;
+}
+
+const observers = "IntersectionObserver" in window
+  ? [watch(600, prefetch), watch(200, (host) => mount(host).catch(report))]
+  : [];
+
+// Pointing at or focusing a host is intent: fetch before it scrolls near (hosts not yet scanned too).
+const intent = (event) => event.target.closest?.(HOSTS) && prefetch();
+for (const type of ["pointerover", "focusin"]) document.addEventListener(type, intent, { passive: true });
 
 /** Finds host elements not yet seen (call again after a single-page app renders new ones). */
 function scan(root = document) {
   for (const host of root.querySelectorAll(HOSTS)) {
     if (host.dataset.kasseSeen) continue;
     host.dataset.kasseSeen = "1";
-    if (observer) observer.observe(host);
-    else mount(host).catch((error) => console.error("Kasse:", error));
+    for (const observer of observers) observer.observe(host);
+    if (!observers.length) mount(host).catch(report);
   }
 }
 

@@ -39,22 +39,6 @@ test("the demo page shows a labelled checkout form inside a shadow root", async 
   await page.context().close();
 });
 
-test("the wasm bundle is not fetched before a widget nears the viewport", async () => {
-  const page = await newPage(browser, { viewport: { width: 1280, height: 200 } });
-  const wasm = [];
-  page.on("request", (request) => { if (request.url().endsWith(".wasm")) wasm.push(request.url()); });
-  await page.goto(`${KASSE_URL}/`);
-  await page.waitForLoadState("networkidle");
-  // The premise: the first widget starts further down than the loader's 200 px look-ahead.
-  const top = await page.locator("[data-kasse-offer]").first().evaluate((e) => e.getBoundingClientRect().top);
-  assert.ok(top > 200 + 200, `widget top ${top}px is below the fold plus margin`);
-  assert.deepEqual(wasm, [], "no wasm on page load with the widgets below the fold");
-  await page.locator("[data-kasse-offer]").first().scrollIntoViewIfNeeded();
-  await page.locator("[data-kasse-offer] form").first().waitFor({ timeout: 15000 });
-  assert.equal(wasm.length, 1, "one wasm fetch for all widgets");
-  await page.context().close();
-});
-
 test("the widget has no WCAG 2.2 AA violations axe can find, also with errors shown", async () => {
   // axe is injected as a script, which the page's strict CSP would (rightly) refuse.
   const page = await newPage(browser, { bypassCSP: true });

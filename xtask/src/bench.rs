@@ -54,9 +54,11 @@ fn brotli_size(path: &Path) -> Result<u64> {
 }
 
 fn bundle_sizes(dist: &Path) -> Result<()> {
+    use crate::bundle::{find, Part};
+    let (wasm, glue) = (find(dist, Part::Wasm)?, find(dist, Part::Glue)?);
     let rows: [(&str, &Path); 5] = [
-        ("widget wasm", Path::new("widget/kasse_bg.wasm")),
-        ("widget JS glue", Path::new("widget/kasse.js")),
+        ("widget wasm", &wasm),
+        ("widget JS glue", &glue),
         ("loader kasse.js", Path::new("kasse.js")),
         ("widget CSS (in wasm)", Path::new("../style/kasse.css")),
         ("demo page CSS", Path::new("demo.css")),

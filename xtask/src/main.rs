@@ -9,6 +9,7 @@
 //! - `soak [--submissions N]`  readers through the widget with vendor faults and gateway kills.
 
 mod bench;
+mod bundle;
 mod cmd;
 mod fuzz;
 mod lint;

@@ -1,5 +1,6 @@
 //! The demo stack: the widget bundle (trunk), the sandbox and the gateway as child processes.
 
+use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
 use crate::setup::{self, WasmToolchain};
 use anyhow::{anyhow, bail, Context, Result};
@@ -71,7 +72,8 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The release bundle in `dist/`: `trunk build --release`, then `wasm-opt -Oz`.
+/// The release bundle in `dist/`: `trunk build --release`, then `wasm-opt -Oz`, then content-hashed
+/// names (written into the built loader, see [`bundle`]), then `.br`/`.gz` beside each file.
 ///
 /// wasm-opt is binaryen 132 from npm (pinned in tools/package.json), not Debian's binaryen 108:
 /// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
@@ -86,12 +88,12 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
         stream(&mut trunk)?;
     }
     let dist = cmd::workspace_root().join("dist");
-    for file in ["kasse.js", "widget/kasse.js", "widget/kasse_bg.wasm", "index.html"] {
+    for file in ["kasse.js", Part::Glue.unhashed(), Part::Wasm.unhashed(), "index.html"] {
         if !dist.join(file).is_file() {
             bail!("trunk build succeeded but dist/{file} is missing");
         }
     }
-    let wasm = dist.join("widget/kasse_bg.wasm");
+    let wasm = dist.join(Part::Wasm.unhashed());
     quiet(
         Command::new(wasm_opt())
             .arg("-Oz")
@@ -100,6 +102,7 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
             .arg("-o")
             .arg(&wasm),
     )?;
+    bundle::hash_names(&dist)?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -112,7 +115,8 @@ pub(crate) fn wasm_opt() -> PathBuf {
 /// Writes `.br` and `.gz` beside the bundle's files, which the gateway serves to browsers that
 /// accept them (best compression once at build time instead of fast compression per request).
 fn precompress(dist: &Path) -> Result<()> {
-    for file in ["kasse.js", "widget/kasse.js", "widget/kasse_bg.wasm"] {
+    let loader = PathBuf::from("kasse.js");
+    for file in [loader, bundle::find(dist, Part::Glue)?, bundle::find(dist, Part::Wasm)?] {
         let path = dist.join(file);
         quiet(
             Command::new("brotli")

@@ -45,7 +45,7 @@ pub fn attribute(dist: &Path) -> Result<()> {
             .arg(&named),
     )?;
     let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
-    let shipped = std::fs::metadata(dist.join("widget/kasse_bg.wasm"))?.len();
+    let shipped = std::fs::metadata(dist.join(crate::bundle::find(dist, crate::bundle::Part::Wasm)?))?.len();
     wasm_parts::print_table(&items);
     print_core_share(&items, shipped);
     Ok(())

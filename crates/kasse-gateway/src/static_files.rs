@@ -104,6 +104,51 @@ mod tests {
         assert!(!is_hashed_name("kasse-0123456789abcde.js"));
     }
 
+    /// The release layout: the bundle under content-hashed names in `widget/` is cached for good;
+    /// the loader, whose URL publishers embed, is revalidated (and a revalidation costs a 304).
+    #[tokio::test]
+    async fn hashed_bundle_is_immutable_and_the_loader_revalidates() {
+        use axum::body::Body;
+        use axum::http::{Request, StatusCode};
+        use tower::ServiceExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("widget")).unwrap();
+        for file in [
+            "kasse.js",
+            "widget/kasse-0123456789abcdef.js",
+            "widget/kasse-fedcba9876543210_bg.wasm",
+        ] {
+            std::fs::write(dir.path().join(file), "bytes").unwrap();
+        }
+        let app = router(dir.path(), csp(&[]));
+        let get = |path: &str, since: Option<&HeaderValue>| {
+            let mut request = Request::get(path);
+            if let Some(since) = since {
+                request = request.header(header::IF_MODIFIED_SINCE, since);
+            }
+            app.clone().oneshot(request.body(Body::empty()).unwrap())
+        };
+        for path in [
+            "/widget/kasse-0123456789abcdef.js",
+            "/widget/kasse-fedcba9876543210_bg.wasm",
+        ] {
+            let r = get(path, None).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                r.headers()[header::CACHE_CONTROL],
+                "public, max-age=31536000, immutable",
+                "{path}"
+            );
+        }
+        let r = get("/kasse.js", None).await.unwrap();
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+        let modified = r.headers()[header::LAST_MODIFIED].clone();
+        let r = get("/kasse.js", Some(&modified)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+    }
+
     #[test]
     fn csp_has_no_unsafe_inline() {
         let c = csp(&["http://127.0.0.1:8090".into()]);

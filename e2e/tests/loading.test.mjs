@@ -1,0 +1,107 @@
+// When the loader fetches the widget bundle (on intent, ahead of the viewport, never on page load)
+// and how a browser keeps it (content-hashed names, cached for good; the loader revalidated).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { KASSE_URL, launch, newPage } from "./browser.mjs";
+
+// The loader's look-aheads (loader/kasse.js): fetch and compile within 600 px, mount within 200 px.
+const PREFETCH = 600;
+const MOUNT = 200;
+const VIEWPORT = { width: 1280, height: 200 };
+const HASHED = /^\/widget\/kasse-[0-9a-f]{16}(\.js|_bg\.wasm)$/;
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** The demo article, as long as a real one: the widgets start beyond the prefetch look-ahead.
+ *  (Routing turns off the HTTP cache, so the caching test below does without.) */
+async function longArticle(page) {
+  await page.route(`${KASSE_URL}/`, async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers["content-encoding"];
+    delete headers["content-length"];
+    const paragraph = "<p>Kraftprisen i nord har lenge vært den laveste i landet, men kulden og tørre magasiner har snudd bildet. Flere industribedrifter vurderer nå å redusere produksjonen i vinter.</p>";
+    const body = (await response.text()).replace(/<div class="?paywall"?>/, (paywall) => paragraph.repeat(10) + paywall);
+    await route.fulfill({ status: response.status(), headers, body });
+  });
+}
+
+/** A page of the long article that records its wasm and API requests, nothing fetched yet. */
+async function openLongArticle() {
+  const page = await newPage(browser, { viewport: VIEWPORT });
+  await longArticle(page);
+  page.wasm = [];
+  page.api = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) page.wasm.push(request.url());
+    if (request.url().includes("/kasse/v1/")) page.api.push(request.url());
+  });
+  await page.goto(`${KASSE_URL}/`);
+  await page.waitForLoadState("networkidle");
+  const host = page.locator("[data-kasse-offer]").first();
+  // The premise: the first widget starts further down than the loader's prefetch look-ahead.
+  const top = await host.evaluate((e) => e.getBoundingClientRect().top);
+  assert.ok(top > VIEWPORT.height + PREFETCH, `widget top ${top}px is below the fold plus the prefetch margin`);
+  assert.deepEqual(page.wasm, [], "no wasm on page load with the widgets far below the fold");
+  return { page, host, top };
+}
+
+const wasmRequest = (page) => page.waitForRequest((request) => request.url().endsWith(".wasm"));
+
+test("the wasm bundle is not fetched before a widget nears the viewport", async () => {
+  const { page, host, top } = await openLongArticle();
+  // Between the two look-aheads: the bundle is fetched and compiled, but no widget mounts.
+  const fetched = wasmRequest(page);
+  const below = (PREFETCH + MOUNT) / 2;
+  await page.evaluate((by) => window.scrollBy(0, by), top - VIEWPORT.height - below);
+  await (await fetched).response();
+  await page.waitForTimeout(1000);
+  assert.equal(await host.evaluate((e) => e.shadowRoot), null, "not mounted yet");
+  assert.deepEqual(page.api, [], "no offer asked for before a widget mounts");
+
+  await host.scrollIntoViewIfNeeded();
+  await page.locator("[data-kasse-offer] form").first().waitFor({ timeout: 15000 });
+  assert.equal(page.wasm.length, 1, "one wasm fetch for all widgets");
+  await page.context().close();
+});
+
+test("pointing at or focusing a widget's host starts the download before it nears the viewport", async () => {
+  for (const intent of ["pointerover", "focusin"]) {
+    const { page, host } = await openLongArticle();
+    const fetched = wasmRequest(page);
+    // Dispatched, not performed: Playwright's hover and focus would first scroll the host into view.
+    await host.dispatchEvent(intent);
+    await fetched;
+    assert.equal(page.wasm.length, 1, intent);
+    await page.context().close();
+  }
+});
+
+test("a second article view downloads nothing of the widget bundle; the loader is revalidated", async () => {
+  const page = await newPage(browser);
+  const transfers = () => page.evaluate(() => performance.getEntriesByType("resource").map((entry) => ({
+    path: new URL(entry.name).pathname,
+    transferSize: entry.transferSize,
+  })));
+  for (const visit of ["first", "second"]) {
+    // A query string makes the second visit a new navigation, not a reload.
+    await page.goto(`${KASSE_URL}/?visit=${visit}`);
+    const host = page.locator('[data-kasse-offer="digital-month"]');
+    await host.scrollIntoViewIfNeeded();
+    await host.locator("form").waitFor({ timeout: 15000 });
+    const entries = await transfers();
+    const bundle = entries.filter((entry) => entry.path.startsWith("/widget/"));
+    assert.equal(bundle.length, 2, `${visit}: glue and wasm, ${JSON.stringify(entries)}`);
+    for (const { path, transferSize } of bundle) {
+      assert.match(path, HASHED, "the bundle's names carry its content hash");
+      if (visit === "first") assert.ok(transferSize > 0, `${path} downloaded on the first visit`);
+      else assert.equal(transferSize, 0, `${path} comes from the cache, unasked`);
+    }
+    const loader = entries.find((entry) => entry.path === "/kasse.js");
+    assert.ok(loader?.transferSize > 0, `${visit}: the loader goes to the gateway (revalidated)`);
+  }
+  assert.deepEqual(page.problems, [], "no console errors");
+  await page.context().close();
+});
