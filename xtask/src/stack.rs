@@ -96,7 +96,8 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
     let wasm = dist.join(Part::Wasm.unhashed());
     quiet(
         Command::new(wasm_opt())
-            .arg("-Oz")
+            // `--converge` repeats -Oz while it still shrinks (measured: 0.4% of the brotli bytes).
+            .args(["-Oz", "--converge", "--strip-producers"])
             .args(WASM_OPT_FEATURES)
             .arg(&wasm)
             .arg("-o")
