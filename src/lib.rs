@@ -12,18 +12,19 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod events;
-pub mod form;
 pub mod json;
 pub mod page;
 pub mod shadow;
 pub mod storage;
+pub mod view;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-pub use app::{Checkout, Widget};
+pub use app::Checkout;
 pub use config::WidgetConfig;
+pub use view::Widget;
 
 /// A mounted widget. Dropping it (or calling `unmount` from JS) removes the widget and its
 /// reactive state; the host element stays, so a single-page app can mount again later.
@@ -72,7 +73,7 @@ pub fn mount_loaded(host: HtmlElement, config: WidgetConfig, offer_json: &str) -
     let lang = app::choose_locale(&config).tag();
     let view = leptos::mount::mount_to(root, move || {
         let checkout = Checkout::new(info, &config, host);
-        leptos::view! { <div class="kasse-root" lang=lang><form::CheckoutView checkout=checkout/></div> }
+        leptos::view! { <div class="kasse-root" lang=lang><view::CheckoutView checkout=checkout/></div> }
     });
     Ok(MountHandle { _view: Box::new(view) })
 }

@@ -3,53 +3,9 @@
 //! `localStorage`, which would keep personal data on a shared computer).
 
 use kasse_core::CheckoutForm;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// One order attempt. Its `external_order_id` and `order_date` stay the same for every retry of
-/// the same form, so a retried request is the same request and the gateway replays the answer
-/// instead of creating a second order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Attempt {
-    /// The idempotency key of this attempt.
-    pub external_order_id: String,
-    /// `orderDate` of the payload (epoch ms), fixed with the key.
-    pub order_date: i64,
-    /// The form the attempt was made from; a changed form is a new attempt.
-    pub form: CheckoutForm,
-    /// The vendor's order id once the order exists (ConnectID).
-    #[serde(default)]
-    pub order_id: Option<i64>,
-    /// The vendor's order id once the order exists (S4, a GUID).
-    #[serde(default)]
-    pub s4_order_id: Option<String>,
-    /// The order's token, which every later call on it carries (kept here, never in a URL or an
-    /// event).
-    #[serde(default)]
-    pub order_token: Option<String>,
-    /// The e-mail or phone the reader's access is assigned to after payment.
-    #[serde(default)]
-    pub credential: Option<String>,
-    /// Made by a logged-in reader in their own name (flows 1a/2a): no assign-user step follows.
-    #[serde(default)]
-    pub logged_in: bool,
-}
-
-impl Attempt {
-    /// A new attempt for `form`: a fresh key and date, no order yet.
-    pub fn new(form: CheckoutForm, logged_in: bool) -> Attempt {
-        Attempt {
-            external_order_id: crate::page::random_id(),
-            order_date: crate::page::now_ms(),
-            form,
-            order_id: None,
-            s4_order_id: None,
-            order_token: None,
-            credential: None,
-            logged_in,
-        }
-    }
-}
+pub use kasse_core::checkout::attempt::Attempt;
 
 fn storage() -> Option<web_sys::Storage> {
     // Private modes and sandboxed frames may refuse storage: the widget then works without it.

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use kasse_widget::form::FIELDS;
+use kasse_widget::view::FIELDS;
 use kasse_widget::WidgetConfig;
 use leptos::task::tick;
 use wasm_bindgen::prelude::*;
@@ -369,7 +369,7 @@ async fn ready_fires_once_with_no_personal_data() {
     let events = events.borrow();
     let ready: Vec<_> = events.iter().filter(|(name, _)| name == "kasse:ready").collect();
     assert_eq!(ready.len(), 1, "{events:?}");
-    assert_eq!(ready[0].1, r#"{"offer":"digital-month","locale":"en"}"#);
+    assert_eq!(ready[0].1, r#"{"locale":"en","offer":"digital-month"}"#);
 }
 
 #[wasm_bindgen_test]

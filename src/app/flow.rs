@@ -1,9 +1,10 @@
 //! The checkout's order flow: submit, the steps after registration, the return from the payment
 //! page and the retry button. Every decision comes from kasse-core; this runs the effects.
 
-use kasse_core::connectid::{self, FulfillmentStatus, Step};
+use kasse_core::checkout::attempt::{attempt_for_submit, on_retry, on_return, Attempt, OrderRef, Retry, Return};
+use kasse_core::connectid::{self, Step};
 use kasse_core::contract::AssignUserBody;
-use kasse_core::{build_client_order, MessageKey, PaymentMethod};
+use kasse_core::{build_client_order, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
@@ -25,16 +26,10 @@ impl Checkout {
         self.notice.set(None);
         let offer_id = self.offer_id();
         let form = self.form.get_untracked();
-        // The same form retried is the same attempt (same key, same body), also after the order
-        // exists (the reader came back from the payment page with the back button): the gateway
-        // then replays the first answer and the reader continues with the same order instead of
-        // a second one. A changed form is a new attempt; a finished one (paid, cancelled, failed)
-        // was cleared when the reader came back.
         let logged_in = self.reader.with_untracked(Option::is_some);
-        let attempt = match storage::load_attempt(&offer_id) {
-            Some(previous) if previous.form == form && previous.logged_in == logged_in => previous,
-            _ => storage::Attempt::new(form.clone(), logged_in),
-        };
+        let attempt = attempt_for_submit(storage::load_attempt(&offer_id), &form, logged_in, || {
+            Attempt::new(form.clone(), logged_in, page::random_id(), page::now_ms())
+        });
         let info = self.info.get_value();
         let mut order = match build_client_order(&info.offer, &form, &attempt.external_order_id, attempt.order_date) {
             Ok(order) => order,
@@ -62,7 +57,7 @@ impl Checkout {
             .as_ref()
             .and_then(|m| m.first().cloned())
             .or_else(|| order.payer.phone_numbers.as_ref().and_then(|p| p.first().cloned()));
-        let mut attempt = storage::Attempt { credential, ..attempt };
+        let mut attempt = Attempt { credential, ..attempt };
         storage::save_attempt(&offer_id, &attempt);
         self.go(Phase::Submitting);
 
@@ -183,46 +178,29 @@ impl Checkout {
         }
     }
 
-    /// The core's steps for `method` that come after the payment page (an order that exists and is
-    /// paid, or paid for by API, needs only these).
-    fn steps_after_payment(&self, method: &str, logged_in: bool) -> Vec<Step> {
-        let info = self.info.get_value();
-        let method = PaymentMethod::from_wire(method).unwrap_or(PaymentMethod::CreditcardPayex);
-        let (_, steps) = connectid::plan(&info.offer, method, logged_in);
-        steps
-            .into_iter()
-            .filter(|s| *s != Step::RedirectToFulfillment)
-            .collect()
-    }
-
-    /// The retry button: resumes a paid-but-unfinished order, or submits again.
+    /// The retry button: what the core decides from the stored attempt, the message on screen
+    /// and the form (continue the order that exists, or submit again).
     pub async fn retry(self) {
-        if self.is_s4() {
-            return self.retry_s4().await;
-        }
         let offer_id = self.offer_id();
-        if let Some(storage::Attempt {
-            order_id: Some(order_id),
-            order_token: Some(token),
-            credential,
-            form,
-            logged_in,
-            ..
-        }) = storage::load_attempt(&offer_id)
-        {
-            if self
-                .notice
-                .get_untracked()
-                .is_some_and(|n| n.key != MessageKey::PaymentFailed)
-                && form == self.form.get_untracked()
-            {
-                self.notice.set(None);
-                let after_payment = self.steps_after_payment(&form.method, logged_in);
-                return self.run_steps(order_id, token, &after_payment, credential).await;
+        let stored = storage::load_attempt(&offer_id);
+        let shown = self.notice.get_untracked().map(|n| n.key);
+        let decision = on_retry(stored.as_ref(), shown, &self.form.get_untracked());
+        self.notice.set(None);
+        match decision {
+            Retry::Continue(OrderRef::S4 { id, token }) => self.complete_s4(id, token).await,
+            Retry::Continue(OrderRef::ConnectId { order_id, token }) => {
+                let Some(attempt) = stored else { return };
+                let after_payment = self.info.with_value(|i| attempt.steps_after_payment(&i.offer));
+                self.run_steps(order_id, token, &after_payment, attempt.credential)
+                    .await
             }
-            storage::clear_attempt(&offer_id);
+            Retry::SubmitAgain { forget } => {
+                if forget {
+                    storage::clear_attempt(&offer_id);
+                }
+                self.submit().await
+            }
         }
-        self.submit().await;
     }
 
     /// On mount: if the reader is back from the payment page for this offer, resume.
@@ -236,44 +214,33 @@ impl Checkout {
             return self.resume_s4().await;
         }
         let status = connectid::parse_fulfillment_return(&query);
-        let attempt = storage::load_attempt(&offer_id);
-        let Some((order_id, token)) = attempt
-            .as_ref()
-            .and_then(|a| Some((a.order_id?, a.order_token.clone()?)))
-        else {
-            if status != FulfillmentStatus::Cancel {
-                self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, false)));
-            }
-            return;
-        };
-        match status {
-            FulfillmentStatus::Success => {
-                let attempt = attempt.expect("checked above");
-                let after_payment = self.steps_after_payment(&attempt.form.method, attempt.logged_in);
+        let stored = storage::load_attempt(&offer_id);
+        match on_return(stored.as_ref(), status) {
+            Return::Continue { order_id, token } => {
+                let Some(attempt) = stored else { return };
+                let after_payment = self.info.with_value(|i| attempt.steps_after_payment(&i.offer));
                 self.run_steps(order_id, token, &after_payment, attempt.credential)
                     .await;
             }
-            other => {
+            Return::Stopped {
+                order_id,
+                message,
+                retry,
+                error_code,
+            } => {
                 // The order stopped at the vendor: the next submit is a new order, with the
                 // reader's data still in the form.
                 storage::clear_attempt(&offer_id);
-                let key = other.message_key().unwrap_or(MessageKey::PaymentUnknown);
-                self.notice
-                    .set(Some(Notice::new(key, other != FulfillmentStatus::Cancel)));
-                if other == FulfillmentStatus::Cancel {
-                    self.emit(Event::Cancel, Detail::new().number("orderId", order_id as f64));
-                } else {
-                    self.emit(
-                        Event::Error,
-                        Detail::error(
-                            match other {
-                                FulfillmentStatus::Error => "payment_error",
-                                _ => "payment_unknown",
-                            },
-                            true,
-                        )
-                        .number("orderId", order_id as f64),
-                    );
+                self.notice.set(Some(Notice::new(message, retry)));
+                let order = order_id as f64;
+                match error_code {
+                    None => self.emit(Event::Cancel, Detail::new().number("orderId", order)),
+                    Some(code) => self.emit(Event::Error, Detail::error(code, true).number("orderId", order)),
+                }
+            }
+            Return::NoOrder { message } => {
+                if let Some(message) = message {
+                    self.notice.set(Some(Notice::new(message, false)));
                 }
             }
         }

@@ -1,6 +1,8 @@
-//! The widget's controller: loads the offer, turns the reader's actions into kasse-core calls and
-//! gateway requests, and walks the flow the core decides (redirect to payment, or complete by API,
-//! then assign user, then receipt). State lives in [`Checkout`]; the view is in [`crate::form`].
+//! The widget's state and actions. [`Checkout`] holds the state (the offer, the form, errors,
+//! where the reader is); its actions (`submit`, `retry`, `resume`, `activate`, `logout`…, in the
+//! submodules) run the effects — HTTP, storage, navigation, events — and walk what kasse-core
+//! decides (the order's steps, what a retry or a return means). The views in [`crate::view`]
+//! render this state and call these actions; nothing here imports a view.
 
 use std::sync::Arc;
 
@@ -9,7 +11,7 @@ use kasse_core::{Backend, CheckoutForm, FieldError, Locale, MessageKey, Money};
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::api::{with_retries, ApiFailure, Gateway, OfferInfo};
+use crate::api::{ApiFailure, Gateway, OfferInfo};
 use crate::config::{Prepayment, WidgetConfig};
 use crate::events::{emit, Detail, Event};
 use crate::{page, storage};
@@ -177,6 +179,15 @@ impl Checkout {
         self.emit(Event::Step, Detail::new().text("step", phase.name()));
     }
 
+    /// The form is on screen and interactive: tell the page, then resume a return from payment,
+    /// read the reader's session and the consent text.
+    pub fn rendered(self) {
+        self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
+        leptos::task::spawn_local(self.resume());
+        leptos::task::spawn_local(self.load_session());
+        leptos::task::spawn_local(self.load_consent());
+    }
+
     /// Edits the form (and keeps the draft), clearing the error of the edited field.
     pub fn edit(&self, field: &'static str, apply: impl FnOnce(&mut CheckoutForm)) {
         self.form.update(apply);
@@ -203,47 +214,5 @@ impl Checkout {
             price,
         }));
         self.emit(Event::Error, Detail::error(failure.code(), failure.retryable()));
-    }
-}
-
-/// The whole widget: loads the offer from the gateway, then shows the checkout.
-#[component]
-pub fn Widget(
-    /// The publisher's configuration.
-    config: WidgetConfig,
-    /// The host element, for events.
-    host: HtmlElement,
-) -> impl IntoView {
-    let locale = choose_locale(&config);
-    let gateway = Gateway::new(&config.gateway);
-    let offer_id = config.offer.clone();
-    let host = StoredValue::new_local(host);
-    let config = StoredValue::new(config);
-    let loaded = LocalResource::new(move || {
-        let gateway = gateway.clone();
-        let offer_id = offer_id.clone();
-        async move { with_retries(|| gateway.offer(&offer_id)).await }
-    });
-    move || match loaded.get() {
-        None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }
-            .into_any(),
-        Some(Ok(info)) => {
-            let checkout = Checkout::new(info, &config.get_value(), host.get_value());
-            view! { <crate::form::CheckoutView checkout=checkout/> }.into_any()
-        }
-        Some(Err(failure)) => {
-            let offer = config.with_value(|c| c.offer.clone());
-            let detail = Detail::error(failure.code(), failure.retryable()).text("offer", &offer);
-            host.with_value(|h| emit(h, Event::Error, detail));
-            view! {
-                <div class="kasse kasse--failed" role="alert">
-                    <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>
-                    <button type="button" class="kasse__retry" on:click=move |_| loaded.refetch()>
-                        {kasse_core::t(locale, MessageKey::Retry)}
-                    </button>
-                </div>
-            }
-            .into_any()
-        }
     }
 }

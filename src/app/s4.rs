@@ -3,6 +3,7 @@
 //! an approved agreement from a cancelled one at the return, so the widget always completes and
 //! reads "not approved" (409) as a cancel; the gateway has then cancelled the order at S4.
 
+use kasse_core::checkout::attempt::{attempt_for_submit, Attempt};
 use kasse_core::checkout::S4Urls;
 use kasse_core::contract::S4OrderAnswer;
 use kasse_core::s4::{next_step, OrderStatus, OrderView, S4Next};
@@ -46,11 +47,10 @@ impl Checkout {
             Err(errors) => return self.refuse_form(errors),
         };
         self.errors.set(Vec::new());
-        // The same form retried is the same attempt: the gateway answers the first answer.
-        let attempt = match storage::load_attempt(&offer_id) {
-            Some(previous) if previous.form == form => previous,
-            _ => storage::Attempt::new(form.clone(), false),
-        };
+        // S4 has no login: every attempt is the reader's anonymous one.
+        let attempt = attempt_for_submit(storage::load_attempt(&offer_id), &form, false, || {
+            Attempt::new(form.clone(), false, page::random_id(), page::now_ms())
+        });
         storage::save_attempt(&offer_id, &attempt);
         self.go(Phase::Submitting);
         let gateway = self.gateway.get_value();
@@ -69,7 +69,7 @@ impl Checkout {
         let token = created.order_token.clone().unwrap_or_default();
         storage::save_attempt(
             &offer_id,
-            &storage::Attempt {
+            &Attempt {
                 s4_order_id: Some(created.id.clone()),
                 order_token: Some(token.clone()),
                 ..attempt
@@ -130,7 +130,7 @@ impl Checkout {
     }
 
     /// Completes the order through the gateway, waiting a while for an approval on its way.
-    async fn complete_s4(self, id: String, token: String) {
+    pub(super) async fn complete_s4(self, id: String, token: String) {
         self.go(Phase::Completing);
         let gateway = self.gateway.get_value();
         for _ in 0..COMPLETE_CALLS {
@@ -185,27 +185,12 @@ impl Checkout {
 
     /// Back from the terminal page (approved, cancelled, or the back button): complete.
     pub(super) async fn resume_s4(self) {
-        match storage::load_attempt(&self.offer_id()) {
-            Some(storage::Attempt {
-                s4_order_id: Some(id),
-                order_token: Some(token),
-                ..
-            }) => self.complete_s4(id, token).await,
-            _ => self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, false))),
-        }
-    }
-
-    /// The retry button: completes the order that exists, or submits again.
-    pub(super) async fn retry_s4(self) {
-        self.notice.set(None);
-        match storage::load_attempt(&self.offer_id()) {
-            Some(storage::Attempt {
-                s4_order_id: Some(id),
-                order_token: Some(token),
-                form,
-                ..
-            }) if form == self.form.get_untracked() => self.complete_s4(id, token).await,
-            _ => self.submit_s4().await,
+        match storage::load_attempt(&self.offer_id())
+            .as_ref()
+            .and_then(Attempt::s4_order)
+        {
+            Some((id, token)) => self.complete_s4(id.to_owned(), token.to_owned()).await,
+            None => self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, false))),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The reader's form, its validation, and the vendor payloads built from it (one builder per
 //! vendor).
 
+pub mod attempt;
 mod connectid;
 mod s4;
 mod start;

@@ -1,19 +1,10 @@
-//! The checkout's view: offer summary, the reader's fields, payment methods, terms, submit,
-//! messages and receipt. It renders [`Checkout`] state and sends the reader's actions to it.
+//! The reader's fields: one generic text field for every text input (labels, autocomplete, the
+//! country's example, the error), the country choice, the terms and the marketing consent.
 
-use kasse_core::i18n::period_text;
-use kasse_core::{format_price, t, CheckoutForm, MessageKey};
+use kasse_core::{t, CheckoutForm, MessageKey};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::app::{Checkout, Phase};
-use crate::events::{emit, Detail, Event};
-
-mod choices;
-mod reader;
-
-use choices::{methods_field, products_field};
-use reader::{already_yours, reader_line, start_view};
+use crate::app::Checkout;
 
 /// One labelled text input of the form.
 #[derive(Clone, Copy)]
@@ -103,7 +94,7 @@ pub const FIELDS: [FieldSpec; 6] = [
 ];
 
 /// Postal place follows the postal code when the offer needs an address.
-const POSTAL_PLACE: FieldSpec = FieldSpec {
+pub(super) const POSTAL_PLACE: FieldSpec = FieldSpec {
     id: "postalPlace",
     label: MessageKey::PostalPlace,
     input_type: "text",
@@ -133,9 +124,9 @@ pub(crate) fn error_text(checkout: Checkout, field: &'static str) -> Option<&'st
 }
 
 /// The first field after the country choice.
-const COUNTRY_BEFORE: &str = "phone";
+pub(super) const COUNTRY_BEFORE: &str = "phone";
 
-fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
+pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
     let locale = checkout.locale;
     let error_id = format!("{}-error", spec.id);
     let example_id = format!("{}-example", spec.id);
@@ -180,7 +171,7 @@ fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
     }
 }
 
-fn country_field(checkout: Checkout) -> impl IntoView {
+pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let column = kasse_core::Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
     let invalid = move || error_text(checkout, "countryCode").is_some();
@@ -208,7 +199,7 @@ fn country_field(checkout: Checkout) -> impl IntoView {
     }
 }
 
-fn terms_field(checkout: Checkout) -> impl IntoView {
+pub(super) fn terms_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let invalid = move || error_text(checkout, "acceptTerms").is_some();
     view! {
@@ -229,7 +220,7 @@ fn terms_field(checkout: Checkout) -> impl IntoView {
 }
 
 /// The marketing consent: optional, never ticked for the reader, apart from the terms.
-fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
+pub(super) fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
     view! {
         <div class="kasse__field kasse__field--check kasse__consent">
             <input
@@ -241,184 +232,5 @@ fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
             />
             <label for="marketingConsent">{text}</label>
         </div>
-    }
-}
-
-fn summary(checkout: Checkout) -> impl IntoView {
-    let locale = checkout.locale;
-    let offer = checkout.info.with_value(|i| i.offer.clone());
-    // An S4 package's price follows the reader's ticks, priced by the core as the gateway checks it.
-    let price = {
-        let offer = offer.clone();
-        move || {
-            let amount = checkout
-                .form
-                .with(|f| kasse_core::offer::package_price(&offer, &f.products));
-            format_price(amount.0, &offer.currency, locale)
-        }
-    };
-    let period = period_text(&offer.period, offer.recurring, locale);
-    let paid = offer.start_subscription.is_none();
-    let note = if offer.prepaid {
-        MessageKey::PrepaidNote
-    } else if offer.recurring {
-        MessageKey::RenewsNote
-    } else {
-        MessageKey::NoRenewalNote
-    };
-    view! {
-        <section class="kasse__summary" aria-labelledby="kasse-offer-title">
-            <h2 class="kasse__title" id="kasse-offer-title">{offer.title.get(locale).to_owned()}</h2>
-            // A started subscription costs nothing here: no price, no renewal note.
-            {paid.then(|| view! { <p class="kasse__price" aria-live="polite"><strong>{price}</strong> " " {period}</p> })}
-            {offer.description.as_ref().map(|d| view! { <p class="kasse__description">{d.get(locale).to_owned()}</p> })}
-            {paid.then(|| view! { <p class="kasse__note">{t(locale, note)}</p> })}
-        </section>
-    }
-}
-
-/// Moves focus to the first invalid field, so keyboard and screen-reader users land on the problem.
-fn focus_first_invalid(checkout: Checkout) {
-    request_animation_frame(move || {
-        // A frame later the widget may be gone (unmounted): then there is nothing to focus.
-        let root = checkout.host.try_with_value(|h| h.shadow_root()).flatten();
-        let first = root.and_then(|r| r.query_selector("[aria-invalid=\"true\"]").ok().flatten());
-        if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            element.focus().ok();
-        }
-    });
-}
-
-/// The checkout for a loaded offer.
-#[component]
-pub fn CheckoutView(
-    /// The widget's state.
-    checkout: Checkout,
-) -> impl IntoView {
-    let locale = checkout.locale;
-    Effect::new(move |_| {
-        if !checkout.errors.with(Vec::is_empty) {
-            focus_first_invalid(checkout);
-        }
-    });
-    // Once, after the first render: the form is interactive; then resume a return from payment.
-    Effect::new(move |_| {
-        checkout.host.with_value(|h| {
-            emit(
-                h,
-                Event::Ready,
-                Detail::new()
-                    .text("offer", &checkout.info.with_value(|i| i.offer.id.clone()))
-                    .text("locale", locale.tag()),
-            )
-        });
-        leptos::task::spawn_local(checkout.resume());
-        leptos::task::spawn_local(checkout.load_session());
-        leptos::task::spawn_local(checkout.load_consent());
-    });
-
-    move || {
-        match checkout.receipt.get() {
-        None if checkout.already_has_it() => untrack(|| already_yours(checkout)).into_any(),
-        None if checkout.is_start() => untrack(|| start_view(checkout, summary(checkout))).into_any(),
-        // Built untracked: the form's own closures track what they show.
-        None => untrack(|| form_view(checkout)).into_any(),
-        Some(receipt) => view! {
-            <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
-                <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
-                <p>{t(locale, MessageKey::ReceiptBody)}</p>
-                {(!receipt.order_id.is_empty()).then(|| view! {
-                    <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id.clone()}</strong></p>
-                })}
-                {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
-            </section>
-        }
-        .into_any(),
-    }
-    }
-}
-
-fn form_view(checkout: Checkout) -> impl IntoView {
-    let locale = checkout.locale;
-    let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
-    let busy = move || checkout.phase.get() != Phase::Form;
-    let methods = checkout
-        .info
-        .with_value(|i| kasse_core::checkout::method_choices(&i.offer));
-    let submit_label = move || {
-        let leaves = checkout
-            .form
-            .with(|f| methods.iter().any(|m| m.wire == f.method && m.leaves_page));
-        t(
-            locale,
-            if leaves {
-                MessageKey::SubmitAndPay
-            } else {
-                MessageKey::Submit
-            },
-        )
-    };
-    let status = move || match checkout.phase.get() {
-        Phase::Submitting => t(locale, MessageKey::Processing),
-        Phase::Redirecting => t(locale, MessageKey::Redirecting),
-        Phase::Completing => t(locale, MessageKey::Completing),
-        Phase::Form | Phase::Receipt => "",
-    };
-    let shown = |spec: &&FieldSpec| requires_address || spec.id != "street";
-    let split = FIELDS
-        .iter()
-        .position(|spec| spec.id == COUNTRY_BEFORE)
-        .unwrap_or(FIELDS.len());
-    let (before, after) = FIELDS.split_at(split);
-    let fields_before = before
-        .iter()
-        .filter(shown)
-        .map(|spec| text_field(checkout, *spec))
-        .collect_view();
-    let fields_after = after
-        .iter()
-        .filter(shown)
-        .map(|spec| text_field(checkout, *spec))
-        .collect_view();
-    view! {
-        <form
-            class="kasse"
-            novalidate=true
-            aria-labelledby="kasse-offer-title"
-            data-offer=checkout.info.with_value(|i| i.offer.id.clone())
-            on:submit=move |ev| {
-                ev.prevent_default();
-                leptos::task::spawn_local(checkout.submit());
-            }
-        >
-            {summary(checkout)}
-            {reader_line(checkout)}
-            {move || checkout.notice.get().map(|notice| view! {
-                <div class="kasse__notice" role="alert">
-                    <p>{t(locale, notice.key)}</p>
-                    {notice.price.map(|price| {
-                        let currency = checkout.info.with_value(|i| i.offer.currency.clone());
-                        view! { <p class="kasse__new-price"><strong>{format_price(price.0, &currency, locale)}</strong></p> }
-                    })}
-                    {notice.retry.then(|| view! {
-                        <button type="button" class="kasse__retry" on:click=move |_| leptos::task::spawn_local(checkout.retry())>
-                            {t(locale, MessageKey::Retry)}
-                        </button>
-                    })}
-                </div>
-            })}
-            {products_field(checkout)}
-            {fields_before}
-            {country_field(checkout)}
-            {fields_after}
-            {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
-            {methods_field(checkout)}
-            {terms_field(checkout)}
-            {move || checkout.consent_text.get().map(|text| consent_field(checkout, text))}
-            <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
-                {submit_label}
-            </button>
-            <p class="kasse__status" role="status" aria-live="polite">{status}</p>
-        </form>
     }
 }
