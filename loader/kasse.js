@@ -38,6 +38,9 @@ async function mount(host, config = {}) {
   // The gateway that served this script is the default gateway: one script tag is all a
   // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
   if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
+  // The offer is fetched while the bundle loads, not after it; the widget fetches (and retries)
+  // itself when this fails.
+  const offer = preloadOffer(host, config);
   let module;
   try {
     module = await loadBundle();
@@ -45,9 +48,21 @@ async function mount(host, config = {}) {
     fail(host, "load_failed", error);
     throw error;
   }
+  const preloadedOffer = await offer;
+  if (preloadedOffer) config = { ...config, preloadedOffer };
   const handle = module.mount(host, config); // throws after showing a configuration error
   handles.set(host, handle);
   return handle;
+}
+
+/** The offer's JSON from the gateway, or null (then the widget asks again itself). */
+function preloadOffer(host, config) {
+  const id = config.offer ?? host.dataset.kasseOffer;
+  const gateway = (config.gateway ?? host.dataset.kasseGateway ?? "").replace(/\/$/, "");
+  if (!id || config.preloadedOffer) return config.preloadedOffer ?? null;
+  return fetch(`${gateway}/kasse/v1/offers/${encodeURIComponent(id)}`)
+    .then((r) => (r.ok ? r.json() : null))
+    .catch(() => null);
 }
 
 /** Removes the widget from `host`; safe to call on a host without one. */

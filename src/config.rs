@@ -17,6 +17,9 @@ pub struct WidgetConfig {
     /// already took, passed as
     /// `Kasse.mount(el, {offer, prepayment: {voucher, transactionId, merchantId}})`.
     pub prepayment: Option<Prepayment>,
+    /// The offer as the gateway answers it, when the loader (or the publisher's page) fetched it
+    /// already: `{…, preloadedOffer}`. Only used when it is the configured offer.
+    pub preloaded_offer: Option<Box<kasse_core::contract::OfferInfo>>,
 }
 
 /// A prepaid offer's proof of payment, from the publisher.
@@ -92,11 +95,17 @@ impl WidgetConfig {
             None => None,
             Some(value) => Some(Prepayment::from_js(value).ok_or(ConfigProblem::BadPrepayment)?),
         };
+        // Unreadable, or another offer's: ignored, and the widget asks the gateway itself.
+        let preloaded_offer = js_field(config, "preloadedOffer")
+            .and_then(crate::json::from_js::<kasse_core::contract::OfferInfo>)
+            .filter(|info| info.offer.id == offer)
+            .map(Box::new);
         Ok(WidgetConfig {
             offer,
             gateway: read("gateway", "data-kasse-gateway").unwrap_or_default(),
             locale: read("locale", "data-kasse-locale"),
             prepayment,
+            preloaded_offer,
         })
     }
 }

@@ -67,6 +67,7 @@ fn config(offer: &str, locale: Option<&str>) -> WidgetConfig {
         gateway: String::new(),
         locale: locale.map(Into::into),
         prepayment: None,
+        preloaded_offer: None,
     }
 }
 
@@ -179,7 +180,8 @@ fn the_config_object_wins_over_attributes() {
             offer: "invoice-year".into(),
             gateway: String::new(),
             locale: Some("sv".into()),
-            prepayment: None
+            prepayment: None,
+            preloaded_offer: None,
         }
     );
     let bad = js_sys::JSON::parse(r#"{"prepayment": "paid"}"#).unwrap();

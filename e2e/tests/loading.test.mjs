@@ -105,3 +105,24 @@ test("a second article view downloads nothing of the widget bundle; the loader i
   assert.deepEqual(page.problems, [], "no console errors");
   await page.context().close();
 });
+
+test("Kasse.mount asks for the offer while the bundle loads, once", async () => {
+  // Nothing of the widget loaded yet: the mount below starts the bundle and the offer together.
+  const { page } = await openLongArticle();
+  const offers = () => page.api.filter((url) => url.includes("/kasse/v1/offers/gift-3m"));
+  const timing = await page.evaluate(async () => {
+    const host = document.createElement("div");
+    document.querySelector(".paywall__offers").append(host);
+    const ready = new Promise((resolve) => host.addEventListener("kasse:ready", resolve, { once: true }));
+    await window.Kasse.mount(host, { offer: "gift-3m" });
+    await ready;
+    const entries = performance.getEntriesByType("resource");
+    const offer = entries.find((e) => e.name.includes("/kasse/v1/offers/gift-3m"));
+    const wasm = entries.find((e) => e.name.endsWith(".wasm"));
+    return { offerStart: offer.startTime, wasmEnd: wasm.responseEnd, form: !!host.shadowRoot.querySelector("form") };
+  });
+  assert.ok(timing.form, "the form is shown");
+  assert.equal(offers().length, 1, `one offer request: ${offers()}`);
+  assert.ok(timing.offerStart < timing.wasmEnd, `the offer was asked for before the bundle arrived: ${JSON.stringify(timing)}`);
+  await page.context().close();
+});

@@ -20,12 +20,20 @@ pub fn Widget(
     let locale = choose_locale(&config);
     let gateway = Gateway::new(&config.gateway);
     let offer_id = config.offer.clone();
+    // The offer the loader fetched alongside the bundle serves the first load; a retry asks again.
+    let preloaded = StoredValue::new(config.preloaded_offer.clone());
     let host = StoredValue::new_local(host);
     let config = StoredValue::new(config);
     let loaded = LocalResource::new(move || {
         let gateway = gateway.clone();
         let offer_id = offer_id.clone();
-        async move { with_retries(|| gateway.offer(&offer_id)).await }
+        let preloaded = preloaded.try_update_value(Option::take).flatten();
+        async move {
+            match preloaded {
+                Some(info) => Ok(*info),
+                None => with_retries(|| gateway.offer(&offer_id)).await,
+            }
+        }
     });
     move || match loaded.get() {
         None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }
