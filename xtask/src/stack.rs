@@ -104,8 +104,22 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
             .arg(&wasm),
     )?;
     bundle::hash_names(&dist)?;
+    minify_loader(&dist)?;
     precompress(&dist)?;
     Ok(dist)
+}
+
+/// Minifies the loader in place (it ships to every article page, widget in view or not; its
+/// source keeps its comments). Runs after the bundle names are written in.
+fn minify_loader(dist: &Path) -> Result<()> {
+    let loader = dist.join("kasse.js");
+    quiet(
+        Command::new(cmd::workspace_root().join("tools/node_modules/.bin/terser"))
+            .arg(&loader)
+            .args(["--module", "--compress", "--mangle", "-o"])
+            .arg(&loader),
+    )?;
+    Ok(())
 }
 
 /// binaryen 132's wasm-opt, from the npm package pinned in tools/package.json.
