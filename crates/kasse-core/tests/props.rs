@@ -1,5 +1,6 @@
 //! Property tests: validation never panics, the builder's payloads always pass validation and
-//! conformance, and the fulfillment URL round-trips its parameters.
+//! conformance, the fulfillment URL round-trips its parameters, and amounts read from JSON numbers
+//! as their printed decimals read.
 
 use kasse_core::checkout::{build_client_order, validate_form, CheckoutForm};
 use kasse_core::conformance::check_order_against_offer;
@@ -10,7 +11,7 @@ use kasse_core::vendor_error::parse_vendor_error;
 
 use kasse_core::connectid::validate_client_order;
 use kasse_core::field::{is_e164, normalize_phone, normalize_postal_code};
-use kasse_core::money::{Currency, Money};
+use kasse_core::money::{Currency, Money, MoneyError};
 use kasse_core::offer::{AccessGrant, Backend, Coupon, Offer, Period, ProductSpec, Text};
 use kasse_core::PaymentMethod;
 use proptest::prelude::*;
@@ -274,4 +275,28 @@ proptest! {
         let json = serde_json::to_string(&m).unwrap();
         prop_assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
     }
+
+    #[test]
+    fn money_from_a_number_is_money_from_its_printed_decimal(
+        minor in -Money::MAX_EXACT.minor()..=Money::MAX_EXACT.minor(),
+        nudge in -3i64..=3,
+        whole in -(1i64 << 53)..=(1i64 << 53),
+        any in -(Money::MAX_EXACT.minor() as f64 / 100.0)..=(Money::MAX_EXACT.minor() as f64 / 100.0),
+    ) {
+        // The writer's cents, its neighbouring doubles (more decimals), whole numbers up to 2^53,
+        // and any number within the bound.
+        let cents = minor as f64 / 100.0;
+        let near = f64::from_bits((cents.to_bits() as i64 + nudge) as u64);
+        for v in [cents, near, whole as f64, any] {
+            prop_assert_eq!(Money::from_major_f64(v), by_printing(v), "{}", v);
+        }
+    }
+}
+
+/// How `Money` read a JSON number before [`Money::from_major_f64`]: printed, then parsed.
+fn by_printing(v: f64) -> Result<Money, MoneyError> {
+    if !v.is_finite() {
+        return Err(MoneyError::NotANumber);
+    }
+    Money::parse_major(&v.to_string())
 }
