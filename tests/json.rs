@@ -169,7 +169,7 @@ fn answers_and_the_error_envelope_read_as_serde_json_reads_them() {
 
 #[wasm_bindgen_test]
 fn the_widgets_own_storage_round_trips() {
-    let mut attempt = Attempt::new(form("invoice"), false);
+    let mut attempt = Attempt::new(form("invoice"), false, "k-1".into(), 1_000);
     attempt.order_id = Some(42);
     attempt.order_token = Some("tok".into());
     writes_as_serde_json(&attempt);
