@@ -64,15 +64,15 @@ impl Locale {
     /// wants Swedish, not Finnish; `da` to Danish; `fi` to Finnish; anything else, and nothing,
     /// to English.
     pub fn negotiate(s: &str) -> Locale {
-        let mut best: Option<(f32, usize, Locale)> = None;
+        let mut best: Option<(u16, usize, Locale)> = None;
         for (i, part) in s.split(',').enumerate() {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
             let q = pieces
                 .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|v| v.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if q <= 0.0 || q.is_nan() {
+                .find_map(|v| q_thousandths(v.trim()))
+                .unwrap_or(1000);
+            if q == 0 {
                 continue;
             }
             let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
@@ -92,6 +92,22 @@ impl Locale {
             }
         }
         best.map_or(Locale::En, |(_, _, l)| l)
+    }
+}
+
+/// An RFC 9110 q-value (`1`, `0.8`, `0.125`) in thousandths, read without floating point (the
+/// widget then carries no float parser); `None` when it is not one.
+fn q_thousandths(v: &str) -> Option<u16> {
+    let (whole, fraction) = v.split_once('.').unwrap_or((v, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = fraction.bytes().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+    let thousandths = digits * 10u16.pow(3 - fraction.len() as u32);
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
     }
 }
 
@@ -212,6 +228,26 @@ mod tests {
             assert_eq!(serde_json::to_string(&locale).unwrap(), format!("\"{}\"", locale.tag()));
             assert!(locale.culture().starts_with(locale.tag()), "{locale:?}");
             assert_eq!(Locale::negotiate(locale.culture()), locale);
+        }
+    }
+
+    #[test]
+    fn q_values_in_thousandths() {
+        for (v, want) in [
+            ("1", Some(1000)),
+            ("1.000", Some(1000)),
+            ("0", Some(0)),
+            ("0.8", Some(800)),
+            ("0.125", Some(125)),
+            ("0.05", Some(50)),
+            ("1.5", None),
+            ("2", None),
+            ("0.1234", None),
+            ("0.x", None),
+            ("", None),
+            ("-0.5", None),
+        ] {
+            assert_eq!(q_thousandths(v), want, "{v:?}");
         }
     }
 

@@ -104,8 +104,9 @@ pub fn check_absolute_https(s: &str) -> Result<WebUrl, ErrorCode> {
 /// or an IP literal. Browsers differ from the spec at the edges (Chromium keeps a space in a host
 /// as `%20`, the spec refuses it): a vendor URL has no business there, so neither parser decides.
 fn is_plain_host(host: &str) -> bool {
+    // An IPv6 literal the parser accepted, in its serialization.
     if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return v6.parse::<std::net::Ipv6Addr>().is_ok();
+        return !v6.is_empty() && v6.bytes().all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'));
     }
     !host.is_empty()
         && host
@@ -113,16 +114,17 @@ fn is_plain_host(host: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// Whether a parsed URL's host is loopback. The parser has already normalised the host (IPv4 in
-/// dotted decimal, IPv6 compressed in brackets, names lower-case).
+/// Whether a parsed URL's host is loopback. Read from the parser's serialization, which is
+/// canonical (WHATWG): an IPv4 host is four decimal numbers (`127.1` → `127.0.0.1`), an IPv6 host
+/// is compressed (`[0:0:0:0:0:0:0:1]` → `[::1]`), names are lower-case. So no IP parser is needed
+/// (the widget's bundle then carries none).
 fn is_loopback(u: &WebUrl) -> bool {
     let Some(host) = u.host_str() else { return false };
-    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return v6.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
-    }
-    match host.parse::<std::net::Ipv4Addr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host == "localhost" || host.ends_with(".localhost"),
+    let ipv4 = host.split('.').count() == 4 && host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    match host {
+        "[::1]" => true,
+        _ if ipv4 => host.starts_with("127."),
+        _ => host == "localhost" || host.ends_with(".localhost"),
     }
 }
 
