@@ -18,9 +18,12 @@ use crate::{page, storage};
 
 mod consent;
 mod flow;
+mod load;
 mod s4;
 mod session;
 mod start;
+
+pub use load::{Loaded, OfferLoad};
 
 /// Where the reader is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

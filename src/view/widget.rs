@@ -4,10 +4,8 @@ use kasse_core::MessageKey;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::api::{with_retries, Gateway};
-use crate::app::{choose_locale, Checkout};
+use crate::app::{choose_locale, Checkout, OfferLoad};
 use crate::config::WidgetConfig;
-use crate::events::{emit, Detail, Event};
 
 /// The whole widget: loads the offer from the gateway, then shows the checkout.
 #[component]
@@ -18,24 +16,12 @@ pub fn Widget(
     host: HtmlElement,
 ) -> impl IntoView {
     let locale = choose_locale(&config);
-    let gateway = Gateway::new(&config.gateway);
-    let offer_id = config.offer.clone();
-    // The offer the loader fetched alongside the bundle serves the first load; a retry asks again.
-    let preloaded = StoredValue::new(config.preloaded_offer.clone());
+    let load = OfferLoad::new(&config, host.clone());
+    load.load();
     let host = StoredValue::new_local(host);
     let config = StoredValue::new(config);
-    let loaded = LocalResource::new(move || {
-        let gateway = gateway.clone();
-        let offer_id = offer_id.clone();
-        let preloaded = preloaded.try_update_value(Option::take).flatten();
-        async move {
-            match preloaded {
-                Some(info) => Ok(*info),
-                None => with_retries(|| gateway.offer(&offer_id)).await,
-            }
-        }
-    });
-    move || match loaded.get() {
+    move || {
+        match load.state.get() {
         None => view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> }
             .into_any(),
         Some(Ok(info)) => {
@@ -43,18 +29,16 @@ pub fn Widget(
             view! { <super::CheckoutView checkout=checkout/> }.into_any()
         }
         Some(Err(failure)) => {
-            let offer = config.with_value(|c| c.offer.clone());
-            let detail = Detail::error(failure.code(), failure.retryable()).text("offer", &offer);
-            host.with_value(|h| emit(h, Event::Error, detail));
             view! {
                 <div class="kasse kasse--failed" role="alert">
                     <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>
-                    <button type="button" class="kasse__retry" on:click=move |_| loaded.refetch()>
+                    <button type="button" class="kasse__retry" on:click=move |_| load.load()>
                         {kasse_core::t(locale, MessageKey::Retry)}
                     </button>
                 </div>
             }
             .into_any()
         }
+    }
     }
 }
