@@ -107,3 +107,22 @@ export function signVoucher(claims, secret = "kasse-demo-prepayment-secret") {
   const signature = createHmac("sha256", secret).update(body).digest("base64url");
   return `${body}.${signature}`;
 }
+
+/** Mounts the prepaid offer `gift-3m` with `Kasse.mount` into a new `#gift` host, with a voucher
+ *  for a payment `transactionId` the publisher took; returns the host's locator. */
+export async function mountPrepaidGift(page, transactionId) {
+  const voucher = signVoucher({
+    offer: "gift-3m", amount: 39900, currency: "NOK", transactionId, merchantId: "54823419",
+    exp: Math.floor(Date.now() / 1000) + 600, jti: `e2e-${transactionId}-${Date.now()}`,
+  });
+  await page.evaluate(async ({ voucher, transactionId }) => {
+    const element = document.createElement("div");
+    element.id = "gift";
+    document.querySelector("main").append(element);
+    await window.Kasse.mount(element, {
+      offer: "gift-3m",
+      prepayment: { voucher, transactionId, merchantId: "54823419" },
+    });
+  }, { voucher, transactionId });
+  return page.locator("#gift");
+}

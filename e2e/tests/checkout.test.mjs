@@ -3,7 +3,7 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import {
   KASSE_URL, SANDBOX_URL, KARI, launch, newPage, screenshot, openWidget, fillReader,
-  sandboxOrders, resetSandbox, setFaults, signVoucher,
+  sandboxOrders, resetSandbox, setFaults, mountPrepaidGift,
 } from "./browser.mjs";
 
 let browser;
@@ -132,20 +132,7 @@ test("invoice: completed by API and access assigned, without leaving the page", 
 test("a prepaid order (flow 2b) through Kasse.mount is completed by API", async () => {
   const page = await newPage(browser);
   await page.goto(`${KASSE_URL}/`);
-  const voucher = signVoucher({
-    offer: "gift-3m", amount: 39900, currency: "NOK", transactionId: "T-4711", merchantId: "54823419",
-    exp: Math.floor(Date.now() / 1000) + 600, jti: `e2e-${Date.now()}`,
-  });
-  await page.evaluate(async (voucher) => {
-    const element = document.createElement("div");
-    element.id = "gift";
-    document.querySelector("main").append(element);
-    await window.Kasse.mount(element, {
-      offer: "gift-3m",
-      prepayment: { voucher, transactionId: "T-4711", merchantId: "54823419" },
-    });
-  }, voucher);
-  const host = page.locator("#gift");
+  const host = await mountPrepaidGift(page, "T-4711");
   await host.locator("form").waitFor({ timeout: 20000 });
   await fillReader(host);
   await host.locator("button[type=submit]").click();

@@ -5,7 +5,7 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import {
   KASSE_URL, SANDBOX_URL, launch, newPage, screenshot, openWidget, fillReader, sandboxOrders, resetSandbox, setFaults,
-  signVoucher,
+  mountPrepaidGift,
 } from "./browser.mjs";
 
 let browser;
@@ -114,20 +114,7 @@ test("a logged-in reader's prepaid order (flow 2a) through Kasse.mount is hers, 
   await page.addInitScript(() => document.addEventListener("kasse:order-created", (e) => window.kasseEvent(e.detail)));
   const host = await logIn(page, await openWidget(page, "digital-month"), "kari.nordmann@example.no");
   await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
-  const voucher = signVoucher({
-    offer: "gift-3m", amount: 39900, currency: "NOK", transactionId: "T-2A", merchantId: "54823419",
-    exp: Math.floor(Date.now() / 1000) + 600, jti: `e2e-2a-${Date.now()}`,
-  });
-  await page.evaluate(async (voucher) => {
-    const element = document.createElement("div");
-    element.id = "gift";
-    document.querySelector("main").append(element);
-    await window.Kasse.mount(element, {
-      offer: "gift-3m",
-      prepayment: { voucher, transactionId: "T-2A", merchantId: "54823419" },
-    });
-  }, voucher);
-  const gift = page.locator("#gift");
+  const gift = await mountPrepaidGift(page, "T-2A");
   await gift.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
   await fillReader(gift);
   // Completed by API: the page is never left for a payment page.
