@@ -109,7 +109,7 @@ export function signVoucher(claims, secret = "kasse-demo-prepayment-secret") {
 }
 
 /** Mounts the prepaid offer `gift-3m` with `Kasse.mount` into a new `#gift` host, with a voucher
- *  for a payment `transactionId` the publisher took; returns the host's locator. */
+ *  for a payment `transactionId` the publisher took; returns the host's locator and the voucher. */
 export async function mountPrepaidGift(page, transactionId) {
   const voucher = signVoucher({
     offer: "gift-3m", amount: 39900, currency: "NOK", transactionId, merchantId: "54823419",
@@ -124,5 +124,5 @@ export async function mountPrepaidGift(page, transactionId) {
       prepayment: { voucher, transactionId, merchantId: "54823419" },
     });
   }, { voucher, transactionId });
-  return page.locator("#gift");
+  return { host: page.locator("#gift"), voucher };
 }

@@ -132,7 +132,7 @@ test("invoice: completed by API and access assigned, without leaving the page", 
 test("a prepaid order (flow 2b) through Kasse.mount is completed by API", async () => {
   const page = await newPage(browser);
   await page.goto(`${KASSE_URL}/`);
-  const host = await mountPrepaidGift(page, "T-4711");
+  const { host } = await mountPrepaidGift(page, "T-4711");
   await host.locator("form").waitFor({ timeout: 20000 });
   await fillReader(host);
   await host.locator("button[type=submit]").click();

@@ -114,7 +114,7 @@ test("a logged-in reader's prepaid order (flow 2a) through Kasse.mount is hers, 
   await page.addInitScript(() => document.addEventListener("kasse:order-created", (e) => window.kasseEvent(e.detail)));
   const host = await logIn(page, await openWidget(page, "digital-month"), "kari.nordmann@example.no");
   await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
-  const gift = await mountPrepaidGift(page, "T-2A");
+  const { host: gift, voucher } = await mountPrepaidGift(page, "T-2A");
   await gift.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
   await fillReader(gift);
   // Completed by API: the page is never left for a payment page.

@@ -3,6 +3,7 @@
 
 use kasse_core::i18n::period_text;
 use kasse_core::{format_price, t, MessageKey};
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -82,22 +83,21 @@ pub fn CheckoutView(
 
     move || {
         match checkout.receipt.get() {
-        None if checkout.already_has_it() => untrack(|| already_yours(checkout)).into_any(),
-        None if checkout.is_start() => untrack(|| start_view(checkout, summary(checkout))).into_any(),
-        // Built untracked: the form's own closures track what they show.
-        None => untrack(|| form_view(checkout)).into_any(),
-        Some(receipt) => view! {
-            <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
-                <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
-                <p>{t(locale, MessageKey::ReceiptBody)}</p>
-                {(!receipt.order_id.is_empty()).then(|| view! {
-                    <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id.clone()}</strong></p>
-                })}
-                {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
-            </section>
+            None if checkout.already_has_it() => EitherOf4::A(untrack(|| already_yours(checkout))),
+            None if checkout.is_start() => EitherOf4::B(untrack(|| start_view(checkout, summary(checkout)))),
+            // Built untracked: the form's own closures track what they show.
+            None => EitherOf4::C(untrack(|| form_view(checkout))),
+            Some(receipt) => EitherOf4::D(view! {
+                <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
+                    <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
+                    <p>{t(locale, MessageKey::ReceiptBody)}</p>
+                    {(!receipt.order_id.is_empty()).then(|| view! {
+                        <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id.clone()}</strong></p>
+                    })}
+                    {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
+                </section>
+            }),
         }
-        .into_any(),
-    }
     }
 }
 

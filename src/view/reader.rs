@@ -3,6 +3,7 @@
 
 use kasse_core::lifecycle::StartStep;
 use kasse_core::{t, MessageKey};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::app::Checkout;
@@ -15,18 +16,16 @@ pub fn reader_line(checkout: Checkout) -> impl IntoView {
         view! {
             <p class="kasse__reader">
                 {move || match checkout.reader_name() {
-                    None => view! {
+                    None => Either::Left(view! {
                         <a class="kasse__login" href=href.clone()>{t(locale, MessageKey::LoginPrompt)}</a>
-                    }
-                    .into_any(),
-                    Some(name) => view! {
+                    }),
+                    Some(name) => Either::Right(view! {
                         <span>{t(locale, MessageKey::LoggedInAs)} " " <strong class="kasse__reader-name">{name}</strong></span>
                         " "
                         <button type="button" class="kasse__logout" on:click=move |_| leptos::task::spawn_local(checkout.logout())>
                             {t(locale, MessageKey::Logout)}
                         </button>
-                    }
-                    .into_any(),
+                    }),
                 }}
             </p>
         }
@@ -59,16 +58,15 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
             })}
             {reader_line(checkout)}
             {move || match checkout.start_step() {
-                StartStep::Start | StartStep::CheckAccess => view! {
+                StartStep::Start | StartStep::CheckAccess => Some(Either::Left(view! {
                     <button type="button" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")
                         on:click=move |_| leptos::task::spawn_local(checkout.activate())>
                         {t(locale, MessageKey::Activate)}
                     </button>
-                }
-                .into_any(),
-                StartStep::LogIn => view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> }.into_any(),
+                })),
+                StartStep::LogIn => Some(Either::Right(view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> })),
                 // Shown by the checkout instead of this view.
-                StartStep::AlreadyHasAccess | StartStep::Done => ().into_any(),
+                StartStep::AlreadyHasAccess | StartStep::Done => None,
             }}
         </section>
     }
