@@ -26,13 +26,20 @@ async function logIn(page, host, email, offer = "digital-month") {
   return back;
 }
 
-test("log in, the form is prefilled, pay by card in the reader's own name (flow 1a), log out", async () => {
+/** A new page where Kari has logged in through the digital offer's widget; `created` collects
+ *  the details of every `kasse:order-created` event. */
+async function kariLoggedIn() {
   const page = await newPage(browser);
   const created = [];
   await page.exposeFunction("kasseEvent", (e) => created.push(e));
   await page.addInitScript(() => document.addEventListener("kasse:order-created", (e) => window.kasseEvent(e.detail)));
   const host = await logIn(page, await openWidget(page, "digital-month"), "kari.nordmann@example.no");
   await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
+  return { page, host, created };
+}
+
+test("log in, the form is prefilled, pay by card in the reader's own name (flow 1a), log out", async () => {
+  const { page, host, created } = await kariLoggedIn();
   assert.equal(await host.locator(".kasse__reader-name").textContent(), "Kari Nordmann");
   assert.doesNotMatch(page.url(), /kasseLogin/, "the outcome is taken off the address bar");
   assert.equal(await host.locator("#email").inputValue(), "kari.nordmann@example.no");
@@ -108,12 +115,7 @@ test("start the included subscription in one click; afterwards it is already you
 });
 
 test("a logged-in reader's prepaid order (flow 2a) through Kasse.mount is hers, completed by API", async () => {
-  const page = await newPage(browser);
-  const created = [];
-  await page.exposeFunction("kasseEvent", (e) => created.push(e));
-  await page.addInitScript(() => document.addEventListener("kasse:order-created", (e) => window.kasseEvent(e.detail)));
-  const host = await logIn(page, await openWidget(page, "digital-month"), "kari.nordmann@example.no");
-  await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
+  const { page, created } = await kariLoggedIn();
   const { host: gift, voucher } = await mountPrepaidGift(page, "T-2A");
   await gift.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
   await fillReader(gift);
