@@ -53,6 +53,19 @@ impl Phase {
     }
 }
 
+/// Which of the checkout's screens the reader sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// A logged-in reader who has the offer already.
+    AlreadyYours,
+    /// A start-subscription offer's one-click activation.
+    Start,
+    /// The order form.
+    Form,
+    /// Done.
+    Receipt,
+}
+
 /// A message above the form: what went wrong and whether a retry button helps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Notice {
@@ -164,6 +177,20 @@ impl Checkout {
             reader: RwSignal::new(None),
             has_access: RwSignal::new(None),
             consent_text: RwSignal::new(None),
+        }
+    }
+
+    /// The screen to show (tracked): the receipt once done, else "already yours" for a reader
+    /// who has the offer, else the offer's kind of checkout.
+    pub fn screen(&self) -> Screen {
+        if self.receipt.with(Option::is_some) {
+            Screen::Receipt
+        } else if self.already_has_it() {
+            Screen::AlreadyYours
+        } else if self.is_start() {
+            Screen::Start
+        } else {
+            Screen::Form
         }
     }
 

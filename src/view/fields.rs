@@ -4,6 +4,7 @@
 use kasse_core::{t, CheckoutForm, MessageKey};
 use leptos::prelude::*;
 
+use super::Fresh;
 use crate::app::Checkout;
 
 /// One labelled text input of the form.
@@ -163,9 +164,9 @@ pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
                 aria-invalid=move || invalid().then_some("true")
                 aria-describedby=described
             />
-            {move || example().map(|text| view! {
+            {move || Fresh(example().map(|text| view! {
                 <p class="kasse__example" id=example_id.clone()>{t(locale, MessageKey::ForExample)} " " {text}</p>
-            })}
+            }))}
             <p class="kasse__error" id=error_id>{move || error_text(checkout, spec.id)}</p>
         </div>
     }

@@ -7,10 +7,11 @@ use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::{Checkout, Phase};
+use crate::app::{Checkout, Phase, Screen};
 
 mod choices;
 mod fields;
+mod fresh;
 mod reader;
 mod widget;
 
@@ -18,6 +19,7 @@ use choices::{methods_field, products_field};
 pub(crate) use fields::error_text;
 use fields::{consent_field, country_field, terms_field, text_field, COUNTRY_BEFORE, POSTAL_PLACE};
 pub use fields::{FieldSpec, FIELDS};
+use fresh::Fresh;
 use reader::{already_yours, reader_line, start_view};
 pub use widget::Widget;
 
@@ -72,7 +74,6 @@ pub fn CheckoutView(
     /// The widget's state.
     checkout: Checkout,
 ) -> impl IntoView {
-    let locale = checkout.locale;
     Effect::new(move |_| {
         if !checkout.errors.with(Vec::is_empty) {
             focus_first_invalid(checkout);
@@ -81,13 +82,22 @@ pub fn CheckoutView(
     // Once, after the first render: the form is interactive.
     Effect::new(move |_| checkout.rendered());
 
+    // Runs again only when the screen changes; each screen's own closures track what they show.
+    let screen = Memo::new(move |_| checkout.screen());
     move || {
-        match checkout.receipt.get() {
-            None if checkout.already_has_it() => EitherOf4::A(untrack(|| already_yours(checkout))),
-            None if checkout.is_start() => EitherOf4::B(untrack(|| start_view(checkout, summary(checkout)))),
-            // Built untracked: the form's own closures track what they show.
-            None => EitherOf4::C(untrack(|| form_view(checkout))),
-            Some(receipt) => EitherOf4::D(view! {
+        let screen = screen.get();
+        Fresh(untrack(|| match screen {
+            Screen::AlreadyYours => EitherOf4::A(already_yours(checkout)),
+            Screen::Start => EitherOf4::B(start_view(checkout, summary(checkout))),
+            Screen::Form => EitherOf4::C(form_view(checkout)),
+            Screen::Receipt => EitherOf4::D(receipt_view(checkout)),
+        }))
+    }
+}
+
+fn receipt_view(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    checkout.receipt.get_untracked().map(|receipt| view! {
                 <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
                     <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
                     <p>{t(locale, MessageKey::ReceiptBody)}</p>
@@ -96,9 +106,7 @@ pub fn CheckoutView(
                     })}
                     {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
                 </section>
-            }),
-        }
-    }
+    })
 }
 
 fn form_view(checkout: Checkout) -> impl IntoView {
@@ -156,7 +164,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
         >
             {summary(checkout)}
             {reader_line(checkout)}
-            {move || checkout.notice.get().map(|notice| view! {
+            {move || Fresh(checkout.notice.get().map(|notice| view! {
                 <div class="kasse__notice" role="alert">
                     <p>{t(locale, notice.key)}</p>
                     {notice.price.map(|price| {
@@ -169,7 +177,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
                         </button>
                     })}
                 </div>
-            })}
+            }))}
             {products_field(checkout)}
             {fields_before}
             {country_field(checkout)}
@@ -177,7 +185,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
             {methods_field(checkout)}
             {terms_field(checkout)}
-            {move || checkout.consent_text.get().map(|text| consent_field(checkout, text))}
+            {move || Fresh(checkout.consent_text.get().map(|text| consent_field(checkout, text)))}
             <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
                 {submit_label}
             </button>

@@ -6,6 +6,7 @@ use kasse_core::{t, MessageKey};
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use super::Fresh;
 use crate::app::Checkout;
 
 /// The login link, or who is logged in with a logout button; nothing where login is not offered.
@@ -15,7 +16,7 @@ pub fn reader_line(checkout: Checkout) -> impl IntoView {
         let href = checkout.login_href();
         view! {
             <p class="kasse__reader">
-                {move || match checkout.reader_name() {
+                {move || Fresh(match checkout.reader_name() {
                     None => Either::Left(view! {
                         <a class="kasse__login" href=href.clone()>{t(locale, MessageKey::LoginPrompt)}</a>
                     }),
@@ -26,7 +27,7 @@ pub fn reader_line(checkout: Checkout) -> impl IntoView {
                             {t(locale, MessageKey::Logout)}
                         </button>
                     }),
-                }}
+                })}
             </p>
         }
     })
@@ -53,11 +54,11 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
     view! {
         <section class="kasse kasse__start" aria-labelledby="kasse-offer-title">
             {summary}
-            {move || checkout.notice.get().map(|notice| view! {
+            {move || Fresh(checkout.notice.get().map(|notice| view! {
                 <div class="kasse__notice" role="alert"><p>{t(locale, notice.key)}</p></div>
-            })}
+            }))}
             {reader_line(checkout)}
-            {move || match checkout.start_step() {
+            {move || Fresh(match checkout.start_step() {
                 StartStep::Start | StartStep::CheckAccess => Some(Either::Left(view! {
                     <button type="button" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")
                         on:click=move |_| leptos::task::spawn_local(checkout.activate())>
@@ -67,7 +68,7 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
                 StartStep::LogIn => Some(Either::Right(view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> })),
                 // Shown by the checkout instead of this view.
                 StartStep::AlreadyHasAccess | StartStep::Done => None,
-            }}
+            })}
         </section>
     }
 }

@@ -5,6 +5,7 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
+use super::Fresh;
 use crate::app::{choose_locale, Checkout, OfferLoad};
 use crate::config::WidgetConfig;
 
@@ -21,21 +22,23 @@ pub fn Widget(
     load.load();
     let host = StoredValue::new_local(host);
     let config = StoredValue::new(config);
-    move || match load.state.get() {
-        None => EitherOf3::A(
-            view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> },
-        ),
-        Some(Ok(info)) => {
-            let checkout = Checkout::new(info, &config.get_value(), host.get_value());
-            EitherOf3::B(view! { <super::CheckoutView checkout=checkout/> })
-        }
-        Some(Err(failure)) => EitherOf3::C(view! {
-            <div class="kasse kasse--failed" role="alert">
-                <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>
-                <button type="button" class="kasse__retry" on:click=move |_| load.load()>
-                    {kasse_core::t(locale, MessageKey::Retry)}
-                </button>
-            </div>
-        }),
+    move || {
+        Fresh(match load.state.get() {
+            None => EitherOf3::A(
+                view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> },
+            ),
+            Some(Ok(info)) => {
+                let checkout = Checkout::new(info, &config.get_value(), host.get_value());
+                EitherOf3::B(view! { <super::CheckoutView checkout=checkout/> })
+            }
+            Some(Err(failure)) => EitherOf3::C(view! {
+                <div class="kasse kasse--failed" role="alert">
+                    <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>
+                    <button type="button" class="kasse__retry" on:click=move |_| load.load()>
+                        {kasse_core::t(locale, MessageKey::Retry)}
+                    </button>
+                </div>
+            }),
+        })
     }
 }
