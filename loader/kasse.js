@@ -11,10 +11,17 @@ const GLUE = "widget/kasse.js", WASM = "widget/kasse_bg.wasm";
 const handles = new WeakMap();
 let bundle = null;
 
+// The wasm is fetched and compiled while the glue loads, not after it. Without `application/wasm`
+// (a misconfigured server) streaming compilation refuses, and the glue's own fallback runs.
+const compileWasm = () => {
+  const url = new URL(WASM, base);
+  return WebAssembly.compileStreaming(fetch(url)).catch(() => url);
+};
+
 function loadBundle(attempt = 0) {
-  bundle ??= import(new URL(GLUE, base).href)
-    .then(async (module) => {
-      await module.default({ module_or_path: new URL(WASM, base) });
+  bundle ??= Promise.all([import(new URL(GLUE, base).href), compileWasm()])
+    .then(async ([module, wasm]) => {
+      await module.default({ module_or_path: wasm });
       return module;
     })
     .catch((error) => {

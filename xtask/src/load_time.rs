@@ -27,8 +27,8 @@ const SLOW_LATENCY_MS: f64 = 150.0;
 pub fn run() -> Result<()> {
     let runs = env_number("KASSE_BENCH_RUNS", LOAD_RUNS)?;
     let slow_runs = env_number("KASSE_BENCH_SLOW_RUNS", SLOW_RUNS)?;
-    println!("\nbench: starting sandbox + gateway for the browser timing");
-    let stack = stack::Stack::start(stack::Ports::Ephemeral)?;
+    println!("\nbench: starting sandbox + gateway for the browser timing (the `server` profile publishers deploy)");
+    let stack = stack::Stack::start_with(stack::Ports::Ephemeral, None, stack::Profile::Server)?;
     println!(
         "bench: {runs} browser runs per side, then {slow_runs} on an emulated {SLOW_PHONE} \
          (fresh context each, alternating order)"

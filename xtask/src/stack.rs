@@ -34,6 +34,8 @@ pub struct Stack {
     gateway_port: u16,
     /// The gateway configuration written for this run, removed with the stack.
     config_path: Option<PathBuf>,
+    /// Where the servers' binaries are (the build profile's directory).
+    bin: PathBuf,
     pub sandbox_url: String,
     pub gateway_url: String,
 }
@@ -148,17 +150,42 @@ fn br_ext(path: &Path) -> String {
     format!("{}.br", path.extension().and_then(|e| e.to_str()).unwrap_or_default())
 }
 
+/// How the servers are built.
+#[derive(Clone, Copy)]
+pub enum Profile {
+    /// Quick to build: tests, the demo, the soak.
+    Debug,
+    /// Cargo.toml's `server` profile, as publishers deploy the gateway: the browser timing, so
+    /// the widget's files are served as fast as in production.
+    Server,
+}
+
+impl Profile {
+    fn dir(self) -> &'static str {
+        match self {
+            Profile::Debug => "debug",
+            Profile::Server => "server",
+        }
+    }
+}
+
 impl Stack {
     /// Builds and starts the sandbox, then the gateway pointed at it and serving `dist/`.
     pub fn start(ports: Ports) -> Result<Stack> {
-        Stack::start_with(ports, None)
+        Stack::start_with(ports, None, Profile::Debug)
     }
 
     /// As [`Stack::start`], with the gateway's upstream timeout set to `upstream_timeout_ms` (the
-    /// soak makes the sandbox's `timeout` faults outlast it without waiting ten seconds each).
-    pub fn start_with(ports: Ports, upstream_timeout_ms: Option<u64>) -> Result<Stack> {
-        quiet(Command::new("cargo").args(["build", "--quiet", "-p", "kasse-sandbox", "-p", "kasse-gateway"]))?;
-        let bin = target_dir().join("debug");
+    /// soak makes the sandbox's `timeout` faults outlast it without waiting ten seconds each) and
+    /// the servers built with `profile`.
+    pub fn start_with(ports: Ports, upstream_timeout_ms: Option<u64>, profile: Profile) -> Result<Stack> {
+        let mut build = Command::new("cargo");
+        build.args(["build", "--quiet", "-p", "kasse-sandbox", "-p", "kasse-gateway"]);
+        if let Profile::Server = profile {
+            build.args(["--profile", "server"]);
+        }
+        quiet(&mut build)?;
+        let bin = target_dir().join(profile.dir());
         // Ports are chosen before start: the gateway's configuration must name its own origin
         // (allowed return URLs) and the sandbox's.
         let (sandbox_port, gateway_port) = match ports {
@@ -169,6 +196,7 @@ impl Stack {
             children: Vec::new(),
             gateway_port,
             config_path: None,
+            bin: bin.clone(),
             sandbox_url: String::new(),
             gateway_url: String::new(),
         };
@@ -202,7 +230,7 @@ impl Stack {
     fn start_gateway(&mut self) -> Result<()> {
         let config_path = self.config_path.clone().context("the stack has a config")?;
         let gateway_port = self.gateway_port;
-        let mut gateway = Command::new(target_dir().join("debug").join("kasse-gateway"));
+        let mut gateway = Command::new(self.bin.join("kasse-gateway"));
         gateway
             .current_dir(cmd::workspace_root())
             .arg("--config")
