@@ -14,6 +14,7 @@ use crate::i18n::Locale;
 use crate::money::{Currency, Money};
 
 mod s4;
+mod shapes;
 mod start;
 
 pub(crate) use s4::check_choice as s4_check_choice;
@@ -32,7 +33,8 @@ pub enum Backend {
 }
 
 /// A reader-facing text: one plain string, or one per locale tag (`{ nb = "…", en = "…" }`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Read by hand ([`shapes`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Text {
     /// The same text in every locale.
@@ -112,8 +114,9 @@ impl Period {
     };
 }
 
-/// What a ConnectID order line buys: a coupon (code + number) or a product.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a ConnectID order line buys: a coupon (code + number) or a product. Read by hand
+/// ([`shapes`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ProductSpec {
     /// `productSpecType: "coupon"` with `productSpecCode` + `productSpecNo`.
