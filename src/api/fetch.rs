@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
-use super::ApiFailure;
+use super::{retry_delay_ms, ApiFailure};
 use crate::json::from_js;
 
 /// A request to the gateway.
@@ -16,18 +16,66 @@ pub(super) struct Call<'a> {
     pub method: &'static str,
     /// The full URL.
     pub url: String,
-    /// Extra headers (order token, idempotency key, voucher).
-    pub headers: &'a [(&'static str, &'a str)],
+    /// The one extra header some calls carry (order token, idempotency key or voucher).
+    pub header: Option<(&'static str, &'a str)>,
     /// The JSON body, as a JS value (sent as `application/json`).
     pub body: Option<JsValue>,
     /// Send the session cookie (`credentials: include`) and the header the gateway requires
     /// with it (its CSRF defence).
     pub session: bool,
+    /// Sent again after a failure that may pass: the gateway answers a replay as the first call
+    /// (an idempotency key, an order token), so the reader never gets two orders.
+    pub replayable: bool,
+}
+
+impl<'a> Call<'a> {
+    /// The same call with one more header (the gateway's calls carry at most one).
+    pub fn header<'b>(self, name: &'static str, value: &'b str) -> Call<'b> {
+        Call {
+            method: self.method,
+            url: self.url,
+            header: Some((name, value)),
+            body: self.body,
+            session: self.session,
+            replayable: self.replayable,
+        }
+    }
+
+    /// The same call, with the reader's session cookie when `session`.
+    pub fn in_session(self, session: bool) -> Self {
+        Call { session, ..self }
+    }
+
+    /// The same call, sent again after a failure that may pass.
+    pub fn replayable(self) -> Self {
+        Call {
+            replayable: true,
+            ..self
+        }
+    }
 }
 
 /// Sends `call`; the answer's parsed JSON body on a 2xx, else the failure the reader's situation
 /// needs (the gateway's error envelope, or a bare status from a proxy).
+/// Sends `call`; a replayable one again after a failure that may pass, until it succeeds, fails
+/// for good, or [`retry_delay_ms`] says stop. One loop for every endpoint, not one per type.
 pub(super) async fn send(call: Call<'_>) -> Result<JsValue, ApiFailure> {
+    let mut retry = 0;
+    loop {
+        let failure = match send_once(&call).await {
+            Ok(answer) => return Ok(answer),
+            Err(failure) if !call.replayable => return Err(failure),
+            Err(failure) => failure,
+        };
+        retry += 1;
+        match retry_delay_ms(&failure, retry) {
+            Some(wait) => crate::page::sleep_ms(wait).await,
+            None => return Err(failure),
+        }
+    }
+}
+
+async fn send_once(call: &Call<'_>) -> Result<JsValue, ApiFailure> {
     let response = fetch(call).await.ok_or(ApiFailure::Network)?;
     let status = response.status();
     // A body that is not JSON (a proxy's HTML page, an empty 204) reads as `None`.
@@ -75,9 +123,9 @@ fn unreadable(status: u16) -> ApiFailure {
     }
 }
 
-async fn fetch(call: Call<'_>) -> Option<Response> {
+async fn fetch(call: &Call<'_>) -> Option<Response> {
     let headers = Headers::new().ok()?;
-    for (name, value) in call.headers {
+    if let Some((name, value)) = call.header {
         headers.set(name, value).ok()?;
     }
     let init = RequestInit::new();

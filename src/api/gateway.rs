@@ -39,35 +39,31 @@ impl Gateway {
         format!("{}/kasse/v1{path}", self.base)
     }
 
-    fn get(&self, path: &str, session: bool) -> Call<'static> {
-        Call {
-            method: "GET",
-            url: self.url(path),
-            headers: &[],
-            body: None,
-            session,
-        }
+    fn get(&self, path: &str) -> Call<'static> {
+        self.call("GET", path)
     }
 
-    fn post<'a>(
-        &self,
-        path: &str,
-        headers: &'a [(&'static str, &'a str)],
-        body: Option<JsValue>,
-        session: bool,
-    ) -> Call<'a> {
+    fn post(&self, path: &str, body: Option<JsValue>) -> Call<'static> {
         Call {
-            method: "POST",
-            url: self.url(path),
-            headers,
             body,
-            session,
+            ..self.call("POST", path)
         }
     }
 
-    /// The offer and its public vendor facts.
+    fn call(&self, method: &'static str, path: &str) -> Call<'static> {
+        Call {
+            method,
+            url: self.url(path),
+            header: None,
+            body: None,
+            session: false,
+            replayable: false,
+        }
+    }
+
+    /// Loads an offer (retried: reading twice is harmless).
     pub async fn offer(&self, id: &str) -> Result<OfferInfo, ApiFailure> {
-        decode(send(self.get(&format!("/offers/{}", encode(id)), false)).await?)
+        decode(send(self.get(&format!("/offers/{}", encode(id))).replayable()).await?)
     }
 
     /// Registers a ConnectID order (idempotent on its `externalOrderId`): in the logged-in
@@ -80,22 +76,23 @@ impl Gateway {
         in_session: bool,
     ) -> Result<ConnectIdOrderRegistered, ApiFailure> {
         let path = format!("/connectid/orders?offer={}", encode(offer_id));
-        let with_voucher;
-        let headers: &[_] = match voucher {
-            Some(voucher) => {
-                with_voucher = [(PREPAYMENT_HEADER, voucher)];
-                &with_voucher
-            }
-            None => &[],
-        };
-        decode(send(self.post(&path, headers, body(order)?, in_session)).await?)
+        let mut call = self.post(&path, body(order)?).in_session(in_session);
+        if let Some(voucher) = voucher {
+            call = call.header(PREPAYMENT_HEADER, voucher);
+        }
+        decode(send(call.replayable()).await?)
     }
 
     /// Completes a prepaid or non-interactive order through the vendor's API.
     pub async fn complete(&self, order_id: i64, token: &str) -> Result<(), ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/complete");
         let empty = js_sys::Object::new().into();
-        send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], Some(empty), false)).await?;
+        send(
+            self.post(&path, Some(empty))
+                .header(ORDER_TOKEN_HEADER, token)
+                .replayable(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -107,7 +104,8 @@ impl Gateway {
         request: &AssignUserBody,
     ) -> Result<AssignUserResponse, ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/user");
-        decode(send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], body(request)?, false)).await?)
+        let call = self.post(&path, body(request)?).header(ORDER_TOKEN_HEADER, token);
+        decode(send(call.replayable()).await?)
     }
 
     /// Where the login link goes: the gateway's login, coming back to `return_url`.
@@ -117,12 +115,18 @@ impl Gateway {
 
     /// Who is logged in.
     pub async fn session(&self) -> Result<SessionInfo, ApiFailure> {
-        decode(send(self.get("/session", true)).await?)
+        decode(send(self.get("/session").in_session(true)).await?)
     }
 
     /// Whether the logged-in reader has `offer_id` already.
     pub async fn access(&self, offer_id: &str) -> Result<AccessInfo, ApiFailure> {
-        decode(send(self.get(&format!("/offers/{}/access", encode(offer_id)), true)).await?)
+        decode(
+            send(
+                self.get(&format!("/offers/{}/access", encode(offer_id)))
+                    .in_session(true),
+            )
+            .await?,
+        )
     }
 
     /// Starts a start-subscription offer for the logged-in reader (idempotent on `key`).
@@ -133,20 +137,22 @@ impl Gateway {
         request: &StartSubscription,
     ) -> Result<(), ApiFailure> {
         let path = format!("/connectid/subscriptions?offer={}", encode(offer_id));
-        send(self.post(&path, &[(IDEMPOTENCY_KEY_HEADER, key)], body(request)?, true)).await?;
+        let call = self.post(&path, body(request)?).header(IDEMPOTENCY_KEY_HEADER, key);
+        send(call.in_session(true).replayable()).await?;
         Ok(())
     }
 
     /// The offer's marketing consent text in `locale`.
     pub async fn consent_text(&self, offer_id: &str, locale: &str) -> Result<ConsentInfo, ApiFailure> {
         let path = format!("/offers/{}/consent?locale={}", encode(offer_id), encode(locale));
-        decode(send(self.get(&path, false)).await?)
+        decode(send(self.get(&path)).await?)
     }
 
     /// The reader ticked the consent box of paid order `order_id`.
     pub async fn register_consent(&self, order_id: i64, token: &str, in_session: bool) -> Result<(), ApiFailure> {
         let path = format!("/connectid/orders/{order_id}/consent");
-        send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], None, in_session)).await?;
+        let call = self.post(&path, None).header(ORDER_TOKEN_HEADER, token);
+        send(call.in_session(in_session).replayable()).await?;
         Ok(())
     }
 
@@ -155,7 +161,7 @@ impl Gateway {
         let request = LogoutRequest {
             return_url: return_url.to_owned(),
         };
-        decode(send(self.post("/logout", &[], body(&request)?, true)).await?)
+        decode(send(self.post("/logout", body(&request)?).in_session(true)).await?)
     }
 
     /// Creates an S4 order (idempotent on `key`, the attempt id).
@@ -166,7 +172,8 @@ impl Gateway {
         request: &S4OrderRequest,
     ) -> Result<S4OrderAnswer, ApiFailure> {
         let path = format!("/s4/orders?offer={}", encode(offer_id));
-        decode(send(self.post(&path, &[(IDEMPOTENCY_KEY_HEADER, key)], body(request)?, false)).await?)
+        let call = self.post(&path, body(request)?).header(IDEMPOTENCY_KEY_HEADER, key);
+        decode(send(call.replayable()).await?)
     }
 
     /// Completes an S4 order, letting S4 wait up to `max_polling_ms` for the reader's approval.
@@ -175,6 +182,7 @@ impl Gateway {
         let request = kasse_core::contract::S4CompleteRequest {
             max_polling_timeout: Some(max_polling_ms),
         };
-        decode(send(self.post(&path, &[(ORDER_TOKEN_HEADER, token)], body(&request)?, false)).await?)
+        let call = self.post(&path, body(&request)?).header(ORDER_TOKEN_HEADER, token);
+        decode(send(call.replayable()).await?)
     }
 }

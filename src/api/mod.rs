@@ -91,25 +91,3 @@ pub fn retry_delay_ms(failure: &ApiFailure, retry: u32) -> Option<u32> {
     let wait = backoff.max(asked);
     (wait <= LONGEST_WAIT_MS).then_some(wait as u32)
 }
-
-/// Calls `call` until it succeeds, fails for good, or [`retry_delay_ms`] says stop. The call must
-/// be idempotent: the order call is, through its `externalOrderId`.
-pub async fn with_retries<T, F, Fut>(mut call: F) -> Result<T, ApiFailure>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, ApiFailure>>,
-{
-    let mut retry = 0;
-    loop {
-        match call().await {
-            Ok(value) => return Ok(value),
-            Err(failure) => {
-                retry += 1;
-                match retry_delay_ms(&failure, retry) {
-                    Some(wait) => crate::page::sleep_ms(wait).await,
-                    None => return Err(failure),
-                }
-            }
-        }
-    }
-}

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::Checkout;
-use crate::api::with_retries;
 use crate::events::{Detail, Event};
 
 impl Checkout {
@@ -22,7 +21,7 @@ impl Checkout {
     /// After the receipt: registers the ticked consent (best effort: the order stands either way).
     pub(super) async fn send_consent(self, order_id: i64, token: &str, in_session: bool) {
         let gateway = self.gateway.get_value();
-        if let Err(failure) = with_retries(|| gateway.register_consent(order_id, token, in_session)).await {
+        if let Err(failure) = gateway.register_consent(order_id, token, in_session).await {
             self.emit(
                 Event::Error,
                 Detail::error(failure.code(), false).text("step", "consent"),

@@ -8,7 +8,6 @@ use kasse_core::{build_client_order, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
-use crate::api::with_retries;
 use crate::events::{Detail, Event};
 use crate::{page, storage};
 use kasse_core::field::WebUrl;
@@ -63,7 +62,9 @@ impl Checkout {
 
         let gateway = self.gateway.get_value();
         let voucher = self.prepayment.get_value().and_then(|p| p.voucher);
-        let created = with_retries(|| gateway.create_order(&offer_id, &order, voucher.as_deref(), logged_in)).await;
+        let created = gateway
+            .create_order(&offer_id, &order, voucher.as_deref(), logged_in)
+            .await;
         let created = match created {
             Ok(created) => created,
             Err(failure) => {
@@ -143,7 +144,7 @@ impl Checkout {
                 }
                 Step::CompleteByApi => {
                     self.go(Phase::Completing);
-                    if let Err(failure) = with_retries(|| gateway.complete(order_id, &token)).await {
+                    if let Err(failure) = gateway.complete(order_id, &token).await {
                         self.go(Phase::Form);
                         self.fail(&failure);
                         return;
@@ -153,7 +154,7 @@ impl Checkout {
                     self.go(Phase::Completing);
                     let Some(credential) = credential.clone() else { continue };
                     let request = AssignUserBody { credential };
-                    match with_retries(|| gateway.assign_user(order_id, &token, &request)).await {
+                    match gateway.assign_user(order_id, &token, &request).await {
                         Ok(answer) => new_user = answer.is_new_user,
                         Err(failure) => {
                             // Paid but not yet linked: keep the attempt so "retry" resumes here.

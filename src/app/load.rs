@@ -8,7 +8,7 @@ use kasse_core::contract::OfferInfo;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::api::{with_retries, ApiFailure, Gateway};
+use crate::api::{ApiFailure, Gateway};
 use crate::config::WidgetConfig;
 use crate::events::{emit, Detail, Event};
 
@@ -48,7 +48,7 @@ impl OfferLoad {
         leptos::task::spawn_local(async move {
             let loaded = match preloaded {
                 Some(info) => Ok(*info),
-                None => with_retries(|| gateway.offer(&offer_id)).await,
+                None => gateway.offer(&offer_id).await,
             };
             if let Err(failure) = &loaded {
                 let detail = Detail::error(failure.code(), failure.retryable()).text("offer", &offer_id);

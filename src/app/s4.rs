@@ -11,7 +11,7 @@ use kasse_core::{build_s4_request, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
-use crate::api::{with_retries, ApiFailure};
+use crate::api::ApiFailure;
 use crate::events::{Detail, Event};
 use crate::{page, storage};
 use kasse_core::field::WebUrl;
@@ -55,7 +55,7 @@ impl Checkout {
         self.go(Phase::Submitting);
         let gateway = self.gateway.get_value();
         let key = attempt.external_order_id.clone();
-        let created = with_retries(|| gateway.create_s4_order(&offer_id, &key, &request)).await;
+        let created = gateway.create_s4_order(&offer_id, &key, &request).await;
         let created = match created {
             Ok(created) => created,
             Err(failure) => {
@@ -134,7 +134,7 @@ impl Checkout {
         self.go(Phase::Completing);
         let gateway = self.gateway.get_value();
         for _ in 0..COMPLETE_CALLS {
-            match with_retries(|| gateway.complete_s4(&id, &token, COMPLETE_POLL_MS)).await {
+            match gateway.complete_s4(&id, &token, COMPLETE_POLL_MS).await {
                 Ok(answer) if answer.status == OrderStatus::Completed => return self.s4_receipt(id),
                 Ok(answer) if answer.status == OrderStatus::InProgress => continue,
                 Ok(_) => return self.s4_stopped(&id, MessageKey::ErrOrderRejected, "order_failed"),

@@ -7,7 +7,7 @@ use kasse_core::MessageKey;
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
-use crate::api::{with_retries, ApiFailure};
+use crate::api::ApiFailure;
 use crate::events::{Detail, Event};
 use crate::{page, storage};
 
@@ -54,7 +54,7 @@ impl Checkout {
         let key = storage::start_key(&offer_id, page::random_id);
         self.go(Phase::Submitting);
         let gateway = self.gateway.get_value();
-        match with_retries(|| gateway.start_subscription(&offer_id, &key, &body)).await {
+        match gateway.start_subscription(&offer_id, &key, &body).await {
             Ok(_) => {
                 storage::clear_start(&offer_id);
                 self.receipt.set(Some(Receipt {

@@ -105,21 +105,24 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
             .arg("-o")
             .arg(&wasm),
     )?;
+    // Minified before hashing: the names are hashes of the bytes readers get.
+    minify(&dist.join(Part::Glue.unhashed()))?;
     bundle::hash_names(&dist)?;
-    minify_loader(&dist)?;
+    minify(&dist.join("kasse.js"))?;
     precompress(&dist)?;
     Ok(dist)
 }
 
-/// Minifies the loader in place (it ships to every article page, widget in view or not; its
-/// source keeps its comments). Runs after the bundle names are written in.
-fn minify_loader(dist: &Path) -> Result<()> {
-    let loader = dist.join("kasse.js");
+/// Minifies an ES module in place: the loader (it ships to every article page, widget in view or
+/// not; its source keeps its comments; minified after the bundle names are written in) and
+/// wasm-bindgen's JS glue (trunk's `minify` leaves it as generated: 51.5 KB raw, 7.7 KB brotli,
+/// minified 23.2 KB, 5.7 KB). Exports and the import object's keys are kept, being properties.
+fn minify(module: &Path) -> Result<()> {
     quiet(
         Command::new(cmd::workspace_root().join("tools/node_modules/.bin/terser"))
-            .arg(&loader)
+            .arg(module)
             .args(["--module", "--compress", "--mangle", "-o"])
-            .arg(&loader),
+            .arg(module),
     )?;
     Ok(())
 }
