@@ -5,21 +5,20 @@ use kasse_core::checkout::method_choices;
 use kasse_core::{format_price, t, MessageKey};
 use leptos::prelude::*;
 
-use super::error_text;
+use super::fields::{described_by_error, error_line, invalid};
 use crate::app::Checkout;
 
 /// The offer's payment methods as radio buttons.
 pub fn methods_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let methods = checkout.info.with_value(|i| method_choices(&i.offer));
-    let invalid = move || error_text(checkout, "method").is_some();
     view! {
         <fieldset
             class="kasse__methods"
             id="method"
             tabindex="-1"
-            aria-invalid=move || invalid().then_some("true")
-            aria-describedby=move || invalid().then_some("method-error")
+            aria-invalid=invalid(checkout, "method")
+            aria-describedby=described_by_error(checkout, "method")
         >
             <legend>{t(locale, MessageKey::PaymentMethod)}</legend>
             {methods
@@ -43,7 +42,7 @@ pub fn methods_field(checkout: Checkout) -> impl IntoView {
                     }
                 })
                 .collect_view()}
-            <p class="kasse__error" id="method-error">{move || error_text(checkout, "method")}</p>
+            {error_line(checkout, "method")}
         </fieldset>
     }
 }
@@ -58,7 +57,6 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
     if choices.is_empty() {
         return None;
     }
-    let invalid = move || error_text(checkout, "products").is_some();
     let boxes = choices
         .into_iter()
         .map(|choice| {
@@ -105,12 +103,12 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
             class="kasse__products"
             id="products"
             tabindex="-1"
-            aria-invalid=move || invalid().then_some("true")
-            aria-describedby=move || invalid().then_some("products-error")
+            aria-invalid=invalid(checkout, "products")
+            aria-describedby=described_by_error(checkout, "products")
         >
             <legend>{t(locale, MessageKey::ChooseProducts)}</legend>
             {boxes}
-            <p class="kasse__error" id="products-error">{move || error_text(checkout, "products")}</p>
+            {error_line(checkout, "products")}
         </fieldset>
     })
 }

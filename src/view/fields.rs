@@ -115,13 +115,35 @@ const COUNTRIES: [(&str, [&str; 5]); 4] = [
     ("FI", ["Finland", "Finland", "Finland", "Suomi", "Finland"]),
 ];
 
-pub(crate) fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
+fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
     checkout.errors.with(|errors| {
         errors
             .iter()
             .find(|e| e.path == field)
             .map(|e| t(checkout.locale, e.code.message_key()))
     })
+}
+
+/// `aria-invalid` of `field`: `"true"` while the last submit found it wrong. One closure type
+/// for every field, so the attribute's code is in the wasm once.
+pub(super) fn invalid(
+    checkout: Checkout,
+    field: &'static str,
+) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync {
+    move || error_text(checkout, field).map(|_| "true")
+}
+
+/// `aria-describedby` of a field described only by its error: the error line, while it shows one.
+pub(super) fn described_by_error(
+    checkout: Checkout,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync {
+    move || error_text(checkout, field).map(|_| format!("{field}-error"))
+}
+
+/// The error line of `field` (`{field}-error`), empty while the field is fine.
+pub(super) fn error_line(checkout: Checkout, field: &'static str) -> impl IntoView {
+    view! { <p class="kasse__error" id=format!("{field}-error")>{move || error_text(checkout, field)}</p> }
 }
 
 /// The first field after the country choice.
@@ -131,18 +153,18 @@ pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
     let locale = checkout.locale;
     let error_id = format!("{}-error", spec.id);
     let example_id = format!("{}-example", spec.id);
-    let invalid = move || error_text(checkout, spec.id).is_some();
+    let has_error = move || error_text(checkout, spec.id).is_some();
     let example = move || {
         let of_country = spec.example?;
         checkout.form.with(|f| of_country(&f.country_code))
     };
     // The example, then the error (when there is one), read after the label.
     let described = {
-        let (error_id, example_id) = (error_id.clone(), example_id.clone());
+        let example_id = example_id.clone();
         move || {
             let ids: Vec<&str> = [
                 example().is_some().then_some(example_id.as_str()),
-                invalid().then_some(error_id.as_str()),
+                has_error().then_some(error_id.as_str()),
             ]
             .into_iter()
             .flatten()
@@ -161,13 +183,13 @@ pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
                 inputmode=spec.inputmode
                 prop:value=move || checkout.form.with(|f| (spec.get)(f).to_owned())
                 on:input:target=move |ev| checkout.edit(spec.id, |f| (spec.set)(f, ev.target().value()))
-                aria-invalid=move || invalid().then_some("true")
+                aria-invalid=invalid(checkout, spec.id)
                 aria-describedby=described
             />
             {move || Fresh(example().map(|text| view! {
                 <p class="kasse__example" id=example_id.clone()>{t(locale, MessageKey::ForExample)} " " {text}</p>
             }))}
-            <p class="kasse__error" id=error_id>{move || error_text(checkout, spec.id)}</p>
+            {error_line(checkout, spec.id)}
         </div>
     }
 }
@@ -175,7 +197,6 @@ pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
 pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let column = kasse_core::Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
-    let invalid = move || error_text(checkout, "countryCode").is_some();
     view! {
         <div class="kasse__field">
             <label for="countryCode">{t(locale, MessageKey::Country)}</label>
@@ -184,8 +205,8 @@ pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
                 name="countryCode"
                 autocomplete="country"
                 on:change:target=move |ev| checkout.edit("countryCode", |f| f.country_code = ev.target().value())
-                aria-invalid=move || invalid().then_some("true")
-                aria-describedby=move || invalid().then_some("countryCode-error")
+                aria-invalid=invalid(checkout, "countryCode")
+                aria-describedby=described_by_error(checkout, "countryCode")
             >
                 {COUNTRIES
                     .iter()
@@ -195,14 +216,13 @@ pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <p class="kasse__error" id="countryCode-error">{move || error_text(checkout, "countryCode")}</p>
+            {error_line(checkout, "countryCode")}
         </div>
     }
 }
 
 pub(super) fn terms_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    let invalid = move || error_text(checkout, "acceptTerms").is_some();
     view! {
         <div class="kasse__field kasse__field--check">
             <input
@@ -211,11 +231,11 @@ pub(super) fn terms_field(checkout: Checkout) -> impl IntoView {
                 name="acceptTerms"
                 prop:checked=move || checkout.form.with(|f| f.accept_terms)
                 on:change:target=move |ev| checkout.edit("acceptTerms", |f| f.accept_terms = ev.target().checked())
-                aria-invalid=move || invalid().then_some("true")
-                aria-describedby=move || invalid().then_some("acceptTerms-error")
+                aria-invalid=invalid(checkout, "acceptTerms")
+                aria-describedby=described_by_error(checkout, "acceptTerms")
             />
             <label for="acceptTerms">{t(locale, MessageKey::AcceptTerms)}</label>
-            <p class="kasse__error" id="acceptTerms-error">{move || error_text(checkout, "acceptTerms")}</p>
+            {error_line(checkout, "acceptTerms")}
         </div>
     }
 }

@@ -16,7 +16,6 @@ mod reader;
 mod widget;
 
 use choices::{methods_field, products_field};
-pub(crate) use fields::error_text;
 use fields::{consent_field, country_field, terms_field, text_field, COUNTRY_BEFORE, POSTAL_PLACE};
 pub use fields::{FieldSpec, FIELDS};
 use fresh::Fresh;
