@@ -29,10 +29,10 @@ pub fn attribute(dist: &Path) -> Result<()> {
     }
     let named = stack::target_dir().join("bench/kasse_bg.named.wasm");
     std::fs::create_dir_all(named.parent().expect("has a parent"))?;
-    println!("\nbench: attributing the wasm's bytes (wasm-opt -Oz -g, twiggy)");
+    println!("\nbench: attributing the wasm's bytes (wasm-opt as shipped, with -g; twiggy)");
     quiet(
         Command::new(wasm_opt())
-            .arg("-Oz")
+            .args(stack::WASM_OPT_SIZE)
             .arg("-g")
             .args(stack::WASM_OPT_FEATURES)
             .arg(&bindgen_out)
