@@ -2,6 +2,7 @@
 
 use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
+use crate::imports;
 use crate::setup::{self, WasmToolchain};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
@@ -114,7 +115,8 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
             .arg("-o")
             .arg(&wasm),
     )?;
-    // Minified before hashing: the names are hashes of the bytes readers get.
+    // Shortened and minified before hashing: the names are hashes of the bytes readers get.
+    imports::shorten(&wasm, &dist.join(Part::Glue.unhashed()))?;
     minify(&dist.join(Part::Glue.unhashed()))?;
     bundle::hash_names(&dist)?;
     minify(&dist.join("kasse.js"))?;
