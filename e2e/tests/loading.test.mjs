@@ -106,7 +106,7 @@ test("a second article view downloads nothing of the widget bundle; the loader i
   await page.context().close();
 });
 
-test("Kasse.mount asks for the offer while the bundle loads, once", async () => {
+test("Kasse.mount asks for the offer while the bundle loads, once, and for the wasm while the glue loads", async () => {
   // Nothing of the widget loaded yet: the mount below starts the bundle and the offer together.
   const { page } = await openLongArticle();
   const offers = () => page.api.filter((url) => url.includes("/kasse/v1/offers/gift-3m"));
@@ -119,10 +119,19 @@ test("Kasse.mount asks for the offer while the bundle loads, once", async () => 
     const entries = performance.getEntriesByType("resource");
     const offer = entries.find((e) => e.name.includes("/kasse/v1/offers/gift-3m"));
     const wasm = entries.find((e) => e.name.endsWith(".wasm"));
-    return { offerStart: offer.startTime, wasmEnd: wasm.responseEnd, form: !!host.shadowRoot.querySelector("form") };
+    const glue = entries.find((e) => /\/widget\/[^/]*\.js$/.test(e.name));
+    return {
+      offerStart: offer.startTime,
+      wasmStart: wasm.startTime,
+      wasmEnd: wasm.responseEnd,
+      glueEnd: glue.responseEnd,
+      form: !!host.shadowRoot.querySelector("form"),
+    };
   });
   assert.ok(timing.form, "the form is shown");
   assert.equal(offers().length, 1, `one offer request: ${offers()}`);
   assert.ok(timing.offerStart < timing.wasmEnd, `the offer was asked for before the bundle arrived: ${JSON.stringify(timing)}`);
+  // Streaming compilation starts with the wasm's first bytes, not once the glue has run.
+  assert.ok(timing.wasmStart < timing.glueEnd, `the wasm was asked for before the glue arrived: ${JSON.stringify(timing)}`);
   await page.context().close();
 });
