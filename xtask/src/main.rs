@@ -12,7 +12,6 @@ mod bench;
 mod bundle;
 mod cmd;
 mod fuzz;
-mod imports;
 mod lint;
 mod load_time;
 mod setup;
@@ -20,6 +19,7 @@ mod soak;
 mod stack;
 mod suites;
 mod wasm_bytes;
+mod wasm_interface;
 mod wasm_parts;
 
 use anyhow::{bail, Result};

@@ -2,8 +2,8 @@
 
 use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
-use crate::imports;
 use crate::setup::{self, WasmToolchain};
+use crate::wasm_interface;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -106,6 +106,9 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
         }
     }
     let wasm = dist.join(Part::Wasm.unhashed());
+    let glue = dist.join(Part::Glue.unhashed());
+    // Before wasm-opt, so the dropped exports' code goes too.
+    wasm_interface::rewrite(&wasm, &glue, &wasm_interface::UNUSED_EXPORTS)?;
     quiet(
         Command::new(wasm_opt())
             .args(WASM_OPT_SIZE)
@@ -115,9 +118,8 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
             .arg("-o")
             .arg(&wasm),
     )?;
-    // Shortened and minified before hashing: the names are hashes of the bytes readers get.
-    imports::shorten(&wasm, &dist.join(Part::Glue.unhashed()))?;
-    minify(&dist.join(Part::Glue.unhashed()))?;
+    // Minified before hashing: the names are hashes of the bytes readers get.
+    minify(&glue)?;
     bundle::hash_names(&dist)?;
     minify(&dist.join("kasse.js"))?;
     precompress(&dist)?;

@@ -1,23 +1,46 @@
-//! Short import names in the release bundle.
+//! The release wasm's interface to its JS glue: short import names, no exports nobody calls.
 //!
 //! wasm-bindgen names each import after the JS it calls plus a hash
 //! (`__wbg_attachShadow_ebe844ae64e30ce4`), once in the wasm's import section and once as a key of
 //! the glue's import object. 177 such names were 5.7 KB raw on each side, and their hex digits do
 //! not compress. This renames every import (and its module, `./kasse_bg.js`) to a short name in
-//! both files. Only names change: the wasm's other sections are copied byte for byte, and every
-//! name must be found exactly once in the glue, else the build stops.
+//! both files. Every name must be found exactly once in the glue, else the build stops.
+//!
+//! It also drops [`UNUSED_EXPORTS`] before wasm-opt runs, so their code goes too. Only the import
+//! and export sections change; the wasm's other sections are copied byte for byte.
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-use wasm_encoder::{ImportSection, Module, RawSection};
+use wasm_encoder::{ExportSection, ImportSection, Module, RawSection};
 use wasmparser::{Parser, Payload};
 
-/// Shortens the import names of `wasm` and the keys of the glue's import object in place.
-pub fn shorten(wasm: &Path, glue: &Path) -> Result<()> {
+/// Exports of wasm-streams (`IntoUnderlyingSource`, …), which Leptos links through server_fn's
+/// `browser` feature (always on): JS classes that turn a Rust stream into a `ReadableStream`. The
+/// widget never makes one, and without them 1.6 KB brotli of wasm goes. Each must be there: the
+/// build stops when a wasm-bindgen or Leptos upgrade changes them, so the list is looked at again.
+pub const UNUSED_EXPORTS: [&str; 13] = [
+    "__wbg_intounderlyingbytesource_free",
+    "intounderlyingbytesource_type",
+    "intounderlyingbytesource_autoAllocateChunkSize",
+    "intounderlyingbytesource_start",
+    "intounderlyingbytesource_pull",
+    "intounderlyingbytesource_cancel",
+    "__wbg_intounderlyingsink_free",
+    "intounderlyingsink_write",
+    "intounderlyingsink_close",
+    "intounderlyingsink_abort",
+    "__wbg_intounderlyingsource_free",
+    "intounderlyingsource_pull",
+    "intounderlyingsource_cancel",
+];
+
+/// Shortens the import names of `wasm` and the keys of the glue's import object, and drops
+/// `unused` exports from `wasm`, in place.
+pub fn rewrite(wasm: &Path, glue: &Path, unused: &[&str]) -> Result<()> {
     let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let (shortened, renames) = rename_imports(&bytes)?;
+    let (shortened, renames) = rename_imports(&bytes, unused)?;
     let js = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
     let js = rename_in_glue(&js, &renames)?;
     std::fs::write(wasm, shortened)?;
@@ -32,13 +55,15 @@ struct Renames {
     modules: BTreeMap<String, String>,
 }
 
-/// `wasm` with short import and module names, and what they were.
-fn rename_imports(wasm: &[u8]) -> Result<(Vec<u8>, Renames)> {
+/// `wasm` with short import and module names and without the `unused` exports, and the renames.
+fn rename_imports(wasm: &[u8], unused: &[&str]) -> Result<(Vec<u8>, Renames)> {
     let mut renames = Renames::default();
     let mut module = Module::new();
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
-        if let Payload::ImportSection(reader) = &payload {
+        if let Payload::ExportSection(reader) = &payload {
+            module.section(&without_exports(reader.clone(), unused)?);
+        } else if let Payload::ImportSection(reader) = &payload {
             let mut imports = ImportSection::new();
             for import in reader.clone().into_imports() {
                 let import = import?;
@@ -67,6 +92,24 @@ fn rename_imports(wasm: &[u8]) -> Result<(Vec<u8>, Renames)> {
         }
     }
     Ok((module.finish(), renames))
+}
+
+/// The export section less the `unused` exports, each of which must be in it.
+fn without_exports(reader: wasmparser::ExportSectionReader, unused: &[&str]) -> Result<ExportSection> {
+    let mut exports = ExportSection::new();
+    let mut dropped = Vec::new();
+    for export in reader {
+        let export = export?;
+        if unused.contains(&export.name) {
+            dropped.push(export.name);
+        } else {
+            exports.export(export.name, RoundtripReencoder.export_kind(export.kind)?, export.index);
+        }
+    }
+    if let Some(missing) = unused.iter().find(|name| !dropped.contains(name)) {
+        bail!("the wasm has no export {missing}: update UNUSED_EXPORTS in xtask/src/wasm_interface.rs");
+    }
+    Ok(exports)
 }
 
 /// The glue with each renamed import's key and each module's quoted name replaced.
@@ -152,7 +195,7 @@ mod tests {
 
     #[test]
     fn renames_imports_and_keeps_the_rest() {
-        let (shortened, renames) = rename_imports(&bindgen_like()).unwrap();
+        let (shortened, renames) = rename_imports(&bindgen_like(), &[]).unwrap();
         wasmparser::validate(&shortened).unwrap();
         assert_eq!(renames.names["__wbg_alert_0123456789abcdef"], "a");
         assert_eq!(renames.names["__wbg_log_fedcba9876543210"], "b");
@@ -161,12 +204,21 @@ mod tests {
         assert!(!text.contains("__wbg_") && !text.contains("kasse_bg"));
         assert!(text.contains("mount"), "exports keep their names");
         // Renaming twice refuses: the names are short already.
-        assert!(rename_imports(&shortened).is_err());
+        assert!(rename_imports(&shortened, &[]).is_err());
+    }
+
+    #[test]
+    fn drops_the_unused_exports_and_only_those() {
+        let (without, _) = rename_imports(&bindgen_like(), &["mount"]).unwrap();
+        wasmparser::validate(&without).unwrap();
+        assert!(!String::from_utf8_lossy(&without).contains("mount"));
+        let error = rename_imports(&bindgen_like(), &["mount", "unmount"]).unwrap_err();
+        assert!(error.to_string().contains("no export unmount"), "{error}");
     }
 
     #[test]
     fn renames_the_glue_keys_once_each() {
-        let (_, renames) = rename_imports(&bindgen_like()).unwrap();
+        let (_, renames) = rename_imports(&bindgen_like(), &[]).unwrap();
         let glue = r#"const i={__wbg_alert_0123456789abcdef:function(n){alert(n)},__wbg_log_fedcba9876543210:function(n){console.log(n)}};return{"./kasse_bg.js":i}"#;
         assert_eq!(
             rename_in_glue(glue, &renames).unwrap(),
