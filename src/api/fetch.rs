@@ -29,7 +29,7 @@ pub(super) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// The same call with one more header (the gateway's calls carry at most one).
+    /// The same call with `name: value` as its header (the gateway's calls carry at most one).
     pub fn header<'b>(self, name: &'static str, value: &'b str) -> Call<'b> {
         Call {
             method: self.method,
@@ -55,8 +55,6 @@ impl<'a> Call<'a> {
     }
 }
 
-/// Sends `call`; the answer's parsed JSON body on a 2xx, else the failure the reader's situation
-/// needs (the gateway's error envelope, or a bare status from a proxy).
 /// Sends `call`; a replayable one again after a failure that may pass, until it succeeds, fails
 /// for good, or [`retry_delay_ms`] says stop. One loop for every endpoint, not one per type.
 pub(super) async fn send(call: Call<'_>) -> Result<JsValue, ApiFailure> {
@@ -75,6 +73,8 @@ pub(super) async fn send(call: Call<'_>) -> Result<JsValue, ApiFailure> {
     }
 }
 
+/// Sends `call` once: the answer's parsed JSON body on a 2xx, else the failure the reader's
+/// situation needs (the gateway's error envelope, or a bare status from a proxy).
 async fn send_once(call: &Call<'_>) -> Result<JsValue, ApiFailure> {
     let response = fetch(call).await.ok_or(ApiFailure::Network)?;
     let status = response.status();

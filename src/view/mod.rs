@@ -94,17 +94,20 @@ pub fn CheckoutView(
     }
 }
 
+/// The receipt: shown once the order is done (its facts are set before the screen changes).
 fn receipt_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    checkout.receipt.get_untracked().map(|receipt| view! {
-                <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
-                    <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
-                    <p>{t(locale, MessageKey::ReceiptBody)}</p>
-                    {(!receipt.order_id.is_empty()).then(|| view! {
-                        <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id.clone()}</strong></p>
-                    })}
-                    {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
-                </section>
+    checkout.receipt.get_untracked().map(|receipt| {
+        view! {
+            <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
+                <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
+                <p>{t(locale, MessageKey::ReceiptBody)}</p>
+                {(!receipt.order_id.is_empty()).then(|| view! {
+                    <p>{t(locale, MessageKey::OrderNumber)} ": " <strong class="kasse__order-id">{receipt.order_id.clone()}</strong></p>
+                })}
+                {receipt.new_user.then(|| view! { <p>{t(locale, MessageKey::AccessCreated)}</p> })}
+            </section>
+        }
     })
 }
 
