@@ -46,11 +46,27 @@ pub fn already_yours(checkout: Checkout) -> impl IntoView {
     }
 }
 
+/// What the start view offers the reader.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StartAction {
+    Activate,
+    LogInFirst,
+    Nothing,
+}
+
 /// A start-subscription offer: the offer, who is logged in, and "Activate" for a logged-in reader
 /// (the login link for one who is not).
 pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
     let locale = checkout.locale;
     let busy = move || checkout.phase.get() != crate::app::Phase::Form;
+    // The button is replaced only when what it offers changes: a reader's focus on it stays
+    // while the access check answers (CheckAccess → Start).
+    let action = Memo::new(move |_| match checkout.start_step() {
+        StartStep::Start | StartStep::CheckAccess => StartAction::Activate,
+        StartStep::LogIn => StartAction::LogInFirst,
+        // Shown by the checkout instead of this view.
+        StartStep::AlreadyHasAccess | StartStep::Done => StartAction::Nothing,
+    });
     view! {
         <section class="kasse kasse__start" aria-labelledby="kasse-offer-title">
             {summary}
@@ -58,16 +74,15 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
                 <div class="kasse__notice" role="alert"><p>{t(locale, notice.key)}</p></div>
             }))}
             {reader_line(checkout)}
-            {move || Fresh(match checkout.start_step() {
-                StartStep::Start | StartStep::CheckAccess => Some(Either::Left(view! {
+            {move || Fresh(match action.get() {
+                StartAction::Activate => Some(Either::Left(view! {
                     <button type="button" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")
                         on:click=move |_| leptos::task::spawn_local(checkout.activate())>
                         {t(locale, MessageKey::Activate)}
                     </button>
                 })),
-                StartStep::LogIn => Some(Either::Right(view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> })),
-                // Shown by the checkout instead of this view.
-                StartStep::AlreadyHasAccess | StartStep::Done => None,
+                StartAction::LogInFirst => Some(Either::Right(view! { <p class="kasse__note">{t(locale, MessageKey::LoginToActivate)}</p> })),
+                StartAction::Nothing => None,
             })}
         </section>
     }
