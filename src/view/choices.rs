@@ -12,39 +12,28 @@ use crate::app::Checkout;
 pub fn methods_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let methods = checkout.info.with_value(|i| method_choices(&i.offer));
-    view! {
-        <fieldset
-            class="kasse__methods"
-            id="method"
-            tabindex="-1"
-            aria-invalid=invalid(checkout, "method")
-            aria-describedby=described_by_error(checkout, "method")
-        >
-            <legend>{t(locale, MessageKey::PaymentMethod)}</legend>
-            {methods
-                .into_iter()
-                .map(|method| {
-                    let wire = method.wire;
-                    let id = format!("method-{wire}");
-                    let label_for = id.clone();
-                    view! {
-                        <label class="kasse__choice" for=label_for>
-                            <input
-                                type="radio"
-                                id=id
-                                name="method"
-                                value=wire
-                                prop:checked=move || checkout.form.with(|f| f.method == wire)
-                                on:change=move |_| checkout.edit("method", |f| f.method = wire.to_owned())
-                            />
-                            {t(locale, method.label)}
-                        </label>
-                    }
-                })
-                .collect_view()}
-            {error_line(checkout, "method")}
-        </fieldset>
-    }
+    let radios = methods
+        .into_iter()
+        .map(|method| {
+            let wire = method.wire;
+            let id = format!("method-{wire}");
+            let label_for = id.clone();
+            view! {
+                <label class="kasse__choice" for=label_for>
+                    <input
+                        type="radio"
+                        id=id
+                        name="method"
+                        value=wire
+                        prop:checked=move || checkout.form.with(|f| f.method == wire)
+                        on:change=move |_| checkout.edit("method", |f| f.method = wire.to_owned())
+                    />
+                    {t(locale, method.label)}
+                </label>
+            }
+        })
+        .collect_view();
+    choice_group(checkout, "method", "kasse__methods", MessageKey::PaymentMethod, radios)
 }
 
 /// An S4 package's products as checkboxes with their prices; nothing for other offers.
@@ -98,17 +87,35 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
             }
         })
         .collect_view();
-    Some(view! {
+    Some(choice_group(
+        checkout,
+        "products",
+        "kasse__products",
+        MessageKey::ChooseProducts,
+        boxes,
+    ))
+}
+
+/// The choices for `field` under their legend, with the field's error line. The group takes
+/// focus (`tabindex="-1"`) when it is the first invalid field, and carries the invalid state.
+fn choice_group(
+    checkout: Checkout,
+    field: &'static str,
+    class: &'static str,
+    legend: MessageKey,
+    choices: impl IntoView,
+) -> impl IntoView {
+    view! {
         <fieldset
-            class="kasse__products"
-            id="products"
+            class=class
+            id=field
             tabindex="-1"
-            aria-invalid=invalid(checkout, "products")
-            aria-describedby=described_by_error(checkout, "products")
+            aria-invalid=invalid(checkout, field)
+            aria-describedby=described_by_error(checkout, field)
         >
-            <legend>{t(locale, MessageKey::ChooseProducts)}</legend>
-            {boxes}
-            {error_line(checkout, "products")}
+            <legend>{t(checkout.locale, legend)}</legend>
+            {choices}
+            {error_line(checkout, field)}
         </fieldset>
-    })
+    }
 }
