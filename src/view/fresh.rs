@@ -13,24 +13,48 @@ use std::future::Future;
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::html::attribute::Attribute;
 use leptos::tachys::hydration::Cursor;
+use leptos::tachys::renderer::types::{Element, Node};
 use leptos::tachys::view::add_attr::AddAnyAttr;
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 
 /// Wraps a view so that rebuilding it replaces it instead of diffing it.
 pub struct Fresh<V>(pub V);
 
-impl<V: Render> Render for Fresh<V> {
-    type State = V::State;
+/// What a [`Fresh`] view leaves mounted, whatever the view was. One type for all of them, so
+/// the reactive closures around them share one instance of Leptos's render effect instead of
+/// one each.
+pub struct FreshState(Box<dyn Mountable>);
 
-    fn build(self) -> V::State {
-        self.0.build()
+impl<V: Render<State: 'static>> Render for Fresh<V> {
+    type State = FreshState;
+
+    fn build(self) -> FreshState {
+        FreshState(Box::new(self.0.build()))
     }
 
-    fn rebuild(self, state: &mut V::State) {
-        let mut new = self.0.build();
+    fn rebuild(self, state: &mut FreshState) {
+        let mut new = self.build();
         state.insert_before_this(&mut new);
         state.unmount();
         *state = new;
+    }
+}
+
+impl Mountable for FreshState {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+
+    fn mount(&mut self, parent: &Element, marker: Option<&Node>) {
+        self.0.mount(parent, marker);
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.0.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<Element> {
+        self.0.elements()
     }
 }
 
@@ -47,7 +71,7 @@ impl<V: AddAnyAttr> AddAnyAttr for Fresh<V> {
 
 // The widget renders in the browser only (Leptos `csr`); server rendering and hydration are
 // delegated so that the type is a complete view, and are never linked.
-impl<V: RenderHtml> RenderHtml for Fresh<V> {
+impl<V: RenderHtml<State: 'static>> RenderHtml for Fresh<V> {
     type AsyncOutput = V::AsyncOutput;
     type Owned = V::Owned;
 
@@ -73,8 +97,8 @@ impl<V: RenderHtml> RenderHtml for Fresh<V> {
             .to_html_with_buf(buf, position, escape, mark_branches, extra_attrs);
     }
 
-    fn hydrate<const FROM_SERVER: bool>(self, cursor: &Cursor, position: &PositionState) -> V::State {
-        self.0.hydrate::<FROM_SERVER>(cursor, position)
+    fn hydrate<const FROM_SERVER: bool>(self, cursor: &Cursor, position: &PositionState) -> FreshState {
+        FreshState(Box::new(self.0.hydrate::<FROM_SERVER>(cursor, position)))
     }
 
     fn into_owned(self) -> V::Owned {
