@@ -72,7 +72,7 @@ pub fn mount_loaded(host: HtmlElement, config: WidgetConfig, offer_json: &str) -
     let root = shadow::prepare_root(&host)?;
     let lang = app::choose_locale(&config).tag();
     let view = leptos::mount::mount_to(root, move || {
-        let checkout = Checkout::new(info, &config, host);
+        let checkout = Checkout::new(std::sync::Arc::new(info), &config, host);
         leptos::view! { <div class="kasse-root" lang=lang><view::CheckoutView checkout=checkout/></div> }
     });
     Ok(MountHandle { _view: Box::new(view) })

@@ -1,8 +1,10 @@
 //! Loading the offer: the state the outermost view shows (loading, failed, loaded) and the
-//! action that loads it, from the loader's preloaded answer the first time, else the gateway.
+//! action that loads it from the gateway when the loader did not pass it along.
 //!
 //! A plain signal set by one task, not a Leptos resource: the resource machinery (async derived
 //! values, transitions) weighed more in the bundle than this whole module does.
+
+use std::sync::Arc;
 
 use kasse_core::contract::OfferInfo;
 use leptos::prelude::*;
@@ -13,7 +15,7 @@ use crate::config::WidgetConfig;
 use crate::events::{emit, Detail, Event};
 
 /// Where loading the offer stands: `None` while it loads.
-pub type Loaded = Option<Result<OfferInfo, ApiFailure>>;
+pub type Loaded = Option<Result<Arc<OfferInfo>, ApiFailure>>;
 
 /// One widget's offer loading.
 #[derive(Clone, Copy)]
@@ -22,34 +24,34 @@ pub struct OfferLoad {
     pub state: RwSignal<Loaded>,
     gateway: StoredValue<Gateway>,
     offer_id: StoredValue<String>,
-    preloaded: StoredValue<Option<Box<OfferInfo>>>,
     host: StoredValue<HtmlElement, LocalStorage>,
 }
 
 impl OfferLoad {
-    /// Nothing loaded yet; call [`OfferLoad::load`].
-    pub fn new(config: &WidgetConfig, host: HtmlElement) -> OfferLoad {
+    /// Loaded already when the loader passed the offer (`preloaded`): then the first render is
+    /// the checkout, with no loading screen before it. Otherwise call [`OfferLoad::load`].
+    pub fn new(config: &WidgetConfig, preloaded: Option<Box<OfferInfo>>, host: HtmlElement) -> OfferLoad {
         OfferLoad {
-            state: RwSignal::new(None),
+            state: RwSignal::new(preloaded.map(|info| Ok(Arc::from(info)))),
             gateway: StoredValue::new(Gateway::new(&config.gateway)),
             offer_id: StoredValue::new(config.offer.clone()),
-            preloaded: StoredValue::new(config.preloaded_offer.clone()),
             host: StoredValue::new_local(host),
         }
     }
 
-    /// Loads the offer (again, after a failure): the preloaded answer serves the first load, a
-    /// retry asks the gateway. A failure is told to the page as `kasse:error`.
+    /// Whether the offer is still to be loaded.
+    pub fn is_pending(&self) -> bool {
+        self.state.with_untracked(Option::is_none)
+    }
+
+    /// Loads the offer from the gateway (again, after a failure). A failure is told to the page
+    /// as `kasse:error`.
     pub fn load(self) {
         self.state.set(None);
-        let preloaded = self.preloaded.try_update_value(Option::take).flatten();
         let gateway = self.gateway.get_value();
         let offer_id = self.offer_id.get_value();
         leptos::task::spawn_local(async move {
-            let loaded = match preloaded {
-                Some(info) => Ok(*info),
-                None => gateway.offer(&offer_id).await,
-            };
+            let loaded = gateway.offer(&offer_id).await.map(Arc::new);
             if let Err(failure) = &loaded {
                 let detail = Detail::error(failure.code(), failure.retryable()).text("offer", &offer_id);
                 self.host.try_with_value(|h| emit(h, Event::Error, detail));

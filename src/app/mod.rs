@@ -151,7 +151,7 @@ fn default_country(info: &OfferInfo, locale: Locale) -> &'static str {
 impl Checkout {
     /// Sets up a checkout for a loaded offer: restores the reader's draft, or starts one with the
     /// offer's defaults.
-    pub fn new(info: OfferInfo, config: &WidgetConfig, host: HtmlElement) -> Checkout {
+    pub fn new(info: Arc<OfferInfo>, config: &WidgetConfig, host: HtmlElement) -> Checkout {
         let locale = choose_locale(config);
         let methods = method_choices(&info.offer);
         let mut form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
@@ -164,7 +164,7 @@ impl Checkout {
             form.method = methods.first().map(|m| m.wire.to_owned()).unwrap_or_default();
         }
         Checkout {
-            info: StoredValue::new(Arc::new(info)),
+            info: StoredValue::new(info),
             host: StoredValue::new_local(host),
             gateway: StoredValue::new(Gateway::new(&config.gateway)),
             locale,

@@ -24,16 +24,16 @@ pub use widget::Widget;
 
 fn summary(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    let offer = checkout.info.with_value(|i| i.offer.clone());
+    let info = checkout.info.get_value();
+    let offer = &info.offer;
     // An S4 package's price follows the reader's ticks, priced by the core as the gateway checks it.
-    let price = {
-        let offer = offer.clone();
-        move || {
+    let price = move || {
+        checkout.info.with_value(|info| {
             let amount = checkout
                 .form
-                .with(|f| kasse_core::offer::package_price(&offer, &f.products));
-            format_price(amount.0, &offer.currency, locale)
-        }
+                .with(|f| kasse_core::offer::package_price(&info.offer, &f.products));
+            format_price(amount.0, &info.offer.currency, locale)
+        })
     };
     let period = period_text(&offer.period, offer.recurring, locale);
     let paid = offer.start_subscription.is_none();

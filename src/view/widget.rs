@@ -13,13 +13,16 @@ use crate::config::WidgetConfig;
 #[component]
 pub fn Widget(
     /// The publisher's configuration.
-    config: WidgetConfig,
+    mut config: WidgetConfig,
     /// The host element, for events.
     host: HtmlElement,
 ) -> impl IntoView {
     let locale = choose_locale(&config);
-    let load = OfferLoad::new(&config, host.clone());
-    load.load();
+    let preloaded = config.preloaded_offer.take();
+    let load = OfferLoad::new(&config, preloaded, host.clone());
+    if load.is_pending() {
+        load.load();
+    }
     let host = StoredValue::new_local(host);
     let config = StoredValue::new(config);
     move || {
