@@ -49,7 +49,11 @@ function bounded(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** In the page: mount the widget into a new host, milliseconds until `kasse:ready`. */
+/**
+ * In the page: mount the widget into a new host. Returns milliseconds until `kasse:ready`, and
+ * until the last byte of the bundle (glue and wasm, from Resource Timing): what comes after it is
+ * compiling, starting and the first render.
+ */
 async function widgetInPage({ offer, timeout }) {
   const host = document.createElement("div");
   document.querySelector(".paywall__offers").append(host);
@@ -63,7 +67,10 @@ async function widgetInPage({ offer, timeout }) {
   const elapsed = (await ready) - start;
   // A sanity check after the clock stopped: "ready" must mean a form a reader can fill in.
   if (!host.shadowRoot?.querySelector("form input#email")) throw new Error("kasse:ready without a form");
-  return elapsed;
+  const bundle = performance.getEntriesByType("resource")
+    .filter((entry) => entry.startTime >= start && new URL(entry.name).pathname.startsWith("/widget/"));
+  if (bundle.length !== 2) throw new Error(`expected the glue and the wasm, fetched ${bundle.length} bundle files`);
+  return { elapsed, bundle: Math.max(...bundle.map((entry) => entry.responseEnd)) - start };
 }
 
 /**
@@ -208,7 +215,7 @@ async function oneRun(browser, widgetFirst, slow = false) {
     const bytes = await page.evaluate(widgetBytesInPage);
     for (const [path, row] of Object.entries(bytes)) row.encoding = encodings[path] ?? "?";
     if (problems.length) throw new Error(`page errors: ${problems.join("; ")}`);
-    return { widget, vanilla, bytes, cpuFactor };
+    return { widget: widget.elapsed, bundle: widget.bundle, vanilla, bytes, cpuFactor };
   } finally {
     await context.close();
   }
@@ -224,11 +231,12 @@ const browser = await chromium.launch({
 try {
   // One discarded run: the browser process's own first-use costs belong to neither side.
   await oneRun(browser, true);
-  const widget = [], vanilla = [];
+  const widget = [], bundle = [], vanilla = [];
   let bytes = {};
   for (let run = 0; run < RUNS; run++) {
     const result = await oneRun(browser, run % 2 === 0);
     widget.push(result.widget);
+    bundle.push(result.bundle);
     vanilla.push(result.vanilla);
     bytes = result.bytes;
     process.stderr.write(`load-time run ${run + 1}/${RUNS}: widget ${result.widget.toFixed(1)} ms, vanilla ${result.vanilla.toFixed(1)} ms\n`);
@@ -236,15 +244,17 @@ try {
   const ms = (samples) => samples.map((x) => x.toFixed(3)).join(" ");
   console.log(`LOADTIME widget_ms ${ms(widget)}`);
   console.log(`LOADTIME vanilla_ms ${ms(vanilla)}`);
+  console.log(`LOADTIME widget_bundle_ms ${ms(bundle)}`);
   for (const [path, row] of Object.entries(bytes)) {
     console.log(`LOADTIME bytes ${path} ${row.encoding} ${row.transfer} ${row.encoded} ${row.decoded}`);
   }
   // The slow phone, same alternation; its own first run is not discarded (the browser's first-use
   // costs were paid above).
-  const slowWidget = [], slowVanilla = [], cpuFactors = [];
+  const slowWidget = [], slowBundle = [], slowVanilla = [], cpuFactors = [];
   for (let run = 0; run < SLOW_RUNS; run++) {
     const result = await oneRun(browser, run % 2 === 0, true);
     slowWidget.push(result.widget);
+    slowBundle.push(result.bundle);
     slowVanilla.push(result.vanilla);
     cpuFactors.push(result.cpuFactor);
     process.stderr.write(
@@ -254,6 +264,7 @@ try {
   if (SLOW_RUNS > 0) {
     console.log(`LOADTIME slow_widget_ms ${ms(slowWidget)}`);
     console.log(`LOADTIME slow_vanilla_ms ${ms(slowVanilla)}`);
+    console.log(`LOADTIME slow_widget_bundle_ms ${ms(slowBundle)}`);
     console.log(`LOADTIME slow_cpu_factor ${ms(cpuFactors)}`);
   }
 } finally {

@@ -49,6 +49,7 @@ pub fn run() -> Result<()> {
     );
     let fast = print_timing(&title, "mount → ready", &samples.widget, &samples.vanilla);
     println!("both fetch the offer JSON first; the widget also fetches, compiles and starts its bundle");
+    println!("{}", split_line(&samples.widget_bundle, &samples.widget, fast.1.median));
     if samples.slow_widget.is_empty() {
         println!("\n(no slow-phone runs: KASSE_BENCH_SLOW_RUNS=0)");
     } else {
@@ -62,6 +63,10 @@ pub fn run() -> Result<()> {
             "slow phone mount → ready",
             &samples.slow_widget,
             &samples.slow_vanilla,
+        );
+        println!(
+            "{}",
+            split_line(&samples.slow_widget_bundle, &samples.slow_widget, slow.1.median)
         );
         print_emulation_check((&fast.0, &fast.1), (&slow.0, &slow.1), &samples.slow_cpu_factor);
     }
@@ -83,6 +88,9 @@ struct Samples {
     vanilla: Vec<f64>,
     slow_widget: Vec<f64>,
     slow_vanilla: Vec<f64>,
+    /// Per run: ms from `Kasse.mount` to the bundle's last byte (glue and wasm).
+    widget_bundle: Vec<f64>,
+    slow_widget_bundle: Vec<f64>,
     /// Per slow run: a fixed piece of JS work timed throttled over unthrottled (about the rate).
     slow_cpu_factor: Vec<f64>,
     /// `path encoding transfer encoded decoded` of the widget's files, from a fast run.
@@ -102,6 +110,8 @@ impl Samples {
                 Some("vanilla_ms") => samples.vanilla = parse_numbers(words)?,
                 Some("slow_widget_ms") => samples.slow_widget = parse_numbers(words)?,
                 Some("slow_vanilla_ms") => samples.slow_vanilla = parse_numbers(words)?,
+                Some("widget_bundle_ms") => samples.widget_bundle = parse_numbers(words)?,
+                Some("slow_widget_bundle_ms") => samples.slow_widget_bundle = parse_numbers(words)?,
                 Some("slow_cpu_factor") => samples.slow_cpu_factor = parse_numbers(words)?,
                 Some("bytes") => samples.bytes.push(words.map(str::to_owned).collect()),
                 _ => bail!("unexpected line from load-time.mjs: `{line}`"),
@@ -109,6 +119,11 @@ impl Samples {
         }
         if samples.widget.is_empty() || samples.widget.len() != samples.vanilla.len() {
             bail!("load-time.mjs printed no complete samples:\n{output}");
+        }
+        if samples.widget_bundle.len() != samples.widget.len()
+            || samples.slow_widget_bundle.len() != samples.slow_widget.len()
+        {
+            bail!("load-time.mjs printed bundle times that do not match its runs:\n{output}");
         }
         if samples.slow_widget.len() != samples.slow_vanilla.len() {
             bail!("load-time.mjs printed unequal slow-phone samples:\n{output}");
@@ -144,6 +159,25 @@ fn print_timing(title: &str, what: &str, widget: &[f64], vanilla: &[f64]) -> (Su
     );
     println!("{}", goal_line(what, w.median / v.median));
     (w, v)
+}
+
+/// Where the widget's time goes: until the bundle's last byte (requests and transfer), then
+/// compiling, starting and the first render; and what the goal leaves for the second part.
+fn split_line(bundle: &[f64], widget: &[f64], vanilla_median: f64) -> String {
+    let after: Vec<f64> = widget.iter().zip(bundle).map(|(w, b)| w - b).collect();
+    let (bundle, after) = (Summary::of(bundle).median, Summary::of(&after).median);
+    let budget = GOAL_RATIO * vanilla_median - bundle;
+    let goal = if budget > 0.0 {
+        format!("the goal leaves {budget:.1} ms for that")
+    } else {
+        format!(
+            "the goal leaves nothing: the bundle alone takes {:.1}× the vanilla form's median",
+            bundle / vanilla_median
+        )
+    };
+    format!(
+        "widget medians: bundle's last byte at {bundle:.1} ms, then {after:.1} ms to compile, start and render; {goal}"
+    )
 }
 
 /// `mount → ready: widget/vanilla median ratio 3.1× (goal ≤ 2.5×)`.
@@ -251,6 +285,8 @@ mod tests {
                       LOADTIME slow_widget_ms 2500.0 2600.0\n\
                       LOADTIME slow_vanilla_ms 400.0 410.5\n\
                       LOADTIME slow_cpu_factor 3.9 4.2\n\
+                      LOADTIME widget_bundle_ms 40.0 45.0\n\
+                      LOADTIME slow_widget_bundle_ms 2000.0 2100.0\n\
                       LOADTIME bytes /kasse.js br 1200 900 3000\n";
         let s = Samples::parse(output).unwrap();
         assert_eq!(s.widget, vec![100.5, 110.0]);
@@ -258,12 +294,33 @@ mod tests {
         assert_eq!(s.slow_widget, vec![2500.0, 2600.0]);
         assert_eq!(s.slow_vanilla, vec![400.0, 410.5]);
         assert_eq!(s.slow_cpu_factor, vec![3.9, 4.2]);
+        assert_eq!(s.widget_bundle, vec![40.0, 45.0]);
+        assert_eq!(s.slow_widget_bundle, vec![2000.0, 2100.0]);
         assert_eq!(s.bytes, vec![vec!["/kasse.js", "br", "1200", "900", "3000"]]);
         // The slow pass may be off (no lines), but not half there.
-        assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\n").is_ok());
-        assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME slow_widget_ms 3\n").is_err());
+        let fast = "LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME widget_bundle_ms 0.5\n";
+        assert!(Samples::parse(fast).is_ok());
+        assert!(Samples::parse(&format!("{fast}LOADTIME slow_widget_ms 3\n")).is_err());
+        assert!(
+            Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\n").is_err(),
+            "a run without its bundle time"
+        );
         assert!(Samples::parse("LOADTIME widget_ms 1\n").is_err());
         assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME what 3\n").is_err());
+    }
+
+    #[test]
+    fn splits_the_widget_time_at_the_bundle() {
+        assert_eq!(
+            split_line(&[40.0, 50.0, 45.0], &[70.0, 80.0, 72.0], 20.0),
+            "widget medians: bundle's last byte at 45.0 ms, then 30.0 ms to compile, start and render; \
+             the goal leaves 5.0 ms for that"
+        );
+        assert_eq!(
+            split_line(&[900.0], &[1000.0], 200.0),
+            "widget medians: bundle's last byte at 900.0 ms, then 100.0 ms to compile, start and render; \
+             the goal leaves nothing: the bundle alone takes 4.5× the vanilla form's median"
+        );
     }
 
     #[test]
