@@ -2,8 +2,10 @@
 //! page and the retry button. Every decision comes from kasse-core; this runs the effects.
 
 use kasse_core::checkout::attempt::{attempt_for_submit, on_retry, on_return, Attempt, OrderRef, Retry, Return};
+use kasse_core::connectid::ClientOrder;
 use kasse_core::connectid::{self, Step};
 use kasse_core::contract::AssignUserBody;
+use kasse_core::contract::ConnectIdOrderRegistered;
 use kasse_core::{build_client_order, MessageKey};
 use leptos::prelude::*;
 
@@ -23,10 +25,37 @@ impl Checkout {
             return self.submit_s4().await;
         }
         self.notice.set(None);
-        let offer_id = self.offer_id();
+        let Some((order, mut attempt)) = self.prepare_order() else {
+            return;
+        };
+        storage::save_attempt(&self.offer_id(), &attempt);
+        self.go(Phase::Submitting);
+        let Some(created) = self.register(&order, attempt.logged_in).await else {
+            return;
+        };
+        attempt.order_id = Some(created.order_id);
+        attempt.order_token = Some(created.order_token.clone());
+        storage::save_attempt(&self.offer_id(), &attempt);
+        let info = self.info.get_value();
+        let (flow, steps) = connectid::plan(&info.offer, order.payment_method, attempt.logged_in);
+        self.emit(
+            Event::OrderCreated,
+            Detail::new()
+                .number("orderId", created.order_id as f64)
+                .text("method", order.payment_method.wire_name())
+                .text("flow", flow.name())
+                .text("backend", "connectId"),
+        );
+        self.run_steps(created.order_id, created.order_token, &steps, attempt.credential)
+            .await;
+    }
+
+    /// The order this submit sends, and the attempt it belongs to (a new one, or the stored one
+    /// when the form is unchanged, so a resend reuses its key). `None` after showing why not.
+    fn prepare_order(&self) -> Option<(ClientOrder, Attempt)> {
         let form = self.form.get_untracked();
         let logged_in = self.reader.with_untracked(Option::is_some);
-        let attempt = attempt_for_submit(storage::load_attempt(&offer_id), &form, logged_in, || {
+        let attempt = attempt_for_submit(storage::load_attempt(&self.offer_id()), &form, logged_in, || {
             Attempt::new(form.clone(), logged_in, page::random_id(), page::now_ms())
         });
         let info = self.info.get_value();
@@ -37,7 +66,7 @@ impl Checkout {
                 self.emit(Event::Error, Detail::error("validation", false).list("fields", &fields));
                 self.notice.set(Some(Notice::new(MessageKey::FixErrors, false)));
                 self.errors.set(errors);
-                return;
+                return None;
             }
         };
         self.errors.set(Vec::new());
@@ -46,108 +75,47 @@ impl Checkout {
             let Some(prepayment) = self.prepayment.get_value() else {
                 self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
                 self.emit(Event::Error, Detail::error("prepayment_missing", false));
-                return;
+                return None;
             };
             order.payment_info_pay_ex = Some(prepayment.info);
         }
-        let credential = order
-            .payer
-            .emails
-            .as_ref()
-            .and_then(|m| m.first().cloned())
-            .or_else(|| order.payer.phone_numbers.as_ref().and_then(|p| p.first().cloned()));
-        let mut attempt = Attempt { credential, ..attempt };
-        storage::save_attempt(&offer_id, &attempt);
-        self.go(Phase::Submitting);
+        let credential = order.payer.credential().map(str::to_owned);
+        Some((order, Attempt { credential, ..attempt }))
+    }
 
-        let gateway = self.gateway.get_value();
+    /// Registers `order` through the gateway; `None` after showing the failure (a final refusal
+    /// also forgets the attempt: the next submit is a new one).
+    async fn register(&self, order: &ClientOrder, logged_in: bool) -> Option<ConnectIdOrderRegistered> {
         let voucher = self.prepayment.get_value().and_then(|p| p.voucher);
-        let created = gateway
-            .create_order(&offer_id, &order, voucher.as_deref(), logged_in)
-            .await;
-        let created = match created {
-            Ok(created) => created,
+        let gateway = self.gateway.get_value();
+        match gateway
+            .create_order(&self.offer_id(), order, voucher.as_deref(), logged_in)
+            .await
+        {
+            Ok(created) => Some(created),
             Err(failure) => {
                 if !failure.retryable() {
-                    // A final refusal: the next submit is a new attempt.
-                    storage::clear_attempt(&offer_id);
+                    storage::clear_attempt(&self.offer_id());
                 }
                 self.go(Phase::Form);
                 self.fail(&failure);
-                return;
+                None
             }
-        };
-        attempt.order_id = Some(created.order_id);
-        attempt.order_token = Some(created.order_token.clone());
-        storage::save_attempt(&offer_id, &attempt);
-        let (flow, steps) = connectid::plan(&info.offer, order.payment_method, logged_in);
-        self.emit(
-            Event::OrderCreated,
-            Detail::new()
-                .number("orderId", created.order_id as f64)
-                .text("method", order.payment_method.wire_name())
-                .text("flow", flow.name())
-                .text("backend", "connectId"),
-        );
-        self.run_steps(
-            created.order_id,
-            created.order_token,
-            &steps,
-            attempt.credential.clone(),
-        )
-        .await;
+        }
     }
 
     /// Walks `steps` for `order_id`; stops at a redirect (the page is left) or a failure.
     async fn run_steps(self, order_id: i64, token: String, steps: &[Step], credential: Option<String>) {
-        let offer_id = self.offer_id();
         let gateway = self.gateway.get_value();
         let mut new_user = false;
         for step in steps {
             match step {
-                Step::RedirectToFulfillment => {
-                    let info = self.info.get_value();
-                    let Some(connect_id) = &info.connect_id else {
-                        self.go(Phase::Form);
-                        self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-                        self.emit(Event::Error, Detail::error("no_fulfillment_url", false));
-                        return;
-                    };
-                    let host = page::host();
-                    let url = connectid::fulfillment_url(
-                        &connect_id.fulfillment_url,
-                        &connect_id.client_id,
-                        order_id,
-                        &page::return_url(&offer_id),
-                        &page::error_url(&offer_id),
-                        &[host.as_str()],
-                    );
-                    match url {
-                        Ok(url) => {
-                            self.go(Phase::Redirecting);
-                            let target = WebUrl::parse(&url).and_then(|u| u.host_str().map(str::to_owned));
-                            self.emit(
-                                Event::Redirect,
-                                Detail::new()
-                                    .number("orderId", order_id as f64)
-                                    .maybe("host", target.as_deref()),
-                            );
-                            page::navigate(&url);
-                        }
-                        Err(_) => {
-                            self.go(Phase::Form);
-                            self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-                            self.emit(Event::Error, Detail::error("fulfillment_url_refused", false));
-                        }
-                    }
-                    return;
-                }
+                Step::RedirectToFulfillment => return self.redirect_to_fulfillment(order_id),
                 Step::CompleteByApi => {
                     self.go(Phase::Completing);
                     if let Err(failure) = gateway.complete(order_id, &token).await {
                         self.go(Phase::Form);
-                        self.fail(&failure);
-                        return;
+                        return self.fail(&failure);
                     }
                 }
                 Step::AssignUser => {
@@ -159,13 +127,49 @@ impl Checkout {
                         Err(failure) => {
                             // Paid but not yet linked: keep the attempt so "retry" resumes here.
                             self.go(Phase::Form);
-                            self.fail(&failure);
-                            return;
+                            return self.fail(&failure);
                         }
                     }
                 }
             }
         }
+        self.finish(order_id, &token, new_user).await;
+    }
+
+    /// Leaves for ConnectID's payment page for `order_id`, or explains why it cannot.
+    fn redirect_to_fulfillment(&self, order_id: i64) {
+        let offer_id = self.offer_id();
+        let info = self.info.get_value();
+        let url = info.connect_id.as_ref().map(|connect_id| {
+            connectid::fulfillment_url(
+                &connect_id.fulfillment_url,
+                &connect_id.client_id,
+                order_id,
+                &page::return_url(&offer_id),
+                &page::error_url(&offer_id),
+                &[page::host().as_str()],
+            )
+        });
+        let code = match url {
+            Some(Ok(url)) => {
+                self.go(Phase::Redirecting);
+                let target = WebUrl::parse(&url).and_then(|u| u.host_str().map(str::to_owned));
+                let detail = Detail::new().number("orderId", order_id as f64);
+                self.emit(Event::Redirect, detail.maybe("host", target.as_deref()));
+                return page::navigate(&url);
+            }
+            Some(Err(_)) => "fulfillment_url_refused",
+            None => "no_fulfillment_url",
+        };
+        self.go(Phase::Form);
+        self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
+        self.emit(Event::Error, Detail::error(code, false));
+    }
+
+    /// The order is done: forget the attempt and draft, show the receipt, tell the page, then
+    /// record the marketing consent the reader gave with it.
+    async fn finish(&self, order_id: i64, token: &str, new_user: bool) {
+        let offer_id = self.offer_id();
         let attempt = storage::load_attempt(&offer_id);
         storage::clear_all(&offer_id);
         self.receipt.set(Some(Receipt {
@@ -175,7 +179,7 @@ impl Checkout {
         self.go(Phase::Receipt);
         self.emit(Event::Completed, Detail::new().number("orderId", order_id as f64));
         if let Some(attempt) = attempt.filter(|a| a.form.marketing_consent) {
-            self.send_consent(order_id, &token, attempt.logged_in).await;
+            self.send_consent(order_id, token, attempt.logged_in).await;
         }
     }
 

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use kasse_core::checkout::method_choices;
+use kasse_core::checkout::{default_country, method_choices};
 use kasse_core::{Backend, CheckoutForm, FieldError, Locale, MessageKey, Money};
 use leptos::prelude::*;
 use web_sys::HtmlElement;
@@ -134,20 +134,6 @@ pub fn choose_locale(config: &WidgetConfig) -> Locale {
     Locale::negotiate(config.locale.as_deref().unwrap_or(&page::locale_hint()))
 }
 
-/// A sensible country for the offer: the one of its currency, else of the reader's language.
-fn default_country(info: &OfferInfo, locale: Locale) -> &'static str {
-    match (info.offer.currency.code(), locale) {
-        ("SEK", _) => "SE",
-        ("DKK", _) => "DK",
-        ("EUR", _) => "FI",
-        ("NOK", _) => "NO",
-        (_, Locale::Sv) => "SE",
-        (_, Locale::Da) => "DK",
-        (_, Locale::Fi) => "FI",
-        _ => "NO",
-    }
-}
-
 impl Checkout {
     /// Sets up a checkout for a loaded offer: restores the reader's draft, or starts one with the
     /// offer's defaults.
@@ -155,7 +141,7 @@ impl Checkout {
         let locale = choose_locale(config);
         let methods = method_choices(&info.offer);
         let mut form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
-            country_code: default_country(&info, locale).to_owned(),
+            country_code: default_country(&info.offer, locale).to_owned(),
             products: info.offer.s4.as_ref().map(|t| t.default_choice()).unwrap_or_default(),
             ..CheckoutForm::default()
         });

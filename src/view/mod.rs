@@ -115,44 +115,19 @@ fn form_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
     let busy = move || checkout.phase.get() != Phase::Form;
-    let methods = checkout
-        .info
-        .with_value(|i| kasse_core::checkout::method_choices(&i.offer));
-    let submit_label = move || {
-        let leaves = checkout
-            .form
-            .with(|f| methods.iter().any(|m| m.wire == f.method && m.leaves_page));
-        t(
-            locale,
-            if leaves {
-                MessageKey::SubmitAndPay
-            } else {
-                MessageKey::Submit
-            },
-        )
-    };
     let status = move || match checkout.phase.get() {
         Phase::Submitting => t(locale, MessageKey::Processing),
         Phase::Redirecting => t(locale, MessageKey::Redirecting),
         Phase::Completing => t(locale, MessageKey::Completing),
         Phase::Form | Phase::Receipt => "",
     };
-    let shown = |spec: &&FieldSpec| requires_address || spec.id != "street";
+    // The country comes before the fields it governs (postal code, phone), so its hints are right
+    // before the reader types.
     let split = FIELDS
         .iter()
         .position(|spec| spec.id == COUNTRY_BEFORE)
         .unwrap_or(FIELDS.len());
     let (before, after) = FIELDS.split_at(split);
-    let fields_before = before
-        .iter()
-        .filter(shown)
-        .map(|spec| text_field(checkout, *spec))
-        .collect_view();
-    let fields_after = after
-        .iter()
-        .filter(shown)
-        .map(|spec| text_field(checkout, *spec))
-        .collect_view();
     view! {
         <form
             class="kasse"
@@ -166,7 +141,57 @@ fn form_view(checkout: Checkout) -> impl IntoView {
         >
             {summary(checkout)}
             {reader_line(checkout)}
-            {move || Fresh(checkout.notice.get().map(|notice| view! {
+            {notice_view(checkout)}
+            {products_field(checkout)}
+            {text_fields(checkout, before, requires_address)}
+            {country_field(checkout)}
+            {text_fields(checkout, after, requires_address)}
+            {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
+            {methods_field(checkout)}
+            {terms_field(checkout)}
+            {move || Fresh(checkout.consent_text.get().map(|text| consent_field(checkout, text)))}
+            <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
+                {submit_label(checkout)}
+            </button>
+            <p class="kasse__status" role="status" aria-live="polite">{status}</p>
+        </form>
+    }
+}
+
+/// The text fields of `specs` the offer asks for (the street only when it delivers paper).
+fn text_fields(checkout: Checkout, specs: &[FieldSpec], requires_address: bool) -> impl IntoView {
+    specs
+        .iter()
+        .filter(|spec| requires_address || spec.id != "street")
+        .map(|spec| text_field(checkout, *spec))
+        .collect_view()
+}
+
+/// The submit button's text: it says so when the chosen method leaves for a payment page.
+fn submit_label(checkout: Checkout) -> impl Fn() -> &'static str {
+    let methods = checkout
+        .info
+        .with_value(|i| kasse_core::checkout::method_choices(&i.offer));
+    move || {
+        let leaves = checkout
+            .form
+            .with(|f| methods.iter().any(|m| m.wire == f.method && m.leaves_page));
+        let key = if leaves {
+            MessageKey::SubmitAndPay
+        } else {
+            MessageKey::Submit
+        };
+        t(checkout.locale, key)
+    }
+}
+
+/// What went wrong (or how a return from payment ended), with the new price after a price change
+/// and a retry button when retrying helps.
+fn notice_view(checkout: Checkout) -> impl IntoView {
+    let locale = checkout.locale;
+    move || {
+        Fresh(checkout.notice.get().map(|notice| {
+            view! {
                 <div class="kasse__notice" role="alert">
                     <p>{t(locale, notice.key)}</p>
                     {notice.price.map(|price| {
@@ -179,19 +204,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
                         </button>
                     })}
                 </div>
-            }))}
-            {products_field(checkout)}
-            {fields_before}
-            {country_field(checkout)}
-            {fields_after}
-            {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
-            {methods_field(checkout)}
-            {terms_field(checkout)}
-            {move || Fresh(checkout.consent_text.get().map(|text| consent_field(checkout, text)))}
-            <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
-                {submit_label}
-            </button>
-            <p class="kasse__status" role="status" aria-live="polite">{status}</p>
-        </form>
+            }
+        }))
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::connectid::PaymentMethod;
 use crate::error_code::{ErrorCode, Errors, FieldError};
 use crate::field::{is_iso_country, is_valid_email, normalize_phone, normalize_postal_code};
+use crate::i18n::Locale;
 use crate::offer::{Backend, Offer};
 use crate::s4::S4PaymentMethod;
 
@@ -223,6 +224,21 @@ pub fn method_choices(offer: &Offer) -> Vec<MethodChoice> {
                 leaves_page: m.is_interactive(),
             })
             .collect(),
+    }
+}
+
+/// The country a new form starts with: the one of the offer's currency, else of the reader's
+/// language. The reader can change it; it is only a good first guess.
+pub fn default_country(offer: &Offer, locale: Locale) -> &'static str {
+    match (offer.currency.code(), locale) {
+        ("SEK", _) => "SE",
+        ("DKK", _) => "DK",
+        ("EUR", _) => "FI",
+        ("NOK", _) => "NO",
+        (_, Locale::Sv) => "SE",
+        (_, Locale::Da) => "DK",
+        (_, Locale::Fi) => "FI",
+        _ => "NO",
     }
 }
 

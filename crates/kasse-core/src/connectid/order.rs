@@ -169,6 +169,17 @@ pub struct Party {
     pub privacy: Option<Vec<Privacy>>,
 }
 
+impl Party {
+    /// What the party can claim an order with (ConnectID's assign user): the first e-mail, else
+    /// the first phone number.
+    pub fn credential(&self) -> Option<&str> {
+        fn first(list: &Option<Vec<String>>) -> Option<&str> {
+            list.as_deref()?.first().map(String::as_str)
+        }
+        first(&self.emails).or_else(|| first(&self.phone_numbers))
+    }
+}
+
 /// `categories[]` on a party.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -184,3 +184,48 @@ fn an_s4_package_is_priced_and_ordered_as_the_reader_chose() {
         vec![("products", ErrorCode::TooFewProducts)]
     );
 }
+
+#[test]
+fn a_new_form_starts_in_the_country_of_the_currency_else_of_the_language() {
+    use kasse_core::checkout::default_country;
+    use kasse_core::{Currency, Locale};
+    let mut o = offer("se-dig");
+    assert_eq!(
+        default_country(&o, Locale::Nb),
+        "SE",
+        "SEK wins over the reader's language"
+    );
+    for (currency, country) in [
+        (Currency::nok(), "NO"),
+        (Currency::dkk(), "DK"),
+        (Currency::eur(), "FI"),
+    ] {
+        o.currency = currency;
+        assert_eq!(default_country(&o, Locale::Sv), country);
+    }
+    o.currency = Currency::parse("USD").unwrap();
+    let by_language = [
+        (Locale::Sv, "SE"),
+        (Locale::Da, "DK"),
+        (Locale::Fi, "FI"),
+        (Locale::Nb, "NO"),
+        (Locale::En, "NO"),
+    ];
+    for (locale, country) in by_language {
+        assert_eq!(default_country(&o, locale), country, "{locale:?}");
+    }
+}
+
+#[test]
+fn the_order_is_claimed_with_the_payers_email_else_phone() {
+    let o = offer("digi-1m");
+    let order = build_client_order(&o, &kari("creditcardPayex"), "ord-1", 1_700_000_000_000).unwrap();
+    assert_eq!(order.payer.credential(), Some("kari.nordmann@example.no"));
+    let phone_only = CheckoutForm {
+        email: String::new(),
+        ..kari("creditcardPayex")
+    };
+    let order = build_client_order(&o, &phone_only, "ord-1", 1_700_000_000_000).unwrap();
+    assert_eq!(order.payer.credential(), Some("+4791234567"));
+    assert_eq!(kasse_core::connectid::Party::default().credential(), None);
+}
