@@ -143,7 +143,7 @@ pub(super) fn described_by_error(
 
 /// The error line of `field` (`{field}-error`), empty while the field is fine.
 pub(super) fn error_line(checkout: Checkout, field: &'static str) -> impl IntoView {
-    view! { <p class="kasse__error" id=format!("{field}-error")>{move || error_text(checkout, field)}</p> }
+    view! { <p class="kasse__error" id=format!("{field}-error")>{move || Fresh(error_text(checkout, field))}</p> }
 }
 
 /// The first field after the country choice.
@@ -211,7 +211,7 @@ pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
                 {COUNTRIES
                     .iter()
                     .map(|(code, names)| {
-                        let selected = move || checkout.form.with(|f| f.country_code == *code);
+                        let selected = move || checkout.form.with(|f| (f.country_code == *code).then_some(""));
                         view! { <option value=*code selected=selected>{names[column]}</option> }
                     })
                     .collect_view()}

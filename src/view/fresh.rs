@@ -5,8 +5,10 @@
 //! instantiated for every view type under the closure, and for a whole screen it is tens of KB
 //! of wasm. The widget's reactive closures switch between views that change as a whole (a
 //! screen, a notice, an example line), so the old view is simply replaced: built anew, put where
-//! the old one was, the old one removed. The finer updates (a field's value, its error) are
-//! closures of their own inside, which keep their DOM nodes, so focus and typing are untouched.
+//! the old one was, the old one removed. Changing texts (a status, an error line, a price) are
+//! `Fresh` as well, so they share that one render effect too. The finer updates (a field's value,
+//! its attributes) are closures of their own inside, which keep their DOM nodes, so focus and
+//! typing are untouched.
 
 use std::future::Future;
 

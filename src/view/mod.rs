@@ -48,7 +48,7 @@ fn summary(checkout: Checkout) -> impl IntoView {
         <section class="kasse__summary" aria-labelledby="kasse-offer-title">
             <h2 class="kasse__title" id="kasse-offer-title">{offer.title.get(locale).to_owned()}</h2>
             // A started subscription costs nothing here: no price, no renewal note.
-            {paid.then(|| view! { <p class="kasse__price" aria-live="polite"><strong>{price}</strong> " " {period}</p> })}
+            {paid.then(|| view! { <p class="kasse__price" aria-live="polite"><strong>{move || Fresh(price())}</strong> " " {period}</p> })}
             {offer.description.as_ref().map(|d| view! { <p class="kasse__description">{d.get(locale).to_owned()}</p> })}
             {paid.then(|| view! { <p class="kasse__note">{t(locale, note)}</p> })}
         </section>
@@ -115,12 +115,18 @@ fn form_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
     let busy = move || checkout.phase.get() != Phase::Form;
-    let status = move || match checkout.phase.get() {
-        Phase::Submitting => t(locale, MessageKey::Processing),
-        Phase::Redirecting => t(locale, MessageKey::Redirecting),
-        Phase::Completing => t(locale, MessageKey::Completing),
-        Phase::Form | Phase::Receipt => "",
+    // Leptos instantiates its render effect once per value type, about 1 KB of wasm each, so
+    // changing texts are `Fresh` and changing attributes `Option<&'static str>` where they can be.
+    let status = move || {
+        let key = match checkout.phase.get() {
+            Phase::Submitting => MessageKey::Processing,
+            Phase::Redirecting => MessageKey::Redirecting,
+            Phase::Completing => MessageKey::Completing,
+            Phase::Form | Phase::Receipt => return None,
+        };
+        Some(t(locale, key))
     };
+    let label = submit_label(checkout);
     // The country comes before the fields it governs (postal code, phone), so its hints are right
     // before the reader types.
     let split = FIELDS
@@ -150,10 +156,10 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {methods_field(checkout)}
             {terms_field(checkout)}
             {move || Fresh(checkout.consent_text.get().map(|text| consent_field(checkout, text)))}
-            <button type="submit" class="kasse__submit" disabled=busy aria-busy=move || busy().then_some("true")>
-                {submit_label(checkout)}
+            <button type="submit" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")>
+                {move || Fresh(label())}
             </button>
-            <p class="kasse__status" role="status" aria-live="polite">{status}</p>
+            <p class="kasse__status" role="status" aria-live="polite">{move || Fresh(status())}</p>
         </form>
     }
 }
@@ -168,7 +174,7 @@ fn text_fields(checkout: Checkout, specs: &[FieldSpec], requires_address: bool) 
 }
 
 /// The submit button's text: it says so when the chosen method leaves for a payment page.
-fn submit_label(checkout: Checkout) -> impl Fn() -> &'static str {
+fn submit_label(checkout: Checkout) -> impl Fn() -> Option<&'static str> {
     let methods = checkout
         .info
         .with_value(|i| kasse_core::checkout::method_choices(&i.offer));
@@ -181,7 +187,7 @@ fn submit_label(checkout: Checkout) -> impl Fn() -> &'static str {
         } else {
             MessageKey::Submit
         };
-        t(checkout.locale, key)
+        Some(t(checkout.locale, key))
     }
 }
 
