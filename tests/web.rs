@@ -131,9 +131,9 @@ async fn mounts_a_labelled_form_inside_a_shadow_root() {
         "price shown: {}",
         text(&root, ".kasse__price")
     );
-    for field in FIELDS.iter().filter(|f| f.id != "street") {
-        let input = query(&root, &format!("input#{}", field.id));
-        let label = query(&root, &format!("label[for={}]", field.id));
+    for field in FIELDS.iter().filter(|f| f.ids.field != "street") {
+        let input = query(&root, &format!("input#{}", field.ids.field));
+        let label = query(&root, &format!("label[for={}]", field.ids.field));
         assert_eq!(
             label.text_content().unwrap(),
             kasse_core::t(kasse_core::Locale::En, field.label)

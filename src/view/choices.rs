@@ -5,7 +5,7 @@ use kasse_core::checkout::method_choices;
 use kasse_core::{format_price, t, MessageKey};
 use leptos::prelude::*;
 
-use super::fields::{described_by_error, error_line, invalid};
+use super::fields::{described_by_error, error_line, invalid, FieldIds, METHOD, PRODUCTS};
 use crate::app::Checkout;
 
 /// The offer's payment methods as radio buttons.
@@ -23,17 +23,17 @@ pub fn methods_field(checkout: Checkout) -> impl IntoView {
                     <input
                         type="radio"
                         id=id
-                        name="method"
+                        name=METHOD.field
                         value=wire
                         prop:checked=move || checkout.form.with(|f| f.method == wire)
-                        on:change=move |_| checkout.edit("method", |f| f.method = wire.to_owned())
+                        on:change=move |_| checkout.edit(METHOD.field, |f| f.method = wire.to_owned())
                     />
                     {t(locale, method.label)}
                 </label>
             }
         })
         .collect_view();
-    choice_group(checkout, "method", "kasse__methods", MessageKey::PaymentMethod, radios)
+    choice_group(checkout, METHOD, "kasse__methods", MessageKey::PaymentMethod, radios)
 }
 
 /// An S4 package's products as checkboxes with their prices; nothing for other offers.
@@ -62,7 +62,7 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
             };
             let toggle = move |on: bool| {
                 let product = product.clone();
-                checkout.edit("products", move |f| {
+                checkout.edit(PRODUCTS.field, move |f| {
                     f.products.retain(|p| !p.eq_ignore_ascii_case(&product));
                     if on {
                         f.products.push(product);
@@ -75,7 +75,7 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
                     <input
                         type="checkbox"
                         id=id
-                        name="products"
+                        name=PRODUCTS.field
                         value=choice.product.clone()
                         prop:checked=ticked
                         on:change:target=move |ev| toggle(ev.target().checked())
@@ -89,18 +89,18 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
         .collect_view();
     Some(choice_group(
         checkout,
-        "products",
+        PRODUCTS,
         "kasse__products",
         MessageKey::ChooseProducts,
         boxes,
     ))
 }
 
-/// The choices for `field` under their legend, with the field's error line. The group takes
+/// The choices of the field with `ids` under their legend, with the field's error line. The group takes
 /// focus (`tabindex="-1"`) when it is the first invalid field, and carries the invalid state.
 fn choice_group(
     checkout: Checkout,
-    field: &'static str,
+    ids: FieldIds,
     class: &'static str,
     legend: MessageKey,
     choices: impl IntoView,
@@ -108,14 +108,14 @@ fn choice_group(
     view! {
         <fieldset
             class=class
-            id=field
+            id=ids.field
             tabindex="-1"
-            aria-invalid=invalid(checkout, field)
-            aria-describedby=described_by_error(checkout, field)
+            aria-invalid=invalid(checkout, ids)
+            aria-describedby=described_by_error(checkout, ids)
         >
             <legend>{t(checkout.locale, legend)}</legend>
             {choices}
-            {error_line(checkout, field)}
+            {error_line(checkout, ids)}
         </fieldset>
     }
 }

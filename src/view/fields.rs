@@ -7,11 +7,47 @@ use leptos::prelude::*;
 use super::Fresh;
 use crate::app::Checkout;
 
+/// A field's element id and the ids of the lines that describe it, all `&'static str` (made by
+/// [`field_ids!`]): the reactive `aria-describedby` is then of the same type as the other
+/// attributes, and Leptos's render effect is in the wasm once less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldIds {
+    /// The field's own id; also the core's error path for it.
+    pub field: &'static str,
+    /// Its error line.
+    pub error: &'static str,
+    /// Its example line.
+    pub example: &'static str,
+    /// `aria-describedby` while both lines show.
+    pub example_and_error: &'static str,
+}
+
+/// The [`FieldIds`] of the field with id `$id`.
+macro_rules! field_ids {
+    ($id:literal) => {
+        FieldIds {
+            field: $id,
+            error: concat!($id, "-error"),
+            example: concat!($id, "-example"),
+            example_and_error: concat!($id, "-example ", $id, "-error"),
+        }
+    };
+}
+
+/// The country choice's ids.
+const COUNTRY: FieldIds = field_ids!("countryCode");
+/// The terms box's ids.
+const TERMS: FieldIds = field_ids!("acceptTerms");
+/// The payment method group's ids.
+pub(super) const METHOD: FieldIds = field_ids!("method");
+/// An S4 package's product group's ids.
+pub(super) const PRODUCTS: FieldIds = field_ids!("products");
+
 /// One labelled text input of the form.
 #[derive(Clone, Copy)]
 pub struct FieldSpec {
-    /// Element id inside the shadow root; also the core's error path for the field.
-    pub id: &'static str,
+    /// The field's element ids; its own is also the core's error path for it.
+    pub ids: FieldIds,
     /// The label's message.
     pub label: MessageKey,
     /// `type`, so keyboards and browser checks fit the content.
@@ -33,7 +69,7 @@ pub struct FieldSpec {
 /// number and the postal code are written, so the reader chooses it before typing them.
 pub const FIELDS: [FieldSpec; 6] = [
     FieldSpec {
-        id: "firstName",
+        ids: field_ids!("firstName"),
         label: MessageKey::FirstName,
         input_type: "text",
         autocomplete: "given-name",
@@ -43,7 +79,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         example: None,
     },
     FieldSpec {
-        id: "lastName",
+        ids: field_ids!("lastName"),
         label: MessageKey::LastName,
         input_type: "text",
         autocomplete: "family-name",
@@ -53,7 +89,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         example: None,
     },
     FieldSpec {
-        id: "email",
+        ids: field_ids!("email"),
         label: MessageKey::Email,
         input_type: "email",
         autocomplete: "email",
@@ -63,7 +99,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         example: None,
     },
     FieldSpec {
-        id: "phone",
+        ids: field_ids!("phone"),
         label: MessageKey::Phone,
         input_type: "tel",
         autocomplete: "tel",
@@ -73,7 +109,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         example: Some(kasse_core::field::phone_example),
     },
     FieldSpec {
-        id: "street",
+        ids: field_ids!("street"),
         label: MessageKey::Street,
         input_type: "text",
         autocomplete: "street-address",
@@ -83,7 +119,7 @@ pub const FIELDS: [FieldSpec; 6] = [
         example: None,
     },
     FieldSpec {
-        id: "postalCode",
+        ids: field_ids!("postalCode"),
         label: MessageKey::PostalCode,
         input_type: "text",
         autocomplete: "postal-code",
@@ -96,7 +132,7 @@ pub const FIELDS: [FieldSpec; 6] = [
 
 /// Postal place follows the postal code when the offer needs an address.
 pub(super) const POSTAL_PLACE: FieldSpec = FieldSpec {
-    id: "postalPlace",
+    ids: field_ids!("postalPlace"),
     label: MessageKey::PostalPlace,
     input_type: "text",
     autocomplete: "address-level2",
@@ -126,24 +162,21 @@ fn error_text(checkout: Checkout, field: &'static str) -> Option<&'static str> {
 
 /// `aria-invalid` of `field`: `"true"` while the last submit found it wrong. One closure type
 /// for every field, so the attribute's code is in the wasm once.
-pub(super) fn invalid(
-    checkout: Checkout,
-    field: &'static str,
-) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync {
-    move || error_text(checkout, field).map(|_| "true")
+pub(super) fn invalid(checkout: Checkout, ids: FieldIds) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync {
+    move || error_text(checkout, ids.field).map(|_| "true")
 }
 
 /// `aria-describedby` of a field described only by its error: the error line, while it shows one.
 pub(super) fn described_by_error(
     checkout: Checkout,
-    field: &'static str,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync {
-    move || error_text(checkout, field).map(|_| format!("{field}-error"))
+    ids: FieldIds,
+) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync {
+    move || error_text(checkout, ids.field).map(|_| ids.error)
 }
 
-/// The error line of `field` (`{field}-error`), empty while the field is fine.
-pub(super) fn error_line(checkout: Checkout, field: &'static str) -> impl IntoView {
-    view! { <p class="kasse__error" id=format!("{field}-error")>{move || Fresh(error_text(checkout, field))}</p> }
+/// The error line of a field, empty while the field is fine.
+pub(super) fn error_line(checkout: Checkout, ids: FieldIds) -> impl IntoView {
+    view! { <p class="kasse__error" id=ids.error>{move || Fresh(error_text(checkout, ids.field))}</p> }
 }
 
 /// The first field after the country choice.
@@ -151,45 +184,36 @@ pub(super) const COUNTRY_BEFORE: &str = "phone";
 
 pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
     let locale = checkout.locale;
-    let error_id = format!("{}-error", spec.id);
-    let example_id = format!("{}-example", spec.id);
-    let has_error = move || error_text(checkout, spec.id).is_some();
+    let ids = spec.ids;
     let example = move || {
         let of_country = spec.example?;
         checkout.form.with(|f| of_country(&f.country_code))
     };
     // The example, then the error (when there is one), read after the label.
-    let described = {
-        let example_id = example_id.clone();
-        move || {
-            let ids: Vec<&str> = [
-                example().is_some().then_some(example_id.as_str()),
-                has_error().then_some(error_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+    let described = move || match (example().is_some(), error_text(checkout, ids.field).is_some()) {
+        (true, true) => Some(ids.example_and_error),
+        (true, false) => Some(ids.example),
+        (false, true) => Some(ids.error),
+        (false, false) => None,
     };
     view! {
         <div class="kasse__field">
-            <label for=spec.id>{t(locale, spec.label)}</label>
+            <label for=ids.field>{t(locale, spec.label)}</label>
             <input
-                id=spec.id
-                name=spec.id
+                id=ids.field
+                name=ids.field
                 type=spec.input_type
                 autocomplete=spec.autocomplete
                 inputmode=spec.inputmode
                 prop:value=move || checkout.form.with(|f| (spec.get)(f).to_owned())
-                on:input:target=move |ev| checkout.edit(spec.id, |f| (spec.set)(f, ev.target().value()))
-                aria-invalid=invalid(checkout, spec.id)
+                on:input:target=move |ev| checkout.edit(ids.field, |f| (spec.set)(f, ev.target().value()))
+                aria-invalid=invalid(checkout, ids)
                 aria-describedby=described
             />
             {move || Fresh(example().map(|text| view! {
-                <p class="kasse__example" id=example_id.clone()>{t(locale, MessageKey::ForExample)} " " {text}</p>
+                <p class="kasse__example" id=ids.example>{t(locale, MessageKey::ForExample)} " " {text}</p>
             }))}
-            {error_line(checkout, spec.id)}
+            {error_line(checkout, ids)}
         </div>
     }
 }
@@ -199,14 +223,14 @@ pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
     let column = kasse_core::Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
     view! {
         <div class="kasse__field">
-            <label for="countryCode">{t(locale, MessageKey::Country)}</label>
+            <label for=COUNTRY.field>{t(locale, MessageKey::Country)}</label>
             <select
-                id="countryCode"
-                name="countryCode"
+                id=COUNTRY.field
+                name=COUNTRY.field
                 autocomplete="country"
-                on:change:target=move |ev| checkout.edit("countryCode", |f| f.country_code = ev.target().value())
-                aria-invalid=invalid(checkout, "countryCode")
-                aria-describedby=described_by_error(checkout, "countryCode")
+                on:change:target=move |ev| checkout.edit(COUNTRY.field, |f| f.country_code = ev.target().value())
+                aria-invalid=invalid(checkout, COUNTRY)
+                aria-describedby=described_by_error(checkout, COUNTRY)
             >
                 {COUNTRIES
                     .iter()
@@ -216,7 +240,7 @@ pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            {error_line(checkout, "countryCode")}
+            {error_line(checkout, COUNTRY)}
         </div>
     }
 }
@@ -227,15 +251,15 @@ pub(super) fn terms_field(checkout: Checkout) -> impl IntoView {
         <div class="kasse__field kasse__field--check">
             <input
                 type="checkbox"
-                id="acceptTerms"
-                name="acceptTerms"
+                id=TERMS.field
+                name=TERMS.field
                 prop:checked=move || checkout.form.with(|f| f.accept_terms)
-                on:change:target=move |ev| checkout.edit("acceptTerms", |f| f.accept_terms = ev.target().checked())
-                aria-invalid=invalid(checkout, "acceptTerms")
-                aria-describedby=described_by_error(checkout, "acceptTerms")
+                on:change:target=move |ev| checkout.edit(TERMS.field, |f| f.accept_terms = ev.target().checked())
+                aria-invalid=invalid(checkout, TERMS)
+                aria-describedby=described_by_error(checkout, TERMS)
             />
-            <label for="acceptTerms">{t(locale, MessageKey::AcceptTerms)}</label>
-            {error_line(checkout, "acceptTerms")}
+            <label for=TERMS.field>{t(locale, MessageKey::AcceptTerms)}</label>
+            {error_line(checkout, TERMS)}
         </div>
     }
 }

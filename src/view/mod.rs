@@ -131,7 +131,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
     // before the reader types.
     let split = FIELDS
         .iter()
-        .position(|spec| spec.id == COUNTRY_BEFORE)
+        .position(|spec| spec.ids.field == COUNTRY_BEFORE)
         .unwrap_or(FIELDS.len());
     let (before, after) = FIELDS.split_at(split);
     view! {
@@ -168,7 +168,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
 fn text_fields(checkout: Checkout, specs: &[FieldSpec], requires_address: bool) -> impl IntoView {
     specs
         .iter()
-        .filter(|spec| requires_address || spec.id != "street")
+        .filter(|spec| requires_address || spec.ids.field != "street")
         .map(|spec| text_field(checkout, *spec))
         .collect_view()
 }
