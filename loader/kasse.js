@@ -19,8 +19,10 @@ const compileWasm = () => {
 };
 
 function loadBundle(attempt = 0) {
-  bundle ??= Promise.all([import(new URL(GLUE, base).href), compileWasm()])
-    .then(async ([module, wasm]) => {
+  // The wasm's request goes first: it is the largest and must be compiled, so it is what the
+  // widget waits for.
+  bundle ??= Promise.all([compileWasm(), import(new URL(GLUE, base).href)])
+    .then(async ([wasm, module]) => {
       await module.default({ module_or_path: wasm });
       return module;
     })
@@ -45,12 +47,13 @@ async function mount(host, config = {}) {
   // The gateway that served this script is the default gateway: one script tag is all a
   // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
   if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
-  // The offer is fetched while the bundle loads, not after it; the widget fetches (and retries)
-  // itself when this fails.
+  // The offer is fetched while the bundle loads, not after it (and asked for after the bundle,
+  // which takes longer); the widget fetches (and retries) itself when this fails.
+  const loading = loadBundle();
   const offer = preloadOffer(host, config);
   let module;
   try {
-    module = await loadBundle();
+    module = await loading;
   } catch (error) {
     fail(host, "load_failed", error);
     throw error;
