@@ -173,7 +173,8 @@ fn text_fields(checkout: Checkout, specs: &[FieldSpec], requires_address: bool) 
         .collect_view()
 }
 
-/// The submit button's text: it says so when the chosen method leaves for a payment page.
+/// The submit button's text: it says so when the chosen method leaves for a payment page. Always
+/// `Some`: the type of the other changing texts, so they share one `Fresh` instance.
 fn submit_label(checkout: Checkout) -> impl Fn() -> Option<&'static str> {
     let methods = checkout
         .info
