@@ -105,26 +105,7 @@ pub(super) async fn register(
             "consent follows a paid order",
         ));
     }
-    // A logged-in reader consents as the customer; one who is not, through the order.
-    let subject = match super::login::reader_tokens(&state, &headers).await? {
-        Some(tokens) => {
-            let c = state.settings.connectid.as_ref().expect("a ConnectID back end");
-            let profile = crate::login::profile(&state.http, c, &tokens.access_token)
-                .await
-                .map_err(|_| {
-                    ApiError::new(
-                        StatusCode::BAD_GATEWAY,
-                        "vendor_unavailable",
-                        "ConnectID did not answer",
-                    )
-                })?;
-            match profile.reader_profile().customer_number {
-                Some(n) => ConsentSubject::Customer(n),
-                None => ConsentSubject::Order(record.vendor_order_id.parse().unwrap_or_default()),
-            }
-        }
-        None => ConsentSubject::Order(record.vendor_order_id.parse().unwrap_or_default()),
-    };
+    let subject = consent_subject(&state, &headers, &record.vendor_order_id).await?;
     let source = state
         .settings
         .connectid
@@ -156,4 +137,31 @@ pub(super) async fn register(
     super::finish(leader, answer, keep)
         .await
         .map(IntoResponse::into_response)
+}
+
+/// A logged-in reader consents as the customer; one who is not (or has no customer number yet),
+/// through the order.
+async fn consent_subject(
+    state: &Shared,
+    headers: &HeaderMap,
+    vendor_order_id: &str,
+) -> Result<ConsentSubject, ApiError> {
+    let by_order = || ConsentSubject::Order(vendor_order_id.parse().unwrap_or_default());
+    let Some(tokens) = super::login::reader_tokens(state, headers).await? else {
+        return Ok(by_order());
+    };
+    let c = state.settings.connectid.as_ref().expect("a ConnectID back end");
+    let profile = crate::login::profile(&state.http, c, &tokens.access_token)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "vendor_unavailable",
+                "ConnectID did not answer",
+            )
+        })?;
+    Ok(match profile.reader_profile().customer_number {
+        Some(n) => ConsentSubject::Customer(n),
+        None => by_order(),
+    })
 }
