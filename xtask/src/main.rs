@@ -15,6 +15,7 @@ mod fuzz;
 mod lint;
 mod load_time;
 mod setup;
+mod size_std;
 mod soak;
 mod stack;
 mod suites;

@@ -56,6 +56,7 @@ pub fn run() -> Result<WasmToolchain> {
     cmd::extend_path();
     step("debian packages", debian_packages)?;
     let toolchain = step("wasm32 std", wasm_std)?;
+    step("size std", size_std)?;
     step("wasm-bindgen-cli", wasm_bindgen_cli)?;
     step("trunk", trunk)?;
     step("wasm-pack", wasm_pack)?;
@@ -130,16 +131,36 @@ fn wasm_std() -> Result<(WasmToolchain, String)> {
     Ok((WasmToolchain::Debian, status))
 }
 
-/// The Debian fallback: Debian's rustc-web, its std source, a std built once for wasm32.
-fn debian_wasm_std() -> Result<String> {
-    let packages = ["rustc-web", "cargo-web", "rust-web-src", "lld-22"];
+/// Installs those of Debian's rust-web `packages` that are missing; returns how many were.
+/// rustc-web 1.96 is in bookworm-security only; lld-22 is tried from the default release first.
+fn debian_rust(packages: &[&str]) -> Result<usize> {
     let wanted: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
     if !wanted.is_empty() {
         apt_install(&["lld-22"], None).ok();
         apt_install(&wanted, Some("bookworm-security"))?;
     }
+    Ok(wanted.len())
+}
+
+/// The compiler and library source the release bundle's std is rebuilt from (see
+/// [`crate::size_std`]). Not fatal when another version arrives: the bundle then says it falls back.
+fn size_std() -> Result<((), String)> {
+    if crate::size_std::plain_requested() {
+        return Ok(((), "skipped (KASSE_PLAIN_STD)".into()));
+    }
+    let installed = debian_rust(&crate::size_std::PACKAGES)?;
+    Ok(match crate::size_std::unavailable() {
+        Some(why) => ((), format!("unusable: {why}")),
+        None if installed > 0 => ((), "installed (Debian rustc-web, rust-web-src)".into()),
+        None => ((), "present (Debian rustc-web, rust-web-src)".into()),
+    })
+}
+
+/// The Debian fallback: Debian's rustc-web, its std source, a std built once for wasm32.
+fn debian_wasm_std() -> Result<String> {
+    let installed_now = debian_rust(&["rustc-web", "cargo-web", "rust-web-src", "lld-22"])?;
     if has_std(Path::new(DEBIAN_SYSROOT_LIB)) {
-        return Ok(if wanted.is_empty() {
+        return Ok(if installed_now == 0 {
             "present (Debian rustc-web)".into()
         } else {
             "installed (Debian rustc-web)".into()

@@ -3,6 +3,7 @@
 use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
 use crate::setup::{self, WasmToolchain};
+use crate::size_std;
 use crate::wasm_interface;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
@@ -84,8 +85,9 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The release bundle in `dist/`: `trunk build --release`, then `wasm-opt -Oz`, then content-hashed
-/// names (written into the built loader, see [`bundle`]), then `.br`/`.gz` beside each file.
+/// The release bundle in `dist/`: `trunk build --release` (with std rebuilt for size when the
+/// pinned compiler is here, see [`size_std`]), then `wasm-opt -Oz`, then content-hashed names
+/// (written into the built loader, see [`bundle`]), then `.br`/`.gz` beside each file.
 ///
 /// wasm-opt is binaryen 132 from npm (pinned in tools/package.json), not Debian's binaryen 108:
 /// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
@@ -93,7 +95,9 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
 /// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
 pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> {
     let mut trunk = Command::new("trunk");
-    toolchain.apply(&mut trunk).args(["build", "--release"]);
+    let compiler = size_std::apply(&mut trunk, toolchain);
+    println!("release build: {compiler}");
+    trunk.args(["build", "--release"]);
     if quietly {
         quiet(&mut trunk)?;
     } else {

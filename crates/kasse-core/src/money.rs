@@ -263,7 +263,7 @@ impl Serialize for Currency {
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
         let s = String::deserialize(d)?;
-        Currency::parse(&s).ok_or_else(|| de::Error::custom(format!("unknown currency code {s:?}")))
+        Currency::parse(&s).ok_or_else(|| de::Error::custom(format!("unknown currency code \"{}\"", s.escape_debug())))
     }
 }
 

@@ -292,9 +292,10 @@ impl std::fmt::Display for VendorError {
             } => {
                 write!(f, "OAuth {status} {error}: {}", description.as_deref().unwrap_or(""))
             }
-            VendorError::RateLimited { retry_after_secs } => {
-                write!(f, "429 rate limited, retry after {retry_after_secs:?} s")
-            }
+            VendorError::RateLimited {
+                retry_after_secs: Some(secs),
+            } => write!(f, "429 rate limited, retry after {secs} s"),
+            VendorError::RateLimited { retry_after_secs: None } => f.write_str("429 rate limited"),
             VendorError::S4 {
                 status,
                 message,

@@ -26,7 +26,9 @@ impl std::fmt::Display for UrlError {
             UrlError::InvalidBase(c) => write!(f, "fulfillment base URL refused: {c}"),
             UrlError::InvalidReturnUrl(c) => write!(f, "returnUrl refused: {c}"),
             UrlError::InvalidErrorUrl(c) => write!(f, "errorUrl refused: {c}"),
-            UrlError::HostNotAllowed(h) => write!(f, "host {h:?} is not on the allowlist"),
+            // Escaped by hand, not with `{h:?}`: the shipped widget is built without Debug
+            // formatting (see xtask's release build), which would leave the host out.
+            UrlError::HostNotAllowed(h) => write!(f, "host \"{}\" is not on the allowlist", h.escape_debug()),
             UrlError::MissingClientId => f.write_str("clientId is blank"),
         }
     }

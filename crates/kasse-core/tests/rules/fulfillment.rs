@@ -51,6 +51,11 @@ fn fulfillment_url_refuses_what_is_not_allowed() {
         UrlError::HostNotAllowed("news.example.no.evil.com".into())
     );
     assert_eq!(
+        UrlError::HostNotAllowed("evil.example.com\n".into()).to_string(),
+        r#"host "evil.example.com\n" is not on the allowlist"#,
+        "the host is named, control characters escaped"
+    );
+    assert_eq!(
         err(base, "https://news.example.no@evil.com/r"),
         UrlError::InvalidReturnUrl(ErrorCode::InvalidUrl)
     );

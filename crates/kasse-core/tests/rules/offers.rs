@@ -54,8 +54,12 @@ fn bad_offers_are_refused_with_every_reason() {
         r#"{"id":"x","backend":"connectId","title":"x","price":1.234,"currency":"NOK","period":{"unit":"month"}}"#
     )
     .is_err());
-    assert!(serde_json::from_str::<Offer>(
-        r#"{"id":"x","backend":"connectId","title":"x","price":1,"currency":"NOX","period":{"unit":"month"}}"#
+    let unknown = serde_json::from_str::<Offer>(
+        r#"{"id":"x","backend":"connectId","title":"x","price":1,"currency":"NOX","period":{"unit":"month"}}"#,
     )
-    .is_err());
+    .unwrap_err();
+    assert!(
+        unknown.to_string().contains(r#"unknown currency code "NOX""#),
+        "{unknown}"
+    );
 }

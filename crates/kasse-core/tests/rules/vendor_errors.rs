@@ -44,6 +44,8 @@ fn rate_limits_say_when_to_retry() {
     assert_eq!(e.retry_after_secs(), Some(7));
     assert_eq!(e.code(), "rate_limited");
     assert_eq!(e.message_key(), MessageKey::ErrTryAgainLater);
+    assert_eq!(e.to_string(), "429 rate limited, retry after 7 s");
+    assert_eq!(parse_vendor_error(429, &[], "").to_string(), "429 rate limited");
     assert_eq!(
         parse_vendor_error(429, &[("X-RateLimit-Reset", "3")], "").retry_after_secs(),
         Some(3)
