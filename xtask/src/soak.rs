@@ -10,7 +10,7 @@ use crate::stack::{self, Ports, Stack};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -54,15 +54,29 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     });
     let started = Instant::now();
+    let (status, restarts) = kill_gateway_until_done(&mut node, &mut stack)?;
+    drop(stack);
+    let summary: Value = summary_rx
+        .recv_timeout(Duration::from_secs(5))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .with_context(|| format!("the soak script printed no summary (exit {status})"))?;
+    report(&summary, restarts, started.elapsed())
+}
+
+/// SIGKILLs and restarts the gateway every [`RESTART_EVERY`] while the readers run; returns how
+/// the script exited and the number of restarts. Bounded by [`LIMIT`].
+fn kill_gateway_until_done(node: &mut Child, stack: &mut Stack) -> Result<(ExitStatus, u32)> {
+    let started = Instant::now();
     let mut restarts = 0;
     let mut last_restart = Instant::now();
-    let status = loop {
+    loop {
         if let Some(status) = node.try_wait()? {
-            break Some(status);
+            return Ok((status, restarts));
         }
         if started.elapsed() > LIMIT {
             node.kill().ok();
-            break None;
+            bail!("the soak did not finish within {LIMIT:?}");
         }
         if last_restart.elapsed() >= RESTART_EVERY {
             stack.restart_gateway().context("restarting the gateway")?;
@@ -71,17 +85,7 @@ pub fn run(args: &[String]) -> Result<()> {
             eprintln!("soak: gateway SIGKILLed and restarted ({restarts})");
         }
         std::thread::sleep(Duration::from_millis(200));
-    };
-    drop(stack);
-    let Some(status) = status else {
-        bail!("the soak did not finish within {LIMIT:?}");
-    };
-    let summary: Value = summary_rx
-        .recv_timeout(Duration::from_secs(5))
-        .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .with_context(|| format!("the soak script printed no summary (exit {status})"))?;
-    report(&summary, restarts, started.elapsed())
+    }
 }
 
 fn report(s: &Value, restarts: u32, took: Duration) -> Result<()> {

@@ -244,24 +244,8 @@ fn injected(status: StatusCode, kind: FaultKind, message: &str) -> Response {
 
 /// Middleware applying the configured faults.
 pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    if !is_faulty_path(request.uri().path()) {
+    let Some((latency_ms, timeout_ms, decision)) = draw(&state, request.uri().path()) else {
         return next.run(request).await;
-    }
-    let targeted = {
-        let faults = state.faults.lock().unwrap_or_else(|e| e.into_inner());
-        faults
-            .config
-            .path
-            .as_deref()
-            .is_none_or(|p| request.uri().path().contains(p))
-    };
-    if !targeted {
-        return next.run(request).await;
-    }
-    let (latency_ms, timeout_ms, decision) = {
-        let mut faults = state.faults.lock().unwrap_or_else(|e| e.into_inner());
-        let decision = faults.decide();
-        (faults.config.latency_ms, faults.config.timeout_ms, decision)
     };
     if latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(latency_ms)).await;
@@ -273,18 +257,7 @@ pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, ne
             kind,
             "injected fault: internal server error (request not processed)",
         ),
-        Some(kind @ FaultKind::TooManyRequests) => {
-            let mut response = injected(
-                StatusCode::TOO_MANY_REQUESTS,
-                kind,
-                "injected fault: too many requests (request not processed)",
-            );
-            let headers = response.headers_mut();
-            headers.insert("retry-after", HeaderValue::from_static("1"));
-            headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-            headers.insert("x-ratelimit-reset", HeaderValue::from_static("1"));
-            response
-        }
+        Some(kind @ FaultKind::TooManyRequests) => too_many_requests(kind),
         Some(kind @ FaultKind::Timeout) => {
             tokio::time::sleep(Duration::from_millis(timeout_ms)).await;
             let mut response = next.run(request).await;
@@ -306,6 +279,34 @@ pub async fn middleware(State(state): State<Arc<AppState>>, request: Request, ne
             )
         }
     }
+}
+
+/// For a vendor call the faults target: the configured latency and timeout, and the fault drawn
+/// for this request (`None`: none this time). `None` for every other request.
+fn draw(state: &AppState, path: &str) -> Option<(u64, u64, Option<FaultKind>)> {
+    if !is_faulty_path(path) {
+        return None;
+    }
+    let mut faults = state.faults.lock().unwrap_or_else(|e| e.into_inner());
+    if !faults.config.path.as_deref().is_none_or(|p| path.contains(p)) {
+        return None;
+    }
+    let decision = faults.decide();
+    Some((faults.config.latency_ms, faults.config.timeout_ms, decision))
+}
+
+/// A 429 with the rate-limit headers both vendors send.
+fn too_many_requests(kind: FaultKind) -> Response {
+    let mut response = injected(
+        StatusCode::TOO_MANY_REQUESTS,
+        kind,
+        "injected fault: too many requests (request not processed)",
+    );
+    let headers = response.headers_mut();
+    headers.insert("retry-after", HeaderValue::from_static("1"));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+    headers.insert("x-ratelimit-reset", HeaderValue::from_static("1"));
+    response
 }
 
 #[cfg(test)]
