@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use clap::Parser;
 use kasse_core::checkout::{build_client_order, CheckoutForm};
+use kasse_core::offer::Offer;
 use kasse_gateway::config::GatewayConfig;
 use kasse_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -59,42 +60,59 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let base = sandbox.base_url();
-    let text = include_str!("../gateway.example.toml").replace("http://127.0.0.1:8090", &base);
-    let mut config = GatewayConfig::from_toml(&text)?;
     let dir = tempfile::tempdir()?;
     let pg = (args.engine == "postgres").then(postgres::Postgres::start);
     let store = match &pg {
         Some(pg) => pg.url(),
         None => format!("sqlite:{}", dir.path().join("ledger.db").display()),
     };
-    config.server.store = Some(store.clone());
-    config.server.listen = Some("127.0.0.1:0".into());
-    config.server.static_dir = None;
-    config.server.rate_limit_per_second = 1_000_000;
-    config.server.rate_limit_burst = 1_000_000;
-    let settings = config.resolve_with_env(&|name| match name {
-        "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
-        "KASSE_PREPAYMENT_SECRET" => Some("kasse-demo-prepayment-secret".into()),
-        "KASSE_ORDER_TOKEN_SECRET" => Some("kasse-demo-order-token-secret-0123456789".into()),
-        "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
-        _ => None,
-    })?;
-    let offer = settings.offers["digital-month"].clone();
+    let settings = gateway_settings(&base, &store)?;
+    let make = order_maker(settings.offers["digital-month"].clone())?;
     let gateway = kasse_gateway::serve_settings(settings).await?;
 
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency * 2)
         .build()?;
-    let token = fetch_token(&http, &base).await?;
     let direct = Arc::new(Target {
         url: format!("{base}/capi/v1/client/order"),
-        bearer: Some(token),
+        bearer: Some(fetch_token(&http, &base).await?),
     });
     let via = Arc::new(Target {
         url: format!("{}/kasse/v1/connectid/orders?offer=digital-month", gateway.base_url()),
         bearer: None,
     });
+    // Warm-up: connections, token, caches.
+    run(&http, &direct, &make, "warm-d", 100, args.concurrency).await?;
+    run(&http, &via, &make, "warm-g", 100, args.concurrency).await?;
+    let (d, g) = alternate(&http, &direct, &via, &make, &args).await?;
+    let write_us = ledger_write_us(&store, 500).await?;
+    report(&args, &d, &g, write_us);
+    gateway.shutdown().await;
+    sandbox.shutdown().await;
+    Ok(())
+}
 
+/// The example configuration pointed at the sandbox on `base`, with its ledger at `store` and no
+/// rate limit of its own (that would measure the limiter).
+fn gateway_settings(base: &str, store: &str) -> anyhow::Result<kasse_gateway::config::Settings> {
+    let text = include_str!("../gateway.example.toml").replace("http://127.0.0.1:8090", base);
+    let mut config = GatewayConfig::from_toml(&text)?;
+    config.server.store = Some(store.to_owned());
+    config.server.listen = Some("127.0.0.1:0".into());
+    config.server.static_dir = None;
+    config.server.rate_limit_per_second = 1_000_000;
+    config.server.rate_limit_burst = 1_000_000;
+    Ok(config.resolve_with_env(&|name| match name {
+        "KASSE_CONNECTID_SECRET" => Some("kasse-demo-secret".into()),
+        "KASSE_PREPAYMENT_SECRET" => Some("kasse-demo-prepayment-secret".into()),
+        "KASSE_ORDER_TOKEN_SECRET" => Some("kasse-demo-order-token-secret-0123456789".into()),
+        "KASSE_S4_SECRET" => Some("kasse-s4-demo-secret".into()),
+        _ => None,
+    })?)
+}
+
+/// One reader's card order for `offer`, built as the widget builds it, under the given id.
+fn order_maker(offer: Offer) -> anyhow::Result<Arc<impl Fn(&str) -> Value + Send + Sync + 'static>> {
     let form = CheckoutForm {
         first_name: "Kari".into(),
         last_name: "Nordmann".into(),
@@ -110,34 +128,41 @@ async fn main() -> anyhow::Result<()> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_millis() as i64;
-    let make = move |id: &str| -> Value {
+    Ok(Arc::new(move |id: &str| -> Value {
         serde_json::to_value(build_client_order(&offer, &form, id, now).expect("order builds")).unwrap()
-    };
-    let make = Arc::new(make);
+    }))
+}
 
-    // Warm-up: connections, token, caches.
-    run(&http, &direct, &make, "warm-d", 100, args.concurrency).await?;
-    run(&http, &via, &make, "warm-g", 100, args.concurrency).await?;
-
+/// The orders split into rounds, direct and via the gateway in turn, so that database growth and
+/// machine noise hit both alike.
+async fn alternate(
+    http: &reqwest::Client,
+    direct: &Arc<Target>,
+    via: &Arc<Target>,
+    make: &Arc<impl Fn(&str) -> Value + Send + Sync + 'static>,
+    args: &Args,
+) -> anyhow::Result<(Stats, Stats)> {
     let per_round = args.orders.div_ceil(args.rounds.max(1));
     let (mut d_lat, mut g_lat) = (Vec::new(), Vec::new());
     let (mut d_time, mut g_time) = (Duration::ZERO, Duration::ZERO);
     for round in 0..args.rounds.max(1) {
-        let (lat, t) = run(&http, &direct, &make, &format!("d{round}"), per_round, args.concurrency).await?;
+        let (lat, t) = run(http, direct, make, &format!("d{round}"), per_round, args.concurrency).await?;
         d_lat.extend(lat);
         d_time += t;
-        let (lat, t) = run(&http, &via, &make, &format!("g{round}"), per_round, args.concurrency).await?;
+        let (lat, t) = run(http, via, make, &format!("g{round}"), per_round, args.concurrency).await?;
         g_lat.extend(lat);
         g_time += t;
     }
-    let d = Stats::new(&mut d_lat, d_time);
-    let g = Stats::new(&mut g_lat, g_time);
+    Ok((Stats::new(&mut d_lat, d_time), Stats::new(&mut g_lat, g_time)))
+}
+
+fn report(args: &Args, d: &Stats, g: &Stats, write_us: f64) {
     println!(
         "\nOrder creation, {} orders per path, concurrency {} (debug builds are much slower: use --release)",
         d.n, args.concurrency
     );
     println!("{:<22} {:>10} {:>10} {:>12}", "path", "p50 ms", "p99 ms", "orders/s");
-    for (name, s) in [("straight to sandbox", &d), ("through gateway", &g)] {
+    for (name, s) in [("straight to sandbox", d), ("through gateway", g)] {
         println!(
             "{name:<22} {:>10.2} {:>10.2} {:>12.0}",
             s.p50_ms, s.p99_ms, s.throughput
@@ -150,7 +175,6 @@ async fn main() -> anyhow::Result<()> {
         g.p99_ms / d.p99_ms,
         g.throughput / d.throughput
     );
-    let write_us = ledger_write_us(&store, 500).await?;
     println!("ledger ({}): {write_us:.0} µs of writes per order", args.engine);
     println!(
         "BENCH_JSON {}",
@@ -161,9 +185,6 @@ async fn main() -> anyhow::Result<()> {
             "ratio": {"p50": g.p50_ms / d.p50_ms, "p99": g.p99_ms / d.p99_ms, "throughput": g.throughput / d.throughput},
         })
     );
-    gateway.shutdown().await;
-    sandbox.shutdown().await;
-    Ok(())
 }
 
 /// Mean microseconds of the ledger's writes for one order, alone: the key claimed, the order
