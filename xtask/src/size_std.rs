@@ -2,8 +2,8 @@
 //!
 //! rustup's wasm32 std is prebuilt for every program: its panics format a message and carry the
 //! file and line of each call site, and `{:?}` brings Debug formatting for whatever reaches it.
-//! Rebuilt from source with the flags in [`RUSTFLAGS`], the shipped wasm is about 13 KB brotli
-//! smaller (127.3 → 114.2 KB in the same quick build, 2026-12-06; each flag's share is beside it).
+//! Rebuilt from source with the flags in [`RUSTFLAGS`], the shipped wasm is about 10 KB brotli
+//! smaller (123.9 → 113.8 KB, 2026-12-06; each flag's share is beside it).
 //!
 //! Those flags are unstable, and `-Zbuild-std` needs the library source that belongs to the
 //! compiler exactly. rustup cannot fetch `rust-src` or a nightly on the machines this project
@@ -29,7 +29,9 @@ pub const LINKER: &str = "wasm-ld-22";
 pub const PACKAGES: [&str; 3] = ["rustc-web", "rust-web-src", "lld-22"];
 
 /// rustc flags for the wasm32 crates and the rebuilt std, with each one's share of the saving
-/// (wasm brotli, measured one after the other on top of `-Zbuild-std` alone, which saved 1.2 KB).
+/// (wasm brotli, measured one after the other on top of `-Zbuild-std` alone, which saved 1.2 KB;
+/// a quick build without the bundle's import renaming, so the shares add up to more than the
+/// shipped 10 KB).
 const RUSTFLAGS: &str = concat!(
     // A panic traps at once (−7.5 KB): no message formatting, no panic machinery. The widget sets
     // no panic hook, and on wasm32-unknown-unknown std's default hook prints nowhere, so a panic
@@ -75,7 +77,7 @@ pub fn unavailable() -> Option<String> {
 pub fn apply(trunk: &mut Command, fallback: WasmToolchain) -> String {
     if let Some(why) = unavailable() {
         fallback.apply(trunk);
-        return format!("prebuilt std ({why}); the wasm is about 13 KB brotli larger");
+        return format!("prebuilt std ({why}); the wasm is about 10 KB brotli larger");
     }
     trunk
         .env("RUSTC", RUSTC)
