@@ -260,10 +260,21 @@ impl Serialize for Currency {
     }
 }
 
+/// The message for a code that is not a currency. It names the code only when it looks like one:
+/// the text may be logged, and `{:?}`'s escaping is left out of the shipped widget (xtask's
+/// size_std builds it without Debug formatting).
+fn unknown_currency(code: &str) -> String {
+    if code.len() <= 8 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        format!("unknown currency code \"{code}\"")
+    } else {
+        "unknown currency code (not an ISO 4217 code)".into()
+    }
+}
+
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
         let s = String::deserialize(d)?;
-        Currency::parse(&s).ok_or_else(|| de::Error::custom(format!("unknown currency code \"{}\"", s.escape_debug())))
+        Currency::parse(&s).ok_or_else(|| de::Error::custom(unknown_currency(&s)))
     }
 }
 

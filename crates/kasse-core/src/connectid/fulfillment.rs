@@ -26,9 +26,10 @@ impl std::fmt::Display for UrlError {
             UrlError::InvalidBase(c) => write!(f, "fulfillment base URL refused: {c}"),
             UrlError::InvalidReturnUrl(c) => write!(f, "returnUrl refused: {c}"),
             UrlError::InvalidErrorUrl(c) => write!(f, "errorUrl refused: {c}"),
-            // Escaped by hand, not with `{h:?}`: the shipped widget is built without Debug
-            // formatting (see xtask's release build), which would leave the host out.
-            UrlError::HostNotAllowed(h) => write!(f, "host \"{}\" is not on the allowlist", h.escape_debug()),
+            // Not `{h:?}`: the shipped widget is built without Debug formatting (xtask's
+            // size_std), which would leave the host out. No escaping needed: the host comes out of
+            // the URL parser (ASCII, IDNA-encoded, no spaces or control characters).
+            UrlError::HostNotAllowed(h) => write!(f, "host \"{h}\" is not on the allowlist"),
             UrlError::MissingClientId => f.write_str("clientId is blank"),
         }
     }

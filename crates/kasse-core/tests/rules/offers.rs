@@ -62,4 +62,12 @@ fn bad_offers_are_refused_with_every_reason() {
         unknown.to_string().contains(r#"unknown currency code "NOX""#),
         "{unknown}"
     );
+    let odd = serde_json::from_str::<Offer>(
+        r#"{"id":"x","backend":"connectId","title":"x","price":1,"currency":"N\nOK","period":{"unit":"month"}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        odd.to_string().contains("unknown currency code (not an ISO 4217 code)"),
+        "a code that is not one is not echoed: {odd}"
+    );
 }
