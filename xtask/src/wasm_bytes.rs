@@ -125,6 +125,8 @@ enum Part {
 }
 
 fn classify(name: &str) -> Part {
+    let name = wasm_parts::strip_disambiguators(name);
+    let name = name.as_str();
     if name.starts_with("kasse_core::") || name.starts_with("<kasse_core::") {
         Part::CoreOwn
     } else if name.contains("kasse_core::") {
@@ -196,6 +198,19 @@ mod tests {
         assert_eq!(
             classify("<F as tachys::reactive_graph::ReactiveFunction>::invoke::ha19"),
             Part::Rest
+        );
+        // v0 names, as the size build's compiler prints them (disambiguators lose leading zeros).
+        assert_eq!(
+            classify("kasse_core[d7eb0583c19d1094]::checkout::validate_form"),
+            Part::CoreOwn
+        );
+        assert_eq!(
+            classify("<kasse_widget[9ff865d154bfa513]::app::Checkout>::submit::{closure#0}"),
+            Part::Widget
+        );
+        assert_eq!(
+            classify("core[6ea1fe0cb44a73e7]::ptr::drop_in_place::<kasse_core[7eb0583c19d1094]::Party>"),
+            Part::CoreGeneric
         );
         assert_eq!(classify("data segment \".rodata.44\""), Part::Data);
         assert_eq!(classify("\"function names\" subsection"), Part::Names);

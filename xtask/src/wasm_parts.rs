@@ -121,18 +121,22 @@ pub fn is_name_section(name: &str) -> bool {
     (name.starts_with('"') && name.ends_with(" subsection")) || name == "custom section 'name' headers"
 }
 
-/// `core[c5930c85a12de822]::fmt` → `core::fmt`: std's crates are named with their disambiguator
-/// (v0 mangling), everything else without.
-fn strip_disambiguators(name: &str) -> String {
+/// `core[c5930c85a12de822]::fmt` → `core::fmt`: v0 mangling names crates with their
+/// disambiguator (std's always; every crate's when the whole build uses v0, as the size build's
+/// compiler does). The demangler drops leading zeros, so a disambiguator has 1 to 16 hex digits;
+/// it is always followed by `::`, which tells it from an index like twiggy's `code[2518]`.
+pub(crate) fn strip_disambiguators(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut rest = name;
     while let Some(at) = rest.find('[') {
         let tail = &rest[at + 1..];
         let hash = tail.split(']').next().unwrap_or_default();
-        let is_hash = hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && tail.len() > 16;
+        let is_hash = (1..=16).contains(&hash.len())
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && tail[hash.len()..].starts_with("]::");
         out.push_str(&rest[..at]);
         if is_hash {
-            rest = &tail[17..];
+            rest = &tail[hash.len() + 1..];
         } else {
             out.push('[');
             rest = tail;

@@ -137,5 +137,11 @@ fn strips_only_crate_disambiguators() {
     );
     assert_eq!(strip_disambiguators("<char>::to_digit[1]"), "<char>::to_digit[1]");
     assert_eq!(strip_disambiguators("code[2518]"), "code[2518]");
+    // Leading zeros dropped: 14 and 15 digits.
+    assert_eq!(
+        strip_disambiguators("<leptos[2a5039b2411e46]::View as serde_core[c9569693ca37151]::Serialize>::f"),
+        "<leptos::View as serde_core::Serialize>::f"
+    );
+    assert_eq!(strip_disambiguators("x[ab]"), "x[ab]");
     assert_eq!(strip_disambiguators("<[u8]>::starts_with"), "<[u8]>::starts_with");
 }
