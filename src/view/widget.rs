@@ -31,7 +31,9 @@ pub fn Widget(
                 view! { <p class="kasse__loading" role="status">{kasse_core::t(locale, MessageKey::Loading)}</p> },
             ),
             Some(Ok(info)) => {
-                let checkout = Checkout::new(info, &config.get_value(), host.get_value());
+                // Read in place: a copy of the configuration would link its `Clone` (with the
+                // offer's, for `preloaded_offer`), about 1.8 KB of wasm for a value used once.
+                let checkout = config.with_value(|config| Checkout::new(info, config, host.get_value()));
                 EitherOf3::B(view! { <super::CheckoutView checkout=checkout/> })
             }
             Some(Err(failure)) => EitherOf3::C(view! {
