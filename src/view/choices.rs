@@ -39,19 +39,27 @@ pub fn methods_field(checkout: Checkout) -> impl IntoView {
 /// An S4 package's products as checkboxes with their prices; nothing for other offers.
 pub fn products_field(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    let (choices, currency) = checkout.info.with_value(|i| {
-        let choices = i.offer.s4.as_ref().map(|t| t.choices.clone()).unwrap_or_default();
-        (choices, i.offer.currency.clone())
+    // What the boxes show, read from the offer in place: copying the choices would link their
+    // `Clone` (localized names are maps) for values used once.
+    let choices: Vec<(String, String, String)> = checkout.info.with_value(|i| {
+        let choices = i.offer.s4.as_ref().map(|t| t.choices.as_slice()).unwrap_or_default();
+        choices
+            .iter()
+            .map(|c| {
+                let price = format_price(c.price.0, &i.offer.currency, locale);
+                (c.product.clone(), c.name.get(locale).to_owned(), price)
+            })
+            .collect()
     });
     if choices.is_empty() {
         return None;
     }
     let boxes = choices
         .into_iter()
-        .map(|choice| {
-            let id = format!("product-{}", choice.product);
+        .map(|(product, name, price)| {
+            let id = format!("product-{product}");
             let label_for = id.clone();
-            let product = choice.product.clone();
+            let value = product.clone();
             let ticked = {
                 let product = product.clone();
                 move || {
@@ -69,18 +77,17 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
                     }
                 })
             };
-            let price = format_price(choice.price.0, &currency, locale);
             view! {
                 <label class="kasse__choice kasse__product" for=label_for>
                     <input
                         type="checkbox"
                         id=id
                         name=PRODUCTS.field
-                        value=choice.product.clone()
+                        value=value
                         prop:checked=ticked
                         on:change:target=move |ev| toggle(ev.target().checked())
                     />
-                    <span class="kasse__product-name">{choice.name.get(locale).to_owned()}</span>
+                    <span class="kasse__product-name">{name}</span>
                     " "
                     <span class="kasse__product-price">{price}</span>
                 </label>
