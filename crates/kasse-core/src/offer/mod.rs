@@ -4,8 +4,6 @@
 //! catalog file format serves both the gateway's config and the widget's fetch. Amounts use the
 //! vendors' convention, major units (`price = 149` or `price = 149.5`), read into minor units.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::connectid::PaymentMethod;
@@ -13,9 +11,12 @@ use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
 use crate::i18n::Locale;
 use crate::money::{Currency, Money};
 
+mod localized;
 mod s4;
 mod shapes;
 mod start;
+
+pub use localized::LocalizedTexts;
 
 pub(crate) use s4::check_choice as s4_check_choice;
 pub use s4::{package_price, S4Choice, S4Template};
@@ -40,7 +41,7 @@ pub enum Text {
     /// The same text in every locale.
     Plain(String),
     /// Keyed by locale tag (`nb`, `sv`, `en`; anything [`Locale::negotiate`] understands).
-    Localized(BTreeMap<String, String>),
+    Localized(LocalizedTexts),
 }
 
 impl Text {
@@ -53,8 +54,7 @@ impl Text {
                 .find(|(k, _)| Locale::negotiate(k) == locale)
                 .or_else(|| map.iter().find(|(k, _)| Locale::negotiate(k) == Locale::En))
                 .or_else(|| map.iter().next())
-                .map(|(_, v)| v.as_str())
-                .unwrap_or(""),
+                .map_or("", |(_, v)| v),
         }
     }
 
@@ -62,7 +62,7 @@ impl Text {
     pub fn is_blank(&self) -> bool {
         match self {
             Text::Plain(s) => s.trim().is_empty(),
-            Text::Localized(map) => map.values().all(|v| v.trim().is_empty()),
+            Text::Localized(map) => map.iter().all(|(_, v)| v.trim().is_empty()),
         }
     }
 }

@@ -5,12 +5,11 @@
 //! tree and then reading it again per variant. In the widget's wasm that second deserializer is
 //! instantiated for every type inside the offer; reading the shapes directly leaves it out.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::{ProductSpec, Text};
+use super::{LocalizedTexts, ProductSpec, Text};
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
@@ -36,7 +35,7 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
-        let mut texts = BTreeMap::new();
+        let mut texts = LocalizedTexts::default();
         while let Some((tag, text)) = map.next_entry::<String, String>()? {
             texts.insert(tag, text);
         }
@@ -120,10 +119,7 @@ mod tests {
         let localized = text(json!({"nb": "Måned", "en": "Month"})).unwrap();
         assert_eq!(
             localized,
-            Text::Localized(BTreeMap::from([
-                ("en".into(), "Month".into()),
-                ("nb".into(), "Måned".into())
-            ]))
+            Text::Localized([("en", "Month"), ("nb", "Måned")].into_iter().collect())
         );
         // What is written reads back the same.
         let written = serde_json::to_value(&localized).unwrap();
