@@ -40,18 +40,26 @@ pub fn normalize_phone(input: &str, country: &str) -> Result<String, ErrorCode> 
     if trimmed.is_empty() {
         return Err(ErrorCode::Required);
     }
-    // "(0)" is the trunk prefix written inside an international number: drop it, not just the
-    // parentheses, or "+46 (0)70" would become "+46070".
-    let without_trunk = trimmed.replace("(0)", "");
     let mut plus = false;
     let mut digits = String::with_capacity(16);
-    for (i, ch) in without_trunk.chars().enumerate() {
+    // The position among the characters kept, so that `+` counts as first after a dropped "(0)".
+    let mut kept = 0;
+    let mut chars = trimmed.char_indices();
+    while let Some((at, ch)) = chars.next() {
         match ch {
-            '+' if i == 0 => plus = true,
+            // "(0)" is the trunk prefix written inside an international number: drop it, not just
+            // the parentheses, or "+46 (0)70" would become "+46070". (Matched here rather than
+            // with `replace("(0)", "")`, whose substring search would be linked into the widget.)
+            '(' if trimmed[at..].starts_with("(0)") => {
+                chars.nth(1);
+                continue;
+            }
+            '+' if kept == 0 => plus = true,
             '0'..='9' => digits.push(ch),
             ' ' | '-' | '.' | '(' | ')' | '/' | '\u{a0}' => {}
             _ => return Err(ErrorCode::InvalidPhone),
         }
+        kept += 1;
     }
     let international = if plus {
         Some(digits.clone())
@@ -117,6 +125,11 @@ mod tests {
             ("0047 91234567", "", "+4791234567"),
             ("070-123 45 67", "SE", "+46701234567"),
             ("+46 (0)70 123 45 67", "NO", "+46701234567"),
+            // The written trunk is dropped whole wherever it stands, and only it.
+            ("(0)+46 70 123 45 67", "", "+46701234567"),
+            ("+46 ((0)70) 123 45 67", "", "+46701234567"),
+            ("+46 70 (0)123 45 67", "", "+46701234567"),
+            ("+1 (0 415) 555-2671", "", "+104155552671"),
             ("+46 070 123 45 67", "", "+46701234567"),
             ("0046701234567", "NO", "+46701234567"),
             ("08-123 456 78", "SE", "+46812345678"),
