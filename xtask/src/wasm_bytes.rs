@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, quiet};
 use crate::stack;
-use crate::wasm_parts;
+use crate::{wasm_interface, wasm_parts};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +11,8 @@ use std::process::Command;
 /// The wasm's bytes by part (see `wasm_parts`), then how many of them are kasse-core's.
 ///
 /// The shipped wasm carries no names (wasm-opt drops them), so the bundle trunk's wasm-bindgen
-/// wrote before that step is optimized once more the same way with names kept (`wasm-opt -Oz -g`)
+/// wrote before that step is given the shipped interface and optimized once more the same way
+/// with names kept (`wasm-opt -Oz -g`)
 /// and twiggy's per-item sizes of that copy are summed by function name. Names see through
 /// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
 /// little) nor into data segments (LTO pools constants without names), so kasse-core's share is
@@ -27,15 +28,22 @@ pub fn attribute(dist: &Path) -> Result<()> {
             cargo_out.display()
         );
     }
-    let named = stack::target_dir().join("bench/kasse_bg.named.wasm");
-    std::fs::create_dir_all(named.parent().expect("has a parent"))?;
+    let dir = stack::target_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    // The shipped wasm's interface first (the unused exports dropped, as `build_widget` does), so
+    // their code is not counted: the rewrite keeps the name section.
+    let (interfaced, glue) = (dir.join("kasse_bg.interfaced.wasm"), dir.join("kasse.js"));
+    std::fs::copy(&bindgen_out, &interfaced)?;
+    std::fs::copy(bindgen_out.with_file_name("kasse.js"), &glue)?;
+    wasm_interface::rewrite(&interfaced, &glue, &wasm_interface::UNUSED_EXPORTS)?;
+    let named = dir.join("kasse_bg.named.wasm");
     println!("\nbench: attributing the wasm's bytes (wasm-opt as shipped, with -g; twiggy)");
     quiet(
         Command::new(wasm_opt())
             .args(stack::WASM_OPT_SIZE)
             .arg("-g")
             .args(stack::WASM_OPT_FEATURES)
-            .arg(&bindgen_out)
+            .arg(&interfaced)
             .arg("-o")
             .arg(&named),
     )?;
@@ -83,7 +91,7 @@ fn print_core_share(items: &[(String, u64)], shipped: u64) {
         "wasm without its name section", 100.0
     );
     println!(
-        "measured: twiggy on the wasm-bindgen output re-optimized with names kept ({code_total} B without names vs \
+        "measured: twiggy on the wasm-bindgen output, with the shipped interface, re-optimized with names kept ({code_total} B without names vs \
          {shipped} B shipped); core code inlined into widget functions and core's string constants count elsewhere"
     );
 }
