@@ -26,7 +26,7 @@ pub fn methods_field(checkout: Checkout) -> impl IntoView {
                         name=METHOD.field
                         value=wire
                         prop:checked=move || checkout.form.with(|f| f.method == wire)
-                        on:change=move |_| checkout.edit(METHOD.field, |f| f.method = wire.to_owned())
+                        on:change:capture=move |_| checkout.edit(METHOD.field, |f| f.method = wire.to_owned())
                     />
                     {t(locale, method.label)}
                 </label>
@@ -85,7 +85,7 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
                         name=PRODUCTS.field
                         value=value
                         prop:checked=ticked
-                        on:change:target=move |ev| toggle(ev.target().checked())
+                        on:change:target:capture=move |ev| toggle(ev.target().checked())
                     />
                     <span class="kasse__product-name">{name}</span>
                     " "

@@ -206,7 +206,7 @@ pub(super) fn text_field(checkout: Checkout, spec: FieldSpec) -> impl IntoView {
                 autocomplete=spec.autocomplete
                 inputmode=spec.inputmode
                 prop:value=move || checkout.form.with(|f| (spec.get)(f).to_owned())
-                on:input:target=move |ev| checkout.edit(ids.field, |f| (spec.set)(f, ev.target().value()))
+                on:input:target:capture=move |ev| checkout.edit(ids.field, |f| (spec.set)(f, ev.target().value()))
                 aria-invalid=invalid(checkout, ids)
                 aria-describedby=described
             />
@@ -228,7 +228,7 @@ pub(super) fn country_field(checkout: Checkout) -> impl IntoView {
                 id=COUNTRY.field
                 name=COUNTRY.field
                 autocomplete="country"
-                on:change:target=move |ev| checkout.edit(COUNTRY.field, |f| f.country_code = ev.target().value())
+                on:change:target:capture=move |ev| checkout.edit(COUNTRY.field, |f| f.country_code = ev.target().value())
                 aria-invalid=invalid(checkout, COUNTRY)
                 aria-describedby=described_by_error(checkout, COUNTRY)
             >
@@ -254,7 +254,7 @@ pub(super) fn terms_field(checkout: Checkout) -> impl IntoView {
                 id=TERMS.field
                 name=TERMS.field
                 prop:checked=move || checkout.form.with(|f| f.accept_terms)
-                on:change:target=move |ev| checkout.edit(TERMS.field, |f| f.accept_terms = ev.target().checked())
+                on:change:target:capture=move |ev| checkout.edit(TERMS.field, |f| f.accept_terms = ev.target().checked())
                 aria-invalid=invalid(checkout, TERMS)
                 aria-describedby=described_by_error(checkout, TERMS)
             />
@@ -273,7 +273,7 @@ pub(super) fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
                 id="marketingConsent"
                 name="marketingConsent"
                 prop:checked=move || checkout.form.with(|f| f.marketing_consent)
-                on:change:target=move |ev| checkout.edit("marketingConsent", |f| f.marketing_consent = ev.target().checked())
+                on:change:target:capture=move |ev| checkout.edit("marketingConsent", |f| f.marketing_consent = ev.target().checked())
             />
             <label for="marketingConsent">{text}</label>
         </div>

@@ -1,5 +1,10 @@
 //! The checkout's view: offer summary, the reader's fields, payment methods, terms, submit,
 //! messages and receipt. It renders [`Checkout`] state and sends the reader's actions to it.
+//!
+//! Every listener is `:capture`. Each sits on the element the event targets, where capture and
+//! bubble listeners both run, so nothing changes for the reader; but tachys's bubbling `attach`
+//! carries its event-delegation path (a global `HashSet` of event names) even with delegation
+//! off, and that path is only linked while one bubbling listener remains: -1.9 KB brotli.
 
 use kasse_core::i18n::period_text;
 use kasse_core::{format_price, t, MessageKey};
@@ -140,7 +145,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             novalidate=true
             aria-labelledby="kasse-offer-title"
             data-offer=checkout.info.with_value(|i| i.offer.id.clone())
-            on:submit=move |ev| {
+            on:submit:capture=move |ev| {
                 ev.prevent_default();
                 leptos::task::spawn_local(checkout.submit());
             }
@@ -206,7 +211,7 @@ fn notice_view(checkout: Checkout) -> impl IntoView {
                         view! { <p class="kasse__new-price"><strong>{format_price(price.0, &currency, locale)}</strong></p> }
                     })}
                     {notice.retry.then(|| view! {
-                        <button type="button" class="kasse__retry" on:click=move |_| leptos::task::spawn_local(checkout.retry())>
+                        <button type="button" class="kasse__retry" on:click:capture=move |_| leptos::task::spawn_local(checkout.retry())>
                             {t(locale, MessageKey::Retry)}
                         </button>
                     })}

@@ -23,7 +23,7 @@ pub fn reader_line(checkout: Checkout) -> impl IntoView {
                     Some(name) => Either::Right(view! {
                         <span>{t(locale, MessageKey::LoggedInAs)} " " <strong class="kasse__reader-name">{name}</strong></span>
                         " "
-                        <button type="button" class="kasse__logout" on:click=move |_| leptos::task::spawn_local(checkout.logout())>
+                        <button type="button" class="kasse__logout" on:click:capture=move |_| leptos::task::spawn_local(checkout.logout())>
                             {t(locale, MessageKey::Logout)}
                         </button>
                     }),
@@ -77,7 +77,7 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
             {move || Fresh(match action.get() {
                 StartAction::Activate => Some(Either::Left(view! {
                     <button type="button" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")
-                        on:click=move |_| leptos::task::spawn_local(checkout.activate())>
+                        on:click:capture=move |_| leptos::task::spawn_local(checkout.activate())>
                         {t(locale, MessageKey::Activate)}
                     </button>
                 })),

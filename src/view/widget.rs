@@ -39,7 +39,7 @@ pub fn Widget(
             Some(Err(failure)) => EitherOf3::C(view! {
                 <div class="kasse kasse--failed" role="alert">
                     <p>{kasse_core::t(locale, MessageKey::ErrOfferLoad)} " " {kasse_core::t(locale, failure.message_key())}</p>
-                    <button type="button" class="kasse__retry" on:click=move |_| load.load()>
+                    <button type="button" class="kasse__retry" on:click:capture=move |_| load.load()>
                         {kasse_core::t(locale, MessageKey::Retry)}
                     </button>
                 </div>
