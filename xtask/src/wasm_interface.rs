@@ -36,13 +36,18 @@ pub const UNUSED_EXPORTS: [&str; 13] = [
     "intounderlyingsource_cancel",
 ];
 
-/// Shortens the import names of `wasm` and the keys of the glue's import object, and drops
-/// `unused` exports from `wasm`, in place.
-pub fn rewrite(wasm: &Path, glue: &Path, unused: &[&str]) -> Result<()> {
+/// The JS classes wasm-bindgen writes for the types behind [`UNUSED_EXPORTS`]. Their methods
+/// call those exports, so they go from the glue with them: the glue then names no export the
+/// wasm lacks, and 0.26 KB brotli of JS goes. Each must be there, as with the exports.
+pub const UNUSED_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+
+/// Shortens the import names of `wasm` and the keys of the glue's import object, drops `unused`
+/// exports from `wasm` and the `classes` that call them from the glue, in place.
+pub fn rewrite(wasm: &Path, glue: &Path, unused: &[&str], classes: &[&str]) -> Result<()> {
     let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
     let (shortened, renames) = rename_imports(&bytes, unused)?;
     let js = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
-    let js = rename_in_glue(&js, &renames)?;
+    let js = without_classes(&rename_in_glue(&js, &renames)?, classes)?;
     std::fs::write(wasm, shortened)?;
     std::fs::write(glue, js)?;
     Ok(())
@@ -124,6 +129,38 @@ fn rename_in_glue(js: &str, renames: &Renames) -> Result<String> {
     Ok(js)
 }
 
+/// The glue without each of `classes`: the class, its `Symbol.dispose` alias and its
+/// `FinalizationRegistry`, as wasm-bindgen writes them. An error if one is missing or named
+/// anywhere else (then something still uses it).
+fn without_classes(js: &str, classes: &[&str]) -> Result<String> {
+    let mut js = js.to_owned();
+    for class in classes {
+        js = cut_once(&js, &format!("export class {class} {{"), "\n}\n")?;
+        let dispose = format!("if (Symbol.dispose) {class}.prototype[Symbol.dispose] = {class}.prototype.free;\n");
+        js = replace_once(&js, &dispose, "", |_, _| true)?;
+        js = cut_once(&js, &format!("const {class}Finalization = "), ";\n")?;
+        if js.contains(class) {
+            bail!("the JS glue still uses class {class}: update UNUSED_CLASSES in xtask/src/wasm_interface.rs");
+        }
+    }
+    Ok(js)
+}
+
+/// `js` without the text from the one occurrence of `start` to the first `end` after it.
+fn cut_once(js: &str, start: &str, end: &str) -> Result<String> {
+    let found: Vec<usize> = js.match_indices(start).map(|(at, _)| at).collect();
+    let [at] = found[..] else {
+        bail!(
+            "the JS glue has {start:?} {} times, not once: update UNUSED_CLASSES in xtask/src/wasm_interface.rs",
+            found.len()
+        );
+    };
+    let Some(length) = js[at..].find(end) else {
+        bail!("the JS glue's {start:?} has no end {end:?}");
+    };
+    Ok(format!("{}{}", &js[..at], &js[at + length + end.len()..]))
+}
+
 /// `js` with the one occurrence of `from` that `standalone` accepts (given the characters around
 /// it) replaced by `to`; an error if there is none or more than one.
 fn replace_once(
@@ -140,7 +177,7 @@ fn replace_once(
     match found[..] {
         [at] => Ok(format!("{}{to}{}", &js[..at], &js[at + from.len()..])),
         _ => bail!(
-            "the JS glue names import {from} {} times, not once: update xtask/src/imports.rs for this wasm-bindgen",
+            "the JS glue has {from} {} times, not once: update xtask/src/wasm_interface.rs for this wasm-bindgen",
             found.len()
         ),
     }
@@ -234,6 +271,41 @@ mod tests {
             "__wbg_alert_0123456789abcdef:1,__wbg_alert_0123456789abcdef_x:",
         );
         assert!(rename_in_glue(&longer, &renames).is_ok());
+    }
+
+    /// Glue as wasm-bindgen 0.2.130 writes it: an unused class and one the widget exports.
+    const GLUE_WITH_CLASSES: &str = "export class Unused {
+    free() {
+        const ptr = this.__destroy_into_raw();
+        UnusedFinalization.unregister(this);
+        wasm.__wbg_unused_free(ptr, 0);
+    }
+}
+if (Symbol.dispose) Unused.prototype[Symbol.dispose] = Unused.prototype.free;
+
+export class MountHandle {
+    free() {
+        wasm.__wbg_mounthandle_free(this.__wbg_ptr, 0);
+    }
+}
+const UnusedFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_unused_free(ptr, 1));
+const MountHandleFinalization = 1;
+";
+
+    #[test]
+    fn drops_the_unused_classes_and_only_those() {
+        let js = without_classes(GLUE_WITH_CLASSES, &["Unused"]).unwrap();
+        assert_eq!(
+            js,
+            "\nexport class MountHandle {\n    free() {\n        wasm.__wbg_mounthandle_free(this.__wbg_ptr, 0);\n    }\n}\nconst MountHandleFinalization = 1;\n"
+        );
+        // A class that is not there, or that something else still uses, stops the build.
+        assert!(without_classes(GLUE_WITH_CLASSES, &["Other"]).is_err());
+        let used = format!("{GLUE_WITH_CLASSES}new Unused();\n");
+        let error = without_classes(&used, &["Unused"]).unwrap_err();
+        assert!(error.to_string().contains("still uses class Unused"), "{error}");
     }
 
     #[test]
