@@ -22,6 +22,7 @@ mod suites;
 mod wasm_bytes;
 mod wasm_interface;
 mod wasm_parts;
+mod wasm_stubs;
 
 use anyhow::{bail, Result};
 

@@ -4,7 +4,7 @@ use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
 use crate::setup::{self, WasmToolchain};
 use crate::size_std;
-use crate::wasm_interface::{self, UNUSED_CLASSES, UNUSED_EXPORTS};
+use crate::wasm_interface::{self, UNUSED};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -112,7 +112,7 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
     let wasm = dist.join(Part::Wasm.unhashed());
     let glue = dist.join(Part::Glue.unhashed());
     // Before wasm-opt, so the dropped exports' code goes too.
-    wasm_interface::rewrite(&wasm, &glue, &UNUSED_EXPORTS, &UNUSED_CLASSES)?;
+    wasm_interface::rewrite(&wasm, &glue, &UNUSED)?;
     quiet(
         Command::new(wasm_opt())
             .args(WASM_OPT_SIZE)

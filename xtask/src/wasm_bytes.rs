@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, quiet};
 use crate::stack;
-use crate::wasm_interface::{self, UNUSED_CLASSES, UNUSED_EXPORTS};
+use crate::wasm_interface::{self, UNUSED};
 use crate::wasm_parts;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ pub fn attribute(dist: &Path) -> Result<()> {
     let (interfaced, glue) = (dir.join("kasse_bg.interfaced.wasm"), dir.join("kasse.js"));
     std::fs::copy(&bindgen_out, &interfaced)?;
     std::fs::copy(bindgen_out.with_file_name("kasse.js"), &glue)?;
-    wasm_interface::rewrite(&interfaced, &glue, &UNUSED_EXPORTS, &UNUSED_CLASSES)?;
+    wasm_interface::rewrite(&interfaced, &glue, &UNUSED)?;
     let named = dir.join("kasse_bg.named.wasm");
     println!("\nbench: attributing the wasm's bytes (wasm-opt as shipped, with -g; twiggy)");
     quiet(

@@ -41,13 +41,37 @@ pub const UNUSED_EXPORTS: [&str; 13] = [
 /// wasm lacks, and 0.26 KB brotli of JS goes. Each must be there, as with the exports.
 pub const UNUSED_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
 
-/// Shortens the import names of `wasm` and the keys of the glue's import object, drops `unused`
-/// exports from `wasm` and the `classes` that call them from the glue, in place.
-pub fn rewrite(wasm: &Path, glue: &Path, unused: &[&str], classes: &[&str]) -> Result<()> {
+/// The crate whose code only [`UNUSED_EXPORTS`] reach, through the function table too: its
+/// functions, and generic ones instantiated for its types, are stubbed ([`crate::wasm_stubs`]).
+/// Names carry a disambiguator after the crate (`wasm_streams[9104…]::`), so no `::` here.
+pub const UNUSED_CODE_OF: &str = "wasm_streams";
+
+/// What the widget links and never runs.
+pub struct Unused {
+    /// Exports nobody calls.
+    pub exports: &'static [&'static str],
+    /// The glue's classes that call them.
+    pub classes: &'static [&'static str],
+    /// A path in the names of the functions only they reach.
+    pub code_of: &'static str,
+}
+
+/// The widget's: wasm-streams, linked by Leptos's server functions.
+pub const UNUSED: Unused = Unused {
+    exports: &UNUSED_EXPORTS,
+    classes: &UNUSED_CLASSES,
+    code_of: UNUSED_CODE_OF,
+};
+
+/// Shortens the import names of `wasm` and the keys of the glue's import object; drops the
+/// `unused` exports and stubs the code only they reach in `wasm`, and drops the classes that
+/// call them from the glue; in place.
+pub fn rewrite(wasm: &Path, glue: &Path, unused: &Unused) -> Result<()> {
     let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let (shortened, renames) = rename_imports(&bytes, unused)?;
+    let (shortened, renames) = rename_imports(&bytes, unused.exports)?;
+    let (shortened, _) = crate::wasm_stubs::stub_functions(&shortened, unused.code_of)?;
     let js = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
-    let js = without_classes(&rename_in_glue(&js, &renames)?, classes)?;
+    let js = without_classes(&rename_in_glue(&js, &renames)?, unused.classes)?;
     std::fs::write(wasm, shortened)?;
     std::fs::write(glue, js)?;
     Ok(())
