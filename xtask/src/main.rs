@@ -12,6 +12,7 @@ mod bench;
 mod bundle;
 mod cmd;
 mod fuzz;
+mod glue_classes;
 mod lint;
 mod load_time;
 mod setup;

@@ -36,11 +36,6 @@ pub const UNUSED_EXPORTS: [&str; 13] = [
     "intounderlyingsource_cancel",
 ];
 
-/// The JS classes wasm-bindgen writes for the types behind [`UNUSED_EXPORTS`]. Their methods
-/// call those exports, so they go from the glue with them: the glue then names no export the
-/// wasm lacks, and 0.26 KB brotli of JS goes. Each must be there, as with the exports.
-pub const UNUSED_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
-
 /// The crate whose code only [`UNUSED_EXPORTS`] reach, through the function table too: its
 /// functions, and generic ones instantiated for its types, are stubbed ([`crate::wasm_stubs`]).
 /// Names carry a disambiguator after the crate (`wasm_streams[9104…]::`), so no `::` here.
@@ -59,7 +54,7 @@ pub struct Unused {
 /// The widget's: wasm-streams, linked by Leptos's server functions.
 pub const UNUSED: Unused = Unused {
     exports: &UNUSED_EXPORTS,
-    classes: &UNUSED_CLASSES,
+    classes: &crate::glue_classes::UNUSED_CLASSES,
     code_of: UNUSED_CODE_OF,
 };
 
@@ -71,7 +66,7 @@ pub fn rewrite(wasm: &Path, glue: &Path, unused: &Unused) -> Result<()> {
     let (shortened, renames) = rename_imports(&bytes, unused.exports)?;
     let (shortened, _) = crate::wasm_stubs::stub_functions(&shortened, unused.code_of)?;
     let js = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
-    let js = without_classes(&rename_in_glue(&js, &renames)?, unused.classes)?;
+    let js = crate::glue_classes::without_classes(&rename_in_glue(&js, &renames)?, unused.classes)?;
     std::fs::write(wasm, shortened)?;
     std::fs::write(glue, js)?;
     Ok(())
@@ -82,6 +77,9 @@ pub fn rewrite(wasm: &Path, glue: &Path, unused: &Unused) -> Result<()> {
 struct Renames {
     names: BTreeMap<String, String>,
     modules: BTreeMap<String, String>,
+    /// wasm-bindgen's closure shims, exported under their Rust path with crate hashes
+    /// (`wasm_bindgen_164a2cce8d545780___convert__closures_____invoke___…`, 713 B for four).
+    exports: BTreeMap<String, String>,
 }
 
 /// `wasm` with short import and module names and without the `unused` exports, and the renames.
@@ -91,7 +89,7 @@ fn rename_imports(wasm: &[u8], unused: &[&str]) -> Result<(Vec<u8>, Renames)> {
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
         if let Payload::ExportSection(reader) = &payload {
-            module.section(&without_exports(reader.clone(), unused)?);
+            module.section(&without_exports(reader.clone(), unused, &mut renames.exports)?);
         } else if let Payload::ImportSection(reader) = &payload {
             let mut imports = ImportSection::new();
             for import in reader.clone().into_imports() {
@@ -124,16 +122,31 @@ fn rename_imports(wasm: &[u8], unused: &[&str]) -> Result<(Vec<u8>, Renames)> {
 }
 
 /// The export section less the `unused` exports, each of which must be in it.
-fn without_exports(reader: wasmparser::ExportSectionReader, unused: &[&str]) -> Result<ExportSection> {
+/// The closure shims' exports get short names, recorded in `renamed`.
+fn without_exports(
+    reader: wasmparser::ExportSectionReader,
+    unused: &[&str],
+    renamed: &mut BTreeMap<String, String>,
+) -> Result<ExportSection> {
     let mut exports = ExportSection::new();
     let mut dropped = Vec::new();
+    let mut kept = std::collections::BTreeSet::new();
     for export in reader {
         let export = export?;
         if unused.contains(&export.name) {
             dropped.push(export.name);
-        } else {
-            exports.export(export.name, RoundtripReencoder.export_kind(export.kind)?, export.index);
+            continue;
         }
+        let mut name = export.name.to_owned();
+        if name.starts_with("wasm_bindgen_") && name.contains("_convert__closures_") {
+            let short = format!("closure{}", renamed.len());
+            renamed.insert(name, short.clone());
+            name = short;
+        }
+        if !kept.insert(name.clone()) {
+            bail!("two exports named {name} after renaming the closure shims");
+        }
+        exports.export(&name, RoundtripReencoder.export_kind(export.kind)?, export.index);
     }
     if let Some(missing) = unused.iter().find(|name| !dropped.contains(name)) {
         bail!("the wasm has no export {missing}: update UNUSED_EXPORTS in xtask/src/wasm_interface.rs");
@@ -150,44 +163,18 @@ fn rename_in_glue(js: &str, renames: &Renames) -> Result<String> {
     for (from, to) in &renames.modules {
         js = replace_once(&js, &format!("\"{from}\""), &format!("\"{to}\""), |_, _| true)?;
     }
-    Ok(js)
-}
-
-/// The glue without each of `classes`: the class, its `Symbol.dispose` alias and its
-/// `FinalizationRegistry`, as wasm-bindgen writes them. An error if one is missing or named
-/// anywhere else (then something still uses it).
-fn without_classes(js: &str, classes: &[&str]) -> Result<String> {
-    let mut js = js.to_owned();
-    for class in classes {
-        js = cut_once(&js, &format!("export class {class} {{"), "\n}\n")?;
-        let dispose = format!("if (Symbol.dispose) {class}.prototype[Symbol.dispose] = {class}.prototype.free;\n");
-        js = replace_once(&js, &dispose, "", |_, _| true)?;
-        js = cut_once(&js, &format!("const {class}Finalization = "), ";\n")?;
-        if js.contains(class) {
-            bail!("the JS glue still uses class {class}: update UNUSED_CLASSES in xtask/src/wasm_interface.rs");
-        }
+    // The glue also names a JS function after each shim; terser shortens that one.
+    for (from, to) in &renames.exports {
+        js = replace_once(&js, &format!("wasm.{from}"), &format!("wasm.{to}"), |_, after| {
+            !is_ident(after)
+        })?;
     }
     Ok(js)
 }
 
-/// `js` without the text from the one occurrence of `start` to the first `end` after it.
-fn cut_once(js: &str, start: &str, end: &str) -> Result<String> {
-    let found: Vec<usize> = js.match_indices(start).map(|(at, _)| at).collect();
-    let [at] = found[..] else {
-        bail!(
-            "the JS glue has {start:?} {} times, not once: update UNUSED_CLASSES in xtask/src/wasm_interface.rs",
-            found.len()
-        );
-    };
-    let Some(length) = js[at..].find(end) else {
-        bail!("the JS glue's {start:?} has no end {end:?}");
-    };
-    Ok(format!("{}{}", &js[..at], &js[at + length + end.len()..]))
-}
-
 /// `js` with the one occurrence of `from` that `standalone` accepts (given the characters around
 /// it) replaced by `to`; an error if there is none or more than one.
-fn replace_once(
+pub(crate) fn replace_once(
     js: &str,
     from: &str,
     to: &str,
@@ -278,6 +265,37 @@ mod tests {
     }
 
     #[test]
+    fn shortens_the_closure_shims_exports_in_both() {
+        let mut module = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        module.section(&types);
+        let mut functions = FunctionSection::new();
+        functions.function(0);
+        module.section(&functions);
+        let shim = "wasm_bindgen_164a2cce8d545780___convert__closures_____invoke_______true_";
+        let mut exports = ExportSection::new();
+        exports
+            .export(shim, ExportKind::Func, 0)
+            .export("mount", ExportKind::Func, 0);
+        module.section(&exports);
+        let mut code = CodeSection::new();
+        let mut body = Function::new([]);
+        body.instructions().end();
+        code.function(&body);
+        module.section(&code);
+        let (renamed, renames) = rename_imports(&module.finish(), &[]).unwrap();
+        wasmparser::validate(&renamed).unwrap();
+        let text = String::from_utf8_lossy(&renamed);
+        assert!(text.contains("closure0") && text.contains("mount") && !text.contains(shim));
+        let glue = format!("f(a, {shim});function {shim}(a, b) {{ wasm.{shim}(a, b); }}wasm.mount();");
+        assert_eq!(
+            rename_in_glue(&glue, &renames).unwrap(),
+            format!("f(a, {shim});function {shim}(a, b) {{ wasm.closure0(a, b); }}wasm.mount();")
+        );
+    }
+
+    #[test]
     fn renames_the_glue_keys_once_each() {
         let (_, renames) = rename_imports(&bindgen_like(), &[]).unwrap();
         let glue = r#"const i={__wbg_alert_0123456789abcdef:function(n){alert(n)},__wbg_log_fedcba9876543210:function(n){console.log(n)}};return{"./kasse_bg.js":i}"#;
@@ -295,41 +313,6 @@ mod tests {
             "__wbg_alert_0123456789abcdef:1,__wbg_alert_0123456789abcdef_x:",
         );
         assert!(rename_in_glue(&longer, &renames).is_ok());
-    }
-
-    /// Glue as wasm-bindgen 0.2.130 writes it: an unused class and one the widget exports.
-    const GLUE_WITH_CLASSES: &str = "export class Unused {
-    free() {
-        const ptr = this.__destroy_into_raw();
-        UnusedFinalization.unregister(this);
-        wasm.__wbg_unused_free(ptr, 0);
-    }
-}
-if (Symbol.dispose) Unused.prototype[Symbol.dispose] = Unused.prototype.free;
-
-export class MountHandle {
-    free() {
-        wasm.__wbg_mounthandle_free(this.__wbg_ptr, 0);
-    }
-}
-const UnusedFinalization = (typeof FinalizationRegistry === 'undefined')
-    ? { register: () => {}, unregister: () => {} }
-    : new FinalizationRegistry(ptr => wasm.__wbg_unused_free(ptr, 1));
-const MountHandleFinalization = 1;
-";
-
-    #[test]
-    fn drops_the_unused_classes_and_only_those() {
-        let js = without_classes(GLUE_WITH_CLASSES, &["Unused"]).unwrap();
-        assert_eq!(
-            js,
-            "\nexport class MountHandle {\n    free() {\n        wasm.__wbg_mounthandle_free(this.__wbg_ptr, 0);\n    }\n}\nconst MountHandleFinalization = 1;\n"
-        );
-        // A class that is not there, or that something else still uses, stops the build.
-        assert!(without_classes(GLUE_WITH_CLASSES, &["Other"]).is_err());
-        let used = format!("{GLUE_WITH_CLASSES}new Unused();\n");
-        let error = without_classes(&used, &["Unused"]).unwrap_err();
-        assert!(error.to_string().contains("still uses class Unused"), "{error}");
     }
 
     #[test]
