@@ -14,14 +14,19 @@ macro_rules! keys {
             /// Every key.
             pub const ALL: &'static [MessageKey] = &[$(MessageKey::$key),*];
 
+            /// Every key's stable name, a NUL after each, in declaration order: one string
+            /// instead of a `match`'s table of pointers and its string comparisons.
+            const NAMES: &'static str = concat!($($name, "\0"),*);
+
             /// The stable name (`"err_required"`).
             pub fn as_str(self) -> &'static str {
-                match self { $(MessageKey::$key => $name,)* }
+                Self::NAMES.split('\0').nth(self as usize).unwrap_or_default()
             }
 
             /// Looks a key up by its stable name.
             pub fn from_name(name: &str) -> Option<MessageKey> {
-                match name { $($name => Some(MessageKey::$key),)* _ => None }
+                let at = Self::NAMES.split('\0').position(|known| known == name)?;
+                Self::ALL.get(at).copied()
             }
         }
     };

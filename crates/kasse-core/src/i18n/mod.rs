@@ -1,6 +1,23 @@
 //! Reader-facing texts as keys, with complete tables for Norwegian bokmål, Swedish, Danish,
 //! Finnish and English, and locale-correct price and period formatting.
 
+/// A locale's texts: `texts! { FirstName => "Fornavn", … }` lists every [`MessageKey`] in its
+/// order, which the compiler checks, and keeps them as one string with a NUL after each. A
+/// `match` from key to `&str` compiles to a table of pointers and lengths, 8 bytes per text
+/// (3 KB for five locales in the widget), which compresses far worse than the texts.
+macro_rules! texts {
+    ($($key:ident => $text:literal,)*) => {
+        const ORDER: &[super::MessageKey] = &[$($key),*];
+        const _: () = assert!(super::in_key_order(ORDER), "texts missing or out of MessageKey order");
+        const TEXTS: &str = concat!($($text, "\0"),*);
+
+        /// The text of `key`.
+        pub(super) fn text(key: super::MessageKey) -> &'static str {
+            super::nth_text(TEXTS, key)
+        }
+    };
+}
+
 mod da;
 mod en;
 mod fi;
@@ -123,6 +140,26 @@ pub fn t(locale: Locale, key: MessageKey) -> &'static str {
     }
 }
 
+/// Whether `order` is every key, each at its index (its declaration order).
+const fn in_key_order(order: &[MessageKey]) -> bool {
+    if order.len() != MessageKey::ALL.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < order.len() {
+        if order[i] as usize != i {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The text of `key` in a locale's `texts`, NUL after each.
+fn nth_text(texts: &'static str, key: MessageKey) -> &'static str {
+    texts.split('\0').nth(key as usize).unwrap_or_default()
+}
+
 impl crate::connectid::PaymentMethod {
     /// The method's display name.
     pub fn message_key(self) -> MessageKey {
@@ -195,6 +232,10 @@ mod tests {
         for &k in MessageKey::ALL {
             assert_eq!(MessageKey::from_name(k.as_str()), Some(k));
             assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
+        }
+        // The names are kept as one string with a NUL after each: nothing else reads as a key.
+        for unknown in ["", "\0", "first_name\0", "no_such_key", "FIRST_NAME"] {
+            assert_eq!(MessageKey::from_name(unknown), None, "{unknown:?}");
         }
         let before = names.len();
         names.sort_unstable();
