@@ -38,7 +38,9 @@ pub const UNUSED_EXPORTS: [&str; 13] = [
 
 /// The crate whose code only [`UNUSED_EXPORTS`] reach, through the function table too: its
 /// functions, and generic ones instantiated for its types, are stubbed ([`crate::wasm_stubs`]).
-/// Names carry a disambiguator after the crate (`wasm_streams[9104…]::`), so no `::` here.
+/// Names carry a disambiguator after the crate (`wasm_streams[9104…]::`), so no `::` here. A
+/// stubbed function traps if called: should the widget ever stream with wasm-streams itself
+/// (or call a Leptos server function), this must go. The e2e suite runs every flow on this build.
 pub const UNUSED_CODE_OF: &str = "wasm_streams";
 
 /// What the widget links and never runs.
