@@ -67,16 +67,23 @@ pub enum ConfigProblem {
     BadPrepayment,
 }
 
-impl std::fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ConfigProblem {
+    /// What the publisher reads in the host element and on the console, after "Kasse: ".
+    pub fn message(&self) -> &'static str {
         match self {
             ConfigProblem::MissingOffer => {
-                f.write_str("no offer configured: add data-kasse-offer=\"<offer id>\" to the host element")
+                "no offer configured: add data-kasse-offer=\"<offer id>\" to the host element"
             }
             ConfigProblem::BadPrepayment => {
-                f.write_str("config.prepayment must be an object like {transactionId: \"…\", merchantId: \"…\"}")
+                "config.prepayment must be an object like {transactionId: \"…\", merchantId: \"…\"}"
             }
         }
+    }
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
     }
 }
 

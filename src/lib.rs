@@ -50,8 +50,9 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<MountHandle, JsValue>
     let config = match WidgetConfig::from_host(&host, &config) {
         Ok(config) => config,
         Err(problem) => {
-            shadow::show_config_error(&host, &problem);
-            return Err(JsValue::from_str(&format!("Kasse: {problem}")));
+            let text = ["Kasse: ", problem.message()].concat();
+            shadow::show_config_error(&host, &text);
+            return Err(JsValue::from_str(&text));
         }
     };
     let root = shadow::prepare_root(&host)?;

@@ -1,5 +1,6 @@
 //! The page around the widget: its URL, navigation, locale, time and timers.
 
+use kasse_core::decimal::decimal;
 use wasm_bindgen::JsCast;
 use web_sys::Url;
 
@@ -46,7 +47,7 @@ pub fn random_id() -> String {
     window()
         .crypto()
         .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|_| format!("kasse-{}", now_ms()))
+        .unwrap_or_else(|_| ["kasse-", &decimal(now_ms())].concat())
 }
 
 /// The locale hint of the page: `<html lang>`, else the browser's languages.

@@ -29,11 +29,10 @@ pub fn prepare_root(host: &HtmlElement) -> Result<HtmlElement, JsValue> {
 
 /// Shows a configuration problem inside the host element, so a misconfigured widget is never a
 /// silent blank box. Text only (set through `textContent`), never HTML.
-pub fn show_config_error(host: &HtmlElement, problem: &impl std::fmt::Display) {
-    let text = format!("Kasse: {problem}");
+pub fn show_config_error(host: &HtmlElement, text: &str) {
     match host.shadow_root() {
-        Some(root) => root.set_text_content(Some(&text)),
-        None => host.set_text_content(Some(&text)),
+        Some(root) => root.set_text_content(Some(text)),
+        None => host.set_text_content(Some(text)),
     }
     host.set_attribute("data-kasse-state", "config-error").ok();
 }

@@ -13,7 +13,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn key(offer: &str, what: &str) -> String {
-    format!("kasse:{offer}:{what}")
+    ["kasse:", offer, ":", what].concat()
 }
 
 fn read<T: serde::de::DeserializeOwned>(offer: &str, what: &str) -> Option<T> {

@@ -2,6 +2,7 @@
 //! this one piece of code, and only turning the answer into its type is per endpoint.
 
 use kasse_core::contract::{ErrorEnvelope, SESSION_HEADER};
+use kasse_core::decimal::decimal;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -97,7 +98,7 @@ async fn send_once(call: &Call<'_>) -> Result<JsValue, ApiFailure> {
         },
         None => ApiFailure::Http {
             status,
-            code: format!("http_{status}"),
+            code: ["http_", &decimal(status.into())].concat(),
             message_key: None,
             // A bare 5xx or 429 from a proxy: a retry may help.
             retry_after: (status == 429 || status >= 500).then_some(1),

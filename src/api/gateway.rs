@@ -5,6 +5,7 @@ use kasse_core::contract::{
     AccessInfo, AssignUserBody, ConnectIdOrderRegistered, ConsentInfo, LogoutAnswer, LogoutRequest, OfferInfo,
     S4OrderAnswer, S4OrderRequest, SessionInfo, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
 };
+use kasse_core::decimal::decimal;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -36,7 +37,7 @@ impl Gateway {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/kasse/v1{path}", self.base)
+        [self.base.as_str(), "/kasse/v1", path].concat()
     }
 
     fn get(&self, path: &str) -> Call<'static> {
@@ -63,7 +64,7 @@ impl Gateway {
 
     /// Loads an offer (retried: reading twice is harmless).
     pub async fn offer(&self, id: &str) -> Result<OfferInfo, ApiFailure> {
-        decode(send(self.get(&format!("/offers/{}", encode(id))).replayable()).await?)
+        decode(send(self.get(&["/offers/", &encode(id)].concat()).replayable()).await?)
     }
 
     /// Registers a ConnectID order (idempotent on its `externalOrderId`): in the logged-in
@@ -75,7 +76,7 @@ impl Gateway {
         voucher: Option<&str>,
         in_session: bool,
     ) -> Result<ConnectIdOrderRegistered, ApiFailure> {
-        let path = format!("/connectid/orders?offer={}", encode(offer_id));
+        let path = ["/connectid/orders?offer=", &encode(offer_id)].concat();
         let mut call = self.post(&path, body(order)?).in_session(in_session);
         if let Some(voucher) = voucher {
             call = call.header(PREPAYMENT_HEADER, voucher);
@@ -85,7 +86,7 @@ impl Gateway {
 
     /// Completes a prepaid or non-interactive order through the vendor's API.
     pub async fn complete(&self, order_id: i64, token: &str) -> Result<(), ApiFailure> {
-        let path = format!("/connectid/orders/{order_id}/complete");
+        let path = ["/connectid/orders/", &decimal(order_id), "/complete"].concat();
         let empty = js_sys::Object::new().into();
         send(
             self.post(&path, Some(empty))
@@ -103,14 +104,14 @@ impl Gateway {
         token: &str,
         request: &AssignUserBody,
     ) -> Result<AssignUserResponse, ApiFailure> {
-        let path = format!("/connectid/orders/{order_id}/user");
+        let path = ["/connectid/orders/", &decimal(order_id), "/user"].concat();
         let call = self.post(&path, body(request)?).header(ORDER_TOKEN_HEADER, token);
         decode(send(call.replayable()).await?)
     }
 
     /// Where the login link goes: the gateway's login, coming back to `return_url`.
     pub fn login_url(&self, return_url: &str) -> String {
-        self.url(&format!("/login?returnUrl={}", encode(return_url)))
+        self.url(&["/login?returnUrl=", &encode(return_url)].concat())
     }
 
     /// Who is logged in.
@@ -122,7 +123,7 @@ impl Gateway {
     pub async fn access(&self, offer_id: &str) -> Result<AccessInfo, ApiFailure> {
         decode(
             send(
-                self.get(&format!("/offers/{}/access", encode(offer_id)))
+                self.get(&["/offers/", &encode(offer_id), "/access"].concat())
                     .in_session(true),
             )
             .await?,
@@ -136,7 +137,7 @@ impl Gateway {
         key: &str,
         request: &StartSubscription,
     ) -> Result<(), ApiFailure> {
-        let path = format!("/connectid/subscriptions?offer={}", encode(offer_id));
+        let path = ["/connectid/subscriptions?offer=", &encode(offer_id)].concat();
         let call = self.post(&path, body(request)?).header(IDEMPOTENCY_KEY_HEADER, key);
         send(call.in_session(true).replayable()).await?;
         Ok(())
@@ -144,13 +145,13 @@ impl Gateway {
 
     /// The offer's marketing consent text in `locale`.
     pub async fn consent_text(&self, offer_id: &str, locale: &str) -> Result<ConsentInfo, ApiFailure> {
-        let path = format!("/offers/{}/consent?locale={}", encode(offer_id), encode(locale));
+        let path = ["/offers/", &encode(offer_id), "/consent?locale=", &encode(locale)].concat();
         decode(send(self.get(&path)).await?)
     }
 
     /// The reader ticked the consent box of paid order `order_id`.
     pub async fn register_consent(&self, order_id: i64, token: &str, in_session: bool) -> Result<(), ApiFailure> {
-        let path = format!("/connectid/orders/{order_id}/consent");
+        let path = ["/connectid/orders/", &decimal(order_id), "/consent"].concat();
         let call = self.post(&path, None).header(ORDER_TOKEN_HEADER, token);
         send(call.in_session(in_session).replayable()).await?;
         Ok(())
@@ -171,14 +172,14 @@ impl Gateway {
         key: &str,
         request: &S4OrderRequest,
     ) -> Result<S4OrderAnswer, ApiFailure> {
-        let path = format!("/s4/orders?offer={}", encode(offer_id));
+        let path = ["/s4/orders?offer=", &encode(offer_id)].concat();
         let call = self.post(&path, body(request)?).header(IDEMPOTENCY_KEY_HEADER, key);
         decode(send(call.replayable()).await?)
     }
 
     /// Completes an S4 order, letting S4 wait up to `max_polling_ms` for the reader's approval.
     pub async fn complete_s4(&self, id: &str, token: &str, max_polling_ms: u32) -> Result<S4OrderAnswer, ApiFailure> {
-        let path = format!("/s4/orders/{}/complete", encode(id));
+        let path = ["/s4/orders/", &encode(id), "/complete"].concat();
         let request = kasse_core::contract::S4CompleteRequest {
             max_polling_timeout: Some(max_polling_ms),
         };

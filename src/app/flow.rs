@@ -6,6 +6,7 @@ use kasse_core::connectid::ClientOrder;
 use kasse_core::connectid::{self, Step};
 use kasse_core::contract::AssignUserBody;
 use kasse_core::contract::ConnectIdOrderRegistered;
+use kasse_core::decimal::decimal;
 use kasse_core::{build_client_order, MessageKey};
 use leptos::prelude::*;
 
@@ -173,7 +174,7 @@ impl Checkout {
         let attempt = storage::load_attempt(&offer_id);
         storage::clear_all(&offer_id);
         self.receipt.set(Some(Receipt {
-            order_id: order_id.to_string(),
+            order_id: decimal(order_id),
             new_user,
         }));
         self.go(Phase::Receipt);

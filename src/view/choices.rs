@@ -16,7 +16,7 @@ pub fn methods_field(checkout: Checkout) -> impl IntoView {
         .into_iter()
         .map(|method| {
             let wire = method.wire;
-            let id = format!("method-{wire}");
+            let id = ["method-", wire].concat();
             let label_for = id.clone();
             view! {
                 <label class="kasse__choice" for=label_for>
@@ -57,7 +57,7 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
     let boxes = choices
         .into_iter()
         .map(|(product, name, price)| {
-            let id = format!("product-{product}");
+            let id = ["product-", product.as_str()].concat();
             let label_for = id.clone();
             let value = product.clone();
             let ticked = {

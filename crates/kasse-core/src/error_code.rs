@@ -220,6 +220,22 @@ impl Limits {
 #[derive(Default)]
 pub(crate) struct Errors(pub(crate) Vec<FieldError>);
 
+/// `base.field`, a nested field's error path (`payer.postalCode`), built without `format!`
+/// (see [`crate::decimal`]).
+pub(crate) fn at(base: &str, field: &str) -> String {
+    [base, ".", field].concat()
+}
+
+/// `base[i]`, a list item's error path (`orderLines[0]`).
+pub(crate) fn item(base: &str, i: usize) -> String {
+    let mut path = String::with_capacity(base.len() + 4);
+    path.push_str(base);
+    path.push('[');
+    crate::decimal::push_decimal(&mut path, i as i64);
+    path.push(']');
+    path
+}
+
 impl Errors {
     pub(crate) fn push(&mut self, path: impl Into<String>, code: ErrorCode) {
         self.0.push(FieldError::new(path, code));
@@ -259,6 +275,13 @@ impl Errors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_join_fields_and_items() {
+        assert_eq!(at("payer", "postalCode"), "payer.postalCode");
+        assert_eq!(item("orderLines", 0), "orderLines[0]");
+        assert_eq!(at(&item(&at("payer", "emails"), 12), "x"), "payer.emails[12].x");
+    }
 
     #[test]
     fn codes_serialise_as_their_stable_names() {

@@ -14,6 +14,7 @@ pub mod checkout;
 pub mod conformance;
 pub mod connectid;
 pub mod contract;
+pub mod decimal;
 pub mod error_code;
 pub mod field;
 pub mod i18n;

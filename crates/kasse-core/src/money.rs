@@ -15,6 +15,8 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::decimal::push_decimal;
+
 /// An amount in minor units (hundredths of the major unit). Serialised in major units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub i64);
@@ -132,11 +134,16 @@ impl Money {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         let (int, frac) = (abs / 100, abs % 100);
-        match frac {
-            0 => format!("{sign}{int}"),
-            f if f % 10 == 0 => format!("{sign}{int}.{}", f / 10),
-            f => format!("{sign}{int}.{f:02}"),
+        let mut out = String::from(sign);
+        push_decimal(&mut out, int as i64); // at most i64::MAX / 100
+        if frac != 0 {
+            out.push('.');
+            out.push(char::from(b'0' + (frac / 10) as u8));
+            if frac % 10 != 0 {
+                out.push(char::from(b'0' + (frac % 10) as u8));
+            }
         }
+        out
     }
 }
 
@@ -262,19 +269,25 @@ impl Serialize for Currency {
 
 /// The message for a code that is not a currency. It names the code only when it looks like one:
 /// the text may be logged, and `{:?}`'s escaping is left out of the shipped widget (xtask's
-/// size_std builds it without Debug formatting).
-fn unknown_currency(code: &str) -> String {
-    if code.len() <= 8 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        format!("unknown currency code \"{code}\"")
-    } else {
-        "unknown currency code (not an ISO 4217 code)".into()
+/// size_std builds it without Debug formatting). Written only when shown: the widget's JSON
+/// errors carry no message, so it links no formatting for it (see [`crate::decimal`]).
+struct UnknownCurrency<'a>(&'a str);
+
+impl fmt::Display for UnknownCurrency<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = self.0;
+        if code.len() <= 8 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            write!(f, "unknown currency code \"{code}\"")
+        } else {
+            f.write_str("unknown currency code (not an ISO 4217 code)")
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
         let s = String::deserialize(d)?;
-        Currency::parse(&s).ok_or_else(|| de::Error::custom(unknown_currency(&s)))
+        Currency::parse(&s).ok_or_else(|| de::Error::custom(UnknownCurrency(&s)))
     }
 }
 
@@ -305,6 +318,19 @@ pub fn is_iso_currency(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_currency_is_named_only_when_it_looks_like_a_code() {
+        let error = serde_json::from_str::<Currency>("\"XYZ\"").unwrap_err().to_string();
+        assert!(error.starts_with("unknown currency code \"XYZ\""), "{error}");
+        let error = serde_json::from_str::<Currency>("\"<script>\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("unknown currency code (not an ISO 4217 code)"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn iso_table_is_sorted_and_unique() {

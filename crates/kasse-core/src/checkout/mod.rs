@@ -13,7 +13,7 @@ pub use start::{build_start_subscription, check_start_against_offer};
 use serde::{Deserialize, Serialize};
 
 use crate::connectid::PaymentMethod;
-use crate::error_code::{ErrorCode, Errors, FieldError};
+use crate::error_code::{at, ErrorCode, Errors, FieldError};
 use crate::field::{is_iso_country, is_valid_email, normalize_phone, normalize_postal_code};
 use crate::i18n::Locale;
 use crate::offer::{Backend, Offer};
@@ -246,6 +246,6 @@ pub fn default_country(offer: &Offer, locale: Locale) -> &'static str {
 /// so the errors point at `offer.…` rather than at a field the reader cannot fix.
 fn blame_offer(errs: Vec<FieldError>) -> Vec<FieldError> {
     errs.into_iter()
-        .map(|e| FieldError::new(format!("offer.{}", e.path), e.code))
+        .map(|e| FieldError::new(at("offer", &e.path), e.code))
         .collect()
 }

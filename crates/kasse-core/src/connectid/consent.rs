@@ -124,7 +124,7 @@ pub fn consent_event(
     }
     let (subject, subject_type) = match subject {
         ConsentSubject::Customer(number) => (number.clone(), "CONNECT"),
-        ConsentSubject::Order(id) => (id.to_string(), "ORDER"),
+        ConsentSubject::Order(id) => (crate::decimal::decimal(*id), "ORDER"),
     };
     Some(ConsentEvent {
         consent_id: consent_id.to_owned(),

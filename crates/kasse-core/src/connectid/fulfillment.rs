@@ -56,7 +56,9 @@ pub fn host_allowed(u: &WebUrl, allowed_hosts: &[&str]) -> bool {
             _ => (entry.clone(), None),
         };
         let host_ok = match h.strip_prefix("*.") {
-            Some(suffix) => host.len() > suffix.len() + 1 && host.ends_with(&format!(".{suffix}")),
+            Some(suffix) => {
+                host.len() > suffix.len() + 1 && host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
+            }
             None => host == h,
         };
         host_ok && p.is_none_or(|p| Some(p) == port)
@@ -90,7 +92,7 @@ pub fn fulfillment_url(
     }
     Ok(base.with_query_pairs(&[
         ("clientId", client_id),
-        ("orderId", &order_id.to_string()),
+        ("orderId", &crate::decimal::decimal(order_id)),
         // The parsed (normalised) form: what the browser would send after following the link.
         ("returnUrl", ret.as_str()),
         ("errorUrl", err.as_str()),

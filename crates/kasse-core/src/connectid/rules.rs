@@ -2,7 +2,7 @@
 //! once so the reader sees every problem together.
 
 use crate::connectid::{CardDetails, ClientOrder, OrderLine, Party, ProductSpecType};
-use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
+use crate::error_code::{at, item, ErrorCode, Errors, FieldError, Limits};
 use crate::field::{is_e164, is_iso_country, is_valid_email, normalize_postal_code};
 use crate::money::is_iso_currency;
 
@@ -21,7 +21,7 @@ pub fn validate_client_order(order: &ClientOrder) -> Result<(), Vec<FieldError>>
     }
     let mut sum: Option<i64> = Some(0);
     for (i, line) in order.order_lines.iter().enumerate() {
-        check_line(&mut e, &format!("orderLines[{i}]"), line);
+        check_line(&mut e, &item("orderLines", i), line);
         sum = match (sum, line.unit_price) {
             (Some(s), Some(p)) => p.minor().checked_mul(line.quantity).and_then(|v| s.checked_add(v)),
             _ => None,
@@ -97,45 +97,45 @@ fn check_card(e: &mut Errors, card: &CardDetails) {
 
 fn check_party(e: &mut Errors, path: &str, p: &Party) {
     if blank(&p.company_name) && blank(&p.last_name) {
-        e.push(format!("{path}.lastName"), ErrorCode::NameRequired);
+        e.push(at(path, "lastName"), ErrorCode::NameRequired);
     }
     let country = p.country_code.as_deref().unwrap_or("");
     if let Some(c) = &p.country_code {
         if !is_iso_country(c) {
-            e.push(format!("{path}.countryCode"), ErrorCode::InvalidCountry);
+            e.push(at(path, "countryCode"), ErrorCode::InvalidCountry);
         }
     }
     match &p.postal_code {
-        None => e.push(format!("{path}.postalCode"), ErrorCode::Required),
+        None => e.push(at(path, "postalCode"), ErrorCode::Required),
         Some(pc) => {
             if let Err(code) = normalize_postal_code(pc, country) {
-                e.push(format!("{path}.postalCode"), code);
+                e.push(at(path, "postalCode"), code);
             }
         }
     }
     if let Some(pc) = &p.postal_address_postal_code {
         if let Err(code) = normalize_postal_code(pc, country) {
-            e.push(format!("{path}.postalAddressPostalCode"), code);
+            e.push(at(path, "postalAddressPostalCode"), code);
         }
     }
     let emails = p.emails.as_deref().unwrap_or(&[]);
     let phones = p.phone_numbers.as_deref().unwrap_or(&[]);
     if emails.is_empty() && phones.is_empty() {
-        e.push(format!("{path}.emails"), ErrorCode::ContactRequired);
+        e.push(at(path, "emails"), ErrorCode::ContactRequired);
     }
     for (i, m) in emails.iter().enumerate() {
         if !is_valid_email(m) {
-            e.push(format!("{path}.emails[{i}]"), ErrorCode::InvalidEmail);
+            e.push(item(&at(path, "emails"), i), ErrorCode::InvalidEmail);
         }
     }
     for (i, ph) in phones.iter().enumerate() {
         if !is_e164(ph) {
-            e.push(format!("{path}.phoneNumbers[{i}]"), ErrorCode::InvalidPhone);
+            e.push(item(&at(path, "phoneNumbers"), i), ErrorCode::InvalidPhone);
         }
     }
     if let Some(m) = &p.invoice_email_address {
         if !is_valid_email(m) {
-            e.push(format!("{path}.invoiceEmailAddress"), ErrorCode::InvalidEmail);
+            e.push(at(path, "invoiceEmailAddress"), ErrorCode::InvalidEmail);
         }
     }
 }
@@ -145,44 +145,36 @@ fn check_party(e: &mut Errors, path: &str, p: &Party) {
 fn check_line(e: &mut Errors, path: &str, l: &OrderLine) {
     check_line_product(e, path, l);
     if l.quantity < 1 {
-        e.push(format!("{path}.quantity"), ErrorCode::InvalidQuantity);
+        e.push(at(path, "quantity"), ErrorCode::InvalidQuantity);
     }
     if let Some(p) = l.unit_price {
         if p.minor() < 0 || !p.is_exact_on_wire() {
-            e.push(format!("{path}.unitPrice"), ErrorCode::InvalidAmount);
+            e.push(at(path, "unitPrice"), ErrorCode::InvalidAmount);
         }
     }
-    e.optional_len(
-        &format!("{path}.voucherCode"),
-        l.voucher_code.as_ref(),
-        Limits::VOUCHER_CODE,
-    );
+    e.optional_len(&at(path, "voucherCode"), l.voucher_code.as_ref(), Limits::VOUCHER_CODE);
     let any_access =
         l.allow_access_product.is_some() || l.allow_access_seconds.is_some() || l.allow_access_category_type.is_some();
     if any_access {
         if blank(&l.allow_access_product) {
-            e.push(format!("{path}.allowAccessProduct"), ErrorCode::AccessIncomplete);
+            e.push(at(path, "allowAccessProduct"), ErrorCode::AccessIncomplete);
         }
         match l.allow_access_seconds {
-            None => e.push(format!("{path}.allowAccessSeconds"), ErrorCode::AccessIncomplete),
-            Some(s) if s <= 0 => e.push(format!("{path}.allowAccessSeconds"), ErrorCode::InvalidValue),
+            None => e.push(at(path, "allowAccessSeconds"), ErrorCode::AccessIncomplete),
+            Some(s) if s <= 0 => e.push(at(path, "allowAccessSeconds"), ErrorCode::InvalidValue),
             Some(_) => {}
         }
     }
     if let Some(a) = &l.article_detail {
         e.optional_len(
-            &format!("{path}.articleDetail.companyCode"),
+            &at(path, "articleDetail.companyCode"),
             a.company_code.as_ref(),
             Limits::COMPANY_CODE,
         );
-        e.optional_len(
-            &format!("{path}.articleDetail.product"),
-            a.product.as_ref(),
-            Limits::PRODUCT,
-        );
+        e.optional_len(&at(path, "articleDetail.product"), a.product.as_ref(), Limits::PRODUCT);
     }
     if let Some(r) = &l.receiver {
-        check_party(e, &format!("{path}.receiver"), r);
+        check_party(e, &at(path, "receiver"), r);
     }
 }
 
@@ -193,41 +185,41 @@ fn check_line_product(e: &mut Errors, path: &str, l: &OrderLine) {
     match l.product_spec_type {
         ProductSpecType::Coupon | ProductSpecType::Issue => {
             if blank(&l.product_spec_code) {
-                e.push(format!("{path}.productSpecCode"), ErrorCode::Required);
+                e.push(at(path, "productSpecCode"), ErrorCode::Required);
             }
             if l.product_spec_no.is_none() {
-                e.push(format!("{path}.productSpecNo"), ErrorCode::Required);
+                e.push(at(path, "productSpecNo"), ErrorCode::Required);
             }
             if l.product_spec_type == ProductSpecType::Issue && product_missing {
-                e.push(format!("{path}.product"), ErrorCode::Required);
+                e.push(at(path, "product"), ErrorCode::Required);
             }
         }
         ProductSpecType::Product => {
             if product_missing {
-                e.push(format!("{path}.product"), ErrorCode::Required);
+                e.push(at(path, "product"), ErrorCode::Required);
             }
         }
         ProductSpecType::Article => {
             if l.article_detail.is_none() {
-                e.push(format!("{path}.articleDetail"), ErrorCode::Required);
+                e.push(at(path, "articleDetail"), ErrorCode::Required);
             }
         }
     }
     if l.product_spec_type == ProductSpecType::Coupon {
         if let Some(c) = &l.product_spec_code {
             if !c.trim().is_empty() && c.chars().count() > Limits::COUPON_CODE {
-                e.push(format!("{path}.productSpecCode"), ErrorCode::TooLong);
+                e.push(at(path, "productSpecCode"), ErrorCode::TooLong);
             }
         }
     }
     if let Some(p) = &l.product {
         if !p.trim().is_empty() && p.chars().count() > Limits::PRODUCT {
-            e.push(format!("{path}.product"), ErrorCode::TooLong);
+            e.push(at(path, "product"), ErrorCode::TooLong);
         }
     }
     if let Some(n) = l.product_spec_no {
         if n < 0 {
-            e.push(format!("{path}.productSpecNo"), ErrorCode::InvalidValue);
+            e.push(at(path, "productSpecNo"), ErrorCode::InvalidValue);
         }
     }
 }

@@ -84,13 +84,13 @@ fn international_e164(mut intl: String) -> String {
         if *trunk {
             if let Some(rest) = intl.strip_prefix(cc) {
                 if let Some(nsn) = rest.strip_prefix('0') {
-                    intl = format!("{cc}{nsn}");
+                    intl = [*cc, nsn].concat();
                 }
                 break;
             }
         }
     }
-    format!("+{intl}")
+    ["+", &intl].concat()
 }
 
 /// A local number of a Nordic `country`: its calling code, and the trunk `0` dropped where the
@@ -109,7 +109,7 @@ fn local_e164(digits: &str, country: &str) -> Result<String, ErrorCode> {
         }
         digits
     };
-    Ok(format!("+{cc}{nsn}"))
+    Ok(["+", *cc, nsn].concat())
 }
 
 #[cfg(test)]

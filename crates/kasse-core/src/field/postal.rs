@@ -20,7 +20,7 @@ pub fn normalize_postal_code(input: &str, country: &str) -> Result<String, Error
             .ok_or(ErrorCode::InvalidPostalCode),
         "SE" => {
             let joined = match (s.get(..3), s.get(3..4), s.get(4..)) {
-                (Some(a), Some(" "), Some(b)) => format!("{a}{b}"),
+                (Some(a), Some(" "), Some(b)) => [a, b].concat(),
                 _ => s.to_owned(),
             };
             digits_only(&joined, 5)

@@ -1,11 +1,13 @@
 //! Prices and periods as a reader of each locale writes them.
 
 use super::Locale;
+use crate::decimal::decimal;
 use crate::money::Currency;
 use crate::offer::{Period, PeriodUnit};
 
 /// No-break space: keeps "149 kr" and "1 990" on one line.
 const NBSP: char = '\u{a0}';
+const NBSP_STR: &str = "\u{a0}";
 
 /// Formats an amount for a reader.
 ///
@@ -23,25 +25,27 @@ pub fn format_price(minor: i64, currency: &Currency, locale: Locale) -> String {
     let neg = minor < 0;
     let abs = minor.unsigned_abs();
     let (int, frac) = (abs / 100, abs % 100);
-    let (group, decimal) = match locale {
+    let (group, point) = match locale {
         Locale::Nb | Locale::Sv | Locale::Fi => (NBSP, ','),
         Locale::Da => ('.', ','),
         Locale::En => (',', '.'),
     };
-    let digits = int.to_string();
+    // At most i64::MAX / 100: the cast is exact.
+    let digits = decimal(int as i64);
     let mut number = String::with_capacity(digits.len() + 6);
     if neg {
         number.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             number.push(group);
         }
         number.push(ch);
     }
     if frac != 0 {
-        number.push(decimal);
-        number.push_str(&format!("{frac:02}"));
+        number.push(point);
+        number.push(char::from(b'0' + (frac / 10) as u8));
+        number.push(char::from(b'0' + (frac % 10) as u8));
     }
     let code = currency.code();
     match locale {
@@ -54,13 +58,15 @@ pub fn format_price(minor: i64, currency: &Currency, locale: Locale) -> String {
                 (_, "EUR") => "€",
                 _ => code,
             };
-            format!("{number}{NBSP}{symbol}")
+            number.push(NBSP);
+            number.push_str(symbol);
+            number
         }
         Locale::En => match code {
-            "EUR" => format!("€{number}"),
-            "USD" => format!("${number}"),
-            "GBP" => format!("£{number}"),
-            _ => format!("{code}{NBSP}{number}"),
+            "EUR" => ["€", &number].concat(),
+            "USD" => ["$", &number].concat(),
+            "GBP" => ["£", &number].concat(),
+            _ => [code, NBSP_STR, &number].concat(),
         },
     }
 }
@@ -71,33 +77,34 @@ pub fn format_price(minor: i64, currency: &Currency, locale: Locale) -> String {
 /// måneder` / `3 kuukaudeksi`.
 pub fn period_text(period: &Period, recurring: bool, locale: Locale) -> String {
     let n = period.count.max(1);
+    let count = decimal(i64::from(n));
     let (sg, pl) = unit_names(period.unit, locale);
     if recurring {
         if n == 1 {
             match locale {
-                Locale::Nb | Locale::Sv | Locale::En => format!("per {sg}"),
+                Locale::Nb | Locale::Sv | Locale::En => ["per ", sg].concat(),
                 // Danish prices are "pr. måned", with the abbreviation.
-                Locale::Da => format!("pr. {sg}"),
+                Locale::Da => ["pr. ", sg].concat(),
                 Locale::Fi => finnish_cases(period.unit).0.to_owned(),
             }
         } else {
             match locale {
-                Locale::Nb | Locale::Da => format!("hver {n}. {sg}"),
+                Locale::Nb | Locale::Da => ["hver ", &count, ". ", sg].concat(),
                 Locale::Sv => {
                     let suffix = if n % 10 == 1 || n % 10 == 2 { ":a" } else { ":e" };
                     let suffix = if (11..=12).contains(&(n % 100)) { ":e" } else { suffix };
-                    format!("var {n}{suffix} {sg}")
+                    ["var ", &count, suffix, " ", sg].concat()
                 }
-                Locale::En => format!("every {n} {pl}"),
-                Locale::Fi => format!("{n} {} välein", finnish_cases(period.unit).1),
+                Locale::En => ["every ", &count, " ", pl].concat(),
+                Locale::Fi => [&count, " ", finnish_cases(period.unit).1, " välein"].concat(),
             }
         }
     } else {
         let unit = if n == 1 { sg } else { pl };
         match locale {
-            Locale::Nb | Locale::Da | Locale::En => format!("for {n} {unit}"),
-            Locale::Sv => format!("för {n} {unit}"),
-            Locale::Fi => format!("{n} {unit}"),
+            Locale::Nb | Locale::Da | Locale::En => ["for ", &count, " ", unit].concat(),
+            Locale::Sv => ["för ", &count, " ", unit].concat(),
+            Locale::Fi => [&count, " ", unit].concat(),
         }
     }
 }

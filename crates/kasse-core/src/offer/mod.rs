@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::connectid::PaymentMethod;
-use crate::error_code::{ErrorCode, Errors, FieldError, Limits};
+use crate::error_code::{item, ErrorCode, Errors, FieldError, Limits};
 use crate::i18n::Locale;
 use crate::money::{Currency, Money};
 
@@ -288,7 +288,7 @@ fn check_connectid_offer(offer: &Offer, e: &mut Errors) {
     }
     for (i, m) in offer.allowed_methods.iter().enumerate() {
         if !m.supports(offer.recurring, offer.prepaid) {
-            e.push(format!("allowedMethods[{i}]"), ErrorCode::MethodUnsupported);
+            e.push(item("allowedMethods", i), ErrorCode::MethodUnsupported);
         }
     }
     match &offer.product_spec {

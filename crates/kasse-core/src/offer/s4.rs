@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Offer, Text};
-use crate::error_code::{ErrorCode, Errors};
+use crate::error_code::{at, item, ErrorCode, Errors};
 use crate::field::is_uuid;
 use crate::money::Money;
 use crate::s4::S4PaymentMethod;
@@ -99,9 +99,9 @@ pub fn package_price(offer: &Offer, chosen: &[String]) -> Money {
 pub(crate) fn check_choice(t: &S4Template, chosen: &[String], path: &str, e: &mut Errors) {
     for (i, id) in chosen.iter().enumerate() {
         if !t.choices.iter().any(|c| c.product.eq_ignore_ascii_case(id)) {
-            e.push(format!("{path}[{i}]"), ErrorCode::ProductNotAllowed);
+            e.push(item(path, i), ErrorCode::ProductNotAllowed);
         } else if chosen[..i].iter().any(|o| o.eq_ignore_ascii_case(id)) {
-            e.push(format!("{path}[{i}]"), ErrorCode::Duplicate);
+            e.push(item(path, i), ErrorCode::Duplicate);
         }
     }
     if chosen.len() < t.min_products as usize {
@@ -124,7 +124,7 @@ pub(super) fn check_s4_offer(offer: &Offer, t: &S4Template, e: &mut Errors) {
     }
     for (i, p) in t.products.iter().enumerate() {
         if !is_uuid(p) {
-            e.push(format!("s4.products[{i}]"), ErrorCode::InvalidUuid);
+            e.push(item("s4.products", i), ErrorCode::InvalidUuid);
         }
     }
     if !t.choices.is_empty() {
@@ -149,18 +149,18 @@ fn check_choices(offer: &Offer, t: &S4Template, e: &mut Errors) {
     }
     for (i, c) in t.choices.iter().enumerate() {
         if !is_uuid(&c.product) {
-            e.push(format!("s4.choices[{i}].product"), ErrorCode::InvalidUuid);
+            e.push(at(&item("s4.choices", i), "product"), ErrorCode::InvalidUuid);
         } else if t.choices[..i]
             .iter()
             .any(|o| o.product.eq_ignore_ascii_case(&c.product))
         {
-            e.push(format!("s4.choices[{i}].product"), ErrorCode::Duplicate);
+            e.push(at(&item("s4.choices", i), "product"), ErrorCode::Duplicate);
         }
         if c.name.is_blank() {
-            e.push(format!("s4.choices[{i}].name"), ErrorCode::Required);
+            e.push(at(&item("s4.choices", i), "name"), ErrorCode::Required);
         }
         if c.price.minor() < 0 || !c.price.is_exact_on_wire() {
-            e.push(format!("s4.choices[{i}].price"), ErrorCode::InvalidAmount);
+            e.push(at(&item("s4.choices", i), "price"), ErrorCode::InvalidAmount);
         }
     }
     let max = t.max_choices();

@@ -4,7 +4,7 @@ use super::{
     OrderCreate, PayExEcommerceParameters, PaymentAgreementParameters, S4PaymentMethod, TemplatePackageChoices,
     VippsMobilePayParameters,
 };
-use crate::error_code::{ErrorCode, Errors, FieldError};
+use crate::error_code::{at, item, ErrorCode, Errors, FieldError};
 use crate::field::{check_absolute_https, is_e164, is_uuid};
 
 /// Vipps/MobilePay profile scopes (Vipps Login userinfo scopes); anything else would make the
@@ -69,19 +69,19 @@ fn check_choices(e: &mut Errors, c: &TemplatePackageChoices) {
     let p = "templatePackageChoices";
     if let Some(products) = &c.products {
         if products.is_empty() {
-            e.push(format!("{p}.products"), ErrorCode::Required);
+            e.push(at(p, "products"), ErrorCode::Required);
         }
         for (i, id) in products.iter().enumerate() {
             if !is_uuid(id) {
-                e.push(format!("{p}.products[{i}]"), ErrorCode::InvalidUuid);
+                e.push(item(&at(p, "products"), i), ErrorCode::InvalidUuid);
             } else if products[..i].iter().any(|o| o.eq_ignore_ascii_case(id)) {
-                e.push(format!("{p}.products[{i}]"), ErrorCode::Duplicate);
+                e.push(item(&at(p, "products"), i), ErrorCode::Duplicate);
             }
         }
     }
     if let Some(m) = c.price_override {
         if m.minor() < 0 || !m.is_exact_on_wire() {
-            e.push(format!("{p}.priceOverride"), ErrorCode::InvalidAmount);
+            e.push(at(p, "priceOverride"), ErrorCode::InvalidAmount);
         }
     }
     for (name, v) in [
@@ -92,13 +92,13 @@ fn check_choices(e: &mut Errors, c: &TemplatePackageChoices) {
     ] {
         if let Some(v) = v {
             if !is_uuid(v) {
-                e.push(format!("{p}.{name}"), ErrorCode::InvalidUuid);
+                e.push(at(p, name), ErrorCode::InvalidUuid);
             }
         }
     }
     for (name, v) in [("numberOfEditions", c.number_of_editions), ("units", c.units)] {
         if v.is_some_and(|n| n < 1) {
-            e.push(format!("{p}.{name}"), ErrorCode::InvalidValue);
+            e.push(at(p, name), ErrorCode::InvalidValue);
         }
     }
 }
@@ -111,15 +111,15 @@ fn check_agreement(e: &mut Errors, pa: &PaymentAgreementParameters) {
     let vipps_like = matches!(pa.payment_method, S4PaymentMethod::Vipps | S4PaymentMethod::MobilePay);
     let swedbank = pa.payment_method == S4PaymentMethod::SwedbankPay;
     match (&pa.vipps_mobile_pay_parameters, vipps_like) {
-        (None, true) => e.push(format!("{p}.vippsMobilePayParameters"), ErrorCode::Required),
-        (Some(_), false) => e.push(format!("{p}.vippsMobilePayParameters"), ErrorCode::UnexpectedField),
-        (Some(v), true) => check_vipps(e, &format!("{p}.vippsMobilePayParameters"), v),
+        (None, true) => e.push(at(p, "vippsMobilePayParameters"), ErrorCode::Required),
+        (Some(_), false) => e.push(at(p, "vippsMobilePayParameters"), ErrorCode::UnexpectedField),
+        (Some(v), true) => check_vipps(e, &at(p, "vippsMobilePayParameters"), v),
         (None, false) => {}
     }
     match (&pa.pay_ex_ecommerce_parameters, swedbank) {
-        (None, true) => e.push(format!("{p}.payExEcommerceParameters"), ErrorCode::Required),
-        (Some(_), false) => e.push(format!("{p}.payExEcommerceParameters"), ErrorCode::UnexpectedField),
-        (Some(x), true) => check_payex(e, &format!("{p}.payExEcommerceParameters"), x),
+        (None, true) => e.push(at(p, "payExEcommerceParameters"), ErrorCode::Required),
+        (Some(_), false) => e.push(at(p, "payExEcommerceParameters"), ErrorCode::UnexpectedField),
+        (Some(x), true) => check_payex(e, &at(p, "payExEcommerceParameters"), x),
         (None, false) => {}
     }
 }
@@ -131,22 +131,22 @@ fn check_vipps(e: &mut Errors, q: &str, v: &VippsMobilePayParameters) {
         ("merchantRedirectUrl", &v.merchant_redirect_url),
     ] {
         if let Err(code) = check_absolute_https(url) {
-            e.push(format!("{q}.{name}"), code);
+            e.push(at(q, name), code);
         }
     }
     if let Some(ph) = &v.customer_phone_number {
         if !is_e164(ph) {
-            e.push(format!("{q}.customerPhoneNumber"), ErrorCode::InvalidPhone);
+            e.push(at(q, "customerPhoneNumber"), ErrorCode::InvalidPhone);
         }
     }
     if let Some(scope) = &v.profile_scope {
         let tokens: Vec<&str> = scope.split(' ').collect();
         if tokens.iter().any(|t| !PROFILE_SCOPES.contains(t)) {
-            e.push(format!("{q}.profileScope"), ErrorCode::InvalidValue);
+            e.push(at(q, "profileScope"), ErrorCode::InvalidValue);
         }
     }
     if v.account_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        e.push(format!("{q}.accountId"), ErrorCode::Required);
+        e.push(at(q, "accountId"), ErrorCode::Required);
     }
 }
 
@@ -158,16 +158,16 @@ fn check_payex(e: &mut Errors, q: &str, x: &PayExEcommerceParameters) {
         ("completeUrl", &x.complete_url),
     ] {
         if let Err(code) = check_absolute_https(url) {
-            e.push(format!("{q}.{name}"), code);
+            e.push(at(q, name), code);
         }
     }
     if let Some(c) = &x.culture {
         if !is_culture(c) {
-            e.push(format!("{q}.culture"), ErrorCode::InvalidValue);
+            e.push(at(q, "culture"), ErrorCode::InvalidValue);
         }
     }
     if x.pay_ex_account_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        e.push(format!("{q}.payExAccountId"), ErrorCode::Required);
+        e.push(at(q, "payExAccountId"), ErrorCode::Required);
     }
 }
 

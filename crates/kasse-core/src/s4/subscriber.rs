@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error_code::{ErrorCode, Errors, FieldError};
+use crate::error_code::{item, ErrorCode, Errors, FieldError};
 use crate::field::{is_e164, is_iso_country, is_valid_email};
 
 /// S4's `contact`: there is no street field, the street goes in `addressLines`.
@@ -97,7 +97,7 @@ pub fn validate_contact(c: &Contact) -> Result<(), Vec<FieldError>> {
         e.push("contact.addressLines", ErrorCode::TooLong);
     }
     for (i, line) in c.address_lines.iter().enumerate() {
-        e.required_len(&format!("contact.addressLines[{i}]"), line, 200);
+        e.required_len(&item("contact.addressLines", i), line, 200);
     }
     e.optional_len("contact.zip", c.zip.as_ref(), 20);
     e.optional_len("contact.city", c.city.as_ref(), 100);
