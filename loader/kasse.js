@@ -5,35 +5,53 @@
 // and flaky networks are real), then shown in the host, never a blank box.
 const base = new URL("./", import.meta.url);
 const HOSTS = "[data-kasse-offer]";
-// Bundle names of a plain `trunk build`. The release build (xtask/src/bundle.rs) writes in the
-// content-hashed names, which are cached for good; this file's own name stays stable.
-const GLUE = "widget/kasse.js", WASM = "widget/kasse_bg.wasm";
+// One bundle (JS glue, wasm) per back end, so a reader downloads only the checkout of the back end
+// the offer is sold through. The release build (xtask/src/bundle.rs) writes in each one's
+// content-hashed names, which are cached for good; this file's own name stays stable. A plain
+// `trunk build` leaves one bundle with both back ends under the plain names.
+const BUNDLES = {};
+const PLAIN = ["widget/kasse.js", "widget/kasse_bg.wasm"];
+// Each offer's back end, written into the string by the gateway that serves this file, from its
+// catalog (a string, so that the minifier leaves it for the gateway to find).
+const OFFERS = JSON.parse("{}");
 const handles = new WeakMap();
-let bundle = null;
+const bundles = new Map();
+
+/** The files of `backend`'s bundle; any bundle's when there is one (or `backend` is unknown). */
+function filesOf(backend) {
+  return BUNDLES[backend] ?? Object.values(BUNDLES)[0] ?? PLAIN;
+}
 
 // The wasm is fetched and compiled while the glue loads, not after it. Without `application/wasm`
 // (a misconfigured server) streaming compilation refuses, and the glue's own fallback runs.
-const compileWasm = () => {
-  const url = new URL(WASM, base);
+const compileWasm = (wasm) => {
+  const url = new URL(wasm, base);
   return WebAssembly.compileStreaming(fetch(url)).catch(() => url);
 };
 
-function loadBundle(attempt = 0) {
+function loadBundle(backend, attempt = 0) {
+  const [glue, wasm] = filesOf(backend);
   // The wasm's request goes first: it is the largest and must be compiled, so it is what the
   // widget waits for.
-  bundle ??= Promise.all([compileWasm(), import(new URL(GLUE, base).href)])
-    .then(async ([wasm, module]) => {
-      await module.default({ module_or_path: wasm });
-      return module;
-    })
-    .catch((error) => {
-      bundle = null;
-      if (attempt >= 2) throw error;
-      return new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt))
-        .then(() => loadBundle(attempt + 1));
-    });
-  return bundle;
+  if (!bundles.has(wasm)) {
+    const loading = Promise.all([compileWasm(wasm), import(new URL(glue, base).href)])
+      .then(async ([compiled, module]) => {
+        await module.default({ module_or_path: compiled });
+        return module;
+      })
+      .catch((error) => {
+        bundles.delete(wasm);
+        if (attempt >= 2) throw error;
+        return new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt))
+          .then(() => loadBundle(backend, attempt + 1));
+      });
+    bundles.set(wasm, loading);
+  }
+  return bundles.get(wasm);
 }
+
+/** The offer a host shows: `config.offer` wins over `data-kasse-offer`. */
+const offerOf = (host, config = {}) => config.offer ?? host.dataset.kasseOffer;
 
 function fail(host, code, error) {
   console.error("Kasse:", code, error);
@@ -48,12 +66,13 @@ async function mount(host, config = {}) {
   // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
   if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
   // The offer is fetched while the bundle loads, not after it (and asked for after the bundle,
-  // which takes longer); the widget fetches (and retries) itself when this fails.
-  const loading = loadBundle();
+  // which takes longer); the widget fetches (and retries) itself when this fails. Only an offer
+  // the gateway's catalog did not list when it served this file waits for its own back end.
+  const known = OFFERS[offerOf(host, config)];
   const offer = preloadOffer(host, config);
   let module;
   try {
-    module = await loading;
+    module = await loadBundle(known ?? (await offer)?.offer?.backend);
   } catch (error) {
     fail(host, "load_failed", error);
     throw error;
@@ -67,7 +86,7 @@ async function mount(host, config = {}) {
 
 /** The offer's JSON from the gateway, or null (then the widget asks again itself). */
 function preloadOffer(host, config) {
-  const id = config.offer ?? host.dataset.kasseOffer;
+  const id = offerOf(host, config);
   const gateway = (config.gateway ?? host.dataset.kasseGateway ?? "").replace(/\/$/, "");
   if (!id || config.preloadedOffer) return config.preloadedOffer ?? null;
   return fetch(`${gateway}/kasse/v1/offers/${encodeURIComponent(id)}`)
@@ -85,8 +104,12 @@ function unmount(host) {
 }
 
 const report = (error) => console.error("Kasse:", error);
-// A failed prefetch stays quiet: the mount retries and explains.
-const prefetch = () => loadBundle().catch(() => {});
+// A failed prefetch stays quiet: the mount retries and explains. The bundle of an offer the
+// catalog did not list is left to the mount, which learns its back end.
+const prefetch = (host) => {
+  const backend = OFFERS[offerOf(host)];
+  if (backend || !Object.keys(BUNDLES).length) loadBundle(backend).catch(() => {});
+};
 
 /** Calls `act` once per observed host, when it comes within `margin` of the viewport. */
 function watch(margin, act) {
@@ -105,7 +128,10 @@ const observers = "IntersectionObserver" in window
   : [];
 
 // Pointing at or focusing a host is intent: fetch before it scrolls near (hosts not yet scanned too).
-const intent = (event) => event.target.closest?.(HOSTS) && prefetch();
+const intent = (event) => {
+  const host = event.target.closest?.(HOSTS);
+  if (host) prefetch(host);
+};
 for (const type of ["pointerover", "focusin"]) document.addEventListener(type, intent, { passive: true });
 
 /** Finds host elements not yet seen (call again after a single-page app renders new ones). */

@@ -63,7 +63,9 @@ test("the wasm bundle is not fetched before a widget nears the viewport", async 
 
   await host.scrollIntoViewIfNeeded();
   await page.locator("[data-kasse-offer] form").first().waitFor({ timeout: 15000 });
-  assert.equal(page.wasm.length, 1, "one wasm fetch for all widgets");
+  // One bundle per back end: the page's widgets of one back end share its single fetch.
+  assert.ok(page.wasm.length >= 1 && page.wasm.length <= 2, `a wasm fetch per back end: ${page.wasm}`);
+  assert.equal(new Set(page.wasm).size, page.wasm.length, "no bundle fetched twice, however many widgets");
   await page.context().close();
 });
 
@@ -93,7 +95,9 @@ test("a second article view downloads nothing of the widget bundle; the loader i
     await host.locator("form").waitFor({ timeout: 15000 });
     const entries = await transfers();
     const bundle = entries.filter((entry) => entry.path.startsWith("/widget/"));
-    assert.equal(bundle.length, 2, `${visit}: glue and wasm, ${JSON.stringify(entries)}`);
+    // Glue and wasm of each back end whose widget mounted (the page sells through both).
+    const wasm = bundle.filter((entry) => entry.path.endsWith(".wasm")).length;
+    assert.ok(wasm >= 1 && bundle.length === 2 * wasm, `${visit}: glue and wasm, ${JSON.stringify(entries)}`);
     for (const { path, transferSize } of bundle) {
       assert.match(path, HASHED, "the bundle's names carry its content hash");
       if (visit === "first") assert.ok(transferSize > 0, `${path} downloaded on the first visit`);

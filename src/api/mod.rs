@@ -43,6 +43,19 @@ impl ApiFailure {
         }
     }
 
+    /// An offer of a back end whose checkout this bundle was built without: nothing to retry,
+    /// the page or its loader is misconfigured.
+    pub fn not_in_bundle() -> ApiFailure {
+        ApiFailure::Http {
+            status: 0,
+            code: "backend_not_in_bundle".into(),
+            message_key: Some(MessageKey::ErrServiceConfig.as_str().into()),
+            retry_after: None,
+            field: None,
+            price: None,
+        }
+    }
+
     /// The stable code for events and logs (never personal data).
     pub fn code(&self) -> &str {
         match self {

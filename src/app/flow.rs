@@ -1,186 +1,26 @@
-//! The checkout's order flow: submit, the steps after registration, the return from the payment
-//! page and the retry button. Every decision comes from kasse-core; this runs the effects.
+//! The checkout's actions that every back end has: submit, the retry button and the return from
+//! a payment page. Each hands over to its back end's flow; the core decides what a retry means.
 
-use kasse_core::checkout::attempt::{attempt_for_submit, on_retry, on_return, Attempt, OrderRef, Retry, Return};
-use kasse_core::connectid::ClientOrder;
-use kasse_core::connectid::{self, Step};
-use kasse_core::contract::AssignUserBody;
-use kasse_core::contract::ConnectIdOrderRegistered;
-use kasse_core::decimal::decimal;
-use kasse_core::{build_client_order, MessageKey};
+use kasse_core::checkout::attempt::{on_retry, OrderRef, Retry};
+use kasse_core::Backend;
 use leptos::prelude::*;
 
-use super::{Checkout, Notice, Phase, Receipt};
-use crate::events::{Detail, Event};
+use super::{Checkout, Phase};
 use crate::{page, storage};
-use kasse_core::field::WebUrl;
 
 impl Checkout {
-    /// Submit: validate and build the payload with the core, register the order (retried with
-    /// the same key), then walk the core's steps.
+    /// Submit: the offer's back end validates, builds and sends the order.
     pub async fn submit(self) {
         if self.phase.get_untracked() != Phase::Form {
             return; // a double click while in flight does nothing
         }
-        if self.is_s4() {
-            return self.submit_s4().await;
-        }
-        self.notice.set(None);
-        let Some((order, mut attempt)) = self.prepare_order() else {
-            return;
-        };
-        storage::save_attempt(&self.offer_id(), &attempt);
-        self.go(Phase::Submitting);
-        let Some(created) = self.register(&order, attempt.logged_in).await else {
-            return;
-        };
-        attempt.order_id = Some(created.order_id);
-        attempt.order_token = Some(created.order_token.clone());
-        storage::save_attempt(&self.offer_id(), &attempt);
-        let info = self.info.get_value();
-        let (flow, steps) = connectid::plan(&info.offer, order.payment_method, attempt.logged_in);
-        self.emit(
-            Event::OrderCreated,
-            Detail::new()
-                .number("orderId", created.order_id as f64)
-                .text("method", order.payment_method.wire_name())
-                .text("flow", flow.name())
-                .text("backend", "connectId"),
-        );
-        self.run_steps(created.order_id, created.order_token, &steps, attempt.credential)
-            .await;
-    }
-
-    /// The order this submit sends, and the attempt it belongs to (a new one, or the stored one
-    /// when the form is unchanged, so a resend reuses its key). `None` after showing why not.
-    fn prepare_order(&self) -> Option<(ClientOrder, Attempt)> {
-        let form = self.form.get_untracked();
-        let logged_in = self.reader.with_untracked(Option::is_some);
-        let attempt = attempt_for_submit(storage::load_attempt(&self.offer_id()), &form, logged_in, || {
-            Attempt::new(form.clone(), logged_in, page::random_id(), page::now_ms())
-        });
-        let info = self.info.get_value();
-        let mut order = match build_client_order(&info.offer, &form, &attempt.external_order_id, attempt.order_date) {
-            Ok(order) => order,
-            Err(errors) => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
-                self.emit(Event::Error, Detail::error("validation", false).list("fields", &fields));
-                self.notice.set(Some(Notice::new(MessageKey::FixErrors, false)));
-                self.errors.set(errors);
-                return None;
-            }
-        };
-        self.errors.set(Vec::new());
-        if info.offer.prepaid {
-            // A prepaid order carries the payment taken before (ConnectID's order flows 2a/2b).
-            let Some(prepayment) = self.prepayment.get_value() else {
-                self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-                self.emit(Event::Error, Detail::error("prepayment_missing", false));
-                return None;
-            };
-            order.payment_info_pay_ex = Some(prepayment.info);
-        }
-        let credential = order.payer.credential().map(str::to_owned);
-        Some((order, Attempt { credential, ..attempt }))
-    }
-
-    /// Registers `order` through the gateway; `None` after showing the failure (a final refusal
-    /// also forgets the attempt: the next submit is a new one).
-    async fn register(&self, order: &ClientOrder, logged_in: bool) -> Option<ConnectIdOrderRegistered> {
-        let voucher = self.prepayment.get_value().and_then(|p| p.voucher);
-        let gateway = self.gateway.get_value();
-        match gateway
-            .create_order(&self.offer_id(), order, voucher.as_deref(), logged_in)
-            .await
-        {
-            Ok(created) => Some(created),
-            Err(failure) => {
-                if !failure.retryable() {
-                    storage::clear_attempt(&self.offer_id());
-                }
-                self.go(Phase::Form);
-                self.fail(&failure);
-                None
-            }
-        }
-    }
-
-    /// Walks `steps` for `order_id`; stops at a redirect (the page is left) or a failure.
-    async fn run_steps(self, order_id: i64, token: String, steps: &[Step], credential: Option<String>) {
-        let gateway = self.gateway.get_value();
-        let mut new_user = false;
-        for step in steps {
-            match step {
-                Step::RedirectToFulfillment => return self.redirect_to_fulfillment(order_id),
-                Step::CompleteByApi => {
-                    self.go(Phase::Completing);
-                    if let Err(failure) = gateway.complete(order_id, &token).await {
-                        self.go(Phase::Form);
-                        return self.fail(&failure);
-                    }
-                }
-                Step::AssignUser => {
-                    self.go(Phase::Completing);
-                    let Some(credential) = credential.clone() else { continue };
-                    let request = AssignUserBody { credential };
-                    match gateway.assign_user(order_id, &token, &request).await {
-                        Ok(answer) => new_user = answer.is_new_user,
-                        Err(failure) => {
-                            // Paid but not yet linked: keep the attempt so "retry" resumes here.
-                            self.go(Phase::Form);
-                            return self.fail(&failure);
-                        }
-                    }
-                }
-            }
-        }
-        self.finish(order_id, &token, new_user).await;
-    }
-
-    /// Leaves for ConnectID's payment page for `order_id`, or explains why it cannot.
-    fn redirect_to_fulfillment(&self, order_id: i64) {
-        let offer_id = self.offer_id();
-        let info = self.info.get_value();
-        let url = info.connect_id.as_ref().map(|connect_id| {
-            connectid::fulfillment_url(
-                &connect_id.fulfillment_url,
-                &connect_id.client_id,
-                order_id,
-                &page::return_url(&offer_id),
-                &page::error_url(&offer_id),
-                &[page::host().as_str()],
-            )
-        });
-        let code = match url {
-            Some(Ok(url)) => {
-                self.go(Phase::Redirecting);
-                let target = WebUrl::parse(&url).and_then(|u| u.host_str().map(str::to_owned));
-                let detail = Detail::new().number("orderId", order_id as f64);
-                self.emit(Event::Redirect, detail.maybe("host", target.as_deref()));
-                return page::navigate(&url);
-            }
-            Some(Err(_)) => "fulfillment_url_refused",
-            None => "no_fulfillment_url",
-        };
-        self.go(Phase::Form);
-        self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
-        self.emit(Event::Error, Detail::error(code, false));
-    }
-
-    /// The order is done: forget the attempt and draft, show the receipt, tell the page, then
-    /// record the marketing consent the reader gave with it.
-    async fn finish(&self, order_id: i64, token: &str, new_user: bool) {
-        let offer_id = self.offer_id();
-        let attempt = storage::load_attempt(&offer_id);
-        storage::clear_all(&offer_id);
-        self.receipt.set(Some(Receipt {
-            order_id: decimal(order_id),
-            new_user,
-        }));
-        self.go(Phase::Receipt);
-        self.emit(Event::Completed, Detail::new().number("orderId", order_id as f64));
-        if let Some(attempt) = attempt.filter(|a| a.form.marketing_consent) {
-            self.send_consent(order_id, token, attempt.logged_in).await;
+        match self.backend() {
+            #[cfg(feature = "connectid")]
+            Backend::ConnectId => self.submit_connectid().await,
+            #[cfg(feature = "s4")]
+            Backend::S4 => self.submit_s4().await,
+            #[allow(unreachable_patterns)]
+            _ => {} // not in this bundle: the checkout is never shown for it
         }
     }
 
@@ -193,13 +33,14 @@ impl Checkout {
         let decision = on_retry(stored.as_ref(), shown, &self.form.get_untracked());
         self.notice.set(None);
         match decision {
+            #[cfg(feature = "s4")]
             Retry::Continue(OrderRef::S4 { id, token }) => self.complete_s4(id, token).await,
+            #[cfg(feature = "connectid")]
             Retry::Continue(OrderRef::ConnectId { order_id, token }) => {
-                let Some(attempt) = stored else { return };
-                let after_payment = self.info.with_value(|i| attempt.steps_after_payment(&i.offer));
-                self.run_steps(order_id, token, &after_payment, attempt.credential)
-                    .await
+                self.continue_connectid(order_id, token, stored).await
             }
+            #[allow(unreachable_patterns)]
+            Retry::Continue(_) => {} // an order of a back end this bundle does not carry
             Retry::SubmitAgain { forget } => {
                 if forget {
                     storage::clear_attempt(&offer_id);
@@ -211,44 +52,17 @@ impl Checkout {
 
     /// On mount: if the reader is back from the payment page for this offer, resume.
     pub async fn resume(self) {
-        let offer_id = self.offer_id();
-        let Some(query) = page::pending_return(&offer_id) else {
+        let Some(query) = page::pending_return(&self.offer_id()) else {
             return;
         };
         page::forget_return();
-        if self.is_s4() {
-            return self.resume_s4().await;
-        }
-        let status = connectid::parse_fulfillment_return(&query);
-        let stored = storage::load_attempt(&offer_id);
-        match on_return(stored.as_ref(), status) {
-            Return::Continue { order_id, token } => {
-                let Some(attempt) = stored else { return };
-                let after_payment = self.info.with_value(|i| attempt.steps_after_payment(&i.offer));
-                self.run_steps(order_id, token, &after_payment, attempt.credential)
-                    .await;
-            }
-            Return::Stopped {
-                order_id,
-                message,
-                retry,
-                error_code,
-            } => {
-                // The order stopped at the vendor: the next submit is a new order, with the
-                // reader's data still in the form.
-                storage::clear_attempt(&offer_id);
-                self.notice.set(Some(Notice::new(message, retry)));
-                let order = order_id as f64;
-                match error_code {
-                    None => self.emit(Event::Cancel, Detail::new().number("orderId", order)),
-                    Some(code) => self.emit(Event::Error, Detail::error(code, true).number("orderId", order)),
-                }
-            }
-            Return::NoOrder { message } => {
-                if let Some(message) = message {
-                    self.notice.set(Some(Notice::new(message, false)));
-                }
-            }
+        match self.backend() {
+            #[cfg(feature = "connectid")]
+            Backend::ConnectId => self.resume_connectid(query).await,
+            #[cfg(feature = "s4")]
+            Backend::S4 => self.resume_s4().await,
+            #[allow(unreachable_patterns)]
+            _ => drop(query),
         }
     }
 }

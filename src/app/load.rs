@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use kasse_core::contract::OfferInfo;
+use kasse_core::Backend;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
@@ -32,7 +33,7 @@ impl OfferLoad {
     /// the checkout, with no loading screen before it. Otherwise call [`OfferLoad::load`].
     pub fn new(config: &WidgetConfig, preloaded: Option<Box<OfferInfo>>, host: HtmlElement) -> OfferLoad {
         OfferLoad {
-            state: RwSignal::new(preloaded.map(|info| Ok(Arc::from(info)))),
+            state: RwSignal::new(preloaded.map(|info| in_bundle(Arc::from(info)))),
             gateway: StoredValue::new(Gateway::new(&config.gateway)),
             offer_id: StoredValue::new(config.offer.clone()),
             host: StoredValue::new_local(host),
@@ -51,7 +52,10 @@ impl OfferLoad {
         let gateway = self.gateway.get_value();
         let offer_id = self.offer_id.get_value();
         leptos::task::spawn_local(async move {
-            let loaded = gateway.offer(&offer_id).await.map(Arc::new);
+            let loaded = gateway
+                .offer(&offer_id)
+                .await
+                .and_then(|info| in_bundle(Arc::new(info)));
             if let Err(failure) = &loaded {
                 let detail = Detail::error(failure.code(), failure.retryable()).text("offer", &offer_id);
                 self.host.try_with_value(|h| emit(h, Event::Error, detail));
@@ -59,5 +63,21 @@ impl OfferLoad {
             // The widget may be gone by now (unmounted while loading): then nobody is told.
             self.state.try_set(Some(loaded));
         });
+    }
+}
+
+/// The offer, if this bundle carries its back end's checkout. The loader fetches the bundle of the
+/// offer's back end, so another means a page that loaded a bundle itself, or a catalog changed
+/// under a cached loader: the reader is told the service is misconfigured, never shown a form
+/// that cannot be sent.
+fn in_bundle(info: Arc<OfferInfo>) -> Result<Arc<OfferInfo>, ApiFailure> {
+    let carried = match info.offer.backend {
+        Backend::ConnectId => cfg!(feature = "connectid"),
+        Backend::S4 => cfg!(feature = "s4"),
+    };
+    if carried {
+        Ok(info)
+    } else {
+        Err(ApiFailure::not_in_bundle())
     }
 }

@@ -16,9 +16,13 @@ use crate::config::{Prepayment, WidgetConfig};
 use crate::events::{emit, Detail, Event};
 use crate::{page, storage};
 
+#[cfg(feature = "connectid")]
+mod connectid;
+#[cfg(feature = "connectid")]
 mod consent;
 mod flow;
 mod load;
+#[cfg(feature = "s4")]
 mod s4;
 mod session;
 mod start;
@@ -200,8 +204,11 @@ impl Checkout {
     pub fn rendered(self) {
         self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
         leptos::task::spawn_local(self.resume());
-        leptos::task::spawn_local(self.load_session());
-        leptos::task::spawn_local(self.load_consent());
+        #[cfg(feature = "connectid")]
+        {
+            leptos::task::spawn_local(self.load_session());
+            leptos::task::spawn_local(self.load_consent());
+        }
     }
 
     /// Edits the form (and keeps the draft), clearing the error of the edited field.
@@ -212,8 +219,8 @@ impl Checkout {
             .with_untracked(|form| storage::save_draft(&self.offer_id(), form));
     }
 
-    fn is_s4(&self) -> bool {
-        self.info.with_value(|i| i.offer.backend == Backend::S4)
+    fn backend(&self) -> Backend {
+        self.info.with_value(|i| i.offer.backend)
     }
 
     fn fail(&self, failure: &ApiFailure) {

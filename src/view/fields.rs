@@ -41,6 +41,7 @@ const TERMS: FieldIds = field_ids!("acceptTerms");
 /// The payment method group's ids.
 pub(super) const METHOD: FieldIds = field_ids!("method");
 /// An S4 package's product group's ids.
+#[cfg(feature = "s4")]
 pub(super) const PRODUCTS: FieldIds = field_ids!("products");
 
 /// One labelled text input of the form.
@@ -260,22 +261,6 @@ pub(super) fn terms_field(checkout: Checkout) -> impl IntoView {
             />
             <label for=TERMS.field>{t(locale, MessageKey::AcceptTerms)}</label>
             {error_line(checkout, TERMS)}
-        </div>
-    }
-}
-
-/// The marketing consent: optional, never ticked for the reader, apart from the terms.
-pub(super) fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
-    view! {
-        <div class="kasse__field kasse__field--check kasse__consent">
-            <input
-                type="checkbox"
-                id="marketingConsent"
-                name="marketingConsent"
-                prop:checked=move || checkout.form.with(|f| f.marketing_consent)
-                on:change:target:capture=move |ev| checkout.edit("marketingConsent", |f| f.marketing_consent = ev.target().checked())
-            />
-            <label for="marketingConsent">{text}</label>
         </div>
     }
 }

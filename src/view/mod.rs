@@ -17,14 +17,35 @@ use crate::app::{Checkout, Phase, Screen};
 mod choices;
 mod fields;
 mod fresh;
+#[cfg(feature = "s4")]
+mod products;
+#[cfg(feature = "connectid")]
 mod reader;
 mod widget;
 
-use choices::{methods_field, products_field};
-use fields::{consent_field, country_field, terms_field, text_field, COUNTRY_BEFORE, POSTAL_PLACE};
+use choices::methods_field;
+use fields::{country_field, terms_field, text_field, COUNTRY_BEFORE, POSTAL_PLACE};
 pub use fields::{FieldSpec, FIELDS};
 use fresh::Fresh;
-use reader::{already_yours, reader_line, start_view};
+use products::products_field;
+use reader::{already_yours, consent_line, reader_line, start_view};
+
+// A bundle built without a back end shows nothing in that back end's places: the loader fetches
+// the bundle of the offer's back end, and the widget refuses an offer of one it lacks.
+#[cfg(not(feature = "s4"))]
+mod products {
+    use leptos::prelude::IntoView;
+    pub fn products_field(_checkout: crate::app::Checkout) -> impl IntoView {}
+}
+#[cfg(not(feature = "connectid"))]
+mod reader {
+    use crate::app::Checkout;
+    use leptos::prelude::IntoView;
+    pub fn reader_line(_checkout: Checkout) -> impl IntoView {}
+    pub fn already_yours(_checkout: Checkout) -> impl IntoView {}
+    pub fn start_view(_checkout: Checkout, _summary: impl IntoView) -> impl IntoView {}
+    pub fn consent_line(_checkout: Checkout) -> impl IntoView {}
+}
 pub use widget::Widget;
 
 fn summary(checkout: Checkout) -> impl IntoView {
@@ -160,7 +181,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {requires_address.then(|| text_field(checkout, POSTAL_PLACE))}
             {methods_field(checkout)}
             {terms_field(checkout)}
-            {move || Fresh(checkout.consent_text.get().map(|text| consent_field(checkout, text)))}
+            {consent_line(checkout)}
             <button type="submit" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")>
                 {move || Fresh(label())}
             </button>

@@ -1,5 +1,6 @@
-//! The logged-in reader in the form: "Log in" for one who is not, their name and "Log out" for
-//! one who is, and "already yours" instead of the form for one who has the offer.
+//! ConnectID's reader parts of the form: "Log in" for a reader who is not, their name and "Log out"
+//! for one who is, "already yours" instead of the form for one who has the offer, the one-click
+//! start of a start-subscription offer, and the marketing consent (ConnectID's consent API).
 
 use kasse_core::lifecycle::StartStep;
 use kasse_core::{t, MessageKey};
@@ -85,5 +86,26 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
                 StartAction::Nothing => None,
             })}
         </section>
+    }
+}
+
+/// The marketing consent once its text is loaded: optional, never ticked for the reader, apart
+/// from the terms.
+pub fn consent_line(checkout: Checkout) -> impl IntoView {
+    move || Fresh(checkout.consent_text.get().map(|text| consent_field(checkout, text)))
+}
+
+fn consent_field(checkout: Checkout, text: String) -> impl IntoView {
+    view! {
+        <div class="kasse__field kasse__field--check kasse__consent">
+            <input
+                type="checkbox"
+                id="marketingConsent"
+                name="marketingConsent"
+                prop:checked=move || checkout.form.with(|f| f.marketing_consent)
+                on:change:target:capture=move |ev| checkout.edit("marketingConsent", |f| f.marketing_consent = ev.target().checked())
+            />
+            <label for="marketingConsent">{text}</label>
+        </div>
     }
 }

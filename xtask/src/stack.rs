@@ -85,32 +85,72 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The release bundle in `dist/`: `trunk build --release` (with std rebuilt for size when the
-/// pinned compiler is here, see [`size_std`]), then `wasm-opt -Oz`, then content-hashed names
-/// (written into the built loader, see [`bundle`]), then `.br`/`.gz` beside each file.
+/// The release build in `dist/`: for each back end ([`bundle::BACKENDS`]) `trunk build --release`
+/// of the widget with only that back end's feature (with std rebuilt for size when the pinned
+/// compiler is here, see [`size_std`]), then `wasm-opt -Oz`, then content-hashed names (written
+/// into the built loader, see [`bundle`]), then `.br`/`.gz` beside each file.
 ///
 /// wasm-opt is binaryen 132 from npm (pinned in tools/package.json), not Debian's binaryen 108:
 /// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
 /// bundle then dies with "invalid address in funcref table"). trunk's own wasm-opt step is off in
 /// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
-pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> {
+pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<Release> {
+    let dist = cmd::workspace_root().join("dist");
+    let mut bundles = Vec::new();
+    for (i, backend) in bundle::BACKENDS.into_iter().enumerate() {
+        // trunk empties the folder it builds into: the first build is dist/ itself (the demo page,
+        // the loader), the others a folder of their own whose bundle is moved into dist/.
+        let built = match i {
+            0 => dist.clone(),
+            _ => target_dir().join("trunk").join(backend.feature),
+        };
+        trunk_build(toolchain, backend, &built, quietly)?;
+        bundles.push(bundle::hash_bundle(backend, &built, &dist)?);
+    }
+    bundle::write_bundles(&dist, &bundles)?;
+    minify(&dist.join("kasse.js"))?;
+    bundle::check_offers_slot(&dist)?;
+    let mut shipped = vec![PathBuf::from("kasse.js")];
+    for b in &bundles {
+        shipped.extend([b.glue.clone(), b.wasm.clone()]);
+    }
+    precompress(&dist, &shipped)?;
+    Ok(Release { dist, bundles })
+}
+
+/// A release build: `dist/` and each back end's bundle in it.
+pub struct Release {
+    pub dist: PathBuf,
+    pub bundles: Vec<bundle::Bundle>,
+}
+
+/// One back end's bundle into `out`, optimized as shipped (names still plain).
+fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, quietly: bool) -> Result<()> {
     let mut trunk = Command::new("trunk");
     let compiler = size_std::apply(&mut trunk, toolchain);
-    println!("release build: {compiler}");
-    trunk.args(["build", "--release"]);
+    println!("release build of the {} bundle: {compiler}", backend.key);
+    trunk
+        .args([
+            "build",
+            "--release",
+            "--no-default-features",
+            "--features",
+            backend.feature,
+            "--dist",
+        ])
+        .arg(out);
     if quietly {
         quiet(&mut trunk)?;
     } else {
         stream(&mut trunk)?;
     }
-    let dist = cmd::workspace_root().join("dist");
     for file in ["kasse.js", Part::Glue.unhashed(), Part::Wasm.unhashed(), "index.html"] {
-        if !dist.join(file).is_file() {
-            bail!("trunk build succeeded but dist/{file} is missing");
+        if !out.join(file).is_file() {
+            bail!("trunk build succeeded but {}/{file} is missing", out.display());
         }
     }
-    let wasm = dist.join(Part::Wasm.unhashed());
-    let glue = dist.join(Part::Glue.unhashed());
+    let wasm = out.join(Part::Wasm.unhashed());
+    let glue = out.join(Part::Glue.unhashed());
     // Before wasm-opt, so the dropped exports' code goes too.
     wasm_interface::rewrite(&wasm, &glue, &UNUSED)?;
     quiet(
@@ -123,11 +163,7 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<PathBuf> 
             .arg(&wasm),
     )?;
     // Minified before hashing: the names are hashes of the bytes readers get.
-    minify(&glue)?;
-    bundle::hash_names(&dist)?;
-    minify(&dist.join("kasse.js"))?;
-    precompress(&dist)?;
-    Ok(dist)
+    minify(&glue)
 }
 
 /// Minifies an ES module in place: the loader (it ships to every article page, widget in view or
@@ -151,9 +187,8 @@ pub(crate) fn wasm_opt() -> PathBuf {
 
 /// Writes `.br` and `.gz` beside the bundle's files, which the gateway serves to browsers that
 /// accept them (best compression once at build time instead of fast compression per request).
-fn precompress(dist: &Path) -> Result<()> {
-    let loader = PathBuf::from("kasse.js");
-    for file in [loader, bundle::find(dist, Part::Glue)?, bundle::find(dist, Part::Wasm)?] {
+fn precompress(dist: &Path, files: &[PathBuf]) -> Result<()> {
+    for file in files {
         let path = dist.join(file);
         quiet(
             Command::new("brotli")

@@ -18,7 +18,7 @@ use std::process::Command;
 /// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
 /// little) nor into data segments (LTO pools constants without names), so kasse-core's share is
 /// a lower bound; the unattributable data is printed beside it.
-pub fn attribute(dist: &Path) -> Result<()> {
+pub fn attribute(shipped_wasm: &Path, backend: &str) -> Result<()> {
     let twiggy = ensure_twiggy()?;
     let bindgen_out = stack::target_dir().join("wasm-bindgen/release/kasse_bg.wasm");
     let cargo_out = stack::target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm");
@@ -38,7 +38,7 @@ pub fn attribute(dist: &Path) -> Result<()> {
     std::fs::copy(bindgen_out.with_file_name("kasse.js"), &glue)?;
     wasm_interface::rewrite(&interfaced, &glue, &UNUSED)?;
     let named = dir.join("kasse_bg.named.wasm");
-    println!("\nbench: attributing the wasm's bytes (wasm-opt as shipped, with -g; twiggy)");
+    println!("\nbench: attributing the {backend} bundle's wasm bytes (wasm-opt as shipped, with -g; twiggy)");
     quiet(
         Command::new(wasm_opt())
             .args(stack::WASM_OPT_SIZE)
@@ -54,7 +54,7 @@ pub fn attribute(dist: &Path) -> Result<()> {
             .arg(&named),
     )?;
     let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
-    let shipped = std::fs::metadata(dist.join(crate::bundle::find(dist, crate::bundle::Part::Wasm)?))?.len();
+    let shipped = std::fs::metadata(shipped_wasm)?.len();
     wasm_parts::print_table(&items);
     print_core_share(&items, shipped);
     Ok(())

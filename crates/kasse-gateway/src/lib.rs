@@ -21,6 +21,7 @@ pub mod config;
 pub mod error;
 pub mod idempotency;
 pub mod ledger;
+pub mod loader;
 pub mod login;
 pub mod order_token;
 pub mod owners;
@@ -267,7 +268,8 @@ pub fn app(state: Arc<AppState>, limiter: IpRateLimit) -> Router {
             if let Some(c) = &settings.connectid {
                 form_action.push(origin_of(&c.fulfillment_url));
             }
-            app.fallback_service(static_files::router(dir, static_files::csp(&form_action)))
+            let loader = static_files::served_loader(dir, &settings.offers);
+            app.fallback_service(static_files::router(dir, static_files::csp(&form_action), loader))
         }
         None => app.fallback(|| async { ApiError::not_found("not_found", "nothing here") }),
     };

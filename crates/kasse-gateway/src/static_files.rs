@@ -6,15 +6,20 @@
 //! immutable and cached for a year; the rest (`index.html`, the loader `kasse.js`, whose URL
 //! publishers embed) are revalidated on every load so a new release is picked up at once.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
+use kasse_core::Offer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
+
+use crate::loader::Loader;
 
 /// The CSP of the demo page (and any HTML the gateway serves): no inline script or style, wasm
 /// compilation allowed (`wasm-unsafe-eval`), API calls to the gateway itself, forms may post only
@@ -40,14 +45,33 @@ pub fn is_hashed_name(name: &str) -> bool {
         .any(|w| w[0] == b'-' && w[1..17].iter().all(u8::is_ascii_hexdigit) && matches!(w[17], b'.' | b'_'))
 }
 
-/// A router serving `dir` at `/`, with caching, CSP and compression.
-pub fn router(dir: &Path, csp: String) -> Router {
+/// The loader in `dir` with the catalog's back ends written in (see [`Loader`]); `None` when
+/// there is no loader there, or one without the slot (then served as the file it is).
+pub fn served_loader(dir: &Path, offers: &BTreeMap<String, Offer>) -> Option<Loader> {
+    let source = std::fs::read_to_string(dir.join("kasse.js")).ok()?;
+    let loader = Loader::new(&source, offers);
+    if loader.is_none() {
+        tracing::warn!("kasse.js has no slot for the offers' back ends: served as it is");
+    }
+    loader
+}
+
+/// A router serving `dir` at `/`, with caching, CSP and compression; the loader `kasse.js` is
+/// `loader` when there is one.
+pub fn router(dir: &Path, csp: String, loader: Option<Loader>) -> Router {
     let serve = ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true);
     let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
-    Router::new()
+    let mut router = Router::new();
+    if let Some(loader) = loader {
+        router = router.route(
+            "/kasse.js",
+            get(move |headers: HeaderMap| async move { loader.serve(&headers) }),
+        );
+    }
+    router
         .fallback_service(serve)
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
@@ -121,7 +145,7 @@ mod tests {
         ] {
             std::fs::write(dir.path().join(file), "bytes").unwrap();
         }
-        let app = router(dir.path(), csp(&[]));
+        let app = router(dir.path(), csp(&[]), None);
         let get = |path: &str, since: Option<&HeaderValue>| {
             let mut request = Request::get(path);
             if let Some(since) = since {

@@ -1,0 +1,89 @@
+// One widget bundle per back end: a reader downloads only the checkout of the back end the offer
+// is sold through. The gateway writes each offer's back end into the loader it serves, so the
+// loader picks the bundle before any offer request; a bundle given another back end's offer
+// refuses it with a clear message.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { KASSE_URL, launch, newPage } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** The bundles the served loader names, by back end: `{ connectId: [glue, wasm], s4: [...] }`. */
+async function bundlesOf(page) {
+  const loader = await page.evaluate(async (url) => (await fetch(url)).text(), `${KASSE_URL}/kasse.js`);
+  const bundles = {};
+  for (const [, key, glue, wasm] of loader.matchAll(/"?(connectId|s4)"?:\["([^"]+\.js)","([^"]+\.wasm)"\]/g)) {
+    bundles[key] = [glue, wasm];
+  }
+  return { loader, bundles };
+}
+
+/** A page of the gateway's origin with the loader and no widget host. */
+async function blankPage() {
+  const page = await newPage(browser);
+  page.wasm = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) page.wasm.push(new URL(request.url()).pathname.slice(1));
+  });
+  await page.route(`${KASSE_URL}/`, (route) => route.fulfill({
+    contentType: "text/html",
+    body: '<!doctype html><html lang="nb"><body><script type="module" src="/kasse.js"></script></body></html>',
+  }));
+  await page.goto(`${KASSE_URL}/`);
+  await page.waitForFunction(() => window.Kasse);
+  return page;
+}
+
+/** Mounts `offer` into a new host and waits for its form; returns what the host ended with. */
+const mount = (page, offer) => page.evaluate(async (offer) => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  const ready = new Promise((resolve) => host.addEventListener("kasse:ready", resolve, { once: true }));
+  await window.Kasse.mount(host, { offer });
+  await ready;
+  return !!host.shadowRoot.querySelector("form");
+}, offer);
+
+test("the served loader knows each offer's back end, and each back end has its own bundle", async () => {
+  const page = await blankPage();
+  const { loader, bundles } = await bundlesOf(page);
+  assert.match(loader, /JSON\.parse\("\{.*\\"s4-avis-velg\\":\\"s4\\".*\}"\)/, "the S4 offer's back end is written in");
+  assert.match(loader, /\\"digital-month\\":\\"connectId\\"/, "the ConnectID offer's back end is written in");
+  assert.deepEqual(Object.keys(bundles).sort(), ["connectId", "s4"]);
+  assert.notEqual(bundles.connectId[1], bundles.s4[1], "two bundles, not one named twice");
+  await page.context().close();
+});
+
+test("a page fetches only the bundle of each mounted offer's back end, once", async () => {
+  const page = await blankPage();
+  const { bundles } = await bundlesOf(page);
+  assert.ok(await mount(page, "digital-month"), "the ConnectID form");
+  assert.deepEqual(page.wasm, [bundles.connectId[1]], "only ConnectID's bundle");
+  assert.ok(await mount(page, "s4-avis-velg"), "the S4 form");
+  assert.ok(await mount(page, "invoice-year"), "a second ConnectID form");
+  assert.deepEqual(page.wasm, [bundles.connectId[1], bundles.s4[1]], "then S4's, and no bundle twice");
+  await page.context().close();
+});
+
+test("a bundle given an offer of another back end says so instead of showing a form", async () => {
+  const page = await blankPage();
+  const { bundles } = await bundlesOf(page);
+  const shown = await page.evaluate(async ([glue, wasm]) => {
+    const module = await import(new URL(glue, location.href).href);
+    await module.default({ module_or_path: new URL(wasm, location.href) });
+    const host = document.createElement("div");
+    document.body.append(host);
+    const failed = new Promise((resolve) => host.addEventListener("kasse:error", (e) => resolve(e.detail), { once: true }));
+    module.mount(host, { offer: "s4-avis-velg", gateway: location.origin });
+    const detail = await failed;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const root = host.shadowRoot;
+    return { detail, form: !!root.querySelector("form"), alert: root.querySelector("[role=alert]")?.textContent };
+  }, bundles.connectId);
+  assert.equal(shown.detail.code, "backend_not_in_bundle");
+  assert.equal(shown.form, false, "no form that could not be sent");
+  assert.ok(shown.alert?.length > 0, `a readable message: ${shown.alert}`);
+  await page.context().close();
+});
