@@ -11,9 +11,10 @@ const HOSTS = "[data-kasse-offer]";
 // `trunk build` leaves one bundle with both back ends under the plain names.
 const BUNDLES = {};
 const PLAIN = ["widget/kasse.js", "widget/kasse_bg.wasm"];
-// Each offer's back end, written into the string by the gateway that serves this file, from its
-// catalog (a string, so that the minifier leaves it for the gateway to find).
-const OFFERS = JSON.parse("{}");
+// Which back end an offer is sold through, written into the string by the gateway that serves
+// this file (a string, so that the minifier leaves it for the gateway to find): its catalog's ids
+// hashed into buckets, each bucket the `d`efault or the `o`ther back end. The file names no offer.
+const BACKENDS = JSON.parse("{}");
 const handles = new WeakMap();
 const bundles = new Map();
 
@@ -53,6 +54,17 @@ function loadBundle(backend, attempt = 0) {
 /** The offer a host shows: `config.offer` wins over `data-kasse-offer`. */
 const offerOf = (host, config = {}) => config.offer ?? host.dataset.kasseOffer;
 
+/** The back end `BACKENDS` gives offer `id` (kasse-gateway's `BackendTable`: FNV-1a of the id's
+ *  UTF-8, seeded, into the mask's buckets); undefined without a table. */
+function backendOf(id) {
+  const { d, o, s = 0, m = "" } = BACKENDS;
+  if (!d || id == null) return undefined;
+  let hash = (0x811c9dc5 ^ s) >>> 0;
+  for (const byte of new TextEncoder().encode(id)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  const bucket = hash % (m.length * 4 || 1);
+  return (parseInt(m[bucket >> 2] ?? "0", 16) >> (bucket & 3)) & 1 ? o : d;
+}
+
 function fail(host, code, error) {
   console.error("Kasse:", code, error);
   host.textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
@@ -66,13 +78,15 @@ async function mount(host, config = {}) {
   // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
   if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
   // The offer is fetched while the bundle loads, not after it (and asked for after the bundle,
-  // which takes longer); the widget fetches (and retries) itself when this fails. Only an offer
-  // the gateway's catalog did not list when it served this file waits for its own back end.
-  const known = OFFERS[offerOf(host, config)];
+  // which takes longer); the widget fetches (and retries) itself when this fails. The offer's
+  // answer corrects the bundle when the catalog changed after this file was served.
+  const guess = backendOf(offerOf(host, config));
   const offer = preloadOffer(host, config);
   let module;
   try {
-    module = await loadBundle(known ?? (await offer)?.offer?.backend);
+    module = await loadBundle(guess ?? (await offer)?.offer?.backend);
+    const backend = (await offer)?.offer?.backend;
+    if (guess && backend && backend !== guess) module = await loadBundle(backend);
   } catch (error) {
     fail(host, "load_failed", error);
     throw error;
@@ -104,10 +118,10 @@ function unmount(host) {
 }
 
 const report = (error) => console.error("Kasse:", error);
-// A failed prefetch stays quiet: the mount retries and explains. The bundle of an offer the
-// catalog did not list is left to the mount, which learns its back end.
+// A failed prefetch stays quiet: the mount retries and explains. Without a table (a loader the
+// gateway did not serve) the bundle is left to the mount, which learns the offer's back end.
 const prefetch = (host) => {
-  const backend = OFFERS[offerOf(host)];
+  const backend = backendOf(offerOf(host));
   if (backend || !Object.keys(BUNDLES).length) loadBundle(backend).catch(() => {});
 };
 

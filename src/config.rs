@@ -98,7 +98,8 @@ impl WidgetConfig {
                 .filter(|value| !value.is_empty())
         };
         let offer = read("offer", "data-kasse-offer").ok_or(ConfigProblem::MissingOffer)?;
-        let prepayment = match js_field(config, "prepayment") {
+        // A prepayment is ConnectID's (order flows 2a/2b): a bundle without it does not read one.
+        let prepayment = match js_field(config, "prepayment").filter(|_| cfg!(feature = "connectid")) {
             None => None,
             Some(value) => Some(Prepayment::from_js(value).ok_or(ConfigProblem::BadPrepayment)?),
         };

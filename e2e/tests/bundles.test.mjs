@@ -20,9 +20,20 @@ async function bundlesOf(page) {
   return { loader, bundles };
 }
 
-/** A page of the gateway's origin with the loader and no widget host. */
-async function blankPage() {
+/** A page of the gateway's origin with the loader and no widget host; `table` replaces the
+ *  back-end table the gateway wrote into the loader. */
+async function blankPage({ table } = {}) {
   const page = await newPage(browser);
+  if (table) {
+    await page.route(`${KASSE_URL}/kasse.js`, async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers["content-encoding"];
+      delete headers["content-length"];
+      const body = (await response.text()).replace(/JSON\.parse\("\{[^)]*"\)/, `JSON.parse(${JSON.stringify(table)})`);
+      await route.fulfill({ status: response.status(), headers, body });
+    });
+  }
   page.wasm = [];
   page.on("request", (request) => {
     if (request.url().endsWith(".wasm")) page.wasm.push(new URL(request.url()).pathname.slice(1));
@@ -46,13 +57,22 @@ const mount = (page, offer) => page.evaluate(async (offer) => {
   return !!host.shadowRoot.querySelector("form");
 }, offer);
 
-test("the served loader knows each offer's back end, and each back end has its own bundle", async () => {
+test("the served loader names no offer, and each back end has its own bundle", async () => {
   const page = await blankPage();
   const { loader, bundles } = await bundlesOf(page);
-  assert.match(loader, /JSON\.parse\("\{.*\\"s4-avis-velg\\":\\"s4\\".*\}"\)/, "the S4 offer's back end is written in");
-  assert.match(loader, /\\"digital-month\\":\\"connectId\\"/, "the ConnectID offer's back end is written in");
+  // The catalog's back ends are in, as buckets: no id, so unadvertised offers stay unlisted.
+  assert.match(loader, /JSON\.parse\("\{\\"d\\":\\"connectId\\",\\"o\\":\\"s4\\"/, "the table is written in");
+  for (const id of ["digital-month", "s4-avis-velg", "gift-3m"]) assert.ok(!loader.includes(id), `${id} is not named`);
   assert.deepEqual(Object.keys(bundles).sort(), ["connectId", "s4"]);
   assert.notEqual(bundles.connectId[1], bundles.s4[1], "two bundles, not one named twice");
+  await page.context().close();
+});
+
+test("a loader whose table is out of date still mounts the offer with its own back end's bundle", async () => {
+  const page = await blankPage({ table: '{"d":"s4","s":0,"m":""}' });
+  const { bundles } = await bundlesOf(page);
+  assert.ok(await mount(page, "digital-month"), "the ConnectID form, after the offer's answer");
+  assert.equal(page.wasm.at(-1), bundles.connectId[1], `ConnectID's bundle last: ${page.wasm}`);
   await page.context().close();
 });
 

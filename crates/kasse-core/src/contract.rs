@@ -49,9 +49,11 @@ pub struct OfferInfo {
     pub methods: Vec<String>,
     /// ConnectID's public half: client id and hosted fulfillment page. Absent for S4 offers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub connect_id: Option<ConnectIdPublic>,
     /// S4's public half: the publisher's URLs an S4 agreement carries. Absent for ConnectID offers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "s4"), serde(skip_deserializing))]
     pub s4: Option<S4Public>,
 }
 

@@ -2,16 +2,22 @@
 //! release ships one widget bundle per back end, and the loader must know an offer's back end
 //! before it fetches a bundle; read from here, that costs the reader no round trip. Built once at
 //! start from the release's loader and the catalog, and revalidated by ETag like the file was.
+//!
+//! The loader is public, and the catalog may hold offers a publisher does not advertise, so it
+//! carries no offer id: the ids are hashed into buckets and each bucket names one back end
+//! ([`BackendTable`]). Every id, in the catalog or not, falls in some bucket, so the table cannot
+//! tell whether an id exists; it only tells which back end such an offer would be sold through.
 
 use std::collections::BTreeMap;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kasse_core::{Backend, Offer};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// Where the loader's source leaves the map (`const OFFERS = JSON.parse("{}");`): a string literal,
-/// which the release build's minifier keeps as it is, where a `{}` would lose its name.
+/// Where the loader's source leaves the table (`const BACKENDS = JSON.parse("{}");`): a string
+/// literal, which the release build's minifier keeps as it is, where a `{}` would lose its name.
 const SLOT: &str = r#"JSON.parse("{}")"#;
 
 /// The served loader.
@@ -22,16 +28,16 @@ pub struct Loader {
 }
 
 impl Loader {
-    /// `source` with each offer's back end written in; `None` when its slot is not there exactly
-    /// once (a loader of another build, then served as the file it is).
+    /// `source` with the catalog's [`BackendTable`] written in; `None` when its slot is not there
+    /// exactly once (a loader of another build, then served as the file it is).
     pub fn new(source: &str, offers: &BTreeMap<String, Offer>) -> Option<Loader> {
         if source.matches(SLOT).count() != 1 {
             return None;
         }
-        let backends: BTreeMap<&str, Backend> = offers.iter().map(|(id, o)| (id.as_str(), o.backend)).collect();
-        let json = serde_json::to_string(&backends).expect("ids and back ends are JSON");
-        // The JSON as a JS string literal: JSON's string escapes are JavaScript's, so an offer id
-        // cannot end the literal or the statement.
+        let ids = offers.iter().map(|(id, o)| (id.as_str(), o.backend));
+        let table = BackendTable::new(ids.collect());
+        let json = serde_json::to_string(&table).expect("a table is JSON");
+        // The JSON as a JS string literal: JSON's string escapes are JavaScript's.
         let literal = serde_json::to_string(&json).expect("a string is JSON");
         let body = source.replacen(SLOT, &["JSON.parse(", &literal, ")"].concat(), 1);
         let etag = format!("\"{}\"", hex::encode(&Sha256::digest(body.as_bytes())[..8]));
@@ -60,6 +66,103 @@ impl Loader {
     }
 }
 
+/// Each offer's back end without its id: an id's bucket is `fnv1a(seed, id) % buckets`, and the
+/// bucket's bit in `mask` (hex, four buckets a digit, lowest bit first) picks `other` over
+/// `default`. The loader computes the same (`backendOf` in loader/kasse.js). Buckets and seed
+/// are the first found that put no two offers of different back ends in one bucket.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct BackendTable {
+    #[serde(rename = "d", skip_serializing_if = "Option::is_none")]
+    default: Option<Backend>,
+    #[serde(rename = "o", skip_serializing_if = "Option::is_none")]
+    other: Option<Backend>,
+    #[serde(rename = "s")]
+    seed: u32,
+    #[serde(rename = "m")]
+    mask: String,
+}
+
+/// Bucket counts tried, smallest first (a multiple of four: the mask's hex digits), and seeds per
+/// count. A mixed catalog of a few dozen offers separates at the first or second count.
+const BUCKET_COUNTS: [u32; 6] = [16, 64, 256, 1024, 4096, 16384];
+const SEEDS: u32 = 4096;
+
+impl BackendTable {
+    /// The table for `offers` (id, back end). The more common back end is the default; with
+    /// one back end (or none) the mask is empty. No separating seed within the bounds leaves
+    /// the default alone and the mask empty, and the loader corrects a wrong guess from the
+    /// offer's own answer.
+    pub fn new(offers: Vec<(&str, Backend)>) -> BackendTable {
+        let connect_id = offers.iter().filter(|(_, b)| *b == Backend::ConnectId).count();
+        let (default, other) = if connect_id * 2 >= offers.len() {
+            (Backend::ConnectId, Backend::S4)
+        } else {
+            (Backend::S4, Backend::ConnectId)
+        };
+        let mut table = BackendTable {
+            default: (!offers.is_empty()).then_some(default),
+            other: None,
+            seed: 0,
+            mask: String::new(),
+        };
+        let (others, defaults): (Vec<_>, Vec<_>) = offers.iter().partition(|(_, b)| *b == other);
+        if others.is_empty() {
+            return table;
+        }
+        for buckets in BUCKET_COUNTS {
+            for seed in 0..SEEDS {
+                let bucket = |(id, _): &&(&str, Backend)| bucket_of(seed, id, buckets);
+                let taken: std::collections::HashSet<u32> = others.iter().map(bucket).collect();
+                if defaults.iter().map(bucket).any(|b| taken.contains(&b)) {
+                    continue;
+                }
+                table.other = Some(other);
+                table.seed = seed;
+                table.mask = mask(&taken, buckets);
+                return table;
+            }
+        }
+        table
+    }
+
+    /// The back end the table gives `id`.
+    pub fn backend_of(&self, id: &str) -> Option<Backend> {
+        let default = self.default?;
+        let buckets = self.mask.len() as u32 * 4;
+        if buckets == 0 {
+            return Some(default);
+        }
+        let bucket = bucket_of(self.seed, id, buckets);
+        let digit = self.mask.as_bytes()[(bucket / 4) as usize];
+        let bits = (digit as char).to_digit(16).expect("the mask is hex");
+        Some(if bits >> (bucket % 4) & 1 == 1 {
+            self.other?
+        } else {
+            default
+        })
+    }
+}
+
+/// FNV-1a (32 bits) of `id`'s UTF-8 bytes, its start mixed with `seed`, into `buckets`.
+fn bucket_of(seed: u32, id: &str, buckets: u32) -> u32 {
+    let hash = id.bytes().fold(0x811c_9dc5 ^ seed, |h, byte| {
+        (h ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash % buckets
+}
+
+/// The buckets `taken` as hex digits, four buckets a digit, lowest bit first.
+fn mask(taken: &std::collections::HashSet<u32>, buckets: u32) -> String {
+    (0..buckets / 4)
+        .map(|digit| {
+            let bits = (0..4)
+                .filter(|bit| taken.contains(&(digit * 4 + bit)))
+                .fold(0, |acc, bit| acc | 1 << bit);
+            char::from_digit(bits, 16).expect("four bits are a hex digit")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,33 +186,75 @@ mod tests {
     }
 
     #[test]
-    fn each_offer_s_back_end_is_written_into_the_slot() {
-        let source = "const BUNDLES={};const OFFERS=JSON.parse(\"{}\");f(OFFERS);";
-        let loader = Loader::new(
-            source,
-            &offers(&[("digital", Backend::ConnectId), ("pakke", Backend::S4)]),
-        )
-        .unwrap();
-        assert_eq!(
-            loader.body,
-            r#"const BUNDLES={};const OFFERS=JSON.parse("{\"digital\":\"connectId\",\"pakke\":\"s4\"}");f(OFFERS);"#
+    fn every_catalog_offer_gets_its_back_end_and_no_id_is_written() {
+        let catalog = offers(&[
+            ("digital-month", Backend::ConnectId),
+            ("invoice-year", Backend::ConnectId),
+            ("gift-3m", Backend::ConnectId),
+            ("winback-half-price", Backend::S4),
+            ("s4-avis-velg", Backend::S4),
+        ]);
+        let source = "const BUNDLES={};const BACKENDS=JSON.parse(\"{}\");f(BACKENDS);";
+        let loader = Loader::new(source, &catalog).unwrap();
+        for (id, offer) in &catalog {
+            assert!(!loader.body.contains(id.as_str()), "{id} is not in the served loader");
+            let table = BackendTable::new(catalog.iter().map(|(id, o)| (id.as_str(), o.backend)).collect());
+            assert_eq!(table.backend_of(id), Some(offer.backend), "{id}");
+        }
+        assert!(
+            loader
+                .body
+                .contains(r#"JSON.parse("{\"d\":\"connectId\",\"o\":\"s4\",\"s\":"#),
+            "{}",
+            loader.body
         );
     }
 
-    /// An offer id is the publisher's text: whatever it holds stays inside the string literal.
+    /// Larger mixed catalogs separate too, whichever back end is the more common.
     #[test]
-    fn an_offer_id_cannot_break_out_of_the_literal() {
-        let id = "x\");alert(1);(\"\\\n\u{2028}</script>";
-        let loader = Loader::new("const OFFERS=JSON.parse(\"{}\");", &offers(&[(id, Backend::S4)])).unwrap();
-        let literal = loader
-            .body
-            .strip_prefix("const OFFERS=JSON.parse(")
-            .unwrap()
-            .strip_suffix(");")
-            .unwrap();
-        let json: String = serde_json::from_str(literal).unwrap();
-        let map: BTreeMap<String, String> = serde_json::from_str(&json).unwrap();
-        assert_eq!(map[id], "s4");
+    fn mixed_catalogs_separate() {
+        for (connect_id, s4) in [(1, 1), (40, 3), (3, 40), (60, 60)] {
+            let mut entries = Vec::new();
+            let ids: Vec<String> = (0..connect_id + s4).map(|i| format!("offer-{i}")).collect();
+            for (i, id) in ids.iter().enumerate() {
+                entries.push((
+                    id.as_str(),
+                    if i < connect_id {
+                        Backend::ConnectId
+                    } else {
+                        Backend::S4
+                    },
+                ));
+            }
+            let table = BackendTable::new(entries.clone());
+            assert!(!table.mask.is_empty(), "{connect_id}+{s4} separated");
+            for (id, backend) in entries {
+                assert_eq!(table.backend_of(id), Some(backend), "{id} of {connect_id}+{s4}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_one_back_end_catalog_needs_no_mask() {
+        let table = BackendTable::new(vec![("a", Backend::S4), ("b", Backend::S4)]);
+        assert_eq!(serde_json::to_string(&table).unwrap(), r#"{"d":"s4","s":0,"m":""}"#);
+        assert_eq!(table.backend_of("anything"), Some(Backend::S4));
+        let empty = BackendTable::new(Vec::new());
+        assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"s":0,"m":""}"#);
+        assert_eq!(empty.backend_of("a"), None);
+    }
+
+    /// The loader hashes as this module does (the same FNV-1a over UTF-8): fixed values for both.
+    #[test]
+    fn the_hash_is_fnv_1a_over_utf_8() {
+        assert_eq!(bucket_of(0, "", u32::MAX), 0x811c_9dc5);
+        assert_eq!(bucket_of(0, "a", 1 << 31), 0xe40c_292c % (1 << 31));
+        assert_eq!(bucket_of(0, "digital-month", 16384), 0xbb9b_4494 % 16384);
+        assert_eq!(bucket_of(0, "ø€", u32::MAX), 0x1c10_7e8a);
+        assert_ne!(
+            bucket_of(1, "digital-month", 16384),
+            bucket_of(0, "digital-month", 16384)
+        );
     }
 
     #[test]
@@ -137,5 +282,6 @@ mod tests {
     fn the_loader_source_has_the_slot() {
         let source = include_str!("../../../loader/kasse.js");
         assert!(Loader::new(source, &offers(&[])).is_some());
+        assert!(source.contains(&["const BACKENDS = ", SLOT, ";"].concat()));
     }
 }

@@ -183,15 +183,19 @@ pub struct Offer {
     pub prepaid: bool,
     /// ConnectID methods the publisher allows for this offer (before the support table filters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub allowed_methods: Vec<PaymentMethod>,
     /// ConnectID: what the order line buys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub product_spec: Option<ProductSpec>,
     /// ConnectID: marketing coupon sent on the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub marketing_coupon: Option<Coupon>,
     /// ConnectID: temporary access written on the order line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub access: Option<AccessGrant>,
     /// Whether the order opens locked digital content; if so, an order by a reader who is not
     /// logged in is followed by "assign user" (ConnectID's order flows 1b/2b).
@@ -205,12 +209,15 @@ pub struct Offer {
     pub gift: bool,
     /// S4: template package and choices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "s4"), serde(skip_deserializing))]
     pub s4: Option<S4Template>,
     /// ConnectID: a subscription a logged-in reader starts in one click (no order, no payment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub start_subscription: Option<StartSpec>,
     /// ConnectID: a marketing consent the form offers (an unticked, optional box).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "connectid"), serde(skip_deserializing))]
     pub consent: Option<ConsentSpec>,
 }
 
