@@ -20,11 +20,14 @@ use sha2::{Digest, Sha256};
 /// literal, which the release build's minifier keeps as it is, where a `{}` would lose its name.
 const SLOT: &str = r#"JSON.parse("{}")"#;
 
-/// The served loader.
+/// The served loader: its text, the same compressed with brotli at quality 11 (once, here,
+/// as the release build precompresses the bundle), and the validator of each.
 #[derive(Clone)]
 pub struct Loader {
     body: String,
+    brotli: Vec<u8>,
     etag: HeaderValue,
+    brotli_etag: HeaderValue,
 }
 
 impl Loader {
@@ -40,30 +43,58 @@ impl Loader {
         // The JSON as a JS string literal: JSON's string escapes are JavaScript's.
         let literal = serde_json::to_string(&json).expect("a string is JSON");
         let body = source.replacen(SLOT, &["JSON.parse(", &literal, ")"].concat(), 1);
-        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(body.as_bytes())[..8]));
-        let etag = HeaderValue::from_str(&etag).expect("hex is a header value");
-        Some(Loader { body, etag })
+        let hash = hex::encode(&Sha256::digest(body.as_bytes())[..8]);
+        // A strong validator per representation: the compressed bytes are not the text's.
+        let etag = HeaderValue::from_str(&["\"", &hash, "\""].concat()).expect("hex is a header value");
+        let brotli_etag = HeaderValue::from_str(&["\"", &hash, "-br\""].concat()).expect("hex is a header value");
+        let mut brotli = Vec::new();
+        brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &Default::default()).expect("in memory");
+        Some(Loader {
+            body,
+            brotli,
+            etag,
+            brotli_etag,
+        })
     }
 
-    /// The loader, or 304 when the browser's copy (`If-None-Match`) is this one.
+    /// The loader (brotli-compressed when the browser takes it), or 304 when the browser's copy
+    /// (`If-None-Match`) is this one.
     pub fn serve(&self, request: &HeaderMap) -> Response {
+        let brotli = accepts_brotli(request);
+        let etag = if brotli { &self.brotli_etag } else { &self.etag };
         let cached = request
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|tags| tags.split(',').any(|t| t.trim() == self.etag || t.trim() == "*"));
-        let mut response = if cached {
-            StatusCode::NOT_MODIFIED.into_response()
-        } else {
-            self.body.clone().into_response()
+            .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        let mut response = match (cached, brotli) {
+            (true, _) => StatusCode::NOT_MODIFIED.into_response(),
+            (false, true) => self.brotli.clone().into_response(),
+            (false, false) => self.body.clone().into_response(),
         };
         let h = response.headers_mut();
-        h.insert(header::ETAG, self.etag.clone());
+        if brotli {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        }
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        h.insert(header::ETAG, etag.clone());
         h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/javascript; charset=utf-8"),
         );
         response
     }
+}
+
+/// Whether `Accept-Encoding` takes brotli (`br`, not at `q=0`).
+fn accepts_brotli(request: &HeaderMap) -> bool {
+    let accepted = request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    accepted.flat_map(|v| v.split(',')).any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        parts.next() == Some("br") && parts.all(|p| !matches!(p, "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+    })
 }
 
 /// Each offer's back end without its id: an id's bucket is `fnv1a(seed, id) % buckets`, and the
@@ -261,6 +292,29 @@ mod tests {
     fn a_loader_without_exactly_one_slot_is_left_alone() {
         assert!(Loader::new("const OFFERS={};", &offers(&[])).is_none());
         assert!(Loader::new("JSON.parse(\"{}\");JSON.parse(\"{}\");", &offers(&[])).is_none());
+    }
+
+    #[test]
+    fn brotli_when_accepted_and_each_encoding_its_own_validator() {
+        let loader = Loader::new("const BACKENDS = JSON.parse(\"{}\");", &offers(&[("a", Backend::S4)])).unwrap();
+        let mut asked = HeaderMap::new();
+        asked.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br, zstd"),
+        );
+        let compressed = loader.serve(&asked);
+        assert_eq!(compressed.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(compressed.headers()[header::VARY], "accept-encoding");
+        let mut text = Vec::new();
+        brotli::BrotliDecompress(&mut loader.brotli.as_slice(), &mut text).unwrap();
+        assert_eq!(text, loader.body.as_bytes());
+        let plain = loader.serve(&HeaderMap::new());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_ne!(plain.headers()[header::ETAG], compressed.headers()[header::ETAG]);
+        for refused in ["gzip", "br;q=0", "br; q=0, gzip", "brotli"] {
+            asked.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(refused));
+            assert!(!accepts_brotli(&asked), "{refused}");
+        }
     }
 
     #[test]

@@ -173,6 +173,33 @@ mod tests {
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
     }
 
+    /// The loader with the catalog's table, compressed once (not again by the compression layer)
+    /// and revalidated like the file.
+    #[tokio::test]
+    async fn the_served_loader_is_compressed_once_and_revalidated() {
+        use axum::body::Body;
+        use axum::http::Request;
+        use tower::ServiceExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kasse.js"), "const BACKENDS = JSON.parse(\"{}\");").unwrap();
+        let loader = served_loader(dir.path(), &BTreeMap::new());
+        assert!(loader.is_some());
+        let app = router(dir.path(), csp(&[]), loader);
+        let request = Request::get("/kasse.js").header(header::ACCEPT_ENCODING, "gzip, br");
+        let r = app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+        assert!(r.headers().contains_key(header::ETAG));
+        let body = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+        let mut text = Vec::new();
+        brotli::BrotliDecompress(&mut body.as_ref(), &mut text).unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            r#"const BACKENDS = JSON.parse("{\"s\":0,\"m\":\"\"}");"#
+        );
+    }
+
     #[test]
     fn csp_has_no_unsafe_inline() {
         let c = csp(&["http://127.0.0.1:8090".into()]);
