@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::api::{ApiFailure, Gateway, OfferInfo};
-use crate::config::{Prepayment, WidgetConfig};
+use crate::config::WidgetConfig;
 use crate::events::{emit, Detail, Event};
 use crate::{page, storage};
 
@@ -24,7 +24,9 @@ mod flow;
 mod load;
 #[cfg(feature = "s4")]
 mod s4;
+#[cfg(feature = "connectid")]
 mod session;
+#[cfg(feature = "connectid")]
 mod start;
 
 pub use load::{Loaded, OfferLoad};
@@ -112,8 +114,9 @@ pub struct Checkout {
     pub gateway: StoredValue<Gateway>,
     /// The reader's language.
     pub locale: Locale,
+    #[cfg(feature = "connectid")]
     /// Proof of an earlier payment, for prepaid offers.
-    pub prepayment: StoredValue<Option<Prepayment>>,
+    pub prepayment: StoredValue<Option<crate::config::Prepayment>>,
     /// What the reader typed.
     pub form: RwSignal<CheckoutForm>,
     /// Field errors of the last submit.
@@ -124,11 +127,14 @@ pub struct Checkout {
     pub notice: RwSignal<Option<Notice>>,
     /// Set when done.
     pub receipt: RwSignal<Option<Receipt>>,
+    #[cfg(feature = "connectid")]
     /// The logged-in reader, when there is one.
     pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
+    #[cfg(feature = "connectid")]
     /// What the access check answered for the logged-in reader; `None` until asked (and for a
     /// reader who is not logged in).
     pub has_access: RwSignal<Option<bool>>,
+    #[cfg(feature = "connectid")]
     /// The offer's marketing consent text, once loaded (no box without it).
     pub consent_text: RwSignal<Option<String>>,
 }
@@ -158,14 +164,18 @@ impl Checkout {
             host: StoredValue::new_local(host),
             gateway: StoredValue::new(Gateway::new(&config.gateway)),
             locale,
+            #[cfg(feature = "connectid")]
             prepayment: StoredValue::new(config.prepayment.clone()),
             form: RwSignal::new(form),
             errors: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Form),
             notice: RwSignal::new(None),
             receipt: RwSignal::new(None),
+            #[cfg(feature = "connectid")]
             reader: RwSignal::new(None),
+            #[cfg(feature = "connectid")]
             has_access: RwSignal::new(None),
+            #[cfg(feature = "connectid")]
             consent_text: RwSignal::new(None),
         }
     }
@@ -174,14 +184,16 @@ impl Checkout {
     /// who has the offer, else the offer's kind of checkout.
     pub fn screen(&self) -> Screen {
         if self.receipt.with(Option::is_some) {
-            Screen::Receipt
-        } else if self.already_has_it() {
-            Screen::AlreadyYours
-        } else if self.is_start() {
-            Screen::Start
-        } else {
-            Screen::Form
+            return Screen::Receipt;
         }
+        // Logged-in readers and start-subscription offers are ConnectID's.
+        #[cfg(feature = "connectid")]
+        if self.already_has_it() {
+            return Screen::AlreadyYours;
+        } else if self.is_start() {
+            return Screen::Start;
+        }
+        Screen::Form
     }
 
     fn offer_id(&self) -> String {
@@ -224,6 +236,7 @@ impl Checkout {
     }
 
     fn fail(&self, failure: &ApiFailure) {
+        #[cfg(feature = "connectid")]
         if failure.code() == "login_required" {
             self.session_ended();
         }

@@ -11,12 +11,9 @@ use crate::{page, storage};
 
 impl Checkout {
     /// Whether the gateway offers login for this offer (ConnectID offers, `[connectid.login]`).
-    /// Never in a bundle without ConnectID, which then links none of the login views.
     pub fn login_available(&self) -> bool {
-        cfg!(feature = "connectid")
-            && self
-                .info
-                .with_value(|i| i.offer.backend == Backend::ConnectId && i.connect_id.as_ref().is_some_and(|c| c.login))
+        self.info
+            .with_value(|i| i.offer.backend == Backend::ConnectId && i.connect_id.as_ref().is_some_and(|c| c.login))
     }
 
     /// Where "Log in" goes: the gateway's login, back to this article.

@@ -14,7 +14,7 @@ use crate::{page, storage};
 impl Checkout {
     /// Whether the offer is started rather than ordered.
     pub fn is_start(&self) -> bool {
-        cfg!(feature = "connectid") && self.info.with_value(|i| i.offer.start_subscription.is_some())
+        self.info.with_value(|i| i.offer.start_subscription.is_some())
     }
 
     /// What the reader is shown next for a start-subscription offer (tracked).

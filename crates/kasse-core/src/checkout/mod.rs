@@ -208,7 +208,7 @@ pub struct MethodChoice {
 /// The methods the form shows for an offer, of its back end, in the catalog's order.
 pub fn method_choices(offer: &Offer) -> Vec<MethodChoice> {
     match offer.backend {
-        Backend::ConnectId => PaymentMethod::for_offer(offer)
+        Backend::ConnectId if cfg!(feature = "connectid") => PaymentMethod::for_offer(offer)
             .into_iter()
             .map(|m| MethodChoice {
                 wire: m.wire_name(),
@@ -216,7 +216,7 @@ pub fn method_choices(offer: &Offer) -> Vec<MethodChoice> {
                 leaves_page: m.is_interactive() && !offer.prepaid,
             })
             .collect(),
-        Backend::S4 => S4PaymentMethod::for_offer(offer)
+        Backend::S4 if cfg!(feature = "s4") => S4PaymentMethod::for_offer(offer)
             .into_iter()
             .map(|m| MethodChoice {
                 wire: m.wire_name(),
@@ -224,6 +224,8 @@ pub fn method_choices(offer: &Offer) -> Vec<MethodChoice> {
                 leaves_page: m.is_interactive(),
             })
             .collect(),
+        // A build without the offer's back end (a widget bundle of the other) has no method for it.
+        _ => Vec::new(),
     }
 }
 

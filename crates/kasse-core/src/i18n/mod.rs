@@ -5,8 +5,35 @@
 /// order, which the compiler checks, and keeps them as one string with a NUL after each. A
 /// `match` from key to `&str` compiles to a table of pointers and lengths, 8 bytes per text
 /// (3 KB for five locales in the widget), which compresses far worse than the texts.
+// A text only one back end shows (`connectid!("…")`, `s4!("…")`) is empty in a build without that
+// back end (a widget bundle of the other), which never shows it: its place in the string stays.
+#[cfg(feature = "connectid")]
+macro_rules! connectid {
+    ($text:literal) => {
+        $text
+    };
+}
+#[cfg(not(feature = "connectid"))]
+macro_rules! connectid {
+    ($text:literal) => {
+        ""
+    };
+}
+#[cfg(feature = "s4")]
+macro_rules! s4 {
+    ($text:literal) => {
+        $text
+    };
+}
+#[cfg(not(feature = "s4"))]
+macro_rules! s4 {
+    ($text:literal) => {
+        ""
+    };
+}
+
 macro_rules! texts {
-    ($($key:ident => $text:literal,)*) => {
+    ($($key:ident => $text:expr,)*) => {
         const ORDER: &[super::MessageKey] = &[$($key),*];
         const _: () = assert!(super::in_key_order(ORDER), "texts missing or out of MessageKey order");
         const TEXTS: &str = concat!($($text, "\0"),*);
@@ -210,11 +237,36 @@ impl crate::connectid::FulfillmentStatus {
 mod tests {
     use super::*;
 
+    #[cfg(all(feature = "connectid", feature = "s4"))]
     #[test]
     fn every_key_has_a_non_empty_text_in_every_locale() {
         for &key in MessageKey::ALL {
             for locale in Locale::ALL {
                 assert!(!t(locale, key).trim().is_empty(), "{key:?} missing in {locale:?}");
+            }
+        }
+    }
+
+    /// A build of one back end (a widget bundle) empties only the other's texts.
+    #[test]
+    fn a_back_end_s_own_texts_are_there_exactly_when_the_build_carries_it() {
+        for locale in Locale::ALL {
+            for key in [MessageKey::Logout, MessageKey::MethodKco, MessageKey::Activate] {
+                assert_eq!(
+                    !t(locale, key).is_empty(),
+                    cfg!(feature = "connectid"),
+                    "{key:?} {locale:?}"
+                );
+            }
+            for key in [MessageKey::ChooseProducts, MessageKey::MethodS4Vipps] {
+                assert_eq!(!t(locale, key).is_empty(), cfg!(feature = "s4"), "{key:?} {locale:?}");
+            }
+            for key in [
+                MessageKey::Submit,
+                MessageKey::ErrServiceConfig,
+                MessageKey::ErrLoginRequired,
+            ] {
+                assert!(!t(locale, key).is_empty(), "{key:?} {locale:?}");
             }
         }
     }
@@ -243,6 +295,8 @@ mod tests {
         assert_eq!(names.len(), before);
     }
 
+    // Of the whole set of texts: a build of one back end leaves the other's empty in every locale.
+    #[cfg(all(feature = "connectid", feature = "s4"))]
     #[test]
     fn locales_are_really_translated() {
         // A key whose texts are the same in every locale is fine for brand names (Vipps, MobilePay,
