@@ -13,6 +13,7 @@ mod bundle;
 mod cmd;
 mod fuzz;
 mod glue_classes;
+mod glue_imports;
 mod lint;
 mod load_time;
 mod setup;

@@ -2,6 +2,7 @@
 
 use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
+use crate::glue_imports;
 use crate::setup::{self, WasmToolchain};
 use crate::size_std;
 use crate::wasm_interface::{self, UNUSED};
@@ -162,6 +163,9 @@ fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, q
             .arg("-o")
             .arg(&wasm),
     )?;
+    let imported = glue_imports::imported_names(&std::fs::read(&wasm)?)?;
+    let js = std::fs::read_to_string(&glue)?;
+    std::fs::write(&glue, glue_imports::without_unimported(&js, &imported)?)?;
     // Minified before hashing: the names are hashes of the bytes readers get.
     minify(&glue)
 }
