@@ -3,10 +3,10 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// The widget's CSS, compiled in. It is adopted as a constructed stylesheet rather than put in a
-/// `<style>` element: under a strict CSP (`style-src 'self'`) inline `<style>` is blocked, while
-/// `adoptedStyleSheets` applies.
-pub const WIDGET_CSS: &str = include_str!("../style/kasse.css");
+/// The widget's CSS, compiled in (`style/`, minified by build.rs). It is adopted as a constructed
+/// stylesheet rather than put in a `<style>` element: under a strict CSP (`style-src 'self'`)
+/// inline `<style>` is blocked, while `adoptedStyleSheets` applies.
+pub const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/kasse.css"));
 
 /// Returns the host's shadow root, attaching an open one the first time, emptied and styled, ready
 /// for a fresh mount. Reusing the root lets `Kasse.mount` be called again on the same element.

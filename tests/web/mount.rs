@@ -100,3 +100,26 @@ async fn ready_fires_once_with_no_personal_data() {
     assert_eq!(ready.len(), 1, "{events:?}");
     assert_eq!(ready[0].1, r#"{"locale":"en","offer":"digital-month"}"#);
 }
+
+/// The compiled-in stylesheet is the sources minified (build.rs): the browser reads every rule of
+/// it as it reads the sources', rule for rule.
+#[wasm_bindgen_test]
+fn the_minified_stylesheet_has_every_rule_of_its_sources() {
+    let css = kasse_widget::shadow::WIDGET_CSS;
+    assert!(!css.contains("/*") && !css.contains('\n'), "minified: {css}");
+    let sources = concat!(
+        include_str!("../../style/kasse.css"),
+        include_str!("../../style/connectid.css")
+    );
+    let rules = |text: &str| {
+        let sheet = web_sys::CssStyleSheet::new().unwrap();
+        sheet.replace_sync(text).unwrap();
+        let list = sheet.css_rules().unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().css_text())
+            .collect::<Vec<_>>()
+    };
+    let (built, read) = (rules(css), rules(sources));
+    assert!(read.len() > 30, "{} rules", read.len());
+    assert_eq!(built, read);
+}
