@@ -75,7 +75,7 @@ fn bundle_sizes(release: &stack::Release) -> Result<()> {
     let loader = size(Path::new("kasse.js"))?;
     let mut rows = vec![("loader kasse.js".to_owned(), loader)];
     for (label, file) in [
-        ("widget CSS (in wasm)", "../style/kasse.css"),
+        ("widget CSS source, common", "../style/kasse.css"),
         ("demo page CSS", "demo.css"),
     ] {
         rows.push((label.to_owned(), size(Path::new(file))?));
