@@ -114,8 +114,8 @@ pub struct Checkout {
     pub gateway: StoredValue<Gateway>,
     /// The reader's language.
     pub locale: Locale,
-    #[cfg(feature = "connectid")]
     /// Proof of an earlier payment, for prepaid offers.
+    #[cfg(feature = "connectid")]
     pub prepayment: StoredValue<Option<crate::config::Prepayment>>,
     /// What the reader typed.
     pub form: RwSignal<CheckoutForm>,
@@ -127,15 +127,15 @@ pub struct Checkout {
     pub notice: RwSignal<Option<Notice>>,
     /// Set when done.
     pub receipt: RwSignal<Option<Receipt>>,
-    #[cfg(feature = "connectid")]
     /// The logged-in reader, when there is one.
-    pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
     #[cfg(feature = "connectid")]
+    pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
     /// What the access check answered for the logged-in reader; `None` until asked (and for a
     /// reader who is not logged in).
-    pub has_access: RwSignal<Option<bool>>,
     #[cfg(feature = "connectid")]
+    pub has_access: RwSignal<Option<bool>>,
     /// The offer's marketing consent text, once loaded (no box without it).
+    #[cfg(feature = "connectid")]
     pub consent_text: RwSignal<Option<String>>,
 }
 
