@@ -63,7 +63,8 @@ impl Prepayment {
 pub enum ConfigProblem {
     /// Neither `data-kasse-offer` nor `config.offer` was given.
     MissingOffer,
-    /// `config.prepayment` is not `{transactionId, merchantId, …}`.
+    /// `config.prepayment` is not `{transactionId, merchantId, …}` (a prepayment is ConnectID's).
+    #[cfg(feature = "connectid")]
     BadPrepayment,
 }
 
@@ -74,6 +75,7 @@ impl ConfigProblem {
             ConfigProblem::MissingOffer => {
                 "no offer configured: add data-kasse-offer=\"<offer id>\" to the host element"
             }
+            #[cfg(feature = "connectid")]
             ConfigProblem::BadPrepayment => {
                 "config.prepayment must be an object like {transactionId: \"…\", merchantId: \"…\"}"
             }
@@ -99,10 +101,13 @@ impl WidgetConfig {
         };
         let offer = read("offer", "data-kasse-offer").ok_or(ConfigProblem::MissingOffer)?;
         // A prepayment is ConnectID's (order flows 2a/2b): a bundle without it does not read one.
-        let prepayment = match js_field(config, "prepayment").filter(|_| cfg!(feature = "connectid")) {
+        #[cfg(feature = "connectid")]
+        let prepayment = match js_field(config, "prepayment") {
             None => None,
             Some(value) => Some(Prepayment::from_js(value).ok_or(ConfigProblem::BadPrepayment)?),
         };
+        #[cfg(not(feature = "connectid"))]
+        let prepayment = None;
         // Unreadable, or another offer's: ignored, and the widget asks the gateway itself.
         let preloaded_offer = js_field(config, "preloadedOffer")
             .and_then(crate::json::from_js::<kasse_core::contract::OfferInfo>)

@@ -184,13 +184,16 @@ fn check_contact(form: &CheckoutForm, country: &str, e: &mut Errors) -> (Option<
 
 /// The reader's method among the ones the offer shows, for the offer's back end.
 fn check_method(offer: &Offer, wire: &str, e: &mut Errors) -> Option<ChosenMethod> {
-    let chosen =
-        match offer.backend {
-            Backend::ConnectId => choose_method(wire, PaymentMethod::from_wire, &PaymentMethod::for_offer(offer))
-                .map(ChosenMethod::ConnectId),
-            Backend::S4 => choose_method(wire, S4PaymentMethod::from_wire, &S4PaymentMethod::for_offer(offer))
-                .map(ChosenMethod::S4),
-        };
+    let chosen = match offer.backend {
+        Backend::ConnectId if cfg!(feature = "connectid") => {
+            choose_method(wire, PaymentMethod::from_wire, &PaymentMethod::for_offer(offer)).map(ChosenMethod::ConnectId)
+        }
+        Backend::S4 if cfg!(feature = "s4") => {
+            choose_method(wire, S4PaymentMethod::from_wire, &S4PaymentMethod::for_offer(offer)).map(ChosenMethod::S4)
+        }
+        // A build without the offer's back end (a widget bundle of the other) takes no method for it.
+        _ => Err(ErrorCode::MethodNotAllowed),
+    };
     chosen.map_err(|code| e.push("method", code)).ok()
 }
 
