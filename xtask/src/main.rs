@@ -23,6 +23,7 @@ mod stack;
 mod suites;
 mod wasm_bytes;
 mod wasm_interface;
+mod wasm_order;
 mod wasm_parts;
 mod wasm_stubs;
 

@@ -6,6 +6,7 @@ use crate::glue_imports;
 use crate::setup::{self, WasmToolchain};
 use crate::size_std;
 use crate::wasm_interface::{self, UNUSED};
+use crate::wasm_order;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -163,6 +164,8 @@ fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, q
             .arg("-o")
             .arg(&wasm),
     )?;
+    // Last on the wasm: the order is chosen for the bytes wasm-opt leaves.
+    std::fs::write(&wasm, wasm_order::for_compression(&std::fs::read(&wasm)?)?)?;
     let imported = glue_imports::imported_names(&std::fs::read(&wasm)?)?;
     let js = std::fs::read_to_string(&glue)?;
     std::fs::write(&glue, glue_imports::without_unimported(&js, &imported)?)?;
