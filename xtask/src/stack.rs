@@ -158,7 +158,8 @@ fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, q
     quiet(
         Command::new(wasm_opt())
             .args(WASM_OPT_SIZE)
-            .arg("--strip-producers")
+            // Custom sections no browser reads (the target features: 148 B).
+            .args(["--strip-producers", "--strip-target-features"])
             .args(WASM_OPT_FEATURES)
             .arg(&wasm)
             .arg("-o")
