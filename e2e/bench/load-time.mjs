@@ -4,10 +4,12 @@
 // headless Chromium. Every run gets a fresh browser context (cold HTTP and wasm code caches, new
 // connections) and the two alternate in order, so neither profits from going second. A second,
 // shorter pass does the same on an emulated slow phone (Chromium's DevTools network and CPU
-// throttling). The samples are printed as plain `LOADTIME …` lines; xtask/src/load_time.rs
-// computes and prints the statistics.
+// throttling). A third pass mounts with the bundle already fetched and compiled, as on an article
+// page, where the loader does that when the host nears the viewport or the reader points at it.
+// The samples are printed as plain `LOADTIME …` lines; xtask/src/load_time.rs computes and prints
+// the statistics.
 //
-//   KASSE_URL=http://127.0.0.1:8080 node bench/load-time.mjs [--runs 15] [--slow-runs 5] [--offer digital-month]
+//   KASSE_URL=http://127.0.0.1:8080 node bench/load-time.mjs [--runs 15] [--slow-runs 5] [--warm-runs 10] [--offer digital-month]
 import { chromium } from "playwright-core";
 import { parseArgs } from "node:util";
 
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     offer: { type: "string", default: "digital-month" },
     timeout: { type: "string", default: "30000" },
     "slow-runs": { type: "string", default: "5" },
+    "warm-runs": { type: "string", default: "10" },
     // Per step on the slow phone: the bundle (250 KB brotli) alone is 1.25 s at 1.6 Mbit/s, each
     // request waits 150 ms more, and compiling and starting it runs at a quarter speed; a few
     // seconds, with room for the shared 2-core machine.
@@ -25,6 +28,7 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 const SLOW_RUNS = Number(values["slow-runs"]);
+const WARM_RUNS = Number(values["warm-runs"]);
 const OFFER = values.offer;
 const TIMEOUT = Number(values.timeout);
 const SLOW_TIMEOUT = Number(values["slow-timeout"]);
@@ -52,11 +56,25 @@ function bounded(promise, ms, what) {
 /**
  * In the page: mount the widget into a new host. Returns milliseconds until `kasse:ready`, and
  * until the last byte of the bundle (glue and wasm, from Resource Timing): what comes after it is
- * compiling, starting and the first render.
+ * compiling, starting and the first render. `prefetched`: the reader pointed at the host first,
+ * which has the loader fetch, compile and start the bundle; the clock starts once that is done.
  */
-async function widgetInPage({ offer, timeout }) {
+async function widgetInPage({ offer, timeout, prefetched }) {
   const host = document.createElement("div");
   document.querySelector(".paywall__offers").append(host);
+  const bundleFiles = (since) => performance.getEntriesByType("resource")
+    .filter((entry) => entry.startTime >= since && new URL(entry.name).pathname.startsWith("/widget/"));
+  if (prefetched) {
+    const since = performance.now();
+    host.dataset.kasseOffer = offer;
+    host.dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
+    for (let waited = 0; bundleFiles(since).filter((entry) => entry.responseEnd > 0).length < 2; waited += 10) {
+      if (waited > timeout) throw new Error(`the prefetch fetched no bundle within ${timeout} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Compiling (lazily: validation only) and starting take milliseconds; this leaves room.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
   const ready = new Promise((resolve, reject) => {
     host.addEventListener("kasse:ready", () => resolve(performance.now()), { once: true });
     host.addEventListener("kasse:error", (e) => reject(new Error(`kasse:error ${JSON.stringify(e.detail)}`)));
@@ -67,8 +85,11 @@ async function widgetInPage({ offer, timeout }) {
   const elapsed = (await ready) - start;
   // A sanity check after the clock stopped: "ready" must mean a form a reader can fill in.
   if (!host.shadowRoot?.querySelector("form input#email")) throw new Error("kasse:ready without a form");
-  const bundle = performance.getEntriesByType("resource")
-    .filter((entry) => entry.startTime >= start && new URL(entry.name).pathname.startsWith("/widget/"));
+  const bundle = bundleFiles(start);
+  if (prefetched) {
+    if (bundle.length) throw new Error(`the prefetched mount fetched ${bundle.length} bundle files again`);
+    return { elapsed, bundle: 0 };
+  }
   if (bundle.length !== 2) throw new Error(`expected the glue and the wasm, fetched ${bundle.length} bundle files`);
   return { elapsed, bundle: Math.max(...bundle.map((entry) => entry.responseEnd)) - start };
 }
@@ -175,7 +196,7 @@ async function emulateSlowPhone(page) {
   await cdp.send("Emulation.setCPUThrottlingRate", SLOW_CPU);
 }
 
-async function oneRun(browser, widgetFirst, slow = false) {
+async function oneRun(browser, widgetFirst, slow = false, prefetched = false) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -203,7 +224,7 @@ async function oneRun(browser, widgetFirst, slow = false) {
       cpuFactor = (await bounded(page.evaluate(cpuProbeInPage), TIMEOUT, "CPU probe")) / before;
     }
     const timeout = slow ? SLOW_TIMEOUT : TIMEOUT;
-    const args = { offer: OFFER, timeout };
+    const args = { offer: OFFER, timeout, prefetched };
     let widget, vanilla;
     if (widgetFirst) {
       widget = await bounded(page.evaluate(widgetInPage, args), timeout + 1000, "widget");
@@ -247,6 +268,20 @@ try {
   console.log(`LOADTIME widget_bundle_ms ${ms(bundle)}`);
   for (const [path, row] of Object.entries(bytes)) {
     console.log(`LOADTIME bytes ${path} ${row.encoding} ${row.transfer} ${row.encoded} ${row.decoded}`);
+  }
+  // Prefetched, as the machine is, same alternation.
+  const warmWidget = [], warmVanilla = [];
+  for (let run = 0; run < WARM_RUNS; run++) {
+    const result = await oneRun(browser, run % 2 === 0, false, true);
+    warmWidget.push(result.widget);
+    warmVanilla.push(result.vanilla);
+    process.stderr.write(
+      `load-time prefetched run ${run + 1}/${WARM_RUNS}: widget ${result.widget.toFixed(1)} ms, vanilla ${result.vanilla.toFixed(1)} ms\n`,
+    );
+  }
+  if (WARM_RUNS > 0) {
+    console.log(`LOADTIME warm_widget_ms ${ms(warmWidget)}`);
+    console.log(`LOADTIME warm_vanilla_ms ${ms(warmVanilla)}`);
   }
   // The slow phone, same alternation; its own first run is not discarded (the browser's first-use
   // costs were paid above).
