@@ -43,7 +43,7 @@ pub fn run() -> Result<()> {
         .args(["--runs", &runs.to_string(), "--slow-runs", &slow_runs.to_string()])
         .args(["--warm-runs", &warm_runs.to_string()])
         .env("KASSE_URL", &stack.gateway_url);
-    let output = run_bounded(&mut node, bound(runs + warm_runs, slow_runs))?;
+    let output = run_bounded(&mut node, bound(runs + warm_runs, 2 * slow_runs))?;
     drop(stack);
 
     let samples = Samples::parse(&output)?;
@@ -76,6 +76,20 @@ pub fn run() -> Result<()> {
             split_line(&samples.slow_widget_bundle, &samples.slow_widget, slow.1.median)
         );
         print_emulation_check((&fast.0, &fast.1), (&slow.0, &slow.1), &samples.slow_cpu_factor);
+        if !samples.slow_warm_widget.is_empty() {
+            let title = format!(
+                "With the bundle prefetched on the emulated {SLOW_PHONE} (its download done before \
+                 `Kasse.mount`): {} runs each",
+                samples.slow_warm_widget.len()
+            );
+            print_timing(
+                &title,
+                "slow phone prefetched mount → ready",
+                &samples.slow_warm_widget,
+                &samples.slow_warm_vanilla,
+                false,
+            );
+        }
     }
     print_bytes(&samples.bytes)
 }
@@ -102,6 +116,8 @@ struct Samples {
     /// form's time in the same runs.
     warm_widget: Vec<f64>,
     warm_vanilla: Vec<f64>,
+    slow_warm_widget: Vec<f64>,
+    slow_warm_vanilla: Vec<f64>,
     /// Per slow run: a fixed piece of JS work timed throttled over unthrottled (about the rate).
     slow_cpu_factor: Vec<f64>,
     /// `path encoding transfer encoded decoded` of the widget's files, from a fast run.
@@ -126,6 +142,8 @@ impl Samples {
                 Some("slow_cpu_factor") => samples.slow_cpu_factor = parse_numbers(words)?,
                 Some("warm_widget_ms") => samples.warm_widget = parse_numbers(words)?,
                 Some("warm_vanilla_ms") => samples.warm_vanilla = parse_numbers(words)?,
+                Some("slow_warm_widget_ms") => samples.slow_warm_widget = parse_numbers(words)?,
+                Some("slow_warm_vanilla_ms") => samples.slow_warm_vanilla = parse_numbers(words)?,
                 Some("bytes") => samples.bytes.push(words.map(str::to_owned).collect()),
                 _ => bail!("unexpected line from load-time.mjs: `{line}`"),
             }
@@ -141,7 +159,9 @@ impl Samples {
         if samples.slow_widget.len() != samples.slow_vanilla.len() {
             bail!("load-time.mjs printed unequal slow-phone samples:\n{output}");
         }
-        if samples.warm_widget.len() != samples.warm_vanilla.len() {
+        if samples.warm_widget.len() != samples.warm_vanilla.len()
+            || samples.slow_warm_widget.len() != samples.slow_warm_vanilla.len()
+        {
             bail!("load-time.mjs printed unequal prefetched samples:\n{output}");
         }
         Ok(samples)
@@ -310,72 +330,5 @@ impl Summary {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summarizes_samples() {
-        let s = Summary::of(&[5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 6.0, 7.0, 8.0, 9.0]);
-        assert_eq!((s.median, s.p90, s.min), (5.5, 9.0, 1.0));
-        let s = Summary::of(&[3.0]);
-        assert_eq!((s.median, s.p90, s.min), (3.0, 3.0, 3.0));
-    }
-
-    #[test]
-    fn reads_fast_and_slow_samples() {
-        let output = "noise\n\
-                      LOADTIME widget_ms 100.5 110.0\n\
-                      LOADTIME vanilla_ms 20.0 22.0\n\
-                      LOADTIME slow_widget_ms 2500.0 2600.0\n\
-                      LOADTIME slow_vanilla_ms 400.0 410.5\n\
-                      LOADTIME slow_cpu_factor 3.9 4.2\n\
-                      LOADTIME widget_bundle_ms 40.0 45.0\n\
-                      LOADTIME slow_widget_bundle_ms 2000.0 2100.0\n\
-                      LOADTIME warm_widget_ms 30.0 31.0\n\
-                      LOADTIME warm_vanilla_ms 15.0 16.0\n\
-                      LOADTIME bytes /kasse.js br 1200 900 3000\n";
-        let s = Samples::parse(output).unwrap();
-        assert_eq!(s.widget, vec![100.5, 110.0]);
-        assert_eq!(s.vanilla, vec![20.0, 22.0]);
-        assert_eq!(s.slow_widget, vec![2500.0, 2600.0]);
-        assert_eq!(s.slow_vanilla, vec![400.0, 410.5]);
-        assert_eq!(s.slow_cpu_factor, vec![3.9, 4.2]);
-        assert_eq!(s.widget_bundle, vec![40.0, 45.0]);
-        assert_eq!(s.slow_widget_bundle, vec![2000.0, 2100.0]);
-        assert_eq!((s.warm_widget, s.warm_vanilla), (vec![30.0, 31.0], vec![15.0, 16.0]));
-        assert_eq!(s.bytes, vec![vec!["/kasse.js", "br", "1200", "900", "3000"]]);
-        // The slow pass may be off (no lines), but not half there.
-        let fast = "LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME widget_bundle_ms 0.5\n";
-        assert!(Samples::parse(fast).is_ok());
-        assert!(Samples::parse(&format!("{fast}LOADTIME slow_widget_ms 3\n")).is_err());
-        assert!(Samples::parse(&format!("{fast}LOADTIME warm_widget_ms 3\n")).is_err());
-        assert!(
-            Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\n").is_err(),
-            "a run without its bundle time"
-        );
-        assert!(Samples::parse("LOADTIME widget_ms 1\n").is_err());
-        assert!(Samples::parse("LOADTIME widget_ms 1\nLOADTIME vanilla_ms 2\nLOADTIME what 3\n").is_err());
-    }
-
-    #[test]
-    fn splits_the_widget_time_at_the_bundle() {
-        assert_eq!(
-            split_line(&[40.0, 50.0, 45.0], &[70.0, 80.0, 72.0], 20.0),
-            "widget medians: bundle's last byte at 45.0 ms, then 30.0 ms to compile, start and render; \
-             the goal leaves 5.0 ms for that"
-        );
-        assert_eq!(
-            split_line(&[900.0], &[1000.0], 200.0),
-            "widget medians: bundle's last byte at 900.0 ms, then 100.0 ms to compile, start and render; \
-             the goal leaves nothing: the bundle alone takes 4.5× the vanilla form's median"
-        );
-    }
-
-    #[test]
-    fn prints_the_ratio_against_the_goal() {
-        assert_eq!(
-            goal_line("mount → ready", 3.06),
-            "mount → ready: widget/vanilla median ratio 3.1× (goal ≤ 2.5×)"
-        );
-    }
-}
+#[path = "load_time_tests.rs"]
+mod tests;
