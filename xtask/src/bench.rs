@@ -4,6 +4,7 @@
 
 use crate::cmd::{self, quiet};
 use crate::load_time;
+use crate::release;
 use crate::setup;
 use crate::stack;
 use crate::wasm_bytes;
@@ -26,7 +27,7 @@ type Figure<'a> = Box<dyn Fn() -> Result<()> + 'a>;
 pub fn run() -> Result<()> {
     let toolchain = setup::run()?;
     println!("bench: building the release bundle");
-    let release = stack::build_widget(toolchain, true)?;
+    let release = release::build_widget(toolchain, true)?;
     let dist = &release.dist;
     bundle_sizes(&release)?;
     // The bundle the build left its names-kept inputs of (see `bundle::BACKENDS`).
@@ -61,7 +62,7 @@ fn brotli_size(path: &Path) -> Result<u64> {
 
 /// Each shipped file raw and brotli, then what a reader downloads for one widget of each back end:
 /// the loader and that back end's bundle (the CSS is inside the wasm).
-fn bundle_sizes(release: &stack::Release) -> Result<()> {
+fn bundle_sizes(release: &release::Release) -> Result<()> {
     let dist = &release.dist;
     let size = |file: &Path| -> Result<(u64, u64)> {
         let path = dist.join(file);

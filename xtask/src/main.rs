@@ -16,6 +16,7 @@ mod glue_classes;
 mod glue_imports;
 mod lint;
 mod load_time;
+mod release;
 mod setup;
 mod size_std;
 mod soak;

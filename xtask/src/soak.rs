@@ -5,6 +5,7 @@
 //! for (lost). Not part of `cargo xtask test`: it takes minutes.
 
 use crate::cmd;
+use crate::release;
 use crate::setup;
 use crate::stack::{self, Ports, Stack};
 use anyhow::{bail, Context, Result};
@@ -29,7 +30,7 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let toolchain = setup::run()?;
     println!("soak: building the widget");
-    stack::build_widget(toolchain, true)?;
+    release::build_widget(toolchain, true)?;
     let mut stack = Stack::start_with(Ports::Ephemeral, Some(UPSTREAM_TIMEOUT_MS), stack::Profile::Debug)?;
     let mut node = Command::new("node")
         .current_dir(cmd::workspace_root().join("e2e"))

@@ -6,6 +6,7 @@
 //! that runs zero tests fails the whole command.
 
 use crate::cmd::{self, describe};
+use crate::release;
 use crate::setup::{self, WasmToolchain};
 use crate::stack::{self, Stack};
 use anyhow::{bail, Context, Result};
@@ -132,7 +133,7 @@ fn run_suite(suite: &str, toolchain: WasmToolchain) -> Result<Counts> {
             counted(&mut command, parse_cargo_line)
         }
         "e2e" => {
-            stack::build_widget(toolchain, true)?;
+            release::build_widget(toolchain, true)?;
             let stack = Stack::start(stack::Ports::Ephemeral)?;
             let mut command = Command::new("node");
             command

@@ -2,6 +2,7 @@
 //! by function name (twiggy on a copy optimised with names kept).
 
 use crate::cmd::{self, quiet};
+use crate::release;
 use crate::stack;
 use crate::wasm_interface::{self, UNUSED};
 use crate::wasm_parts;
@@ -41,9 +42,9 @@ pub fn attribute(shipped_wasm: &Path, backend: &str) -> Result<()> {
     println!("\nbench: attributing the {backend} bundle's wasm bytes (wasm-opt as shipped, with -g; twiggy)");
     quiet(
         Command::new(wasm_opt())
-            .args(stack::WASM_OPT_SIZE)
+            .args(release::WASM_OPT_SIZE)
             .arg("-g")
-            .args(stack::WASM_OPT_FEATURES)
+            .args(release::WASM_OPT_FEATURES)
             .arg(&interfaced)
             .arg("-o")
             .arg(&named),
@@ -97,9 +98,9 @@ fn print_core_share(items: &[(String, u64)], shipped: u64) {
     );
 }
 
-/// binaryen 132 from tools/ (see `stack::build_widget` for why not Debian's).
+/// binaryen 132 from tools/ (see `release::build_widget` for why not Debian's).
 fn wasm_opt() -> PathBuf {
-    stack::wasm_opt()
+    release::wasm_opt()
 }
 
 fn modified(path: &Path) -> Result<std::time::SystemTime> {

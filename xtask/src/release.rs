@@ -1,0 +1,160 @@
+//! The widget's release build: one bundle per back end, optimized, content-hashed and
+//! precompressed in `dist/`.
+
+use crate::bundle::{self, Part};
+use crate::cmd::{self, quiet, stream};
+use crate::glue_imports;
+use crate::setup::WasmToolchain;
+use crate::size_std;
+use crate::stack::target_dir;
+use crate::wasm_interface::{self, UNUSED};
+use crate::wasm_order;
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// wasm-opt's size optimization of the shipped wasm (and of the bench's names-kept copy, so the
+/// attribution is of the same code). Each measured on the bundle with brotli -q 11:
+/// - `--converge` repeats -Oz while it still shrinks: 0.4% smaller.
+/// - `--one-caller-inline-max-function-size=20`: -Oz otherwise inlines every function that has
+///   one caller, whatever its size. Those merged functions compress worse: 139.9 -> 129.7 KB
+///   brotli (427.7 -> 423.4 KB raw). 10 to 25 measured within 0.3 KB of each other; 0 (no such
+///   inlining) 130.7 KB, 100 133.0 KB, 400 137.7 KB.
+pub const WASM_OPT_SIZE: [&str; 3] = ["-Oz", "--converge", "--one-caller-inline-max-function-size=20"];
+
+/// The wasm features rustc's output uses; wasm-opt must be told (binaryen documents them as opt-in).
+pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+/// The release build in `dist/`: for each back end ([`bundle::BACKENDS`]) `trunk build --release`
+/// of the widget with only that back end's feature (with std rebuilt for size when the pinned
+/// compiler is here, see [`size_std`]), then `wasm-opt -Oz`, then its functions ordered for brotli
+/// ([`wasm_order`]), then content-hashed names (written into the built loader, see [`bundle`]),
+/// then `.br`/`.gz` beside each file.
+///
+/// wasm-opt is binaryen 132 from npm (pinned in tools/package.json), not Debian's binaryen 108:
+/// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
+/// bundle then dies with "invalid address in funcref table"). trunk's own wasm-opt step is off in
+/// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
+pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<Release> {
+    let dist = cmd::workspace_root().join("dist");
+    let mut bundles = Vec::new();
+    for (i, backend) in bundle::BACKENDS.into_iter().enumerate() {
+        // trunk empties the folder it builds into: the first build is dist/ itself (the demo page,
+        // the loader), the others a folder of their own whose bundle is moved into dist/.
+        let built = match i {
+            0 => dist.clone(),
+            _ => target_dir().join("trunk").join(backend.feature),
+        };
+        trunk_build(toolchain, backend, &built, quietly)?;
+        bundles.push(bundle::hash_bundle(backend, &built, &dist)?);
+    }
+    bundle::write_bundles(&dist, &bundles)?;
+    minify(&dist.join("kasse.js"))?;
+    bundle::check_offers_slot(&dist)?;
+    let mut shipped = vec![PathBuf::from("kasse.js")];
+    for b in &bundles {
+        shipped.extend([b.glue.clone(), b.wasm.clone()]);
+    }
+    precompress(&dist, &shipped)?;
+    Ok(Release { dist, bundles })
+}
+
+/// A release build: `dist/` and each back end's bundle in it.
+pub struct Release {
+    pub dist: PathBuf,
+    pub bundles: Vec<bundle::Bundle>,
+}
+
+/// One back end's bundle into `out`, optimized as shipped (names still plain).
+fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, quietly: bool) -> Result<()> {
+    let mut trunk = Command::new("trunk");
+    let compiler = size_std::apply(&mut trunk, toolchain);
+    println!("release build of the {} bundle: {compiler}", backend.key);
+    trunk
+        .args([
+            "build",
+            "--release",
+            "--no-default-features",
+            "--features",
+            backend.feature,
+            "--dist",
+        ])
+        .arg(out);
+    if quietly {
+        quiet(&mut trunk)?;
+    } else {
+        stream(&mut trunk)?;
+    }
+    for file in ["kasse.js", Part::Glue.unhashed(), Part::Wasm.unhashed(), "index.html"] {
+        if !out.join(file).is_file() {
+            bail!("trunk build succeeded but {}/{file} is missing", out.display());
+        }
+    }
+    let wasm = out.join(Part::Wasm.unhashed());
+    let glue = out.join(Part::Glue.unhashed());
+    // Before wasm-opt, so the dropped exports' code goes too.
+    wasm_interface::rewrite(&wasm, &glue, &UNUSED)?;
+    quiet(
+        Command::new(wasm_opt())
+            .args(WASM_OPT_SIZE)
+            // Custom sections no browser reads (the target features: 148 B).
+            .args(["--strip-producers", "--strip-target-features"])
+            .args(WASM_OPT_FEATURES)
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm),
+    )?;
+    // Last on the wasm: the order is chosen for the bytes wasm-opt leaves.
+    std::fs::write(&wasm, wasm_order::for_compression(&std::fs::read(&wasm)?)?)?;
+    let imported = glue_imports::imported_names(&std::fs::read(&wasm)?)?;
+    let js = std::fs::read_to_string(&glue)?;
+    std::fs::write(&glue, glue_imports::without_unimported(&js, &imported)?)?;
+    // Minified before hashing: the names are hashes of the bytes readers get.
+    minify(&glue)
+}
+
+/// Minifies an ES module in place: the loader (it ships to every article page, widget in view or
+/// not; its source keeps its comments; minified after the bundle names are written in) and
+/// wasm-bindgen's JS glue (trunk's `minify` leaves it as generated: 51.5 KB raw, 7.7 KB brotli,
+/// minified 23.2 KB, 5.7 KB). Exports and the import object's keys are kept, being properties.
+fn minify(module: &Path) -> Result<()> {
+    quiet(
+        Command::new(cmd::workspace_root().join("tools/node_modules/.bin/terser"))
+            .arg(module)
+            .args(["--module", "--compress", "--mangle", "-o"])
+            .arg(module),
+    )?;
+    Ok(())
+}
+
+/// binaryen 132's wasm-opt, from the npm package pinned in tools/package.json.
+pub(crate) fn wasm_opt() -> PathBuf {
+    cmd::workspace_root().join("tools/node_modules/.bin/wasm-opt")
+}
+
+/// Writes `.br` and `.gz` beside the bundle's files, which the gateway serves to browsers that
+/// accept them (best compression once at build time instead of fast compression per request).
+fn precompress(dist: &Path, files: &[PathBuf]) -> Result<()> {
+    for file in files {
+        let path = dist.join(file);
+        quiet(
+            Command::new("brotli")
+                .args(["-f", "-q", "11", "-o"])
+                .arg(path.with_extension(br_ext(&path)))
+                .arg(&path),
+        )?;
+        quiet(Command::new("gzip").args(["-f", "-k", "-9"]).arg(&path))?;
+    }
+    Ok(())
+}
+
+fn br_ext(path: &Path) -> String {
+    format!("{}.br", path.extension().and_then(|e| e.to_str()).unwrap_or_default())
+}
