@@ -57,6 +57,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown:
             },
             () = &mut shutdown => break,
         };
+        send_as_written(&stream);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(remote));
@@ -83,6 +84,16 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown:
     // Every connection holds a permit until it ends: all permits back means all ended.
     let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(DRAIN, permits.acquire_many(all)).await;
+}
+
+/// Turns off Nagle's algorithm on `stream`. hyper writes a response's headers as soon as they are
+/// ready and its body (a file being read, say) after them; with Nagle the second, small write
+/// waits for the first one's ACK, and a browser delays that ACK by 40 ms on a kept-alive
+/// connection. Measured on the bundle's 3 KB JS glue: every second request took 43 ms instead of 1.
+fn send_as_written(stream: &tokio::net::TcpStream) {
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(error = %e, "TCP_NODELAY not set");
+    }
 }
 
 #[cfg(test)]
@@ -145,5 +156,15 @@ mod tests {
         drop(first);
         let served = tokio::time::timeout(Duration::from_secs(5), get(&mut third)).await;
         assert!(served.expect("served once a slot is free").starts_with("HTTP/1.1 200"));
+    }
+
+    #[tokio::test]
+    async fn accepted_connections_send_without_waiting_for_acks() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        assert!(!accepted.nodelay().unwrap(), "Nagle is on by default");
+        send_as_written(&accepted);
+        assert!(accepted.nodelay().unwrap());
     }
 }

@@ -64,6 +64,7 @@ pub mod store;
 pub mod util;
 
 use axum::middleware::from_fn_with_state;
+use axum::serve::ListenerExt;
 use axum::Router;
 use faults::{FaultConfig, FaultState};
 use ratelimit::{Limits, RateLimiter};
@@ -223,6 +224,13 @@ impl Sandbox {
         let app = router(state);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            // Responses go out as written (see the gateway's `serve`: Nagle's algorithm and the
+            // browser's delayed ACK otherwise hold a small body back 40 ms on a kept-alive connection).
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "TCP_NODELAY not set");
+                }
+            });
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = rx.await;
