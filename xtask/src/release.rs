@@ -20,7 +20,18 @@ use std::process::Command;
 ///   one caller, whatever its size. Those merged functions compress worse: 139.9 -> 129.7 KB
 ///   brotli (427.7 -> 423.4 KB raw). 10 to 25 measured within 0.3 KB of each other; 0 (no such
 ///   inlining) 130.7 KB, 100 133.0 KB, 400 137.7 KB.
-pub const WASM_OPT_SIZE: [&str; 3] = ["-Oz", "--converge", "--one-caller-inline-max-function-size=20"];
+/// - `--always-inline-max-function-size=6` (the default is 2): tiny functions are inlined wherever
+///   they are called. Chromium compiles each wasm function on its first call, and each compile
+///   has a fixed cost, so this also has the first render compile 977 functions instead of 1,082.
+///   ConnectID / S4 wasm, B brotli (lazy compiles on mount): 2 86,560 / 74,932 (1,082); 4 86,367 /
+///   74,872 (1,015); 5 86,552 / 74,845 (991); 6 86,373 / 74,773 (977); 7 86,946 / 75,314 (936);
+///   8 87,869 / 75,889 (931); 10 88,253 / 76,415 (898).
+pub const WASM_OPT_SIZE: [&str; 4] = [
+    "-Oz",
+    "--converge",
+    "--one-caller-inline-max-function-size=20",
+    "--always-inline-max-function-size=6",
+];
 
 /// The wasm features rustc's output uses; wasm-opt must be told (binaryen documents them as opt-in).
 pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
