@@ -30,6 +30,8 @@ mod session;
 mod start;
 
 pub use load::{Loaded, OfferLoad};
+#[cfg(feature = "connectid")]
+pub use session::Reader;
 
 /// Where the reader is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,11 +131,7 @@ pub struct Checkout {
     pub receipt: RwSignal<Option<Receipt>>,
     /// The logged-in reader, when there is one.
     #[cfg(feature = "connectid")]
-    pub reader: RwSignal<Option<kasse_core::contract::ReaderProfile>>,
-    /// What the access check answered for the logged-in reader; `None` until asked (and for a
-    /// reader who is not logged in).
-    #[cfg(feature = "connectid")]
-    pub has_access: RwSignal<Option<bool>>,
+    pub reader: RwSignal<Option<Reader>>,
     /// The offer's marketing consent text, once loaded (no box without it).
     #[cfg(feature = "connectid")]
     pub consent_text: RwSignal<Option<String>>,
@@ -173,8 +171,6 @@ impl Checkout {
             receipt: RwSignal::new(None),
             #[cfg(feature = "connectid")]
             reader: RwSignal::new(None),
-            #[cfg(feature = "connectid")]
-            has_access: RwSignal::new(None),
             #[cfg(feature = "connectid")]
             consent_text: RwSignal::new(None),
         }

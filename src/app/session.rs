@@ -7,6 +7,16 @@ use kasse_core::{Backend, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice};
+
+/// A logged-in reader: the gateway's session profile, and whether they have the offer already.
+/// One value, so an access answer cannot outlive the login it was for.
+#[derive(Clone, Debug)]
+pub struct Reader {
+    /// Who the reader is.
+    pub profile: ReaderProfile,
+    /// What the access check answered; `None` until it did.
+    pub has_access: Option<bool>,
+}
 use crate::{page, storage};
 
 impl Checkout {
@@ -40,10 +50,28 @@ impl Checkout {
             return;
         };
         self.prefill(&profile);
-        self.reader.set(Some(profile));
+        self.reader.set(Some(Reader {
+            profile,
+            has_access: None,
+        }));
         if let Ok(access) = gateway.access(&self.offer_id()).await {
-            self.has_access.set(Some(access.has_access));
+            self.set_has_access(access.has_access);
         }
+    }
+
+    /// What the access check answered for the logged-in reader (tracked); `None` until it did,
+    /// and for a reader who is not logged in.
+    pub fn has_access(&self) -> Option<bool> {
+        self.reader.with(|r| r.as_ref().and_then(|r| r.has_access))
+    }
+
+    /// Records the access check's answer for the logged-in reader (none to record it for: ignored).
+    pub(super) fn set_has_access(&self, has_access: bool) {
+        self.reader.update(|r| {
+            if let Some(reader) = r {
+                reader.has_access = Some(has_access);
+            }
+        });
     }
 
     /// Fills the fields the reader has left blank from the profile (what they typed wins).
@@ -66,7 +94,7 @@ impl Checkout {
     /// The reader's name as shown beside "Logged in as".
     pub fn reader_name(&self) -> Option<String> {
         self.reader.with(|r| {
-            r.as_ref().map(|p| {
+            r.as_ref().map(|Reader { profile: p, .. }| {
                 [p.first_name.as_deref(), p.last_name.as_deref()]
                     .into_iter()
                     .flatten()
@@ -82,7 +110,6 @@ impl Checkout {
         let answer = gateway.logout(&page::article_url()).await;
         storage::clear_attempt(&self.offer_id());
         self.reader.set(None);
-        self.has_access.set(None);
         if let Ok(Some(url)) = answer.map(|a| a.logout_url) {
             page::navigate(&url);
         }
@@ -91,7 +118,6 @@ impl Checkout {
     /// The session ended while ordering: logged out here, told so.
     pub(super) fn session_ended(&self) {
         self.reader.set(None);
-        self.has_access.set(None);
         storage::clear_attempt(&self.offer_id());
     }
 }

@@ -21,14 +21,14 @@ impl Checkout {
     pub fn start_step(&self) -> StartStep {
         next_start_step(StartFacts {
             logged_in: self.reader.with(Option::is_some),
-            has_access: self.has_access.get(),
+            has_access: self.has_access(),
             started: self.receipt.with(Option::is_some),
         })
     }
 
     /// Whether the logged-in reader has the offer already (tracked).
     pub fn already_has_it(&self) -> bool {
-        self.has_access.get() == Some(true)
+        self.has_access() == Some(true)
     }
 
     /// "Activate": builds the body with the core, starts it through the gateway (retried with the
@@ -67,7 +67,7 @@ impl Checkout {
             Err(ApiFailure::Http { code, .. }) if code == "already_has_access" => {
                 storage::clear_start(&offer_id);
                 self.go(Phase::Form);
-                self.has_access.set(Some(true));
+                self.set_has_access(true);
             }
             Err(failure) => {
                 if !failure.retryable() {
