@@ -168,11 +168,10 @@ impl Checkout {
         let offer_id = self.offer_id();
         let attempt = storage::load_attempt(&offer_id);
         storage::clear_all(&offer_id);
-        self.receipt.set(Some(Receipt {
+        self.go(Phase::Receipt(Receipt {
             order_id: decimal(order_id),
             new_user,
         }));
-        self.go(Phase::Receipt);
         self.emit(Event::Completed, Detail::new().number("orderId", order_id as f64));
         if let Some(attempt) = attempt.filter(|a| a.form.marketing_consent) {
             self.send_consent(order_id, token, attempt.logged_in).await;

@@ -11,7 +11,7 @@ use crate::{page, storage};
 impl Checkout {
     /// Submit: the offer's back end validates, builds and sends the order.
     pub async fn submit(self) {
-        if self.phase.get_untracked() != Phase::Form {
+        if !self.phase.with_untracked(Phase::is_form) {
             return; // a double click while in flight does nothing
         }
         match self.backend() {

@@ -34,7 +34,7 @@ pub use load::{Loaded, OfferLoad};
 pub use session::Reader;
 
 /// Where the reader is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Phase {
     /// Filling in the form.
     Form,
@@ -44,20 +44,30 @@ pub enum Phase {
     Redirecting,
     /// Completing the order and giving access.
     Completing,
-    /// Done: the receipt is shown.
-    Receipt,
+    /// Done: the receipt is shown, with its facts.
+    Receipt(Receipt),
 }
 
 impl Phase {
     /// The step name in `kasse:step` events.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Phase::Form => "form",
             Phase::Submitting => "submitting",
             Phase::Redirecting => "redirecting",
             Phase::Completing => "completing",
-            Phase::Receipt => "receipt",
+            Phase::Receipt(_) => "receipt",
         }
+    }
+
+    /// Whether the reader is filling in the form (nothing is on its way).
+    pub fn is_form(&self) -> bool {
+        matches!(self, Phase::Form)
+    }
+
+    /// Whether the order is done.
+    pub fn is_done(&self) -> bool {
+        matches!(self, Phase::Receipt(_))
     }
 }
 
@@ -127,8 +137,6 @@ pub struct Checkout {
     pub phase: RwSignal<Phase>,
     /// Failure or return message.
     pub notice: RwSignal<Option<Notice>>,
-    /// Set when done.
-    pub receipt: RwSignal<Option<Receipt>>,
     /// The logged-in reader, when there is one.
     #[cfg(feature = "connectid")]
     pub reader: RwSignal<Option<Reader>>,
@@ -168,7 +176,6 @@ impl Checkout {
             errors: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Form),
             notice: RwSignal::new(None),
-            receipt: RwSignal::new(None),
             #[cfg(feature = "connectid")]
             reader: RwSignal::new(None),
             #[cfg(feature = "connectid")]
@@ -179,7 +186,7 @@ impl Checkout {
     /// The screen to show (tracked): the receipt once done, else "already yours" for a reader
     /// who has the offer, else the offer's kind of checkout.
     pub fn screen(&self) -> Screen {
-        if self.receipt.with(Option::is_some) {
+        if self.phase.with(Phase::is_done) {
             return Screen::Receipt;
         }
         // Logged-in readers and start-subscription offers are ConnectID's.
@@ -203,8 +210,17 @@ impl Checkout {
 
     /// Moves to `phase` and tells the page.
     fn go(&self, phase: Phase) {
+        let step = phase.name();
         self.phase.set(phase);
-        self.emit(Event::Step, Detail::new().text("step", phase.name()));
+        self.emit(Event::Step, Detail::new().text("step", step));
+    }
+
+    /// The receipt's facts, once the order is done.
+    pub fn receipt(&self) -> Option<Receipt> {
+        self.phase.with_untracked(|phase| match phase {
+            Phase::Receipt(receipt) => Some(receipt.clone()),
+            _ => None,
+        })
     }
 
     /// The form is on screen and interactive: tell the page, then resume a return from payment,

@@ -175,11 +175,10 @@ impl Checkout {
 
     fn s4_receipt(self, id: String) {
         storage::clear_all(&self.offer_id());
-        self.receipt.set(Some(Receipt {
+        self.go(Phase::Receipt(Receipt {
             order_id: id.clone(),
             new_user: false,
         }));
-        self.go(Phase::Receipt);
         self.emit(Event::Completed, Detail::new().text("orderId", &id));
     }
 

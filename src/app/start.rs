@@ -22,7 +22,7 @@ impl Checkout {
         next_start_step(StartFacts {
             logged_in: self.reader.with(Option::is_some),
             has_access: self.has_access(),
-            started: self.receipt.with(Option::is_some),
+            started: self.phase.with(Phase::is_done),
         })
     }
 
@@ -36,7 +36,7 @@ impl Checkout {
     pub async fn activate(self) {
         // While the access check is out the reader may click: the gateway checks before it starts.
         let step = untrack(|| self.start_step());
-        if self.phase.get_untracked() != Phase::Form || !matches!(step, StartStep::Start | StartStep::CheckAccess) {
+        if !self.phase.with_untracked(Phase::is_form) || !matches!(step, StartStep::Start | StartStep::CheckAccess) {
             return;
         }
         self.notice.set(None);
@@ -57,11 +57,10 @@ impl Checkout {
         match gateway.start_subscription(&offer_id, &key, &body).await {
             Ok(_) => {
                 storage::clear_start(&offer_id);
-                self.receipt.set(Some(Receipt {
+                self.go(Phase::Receipt(Receipt {
                     order_id: String::new(),
                     new_user: false,
                 }));
-                self.go(Phase::Receipt);
                 self.emit(Event::Completed, Detail::new().flag("started", true));
             }
             Err(ApiFailure::Http { code, .. }) if code == "already_has_access" => {

@@ -123,7 +123,7 @@ pub fn CheckoutView(
 /// The receipt: shown once the order is done (its facts are set before the screen changes).
 fn receipt_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
-    checkout.receipt.get_untracked().map(|receipt| {
+    checkout.receipt().map(|receipt| {
         view! {
             <section class="kasse kasse__receipt" role="status" aria-live="polite" tabindex="-1">
                 <h2 class="kasse__title">{t(locale, MessageKey::ReceiptTitle)}</h2>
@@ -140,16 +140,16 @@ fn receipt_view(checkout: Checkout) -> impl IntoView {
 fn form_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
-    let busy = move || checkout.phase.get() != Phase::Form;
+    let busy = move || !checkout.phase.with(Phase::is_form);
     // Leptos instantiates its render effect once per value type, about 1 KB of wasm each, so
     // changing texts are `Fresh` and changing attributes `Option<&'static str>` where they can be.
     let status = move || {
-        let key = match checkout.phase.get() {
-            Phase::Submitting => MessageKey::Processing,
-            Phase::Redirecting => MessageKey::Redirecting,
-            Phase::Completing => MessageKey::Completing,
-            Phase::Form | Phase::Receipt => return None,
-        };
+        let key = checkout.phase.with(|phase| match phase {
+            Phase::Submitting => Some(MessageKey::Processing),
+            Phase::Redirecting => Some(MessageKey::Redirecting),
+            Phase::Completing => Some(MessageKey::Completing),
+            Phase::Form | Phase::Receipt(_) => None,
+        })?;
         Some(t(locale, key))
     };
     let label = submit_label(checkout);
