@@ -7,6 +7,7 @@ use kasse_core::{Backend, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice};
+use crate::{page, storage};
 
 /// A logged-in reader: the gateway's session profile, and whether they have the offer already.
 /// One value, so an access answer cannot outlive the login it was for.
@@ -17,7 +18,6 @@ pub struct Reader {
     /// What the access check answered; `None` until it did.
     pub has_access: Option<bool>,
 }
-use crate::{page, storage};
 
 impl Checkout {
     /// Whether the gateway offers login for this offer (ConnectID offers, `[connectid.login]`).
