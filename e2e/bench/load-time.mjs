@@ -62,8 +62,9 @@ function bounded(promise, ms, what) {
 async function widgetInPage({ offer, timeout, prefetched, settle }) {
   const host = document.createElement("div");
   document.querySelector(".paywall__offers").append(host);
+  // The bundle's glue and main module; its chunks come after `kasse:ready` or on intent.
   const bundleFiles = (since) => performance.getEntriesByType("resource")
-    .filter((entry) => entry.startTime >= since && new URL(entry.name).pathname.startsWith("/widget/"));
+    .filter((entry) => entry.startTime >= since && /^\/widget\/kasse-[0-9a-f]{16}(\.js|_bg\.wasm)$/.test(new URL(entry.name).pathname));
   if (prefetched) {
     const since = performance.now();
     host.dataset.kasseOffer = offer;

@@ -8,7 +8,7 @@ use crate::events::{Detail, Event};
 
 impl Checkout {
     /// On mount: the consent text, when the offer asks for a consent (no box without its text).
-    pub async fn load_consent(self) {
+    pub(super) async fn load_consent(self) {
         if self.info.with_value(|i| i.offer.consent.is_none()) {
             return;
         }

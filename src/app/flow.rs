@@ -10,7 +10,7 @@ use crate::{page, storage};
 
 impl Checkout {
     /// Submit: the offer's back end validates, builds and sends the order.
-    pub async fn submit(self) {
+    pub(super) async fn submit(self) {
         if !self.phase.with_untracked(Phase::is_form) {
             return; // a double click while in flight does nothing
         }
@@ -26,7 +26,7 @@ impl Checkout {
 
     /// The retry button: what the core decides from the stored attempt, the message on screen
     /// and the form (continue the order that exists, or submit again).
-    pub async fn retry(self) {
+    pub(super) async fn retry(self) {
         let offer_id = self.offer_id();
         let stored = storage::load_attempt(&offer_id);
         let shown = self.notice.get_untracked().map(|n| n.key);
@@ -51,7 +51,7 @@ impl Checkout {
     }
 
     /// On mount: if the reader is back from the payment page for this offer, resume.
-    pub async fn resume(self) {
+    pub(super) async fn resume(self) {
         let Some(query) = page::pending_return(&self.offer_id()) else {
             return;
         };

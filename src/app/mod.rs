@@ -26,12 +26,16 @@ mod load;
 mod s4;
 #[cfg(feature = "connectid")]
 mod session;
+mod split;
 #[cfg(feature = "connectid")]
 mod start;
 
 pub use load::{Loaded, OfferLoad};
 #[cfg(feature = "connectid")]
 pub use session::Reader;
+pub use split::Action;
+#[cfg(feature = "connectid")]
+pub use split::SessionAction;
 
 /// Where the reader is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,12 +231,11 @@ impl Checkout {
     /// read the reader's session and the consent text.
     pub fn rendered(self) {
         self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
-        leptos::task::spawn_local(self.resume());
-        #[cfg(feature = "connectid")]
-        {
-            leptos::task::spawn_local(self.load_session());
-            leptos::task::spawn_local(self.load_consent());
+        if page::pending_return(&self.offer_id()).is_some() {
+            leptos::task::spawn_local(self.run(Action::Resume));
         }
+        #[cfg(feature = "connectid")]
+        leptos::task::spawn_local(self.run_session(SessionAction::Load));
     }
 
     /// Edits the form (and keeps the draft), clearing the error of the edited field.

@@ -33,7 +33,7 @@ impl Checkout {
 
     /// On mount: the outcome of a login just made, the session, and whether the reader has the
     /// offer already. A failure leaves the reader logged out, with the form as before.
-    pub async fn load_session(self) {
+    pub(super) async fn load_session(self) {
         if !self.login_available() {
             return;
         }
@@ -105,7 +105,7 @@ impl Checkout {
     }
 
     /// Logs out at the gateway, then at ConnectID (its logout page comes back to the article).
-    pub async fn logout(self) {
+    pub(super) async fn logout(self) {
         let gateway = self.gateway.get_value();
         let answer = gateway.logout(&page::article_url()).await;
         storage::clear_attempt(&self.offer_id());

@@ -33,7 +33,7 @@ impl Checkout {
 
     /// "Activate": builds the body with the core, starts it through the gateway (retried with the
     /// same key), then the receipt.
-    pub async fn activate(self) {
+    pub(super) async fn activate(self) {
         // While the access check is out the reader may click: the gateway checks before it starts.
         let step = untrack(|| self.start_step());
         if !self.phase.with_untracked(Phase::is_form) || !matches!(step, StartStep::Start | StartStep::CheckAccess) {

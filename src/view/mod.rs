@@ -12,7 +12,7 @@ use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::{Checkout, Phase, Screen};
+use crate::app::{Action, Checkout, Phase, Screen};
 
 mod choices;
 mod fields;
@@ -166,9 +166,11 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             novalidate=true
             aria-labelledby="kasse-offer-title"
             data-offer=checkout.info.with_value(|i| i.offer.id.clone())
+            on:focusin=move |_| checkout.prepare()
+            on:pointerover=move |_| checkout.prepare()
             on:submit:capture=move |ev| {
                 ev.prevent_default();
-                leptos::task::spawn_local(checkout.submit());
+                leptos::task::spawn_local(checkout.run(Action::Submit));
             }
         >
             {summary(checkout)}
@@ -232,7 +234,7 @@ fn notice_view(checkout: Checkout) -> impl IntoView {
                         view! { <p class="kasse__new-price"><strong>{format_price(price.0, &currency, locale)}</strong></p> }
                     })}
                     {notice.retry.then(|| view! {
-                        <button type="button" class="kasse__retry" on:click:capture=move |_| leptos::task::spawn_local(checkout.retry())>
+                        <button type="button" class="kasse__retry" on:click:capture=move |_| leptos::task::spawn_local(checkout.run(Action::Retry))>
                             {t(locale, MessageKey::Retry)}
                         </button>
                     })}

@@ -61,7 +61,9 @@ fn brotli_size(path: &Path) -> Result<u64> {
 }
 
 /// Each shipped file raw and brotli, then what a reader downloads for one widget of each back end:
-/// the loader and that back end's bundle (the CSS is inside the wasm).
+/// the loader and that back end's bundle (the CSS is inside the wasm) before the form is on
+/// screen, then with the chunks that follow it (ConnectID's session), then with every chunk (a
+/// reader who submits).
 fn bundle_sizes(release: &release::Release) -> Result<()> {
     let dist = &release.dist;
     let size = |file: &Path| -> Result<(u64, u64)> {
@@ -72,7 +74,7 @@ fn bundle_sizes(release: &release::Release) -> Result<()> {
         Ok((raw, brotli_size(&path)?))
     };
     println!("\nRelease bundles (dist/)");
-    println!("{:<32} {:>10} {:>10}", "file", "raw B", "brotli B");
+    println!("{:<40} {:>10} {:>10}", "file", "raw B", "brotli B");
     let loader = size(Path::new("kasse.js"))?;
     let mut rows = vec![("loader kasse.js".to_owned(), loader)];
     for (label, file) in [
@@ -86,16 +88,45 @@ fn bundle_sizes(release: &release::Release) -> Result<()> {
         let (wasm, glue) = (size(&b.wasm)?, size(&b.glue)?);
         rows.push((format!("{} widget wasm", b.backend.key), wasm));
         rows.push((format!("{} widget JS glue", b.backend.key), glue));
-        totals.push((b.backend.key, loader.0 + wasm.0 + glue.0, loader.1 + wasm.1 + glue.1));
+        let first = (loader.0 + wasm.0 + glue.0, loader.1 + wasm.1 + glue.1);
+        let (mut after_form, mut every) = (first, first);
+        let has_session = b.chunks.iter().any(|c| chunk_of(c) == "split_session");
+        for chunk in &b.chunks {
+            let (raw, br) = size(chunk)?;
+            rows.push((format!("{} chunk {}", b.backend.key, chunk_of(chunk)), (raw, br)));
+            every = (every.0 + raw, every.1 + br);
+            if has_session && chunk_of(chunk) != "split_actions" {
+                after_form = (after_form.0 + raw, after_form.1 + br);
+            }
+        }
+        totals.push((b.backend.key, first, (after_form != first).then_some(after_form), every));
     }
     for (label, (raw, br)) in rows {
-        println!("{label:<32} {raw:>10} {br:>10}");
+        println!("{label:<40} {raw:>10} {br:>10}");
     }
-    for (key, raw, br) in totals {
-        println!("{:<32} {raw:>10} {br:>10}", format!("shipped total, {key} offer"));
-        println!("{key}: {}", size_goals(br));
+    for (key, first, after_form, every) in totals {
+        let mut lines = vec![(format!("first download, {key} offer"), "to the form", first)];
+        if let Some(after_form) = after_form {
+            lines.push((
+                format!("+ the session, {key} offer"),
+                "once the form is on screen",
+                after_form,
+            ));
+        }
+        lines.push((format!("+ every chunk, {key} offer"), "a reader who submits", every));
+        for (label, when, (raw, br)) in lines {
+            println!("{label:<40} {raw:>10} {br:>10}");
+            println!("{key}, {when}: {}", size_goals(br));
+        }
     }
     Ok(())
+}
+
+/// `split_actions` for `widget/kasse-split_actions-<hash>.wasm`: which chunk it is.
+fn chunk_of(chunk: &Path) -> &str {
+    let name = chunk.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let name = name.strip_prefix("kasse-").unwrap_or(name);
+    name.rsplit_once('-').map_or(name, |(stem, _)| stem)
 }
 
 /// The issue's size goal for what a reader downloads (brotli): at most 80 KB, ideally 60 KB.
@@ -302,6 +333,18 @@ mod tests {
     use super::*;
 
     const BENCH_JSON: &str = r#"{"concurrency":8,"direct":{"p50_ms":1.5,"p99_ms":4.25,"throughput":3000.0},"gateway":{"p50_ms":2.0,"p99_ms":6.0,"throughput":2500.5},"orders":1000,"ratio":{"p50":1.3333333333333333,"p99":1.411764705882353,"throughput":0.8335}}"#;
+
+    #[test]
+    fn names_each_chunk_without_its_hash() {
+        assert_eq!(
+            chunk_of(Path::new("widget/kasse-split_actions-0123456789abcdef.wasm")),
+            "split_actions"
+        );
+        assert_eq!(
+            chunk_of(Path::new("widget/kasse-chunk_3-0123456789abcdef.wasm")),
+            "chunk_3"
+        );
+    }
 
     #[test]
     fn prints_the_shipped_total_against_the_goals() {

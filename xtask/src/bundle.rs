@@ -1,13 +1,13 @@
 //! Content-hashed names for the release bundles, one per back end.
 //!
-//! trunk writes the widget as `widget/kasse.js` (wasm-bindgen's JS glue) and `widget/kasse_bg.wasm`
-//! under fixed names (`filehash = false`): wasm-opt rewrites the wasm after trunk, and a hash
-//! trunk took would name bytes that are never shipped. So the release build builds each back
-//! end's bundle ([`BACKENDS`]), names each file after the hash of its final bytes
-//! (`widget/kasse-<16 hex>.js`, `widget/kasse-<16 hex>_bg.wasm`, the gateway's `is_hashed_name`,
-//! served immutable for a year) and writes those names into the built loader `dist/kasse.js`,
-//! whose own name stays stable (publishers embed it; it is revalidated). Each file has its own
-//! hash: a release that changes only the wasm leaves the glue cached.
+//! The release build builds each back end's bundle ([`BACKENDS`]) under fixed names
+//! (`widget/kasse.js`, wasm-bindgen's JS glue, and `widget/kasse_bg.wasm`, with its chunks), then
+//! names each file after the hash of its final bytes (`widget/kasse-<16 hex>.js`,
+//! `widget/kasse-<16 hex>_bg.wasm`, `widget/kasse-<chunk>-<16 hex>.wasm`: the gateway's
+//! `is_hashed_name`, served immutable for a year). The chunks' names are written into their
+//! glue, the glue's and the wasm's into the built loader `dist/kasse.js`, whose own name stays
+//! stable (publishers embed it; it is revalidated). Each file has its own hash: a release that
+//! changes only the wasm leaves the glue cached.
 
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -26,7 +26,8 @@ pub enum Part {
 impl Part {
     pub const ALL: [Part; 2] = [Part::Glue, Part::Wasm];
 
-    /// The name trunk gives the file, relative to `dist/`; also the loader's default.
+    /// The name the build gives the file before hashing, relative to `dist/`; also the loader's
+    /// default.
     pub fn unhashed(self) -> &'static str {
         match self {
             Part::Glue => "widget/kasse.js",
@@ -93,11 +94,55 @@ pub struct Bundle {
     pub backend: Backend,
     pub glue: PathBuf,
     pub wasm: PathBuf,
+    /// The wasm's chunks (`widget/kasse-<chunk>-<16 hex>.wasm`), which the glue fetches.
+    pub chunks: Vec<PathBuf>,
 }
 
-/// Moves the bundle trunk built in `built` (its plain names) into `dist` under content-hashed
-/// names. Run after wasm-opt and before precompressing: the names are of the shipped bytes.
-pub fn hash_bundle(backend: Backend, built: &Path, dist: &Path) -> Result<Bundle> {
+/// `widget/kasse-<stem>-<hash>.wasm` for the chunk `widget/<stem>.wasm`.
+fn chunk_name(chunk: &Path, hash: &str) -> Result<PathBuf> {
+    let stem = chunk
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .context("chunk names are UTF-8")?;
+    Ok(PathBuf::from(format!("widget/kasse-{stem}-{hash}.wasm")))
+}
+
+/// Whether `file_name` (no directory) is a chunk under a hashed name.
+fn is_chunk(file_name: &str) -> bool {
+    file_name
+        .strip_prefix("kasse-")
+        .and_then(|rest| rest.strip_suffix(".wasm"))
+        .and_then(|rest| rest.rsplit_once('-'))
+        .is_some_and(|(stem, hash)| !stem.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Moves the `chunks` built in `built` into `dist` under content-hashed names and writes those
+/// names into the `glue` that fetches them (each chunk's name must be in it exactly once, as
+/// `"./<chunk>.wasm"`). Run before the glue is minified and hashed.
+pub fn hash_chunks(built: &Path, dist: &Path, chunks: &[PathBuf], glue: &Path) -> Result<Vec<PathBuf>> {
+    let mut js = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
+    let mut names = Vec::new();
+    for chunk in chunks {
+        let bytes = std::fs::read(built.join(chunk)).with_context(|| format!("reading {}", chunk.display()))?;
+        let name = chunk_name(chunk, &content_hash(&bytes))?;
+        let (Some(from), Some(to)) = (
+            chunk.file_name().and_then(|n| n.to_str()),
+            name.file_name().and_then(|n| n.to_str()),
+        ) else {
+            bail!("chunk names are UTF-8");
+        };
+        js = crate::wasm_interface::replace_once(&js, &format!("\"./{from}\""), &format!("\"./{to}\""), |_, _| true)?;
+        std::fs::write(dist.join(&name), &bytes)?;
+        std::fs::remove_file(built.join(chunk))?;
+        names.push(name);
+    }
+    std::fs::write(glue, js)?;
+    Ok(names)
+}
+
+/// Moves the bundle built in `built` (its plain names) into `dist` under content-hashed names.
+/// Run after wasm-opt and before precompressing: the names are of the shipped bytes.
+pub fn hash_bundle(backend: Backend, built: &Path, dist: &Path, chunks: Vec<PathBuf>) -> Result<Bundle> {
     let mut names = Part::ALL.map(|_| PathBuf::new());
     for (part, name) in Part::ALL.into_iter().zip(&mut names) {
         let from = built.join(part.unhashed());
@@ -107,7 +152,12 @@ pub fn hash_bundle(backend: Backend, built: &Path, dist: &Path) -> Result<Bundle
         std::fs::remove_file(&from)?;
     }
     let [glue, wasm] = names;
-    Ok(Bundle { backend, glue, wasm })
+    Ok(Bundle {
+        backend,
+        glue,
+        wasm,
+        chunks,
+    })
 }
 
 /// Writes the bundles' names into the built loader (its `const BUNDLES = {};`, exactly once),
@@ -167,6 +217,7 @@ pub fn check_loader(dist: &Path, bundles: &[Bundle]) -> Result<()> {
             named.push(file.clone());
         }
     }
+    check_chunks(dist, bundles)?;
     for part in Part::ALL {
         if dist.join(part.unhashed()).exists() {
             bail!("dist/{} is left beside the hashed bundles", part.unhashed());
@@ -175,6 +226,34 @@ pub fn check_loader(dist: &Path, bundles: &[Bundle]) -> Result<()> {
             if !named.contains(&file) {
                 bail!("dist/{} is in no bundle the loader names", file.display());
             }
+        }
+    }
+    Ok(())
+}
+
+/// Checks that each bundle's glue names its chunks, and that every chunk in `dist/widget/` is one
+/// of a bundle's.
+fn check_chunks(dist: &Path, bundles: &[Bundle]) -> Result<()> {
+    for b in bundles {
+        let glue = std::fs::read_to_string(dist.join(&b.glue))?;
+        for chunk in &b.chunks {
+            let name = chunk
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("chunk names are UTF-8")?;
+            if !glue.contains(name) {
+                bail!("dist/{} does not name its chunk {name}", b.glue.display());
+            }
+        }
+    }
+    for entry in std::fs::read_dir(dist.join("widget"))? {
+        let file_name = entry?.file_name();
+        let Some(name) = file_name.to_str().filter(|name| is_chunk(name)) else {
+            continue;
+        };
+        let file = Path::new("widget").join(name);
+        if !bundles.iter().any(|b| b.chunks.contains(&file)) {
+            bail!("dist/{} is in no bundle's glue", file.display());
         }
     }
     Ok(())
@@ -194,83 +273,5 @@ fn hashed_files(dist: &Path, part: Part) -> Result<Vec<PathBuf>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_what_the_gateway_calls_hashed() {
-        let hash = content_hash(b"\0asm");
-        assert_eq!(hash.len(), 16);
-        assert_eq!(Part::Glue.hashed(&hash), format!("widget/kasse-{hash}.js"));
-        assert_eq!(Part::Wasm.hashed(&hash), format!("widget/kasse-{hash}_bg.wasm"));
-        assert!(Part::Wasm.matches(&format!("kasse-{hash}_bg.wasm")));
-        assert!(!Part::Wasm.matches(&format!("kasse-{hash}_bg.wasm.br")));
-        assert!(!Part::Glue.matches(&format!("kasse-{hash}_bg.wasm")));
-        assert!(!Part::Glue.matches("kasse.js"));
-        assert_ne!(content_hash(b"a"), content_hash(b"b"));
-    }
-
-    fn bundle(backend: Backend, hash: &str) -> Bundle {
-        Bundle {
-            backend,
-            glue: PathBuf::from(Part::Glue.hashed(hash)),
-            wasm: PathBuf::from(Part::Wasm.hashed(hash)),
-        }
-    }
-
-    /// The loader source and this module agree on the slot the release build fills.
-    #[test]
-    fn the_loader_source_has_one_bundles_slot() {
-        let source = std::fs::read_to_string(crate::cmd::workspace_root().join("loader/kasse.js")).unwrap();
-        let bundles = [
-            bundle(BACKENDS[0], "0123456789abcdef"),
-            bundle(BACKENDS[1], "fedcba9876543210"),
-        ];
-        let built = bundles_in_loader(&source, &bundles).unwrap();
-        assert!(built.contains(
-            r#"const BUNDLES = {"connectId":["widget/kasse-fedcba9876543210.js","widget/kasse-fedcba9876543210_bg.wasm"],"s4":["widget/kasse-0123456789abcdef.js","widget/kasse-0123456789abcdef_bg.wasm"]};"#
-        ));
-        assert!(
-            bundles_in_loader(&built, &bundles).is_err(),
-            "a built loader has no slot left"
-        );
-    }
-
-    #[test]
-    fn hashing_moves_each_bundle_in_and_the_loader_names_them() {
-        let root = std::env::temp_dir().join(format!("kasse-xtask-bundle-{}", std::process::id()));
-        let (dist, built) = (root.join("dist"), root.join("built"));
-        for dir in [&dist, &built] {
-            std::fs::create_dir_all(dir.join("widget")).unwrap();
-        }
-        let source = std::fs::read_to_string(crate::cmd::workspace_root().join("loader/kasse.js")).unwrap();
-        std::fs::write(dist.join(LOADER), source).unwrap();
-        let mut bundles = Vec::new();
-        for (backend, wasm) in BACKENDS
-            .into_iter()
-            .zip([&b"\0asm\x01\0\0\0"[..], b"\0asm\x01\0\0\0\0"])
-        {
-            std::fs::write(built.join(Part::Glue.unhashed()), backend.key).unwrap();
-            std::fs::write(built.join(Part::Wasm.unhashed()), wasm).unwrap();
-            bundles.push(hash_bundle(backend, &built, &dist).unwrap());
-            assert!(!built.join(Part::Wasm.unhashed()).exists(), "moved, not copied");
-        }
-        write_bundles(&dist, &bundles).unwrap();
-        assert_eq!(
-            std::fs::read(dist.join(&bundles[1].wasm)).unwrap(),
-            b"\0asm\x01\0\0\0\0"
-        );
-        assert!(bundles[0]
-            .wasm
-            .to_str()
-            .unwrap()
-            .contains(&content_hash(b"\0asm\x01\0\0\0")));
-        // A hashed file no bundle names is refused, as is an unhashed one left behind.
-        std::fs::write(dist.join(Part::Wasm.hashed("00000000000000aa")), b"stray").unwrap();
-        assert!(check_loader(&dist, &bundles).is_err());
-        std::fs::remove_file(dist.join(Part::Wasm.hashed("00000000000000aa"))).unwrap();
-        std::fs::write(dist.join(Part::Glue.unhashed()), "stray").unwrap();
-        assert!(check_loader(&dist, &bundles).is_err());
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-}
+#[path = "bundle_tests.rs"]
+mod tests;

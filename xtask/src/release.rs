@@ -4,8 +4,8 @@
 use crate::bundle::{self, Part};
 use crate::cmd::{self, quiet, stream};
 use crate::glue_imports;
+use crate::parts;
 use crate::setup::WasmToolchain;
-use crate::size_std;
 use crate::stack::target_dir;
 use crate::wasm_interface::{self, UNUSED};
 use crate::wasm_order;
@@ -55,16 +55,21 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
 /// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
 pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<Release> {
     let dist = cmd::workspace_root().join("dist");
+    demo_page(&dist, quietly)?;
+    std::fs::create_dir_all(dist.join("widget"))?;
     let mut bundles = Vec::new();
-    for (i, backend) in bundle::BACKENDS.into_iter().enumerate() {
-        // trunk empties the folder it builds into: the first build is dist/ itself (the demo page,
-        // the loader), the others a folder of their own whose bundle is moved into dist/.
-        let built = match i {
-            0 => dist.clone(),
-            _ => target_dir().join("trunk").join(backend.feature),
-        };
-        trunk_build(toolchain, backend, &built, quietly)?;
-        bundles.push(bundle::hash_bundle(backend, &built, &dist)?);
+    for backend in bundle::BACKENDS {
+        let built = target_dir().join("bundle").join(backend.feature);
+        if built.exists() {
+            std::fs::remove_dir_all(&built)?;
+        }
+        let chunks = parts::build(toolchain, backend.feature, &built, quietly)?;
+        optimize_main(&built)?;
+        let glue = built.join(Part::Glue.unhashed());
+        let chunks = bundle::hash_chunks(&built, &dist, &chunks, &glue)?;
+        // Minified before hashing: the names are hashes of the bytes readers get.
+        minify(&glue)?;
+        bundles.push(bundle::hash_bundle(backend, &built, &dist, chunks)?);
     }
     bundle::write_bundles(&dist, &bundles)?;
     minify(&dist.join("kasse.js"))?;
@@ -72,6 +77,7 @@ pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<Release> 
     let mut shipped = vec![PathBuf::from("kasse.js")];
     for b in &bundles {
         shipped.extend([b.glue.clone(), b.wasm.clone()]);
+        shipped.extend(b.chunks.iter().cloned());
     }
     precompress(&dist, &shipped)?;
     Ok(Release { dist, bundles })
@@ -83,33 +89,29 @@ pub struct Release {
     pub bundles: Vec<bundle::Bundle>,
 }
 
-/// One back end's bundle into `out`, optimized as shipped (names still plain).
-fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, quietly: bool) -> Result<()> {
+/// trunk builds the demo article page into `dist` (emptying it first): the page, its CSS and the
+/// loader. The bundles are built by [`parts`], which trunk cannot do (the split runs between
+/// cargo and wasm-bindgen).
+fn demo_page(dist: &Path, quietly: bool) -> Result<()> {
     let mut trunk = Command::new("trunk");
-    let compiler = size_std::apply(&mut trunk, toolchain);
-    println!("release build of the {} bundle: {compiler}", backend.key);
-    trunk
-        .args([
-            "build",
-            "--release",
-            "--no-default-features",
-            "--features",
-            backend.feature,
-            "--dist",
-        ])
-        .arg(out);
+    trunk.args(["build", "--release", "--dist"]).arg(dist);
     if quietly {
         quiet(&mut trunk)?;
     } else {
         stream(&mut trunk)?;
     }
-    for file in ["kasse.js", Part::Glue.unhashed(), Part::Wasm.unhashed(), "index.html"] {
-        if !out.join(file).is_file() {
-            bail!("trunk build succeeded but {}/{file} is missing", out.display());
+    for file in ["kasse.js", "index.html", "demo.css"] {
+        if !dist.join(file).is_file() {
+            bail!("trunk build succeeded but dist/{file} is missing");
         }
     }
-    let wasm = out.join(Part::Wasm.unhashed());
-    let glue = out.join(Part::Glue.unhashed());
+    Ok(())
+}
+
+/// The main module of the bundle in `built` and its glue, optimized as shipped (names still plain).
+fn optimize_main(built: &Path) -> Result<()> {
+    let wasm = built.join(Part::Wasm.unhashed());
+    let glue = built.join(Part::Glue.unhashed());
     // Before wasm-opt, so the dropped exports' code goes too.
     wasm_interface::rewrite(&wasm, &glue, &UNUSED)?;
     quiet(
@@ -127,13 +129,12 @@ fn trunk_build(toolchain: WasmToolchain, backend: bundle::Backend, out: &Path, q
     let imported = glue_imports::imported_names(&std::fs::read(&wasm)?)?;
     let js = std::fs::read_to_string(&glue)?;
     std::fs::write(&glue, glue_imports::without_unimported(&js, &imported)?)?;
-    // Minified before hashing: the names are hashes of the bytes readers get.
-    minify(&glue)
+    Ok(())
 }
 
 /// Minifies an ES module in place: the loader (it ships to every article page, widget in view or
 /// not; its source keeps its comments; minified after the bundle names are written in) and
-/// wasm-bindgen's JS glue (trunk's `minify` leaves it as generated: 51.5 KB raw, 7.7 KB brotli,
+/// wasm-bindgen's JS glue (as generated: 51.5 KB raw, 7.7 KB brotli,
 /// minified 23.2 KB, 5.7 KB). Exports and the import object's keys are kept, being properties.
 fn minify(module: &Path) -> Result<()> {
     quiet(

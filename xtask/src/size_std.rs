@@ -72,22 +72,25 @@ pub fn unavailable() -> Option<String> {
     None
 }
 
-/// Points `trunk build --release` at the size build when it can run, else at `fallback`; returns
-/// one line saying which.
-pub fn apply(trunk: &mut Command, fallback: WasmToolchain) -> String {
+/// Points the release bundle's `cargo build` at the size build when it can run, else at
+/// `fallback`, with `extra` rustc flags for the wasm either way; returns one line saying which.
+pub fn apply(build: &mut Command, fallback: WasmToolchain, extra: &str) -> String {
+    // Either would replace the target's flags, and the shipped bytes would depend on the shell.
+    build.env_remove("RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTFLAGS");
     if let Some(why) = unavailable() {
-        fallback.apply(trunk);
+        fallback.apply(build);
+        build.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", extra);
         return format!("prebuilt std ({why}); the wasm is about 10 KB brotli larger");
     }
-    trunk
+    build
         .env("RUSTC", RUSTC)
         .env("RUSTC_BOOTSTRAP", "1")
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", STD_FEATURES)
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", LINKER)
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", RUSTFLAGS)
-        // Either would replace the flags above, and the shipped bytes would depend on the shell.
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            format!("{RUSTFLAGS} {extra}"),
+        );
     format!("std rebuilt for size ({PINNED}x, Debian rustc-web, -Zbuild-std)")
 }

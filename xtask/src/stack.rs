@@ -234,7 +234,7 @@ fn env_port(name: &str, default: u16) -> Result<u16> {
 /// `cargo xtask demo`: build, start, print the URL, stop everything on Ctrl-C.
 pub fn demo() -> Result<()> {
     let toolchain = setup::run()?;
-    println!("demo: building the widget (trunk build --release)");
+    println!("demo: building the widget (release build)");
     build_widget(toolchain, false)?;
     let (stop, stopped) = mpsc::channel();
     ctrlc::set_handler(move || {

@@ -1,0 +1,62 @@
+// The bundle's chunks (src/app/split.rs): the first download renders the form, the actions come
+// when the reader reaches for it, and a chunk that cannot be fetched loses nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, newPage, openWidget, fillReader, resetSandbox, sandboxOrders } from "./browser.mjs";
+
+const ACTIONS = /\/widget\/kasse-split_actions-[0-9a-f]{16}\.wasm$/;
+const SESSION = /\/widget\/kasse-split_session-[0-9a-f]{16}\.wasm$/;
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A page that records the chunks it fetches. */
+async function recordingPage() {
+  const page = await newPage(browser);
+  page.chunks = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (ACTIONS.test(url)) page.chunks.push("actions");
+    if (SESSION.test(url)) page.chunks.push("session");
+  });
+  return page;
+}
+
+test("the form renders without the actions' chunk, which comes when the reader reaches for the form", async () => {
+  const page = await recordingPage();
+  const host = await openWidget(page, "invoice-year");
+  // ConnectID reads the reader's session once the form is on screen.
+  await page.waitForRequest((request) => SESSION.test(request.url()), { timeout: 10000 }).catch(() => {});
+  await page.waitForLoadState("networkidle");
+  assert.ok(page.chunks.includes("session"), `the session's chunk after the form: ${page.chunks}`);
+  assert.ok(!page.chunks.includes("actions"), `no actions' chunk before the reader reaches for the form: ${page.chunks}`);
+  const actions = page.waitForRequest((request) => ACTIONS.test(request.url()), { timeout: 10000 });
+  await host.locator("#firstName").focus();
+  await actions;
+  await page.context().close();
+});
+
+test("a chunk that cannot be fetched keeps the reader's input and sends nothing; the retry fetches it again", async () => {
+  await resetSandbox();
+  const page = await recordingPage();
+  await page.route(ACTIONS, (route) => route.abort("internetdisconnected"));
+  const host = await openWidget(page, "invoice-year");
+  await fillReader(host);
+  await host.locator("button[type=submit]").click();
+  const notice = host.locator(".kasse__notice");
+  await notice.waitFor({ timeout: 10000 });
+  assert.equal(await notice.locator("p").first().textContent(), "Ingen forbindelse. Sjekk nettet og prøv igjen.");
+  assert.equal(await host.locator("#email").inputValue(), "kari.nordmann@example.no", "the input stays");
+  assert.equal(await host.locator("#acceptTerms").isChecked(), true);
+  assert.deepEqual(await sandboxOrders(), [], "the vendor saw nothing");
+  assert.ok(page.chunks.filter((c) => c === "actions").length >= 2, `asked on intent and on submit: ${page.chunks}`);
+
+  await page.unroute(ACTIONS);
+  await host.locator(".kasse__retry").click();
+  await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1, "one order, once the chunk is there");
+  assert.equal(orders[0].body.payer.email ?? orders[0].body.payer.emails?.[0], "kari.nordmann@example.no");
+  await page.context().close();
+});

@@ -1,0 +1,123 @@
+//! The checkout's actions as split points: the release build (`--cfg kasse_split`, see
+//! `xtask/src/parts.rs`) moves the code only they reach into chunks of their own, so the first
+//! download is what renders the form. The actions chunk is fetched when the reader first points at
+//! or focuses the checkout ([`Checkout::prepare`]); ConnectID's session chunk right after the form
+//! is on screen. Other builds (tests, debug) call the actions directly.
+//!
+//! A chunk that cannot be fetched is not remembered as failed: the reader sees a retry (their
+//! input stays in the form's state, which the first download holds), and the retry fetches again.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use kasse_core::MessageKey;
+use leptos::prelude::*;
+
+use super::{Checkout, Notice};
+
+/// An action under way: the split function only builds it, so the chunk holds its code.
+type Running = Pin<Box<dyn Future<Output = ()>>>;
+
+/// A chunk could not be fetched (the network, or a release replaced under the reader).
+pub struct ChunkMissing;
+
+#[cfg(kasse_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkMissing
+    }
+}
+
+/// What the reader (or a return from the payment page) asks of the checkout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Retry,
+    /// Only called when the URL holds a return for this offer.
+    Resume,
+    #[cfg(feature = "connectid")]
+    Activate,
+}
+
+/// What runs for a ConnectID offer once the form is on screen, and the logout it enables.
+#[cfg(feature = "connectid")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionAction {
+    /// The reader's session and the offer's consent text.
+    Load,
+    Logout,
+}
+
+#[cfg_attr(
+    kasse_split,
+    leptos::wasm_split::wasm_split(
+        actions,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(fetch_actions)
+    )
+)]
+fn actions(checkout: Checkout, action: Action) -> Result<Running, ChunkMissing> {
+    Ok(match action {
+        Action::Submit => Box::pin(checkout.submit()),
+        Action::Retry => Box::pin(checkout.retry()),
+        Action::Resume => Box::pin(checkout.resume()),
+        #[cfg(feature = "connectid")]
+        Action::Activate => Box::pin(checkout.activate()),
+    })
+}
+
+#[cfg(feature = "connectid")]
+#[cfg_attr(
+    kasse_split,
+    leptos::wasm_split::wasm_split(session, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn session(checkout: Checkout, action: SessionAction) -> Result<Running, ChunkMissing> {
+    Ok(match action {
+        SessionAction::Load => Box::pin(async move {
+            leptos::task::spawn_local(checkout.load_consent());
+            checkout.load_session().await
+        }),
+        SessionAction::Logout => Box::pin(checkout.logout()),
+    })
+}
+
+impl Checkout {
+    /// Runs `action` (in a split build, once its chunk is there).
+    pub async fn run(self, action: Action) {
+        #[cfg(kasse_split)]
+        let loaded = actions(self, action).await;
+        #[cfg(not(kasse_split))]
+        let loaded = actions(self, action);
+        match loaded {
+            Ok(running) => running.await,
+            Err(ChunkMissing) => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
+        }
+    }
+
+    /// Runs a session action (in a split build, once its chunk is there). Without the chunk the
+    /// form still works: the reader orders without their login, and a failed logout says so.
+    #[cfg(feature = "connectid")]
+    pub async fn run_session(self, action: SessionAction) {
+        #[cfg(kasse_split)]
+        let loaded = session(self, action).await;
+        #[cfg(not(kasse_split))]
+        let loaded = session(self, action);
+        match loaded {
+            Ok(running) => running.await,
+            Err(ChunkMissing) if action == SessionAction::Logout => {
+                self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, false)))
+            }
+            Err(ChunkMissing) => {}
+        }
+    }
+
+    /// The reader shows intent (points at or focuses the checkout): fetch the actions' chunk now,
+    /// so submitting does not wait for it. Fetched once; a failed fetch is tried again next time.
+    pub fn prepare(self) {
+        #[cfg(kasse_split)]
+        leptos::task::spawn_local(async {
+            let _ = fetch_actions().await;
+        });
+    }
+}
