@@ -9,6 +9,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use kasse_core::MessageKey;
 use leptos::prelude::*;
@@ -75,7 +76,7 @@ fn actions(checkout: Checkout, action: Action) -> Result<Running, ChunkMissing> 
 fn session(checkout: Checkout, action: SessionAction) -> Result<Running, ChunkMissing> {
     Ok(match action {
         SessionAction::Load => Box::pin(async move {
-            leptos::task::spawn_local(checkout.load_consent());
+            leptos::task::spawn_local(WhileMounted::new(checkout, Box::pin(checkout.load_consent())));
             checkout.load_session().await
         }),
         SessionAction::Logout => Box::pin(checkout.logout()),
@@ -90,8 +91,9 @@ impl Checkout {
         #[cfg(not(kasse_split))]
         let loaded = actions(self, action);
         match loaded {
-            Ok(running) => running.await,
-            Err(ChunkMissing) => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
+            Ok(running) => WhileMounted::new(self, running).await,
+            Err(ChunkMissing) if self.is_mounted() => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
+            Err(ChunkMissing) => {}
         }
     }
 
@@ -104,8 +106,8 @@ impl Checkout {
         #[cfg(not(kasse_split))]
         let loaded = session(self, action);
         match loaded {
-            Ok(running) => running.await,
-            Err(ChunkMissing) if action == SessionAction::Logout => {
+            Ok(running) => WhileMounted::new(self, running).await,
+            Err(ChunkMissing) if action == SessionAction::Logout && self.is_mounted() => {
                 self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, false)))
             }
             Err(ChunkMissing) => {}
@@ -119,5 +121,39 @@ impl Checkout {
         leptos::task::spawn_local(async {
             let _ = fetch_actions().await;
         });
+    }
+}
+
+impl Checkout {
+    /// Whether the widget is still mounted (the page may call `Kasse.unmount` while an action
+    /// waits for the network; its state is gone then).
+    fn is_mounted(self) -> bool {
+        !self.info.is_disposed()
+    }
+}
+
+/// An action polled only while its widget is mounted. Between two of the action's steps the page
+/// may unmount the widget; the action then ends before its next step touches the disposed state
+/// (which would trap, and take every widget of the page with it). Within a step nothing can
+/// unmount it: the page runs on the same thread.
+struct WhileMounted {
+    checkout: Checkout,
+    action: Running,
+}
+
+impl WhileMounted {
+    fn new(checkout: Checkout, action: Running) -> Self {
+        WhileMounted { checkout, action }
+    }
+}
+
+impl Future for WhileMounted {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.checkout.is_mounted() {
+            return Poll::Ready(());
+        }
+        self.action.as_mut().poll(cx)
     }
 }

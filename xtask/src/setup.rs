@@ -209,7 +209,7 @@ fn debian_wasm_std() -> Result<String> {
     Ok(format!("built with Debian rustc-web ({copied} rlibs)"))
 }
 
-/// The wasm-bindgen version in Cargo.lock: the CLI, the test runner and trunk must all equal it.
+/// The wasm-bindgen version in Cargo.lock: the CLI and the test runner must both equal it.
 pub fn locked_wasm_bindgen_version() -> Result<String> {
     let lock = std::fs::read_to_string(cmd::workspace_root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();

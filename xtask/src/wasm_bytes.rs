@@ -12,8 +12,8 @@ use std::process::Command;
 
 /// The wasm's bytes by part (see `wasm_parts`), then how many of them are kasse-core's.
 ///
-/// The shipped wasm carries no names (wasm-opt drops them), so the bundle trunk's wasm-bindgen
-/// wrote before that step is given the shipped interface and optimized once more the same way
+/// The shipped wasm carries no names (wasm-opt drops them), so the main module wasm-bindgen
+/// wrote before that step (`parts::build`; the chunks are not attributed) is given the shipped interface and optimized once more the same way
 /// with names kept (`wasm-opt -Oz -g`)
 /// and twiggy's per-item sizes of that copy are summed by function name. Names see through
 /// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
