@@ -114,10 +114,17 @@ async function widgetTalksToItsGateway(browser, publisher) {
   }));
   const api = [];
   page.on("request", (request) => { if (request.url().includes("/kasse/v1/")) api.push(request.url()); });
+  // The bundle's chunks come from the gateway too, fetched by its glue across origins.
+  const chunk = (name) => page.waitForResponse((r) => r.url().startsWith(`${KASSE_URL}/widget/kasse-${name}-`));
+  const session = chunk("split_session");
   await page.goto(`${publisher}/article`);
   const host = page.locator('[data-kasse-offer="digital-month"]');
   await host.locator("form").waitFor({ timeout: 15000 });
   assert.equal(await host.locator("label[for=email]").textContent(), "Email");
+  assert.ok((await session).ok(), "the session's chunk, cross-origin");
+  const actions = chunk("split_actions");
+  await host.locator("#email").focus();
+  assert.ok((await actions).ok(), "the actions' chunk, cross-origin");
   assert.ok(api.length > 0 && api.every((url) => url.startsWith(`${KASSE_URL}/kasse/v1/`)), api.join(", "));
   await page.context().close();
 }
