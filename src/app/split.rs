@@ -83,14 +83,22 @@ fn session(checkout: Checkout, action: SessionAction) -> Result<Running, ChunkMi
     })
 }
 
+/// A split function's answer: in a split build it is async (its chunk is fetched first), in
+/// other builds a plain call.
+macro_rules! loaded {
+    ($call:expr) => {{
+        #[cfg(kasse_split)]
+        let loaded = $call.await;
+        #[cfg(not(kasse_split))]
+        let loaded = $call;
+        loaded
+    }};
+}
+
 impl Checkout {
     /// Runs `action` (in a split build, once its chunk is there).
     pub async fn run(self, action: Action) {
-        #[cfg(kasse_split)]
-        let loaded = actions(self, action).await;
-        #[cfg(not(kasse_split))]
-        let loaded = actions(self, action);
-        match loaded {
+        match loaded!(actions(self, action)) {
             Ok(running) => WhileMounted::new(self, running).await,
             Err(ChunkMissing) if self.is_mounted() => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
             Err(ChunkMissing) => {}
@@ -101,11 +109,7 @@ impl Checkout {
     /// form still works: the reader orders without their login, and a failed logout says so.
     #[cfg(feature = "connectid")]
     pub async fn run_session(self, action: SessionAction) {
-        #[cfg(kasse_split)]
-        let loaded = session(self, action).await;
-        #[cfg(not(kasse_split))]
-        let loaded = session(self, action);
-        match loaded {
+        match loaded!(session(self, action)) {
             Ok(running) => WhileMounted::new(self, running).await,
             Err(ChunkMissing) if action == SessionAction::Logout && self.is_mounted() => {
                 self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, false)))
@@ -122,9 +126,7 @@ impl Checkout {
             let _ = fetch_actions().await;
         });
     }
-}
 
-impl Checkout {
     /// Whether the widget is still mounted (the page may call `Kasse.unmount` while an action
     /// waits for the network; its state is gone then).
     fn is_mounted(self) -> bool {

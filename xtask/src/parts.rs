@@ -12,7 +12,7 @@
 use crate::bundle::Part;
 use crate::cmd::{quiet, stream};
 use crate::glue_split;
-use crate::release::{wasm_opt, WASM_OPT_FEATURES, WASM_OPT_SIZE};
+use crate::release::optimize_wasm;
 use crate::setup::WasmToolchain;
 use crate::size_std;
 use crate::stack::target_dir;
@@ -55,7 +55,8 @@ pub fn build(toolchain: WasmToolchain, feature: &str, out: &Path, quietly: bool)
     for module in &split.split_modules {
         let name = module.file_name().context("a chunk has a file name")?;
         let chunk = Path::new("widget").join(name);
-        optimize_chunk(module, &out.join(&chunk))?;
+        // As the main module goes (a chunk imports nothing from the glue to rename).
+        optimize_wasm(module, &out.join(&chunk))?;
         chunks.push(chunk);
     }
     if chunks.is_empty() {
@@ -69,7 +70,7 @@ pub fn bindgen_dir() -> PathBuf {
     target_dir().join("wasm-bindgen/release")
 }
 
-/// The linked wasm of `feature`, built as shipped (see [`size_std`]) with the split points on.
+/// The linked wasm of the last bundle built, as shipped (see [`size_std`]) with the split points on.
 pub fn linked_wasm() -> PathBuf {
     target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm")
 }
@@ -104,20 +105,6 @@ fn bindgen(main: &Path) -> Result<()> {
             .arg("--out-dir")
             .arg(bindgen_dir())
             .arg(main),
-    )?;
-    Ok(())
-}
-
-/// A chunk through wasm-opt as the main module goes (it has no imports of the glue to rename).
-fn optimize_chunk(from: &Path, to: &Path) -> Result<()> {
-    quiet(
-        Command::new(wasm_opt())
-            .args(WASM_OPT_SIZE)
-            .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
-            .args(WASM_OPT_FEATURES)
-            .arg(from)
-            .arg("-o")
-            .arg(to),
     )?;
     Ok(())
 }

@@ -43,16 +43,16 @@ pub(crate) const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The release build in `dist/`: for each back end ([`bundle::BACKENDS`]) `trunk build --release`
-/// of the widget with only that back end's feature (with std rebuilt for size when the pinned
-/// compiler is here, see [`size_std`]), then `wasm-opt -Oz`, then its functions ordered for brotli
-/// ([`wasm_order`]), then content-hashed names (written into the built loader, see [`bundle`]),
-/// then `.br`/`.gz` beside each file.
+/// The release build in `dist/`: trunk builds the demo page; then for each back end
+/// ([`bundle::BACKENDS`]) its bundle in parts ([`parts`]: the widget with only that back end's
+/// feature, std rebuilt for size when the pinned compiler is here, split into a main module and
+/// chunks), then `wasm-opt -Oz`, then the main module's functions ordered for brotli
+/// ([`wasm_order`]), then content-hashed names (the chunks' written into the glue, the glue's and
+/// the wasm's into the built loader, see [`bundle`]), then `.br`/`.gz` beside each file.
 ///
 /// wasm-opt is binaryen 132 from npm (pinned in tools/package.json), not Debian's binaryen 108:
 /// 108 corrupts the externref table wasm-bindgen emits for rustc ≥ 1.82 output, even at -O1 (the
-/// bundle then dies with "invalid address in funcref table"). trunk's own wasm-opt step is off in
-/// index.html for the same reason, so a plain `trunk build --release` still gives a working bundle.
+/// bundle then dies with "invalid address in funcref table").
 pub fn build_widget(toolchain: WasmToolchain, quietly: bool) -> Result<Release> {
     let dist = cmd::workspace_root().join("dist");
     demo_page(&dist, quietly)?;
@@ -114,16 +114,7 @@ fn optimize_main(built: &Path) -> Result<()> {
     let glue = built.join(Part::Glue.unhashed());
     // Before wasm-opt, so the dropped exports' code goes too.
     wasm_interface::rewrite(&wasm, &glue, &UNUSED)?;
-    quiet(
-        Command::new(wasm_opt())
-            .args(WASM_OPT_SIZE)
-            // Custom sections no browser reads (the target features: 148 B).
-            .args(["--strip-producers", "--strip-target-features"])
-            .args(WASM_OPT_FEATURES)
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm),
-    )?;
+    optimize_wasm(&wasm, &wasm)?;
     // Last on the wasm: the order is chosen for the bytes wasm-opt leaves.
     std::fs::write(&wasm, wasm_order::for_compression(&std::fs::read(&wasm)?)?)?;
     let imported = glue_imports::imported_names(&std::fs::read(&wasm)?)?;
@@ -142,6 +133,21 @@ fn minify(module: &Path) -> Result<()> {
             .arg(module)
             .args(["--module", "--compress", "--mangle", "-o"])
             .arg(module),
+    )?;
+    Ok(())
+}
+
+/// `from` through wasm-opt as shipped, into `to` (the main module, and each chunk).
+pub(crate) fn optimize_wasm(from: &Path, to: &Path) -> Result<()> {
+    quiet(
+        Command::new(wasm_opt())
+            .args(WASM_OPT_SIZE)
+            // Custom sections no browser reads (the target features: 148 B).
+            .args(["--strip-producers", "--strip-target-features"])
+            .args(WASM_OPT_FEATURES)
+            .arg(from)
+            .arg("-o")
+            .arg(to),
     )?;
     Ok(())
 }

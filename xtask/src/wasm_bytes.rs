@@ -2,6 +2,7 @@
 //! by function name (twiggy on a copy optimised with names kept).
 
 use crate::cmd::{self, quiet};
+use crate::parts;
 use crate::release;
 use crate::stack;
 use crate::wasm_interface::{self, UNUSED};
@@ -21,8 +22,8 @@ use std::process::Command;
 /// a lower bound; the unattributable data is printed beside it.
 pub fn attribute(shipped_wasm: &Path, backend: &str) -> Result<()> {
     let twiggy = ensure_twiggy()?;
-    let bindgen_out = stack::target_dir().join("wasm-bindgen/release/kasse_bg.wasm");
-    let cargo_out = stack::target_dir().join("wasm32-unknown-unknown/release/kasse_widget.wasm");
+    let bindgen_out = parts::bindgen_dir().join("kasse_bg.wasm");
+    let cargo_out = parts::linked_wasm();
     if modified(&bindgen_out)? < modified(&cargo_out)? {
         bail!(
             "{} is older than {}: not the input of this bundle",
