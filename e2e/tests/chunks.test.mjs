@@ -60,3 +60,32 @@ test("a chunk that cannot be fetched keeps the reader's input and sends nothing;
   assert.equal(orders[0].body.payer.email ?? orders[0].body.payer.emails?.[0], "kari.nordmann@example.no");
   await page.context().close();
 });
+
+test("a press before the actions' chunk is there shows the checkout busy, and orders once when it comes", async () => {
+  await resetSandbox();
+  const page = await recordingPage();
+  // A reader who autofills and taps: the press is the first sign of intent, so the chunk is
+  // still on its way. Held here until the busy state has been seen.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(ACTIONS, async (route) => { await held; await route.continue(); });
+  const host = await openWidget(page, "invoice-year");
+  await fillReader(host);
+  const submit = host.locator("button[type=submit]");
+  await submit.click();
+  await page.waitForFunction(
+    (el) => el.getAttribute("aria-busy") === "true" && el.disabled,
+    await submit.elementHandle(),
+    { timeout: 10000 },
+  );
+  assert.equal(await host.locator(".kasse__status").textContent(), "Behandler …", "said to screen readers too");
+  // Enter in a field while the button is disabled submits nothing more (implicit submission).
+  await host.locator("#email").press("Enter");
+  assert.deepEqual(await sandboxOrders(), [], "the vendor saw nothing yet");
+
+  release();
+  await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  assert.equal((await sandboxOrders()).length, 1, "one order");
+  assert.equal(page.chunks.filter((c) => c === "actions").length, 1, `one fetch of the chunk: ${page.chunks}`);
+  await page.context().close();
+});

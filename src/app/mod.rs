@@ -139,6 +139,9 @@ pub struct Checkout {
     pub errors: RwSignal<Vec<FieldError>>,
     /// Where the reader is.
     pub phase: RwSignal<Phase>,
+    /// An action waits for its code (a split build's first action, when the reader did not point
+    /// at or focus the form before pressing: a tap after autofill).
+    pub loading: RwSignal<bool>,
     /// Failure or return message.
     pub notice: RwSignal<Option<Notice>>,
     /// The logged-in reader, when there is one.
@@ -179,6 +182,7 @@ impl Checkout {
             form: RwSignal::new(form),
             errors: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Form),
+            loading: RwSignal::new(false),
             notice: RwSignal::new(None),
             #[cfg(feature = "connectid")]
             reader: RwSignal::new(None),
@@ -201,6 +205,12 @@ impl Checkout {
             return Screen::Start;
         }
         Screen::Form
+    }
+
+    /// Whether the checkout's buttons wait (tracked): an order is under way, or the code of the
+    /// action the reader pressed is still on its way.
+    pub fn busy(&self) -> bool {
+        self.loading.get() || !self.phase.with(Phase::is_form)
     }
 
     fn offer_id(&self) -> String {

@@ -96,12 +96,22 @@ macro_rules! loaded {
 }
 
 impl Checkout {
-    /// Runs `action` (in a split build, once its chunk is there).
+    /// Runs `action` (in a split build, once its chunk is there). While the chunk is on its way
+    /// the checkout is [`Checkout::busy`], and a second press (the button is disabled then, this
+    /// covers what is not a button) runs nothing more, as a second press during an order does not.
     pub async fn run(self, action: Action) {
-        match loaded!(actions(self, action)) {
+        if self.loading.get_untracked() {
+            return;
+        }
+        self.loading.set(true);
+        let loaded = loaded!(actions(self, action));
+        if !self.is_mounted() {
+            return;
+        }
+        self.loading.set(false);
+        match loaded {
             Ok(running) => WhileMounted::new(self, running).await,
-            Err(ChunkMissing) if self.is_mounted() => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
-            Err(ChunkMissing) => {}
+            Err(ChunkMissing) => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
         }
     }
 

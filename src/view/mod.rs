@@ -140,11 +140,13 @@ fn receipt_view(checkout: Checkout) -> impl IntoView {
 fn form_view(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let requires_address = checkout.info.with_value(|i| i.offer.requires_address);
-    let busy = move || !checkout.phase.with(Phase::is_form);
+    let busy = move || checkout.busy();
     // Leptos instantiates its render effect once per value type, about 1 KB of wasm each, so
     // changing texts are `Fresh` and changing attributes `Option<&'static str>` where they can be.
     let status = move || {
+        let waiting = checkout.loading.get();
         let key = checkout.phase.with(|phase| match phase {
+            Phase::Form if waiting => Some(MessageKey::Processing),
             Phase::Submitting => Some(MessageKey::Processing),
             Phase::Redirecting => Some(MessageKey::Redirecting),
             Phase::Completing => Some(MessageKey::Completing),

@@ -59,7 +59,7 @@ enum StartAction {
 /// (the login link for one who is not).
 pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
     let locale = checkout.locale;
-    let busy = move || !checkout.phase.with(crate::app::Phase::is_form);
+    let busy = move || checkout.busy();
     // The button is replaced only when what it offers changes: a reader's focus on it stays
     // while the access check answers (CheckAccess → Start).
     let action = Memo::new(move |_| match checkout.start_step() {
