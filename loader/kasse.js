@@ -1,8 +1,9 @@
 // Kasse loader: the one script a publisher adds (`<script type="module" src=".../kasse.js">`).
-// It stays tiny and does no work on page load: the WebAssembly bundle is fetched and compiled when a
-// host comes within 600 px of the viewport or the reader points at or focuses one, and a widget
-// mounts within 200 px or on `Kasse.mount`. Load failures are retried with backoff (ad-blockers
-// and flaky networks are real), then shown in the host, never a blank box.
+// It stays tiny and does no work on page load: the WebAssembly bundle is fetched and compiled (and
+// rehearsed once, see `rehearse`) when a host comes within 600 px of the viewport or the reader
+// points at or focuses one, and a widget mounts within 200 px or on `Kasse.mount`. Load failures
+// are retried with backoff (ad-blockers and flaky networks are real), then shown in the host,
+// never a blank box.
 const base = new URL("./", import.meta.url);
 const HOSTS = "[data-kasse-offer]";
 // One bundle (JS glue, wasm) per back end, so a reader downloads only the checkout of the back end
@@ -17,6 +18,10 @@ const PLAIN = ["widget/kasse.js", "widget/kasse_bg.wasm"];
 const BACKENDS = JSON.parse("{}");
 const handles = new WeakMap();
 const bundles = new Map();
+// Bundles (by wasm name) whose rehearsal has started, and bundle modules that mounted a widget
+// (their code is compiled: nothing left to rehearse).
+const rehearsals = new Set();
+const mounted = new WeakSet();
 
 /** The files of `backend`'s bundle; any bundle's when there is one (or `backend` is unknown). */
 function filesOf(backend) {
@@ -94,6 +99,7 @@ async function mount(host, config = {}) {
   const preloadedOffer = await offer;
   if (preloadedOffer) config = { ...config, preloadedOffer };
   const handle = module.mount(host, config); // throws after showing a configuration error
+  mounted.add(module);
   handles.set(host, handle);
   return handle;
 }
@@ -118,12 +124,37 @@ function unmount(host) {
 }
 
 const report = (error) => console.error("Kasse:", error);
+const idle = (task) => ("requestIdleCallback" in window ? requestIdleCallback(task, { timeout: 2000 }) : setTimeout(task, 50));
 // A failed prefetch stays quiet: the mount retries and explains. Without a table (a loader the
 // gateway did not serve) the bundle is left to the mount, which learns the offer's back end.
 const prefetch = (host) => {
   const backend = backendOf(offerOf(host));
-  if (backend || !Object.keys(BUNDLES).length) loadBundle(backend).catch(() => {});
+  if (!backend && Object.keys(BUNDLES).length) return;
+  const loading = loadBundle(backend);
+  loading.catch(() => {});
+  rehearse(host, backend, loading);
 };
+
+/**
+ * Once per bundle, when the browser is idle after fetching it ahead of a mount: one rehearsal
+ * render of `host`'s offer (the bundle's `rehearse`: out of the page, inert), since the browser
+ * compiles each wasm function on its first call, and that should not be the reader's mount. The
+ * offer's answer is the one the mount asks for (cacheable, so the mount may find it cached).
+ */
+function rehearse(host, backend, loading) {
+  const id = offerOf(host);
+  const wasm = filesOf(backend)[1];
+  if (!id || rehearsals.has(wasm)) return;
+  rehearsals.add(wasm);
+  const config = { offer: id, gateway: host.dataset.kasseGateway || base.origin };
+  Promise.all([loading, preloadOffer(host, config)])
+    .then(([module, preloadedOffer]) => {
+      // Another back end's offer (the catalog changed since the table) is not this bundle's.
+      if (!preloadedOffer || (backend && preloadedOffer.offer?.backend !== backend)) return;
+      idle(() => mounted.has(module) || module.rehearse?.({ ...config, preloadedOffer }));
+    })
+    .catch(() => {});
+}
 
 /** Calls `act` once per observed host, when it comes within `margin` of the viewport. */
 function watch(margin, act) {

@@ -27,6 +27,13 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("the widget runs in a window")
 }
 
+/// A `<div>` in no document (a rehearsal's host: nothing in it is seen, and its events reach no
+/// listener of the page).
+pub fn detached_element() -> Option<web_sys::HtmlElement> {
+    let element = window().document()?.create_element("div").ok()?;
+    Some(wasm_bindgen::JsCast::unchecked_into(element))
+}
+
 /// The page's current URL.
 pub fn href() -> String {
     window().location().href().unwrap_or_default()

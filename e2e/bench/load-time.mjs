@@ -4,8 +4,9 @@
 // headless Chromium. Every run gets a fresh browser context (cold HTTP and wasm code caches, new
 // connections) and the two alternate in order, so neither profits from going second. A second,
 // shorter pass does the same on an emulated slow phone (Chromium's DevTools network and CPU
-// throttling). A third pass mounts with the bundle already fetched and compiled, as on an article
-// page, where the loader does that when the host nears the viewport or the reader points at it.
+// throttling). A third pass mounts with the bundle already fetched, compiled and rehearsed, as on an
+// article page, where the loader does that when the host nears the viewport or the reader points
+// at it.
 // The samples are printed as plain `LOADTIME …` lines; xtask/src/load_time.rs computes and prints
 // the statistics.
 //
@@ -57,7 +58,9 @@ function bounded(promise, ms, what) {
  * In the page: mount the widget into a new host. Returns milliseconds until `kasse:ready`, and
  * until the last byte of the bundle (glue and wasm, from Resource Timing): what comes after it is
  * compiling, starting and the first render. `prefetched`: the reader pointed at the host first,
- * which has the loader fetch, compile and start the bundle; the clock starts once that is done.
+ * which has the loader fetch, compile and start the bundle, and rehearse it while the page is idle
+ * (with the offer, which it asks for then); the clock starts once that is done. `start`: when it
+ * did, so that only the mount's own offer request is counted.
  */
 async function widgetInPage({ offer, timeout, prefetched, settle }) {
   const host = document.createElement("div");
@@ -73,7 +76,8 @@ async function widgetInPage({ offer, timeout, prefetched, settle }) {
       if (waited > timeout) throw new Error(`the prefetch fetched no bundle within ${timeout} ms`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    // Compiling (lazily: validation only) and starting take milliseconds; `settle` leaves room.
+    // Compiling (lazily: validation only), starting and the rehearsal (once the offer is in,
+    // when the page is idle) take milliseconds; `settle` leaves room.
     await new Promise((resolve) => setTimeout(resolve, settle));
   }
   const ready = new Promise((resolve, reject) => {
@@ -89,7 +93,7 @@ async function widgetInPage({ offer, timeout, prefetched, settle }) {
   const bundle = bundleFiles(start);
   if (prefetched) {
     if (bundle.length) throw new Error(`the prefetched mount fetched ${bundle.length} bundle files again`);
-    return { elapsed, bundle: 0 };
+    return { elapsed, bundle: 0, start };
   }
   if (bundle.length !== 2) throw new Error(`expected the glue and the wasm, fetched ${bundle.length} bundle files`);
   return { elapsed, bundle: Math.max(...bundle.map((entry) => entry.responseEnd)) - start };
@@ -177,8 +181,9 @@ function offerFetchesInPage({ since, offer }) {
  * gateway: a figure that read it from the cache would not be a cold one.
  */
 async function measure(page, inPage, args, limit, what) {
-  const since = await page.evaluate(() => performance.now());
+  const before = await page.evaluate(() => performance.now());
   const result = await bounded(page.evaluate(inPage, args), limit, what);
+  const since = result.start ?? before;
   const fetched = await page.evaluate(offerFetchesInPage, { since, offer: args.offer });
   if (fetched.length !== 1 || fetched[0] === "cache") {
     throw new Error(`${what}: its offer did not come from the gateway (${fetched.join(", ") || "no request"})`);

@@ -54,19 +54,45 @@ async function openLongArticle() {
 
 const wasmRequest = (page) => page.waitForRequest((request) => isBundleWasm(request.url()));
 
-test("the wasm bundle is not fetched before a widget nears the viewport", async () => {
+test("the wasm bundle is not fetched before a widget nears the viewport, then rehearsed unseen", async () => {
   const { page, host, top } = await openLongArticle();
-  // Between the two look-aheads: the bundle is fetched and compiled, but no widget mounts.
+  const offer = await host.getAttribute("data-kasse-offer");
+  // Everything the page could notice of the rehearsal: events, storage, its own DOM.
+  await page.evaluate(() => {
+    window.kasseEvents = [];
+    for (const type of ["ready", "step", "order-created", "redirect", "cancel", "completed", "error"]) {
+      document.addEventListener(`kasse:${type}`, (event) => window.kasseEvents.push(event.type));
+    }
+    window.storageBefore = JSON.stringify({ ...localStorage });
+    window.bodyBefore = document.body.innerHTML;
+  });
+  // Between the two look-aheads: the bundle is fetched, compiled and rehearsed, but no widget
+  // mounts.
   const fetched = wasmRequest(page);
   const below = (PREFETCH + MOUNT) / 2;
   await page.evaluate((by) => window.scrollBy(0, by), top - VIEWPORT.height - below);
   await (await fetched).response();
   await page.waitForTimeout(1000);
   assert.equal(await host.evaluate((e) => e.shadowRoot), null, "not mounted yet");
-  assert.deepEqual(page.api, [], "no offer asked for before a widget mounts");
+  // Each bundle's rehearsal asks for the offer of a host it will mount (the page sells through
+  // both back ends), once, and for nothing else of the gateway.
+  const offers = await page.locator("[data-kasse-offer]").evaluateAll((hosts) => hosts.map((h) => h.dataset.kasseOffer));
+  const asked = page.api.map((url) => new URL(url).pathname);
+  assert.ok(asked.includes(`/kasse/v1/offers/${offer}`), `the first host's offer: ${asked}`);
+  assert.ok(asked.length <= 2 && new Set(asked).size === asked.length, `once per bundle: ${asked}`);
+  for (const path of asked) assert.ok(offers.some((id) => path === `/kasse/v1/offers/${id}`), `a host's offer: ${path}`);
+  const unseen = await page.evaluate(() => ({
+    events: window.kasseEvents,
+    storage: JSON.stringify({ ...localStorage }) === window.storageBefore,
+    body: document.body.innerHTML === window.bodyBefore,
+    // A rehearsal does not count as a mount: the host is untouched.
+    seen: [...document.querySelectorAll("[data-kasse-offer]")].filter((h) => h.shadowRoot).length,
+  }));
+  assert.deepEqual(unseen, { events: [], storage: true, body: true, seen: 0 }, "the page noticed nothing");
 
   await host.scrollIntoViewIfNeeded();
   await page.locator("[data-kasse-offer] form").first().waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => window.kasseEvents.includes("kasse:ready"), null, { timeout: 10000 });
   // One bundle per back end: the page's widgets of one back end share its single fetch.
   assert.ok(page.wasm.length >= 1 && page.wasm.length <= 2, `a wasm fetch per back end: ${page.wasm}`);
   assert.equal(new Set(page.wasm).size, page.wasm.length, "no bundle fetched twice, however many widgets");

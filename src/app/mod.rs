@@ -150,6 +150,8 @@ pub struct Checkout {
     /// The offer's marketing consent text, once loaded (no box without it).
     #[cfg(feature = "connectid")]
     pub consent_text: RwSignal<Option<String>>,
+    /// False for a rehearsal (`kasse::rehearse`): no events, no session, no resume.
+    live: bool,
 }
 
 /// The locale: the publisher's `data-kasse-locale`, else the page's `lang`, else the browser's.
@@ -188,7 +190,13 @@ impl Checkout {
             reader: RwSignal::new(None),
             #[cfg(feature = "connectid")]
             consent_text: RwSignal::new(None),
+            live: true,
         }
+    }
+
+    /// This checkout as a rehearsal's: it tells the page nothing and starts nothing.
+    pub fn inert(self) -> Checkout {
+        Checkout { live: false, ..self }
     }
 
     /// The screen to show (tracked): the receipt once done, else "already yours" for a reader
@@ -218,6 +226,9 @@ impl Checkout {
     }
 
     fn emit(&self, event: Event, detail: Detail) {
+        if !self.live {
+            return;
+        }
         let detail = detail.text("offer", &self.offer_id());
         self.host.with_value(|host| emit(host, event, detail));
     }
@@ -240,6 +251,9 @@ impl Checkout {
     /// The form is on screen and interactive: tell the page, then resume a return from payment,
     /// read the reader's session and the consent text.
     pub fn rendered(self) {
+        if !self.live {
+            return;
+        }
         self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
         if page::pending_return(&self.offer_id()).is_some() {
             leptos::task::spawn_local(self.run(Action::Resume));
