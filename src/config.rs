@@ -20,6 +20,9 @@ pub struct WidgetConfig {
     /// The offer as the gateway answers it, when the loader (or the publisher's page) fetched it
     /// already: `{…, preloadedOffer}`. Only used when it is the configured offer.
     pub preloaded_offer: Option<Box<kasse_core::contract::OfferInfo>>,
+    /// False only for a rehearsal (`crate::rehearse`): the checkout then tells the page nothing
+    /// and starts nothing. Never read from the page's configuration.
+    pub live: bool,
 }
 
 /// A prepaid offer's proof of payment, from the publisher.
@@ -119,6 +122,7 @@ impl WidgetConfig {
             locale: read("locale", "data-kasse-locale"),
             prepayment,
             preloaded_offer,
+            live: true,
         })
     }
 }

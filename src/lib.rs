@@ -55,7 +55,7 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<MountHandle, JsValue>
             return Err(JsValue::from_str(&text));
         }
     };
-    mount_widget(host, config, true)
+    mount_widget(host, config)
 }
 
 /// A rehearsal: mounts the widget for `config`'s preloaded offer on an element outside the page,
@@ -69,24 +69,25 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<MountHandle, JsValue>
 #[wasm_bindgen]
 pub fn rehearse(config: JsValue) {
     let Some(host) = page::detached_element() else { return };
-    let Ok(config) = WidgetConfig::from_host(&host, &config) else {
+    let Ok(mut config) = WidgetConfig::from_host(&host, &config) else {
         return;
     };
     if config.preloaded_offer.is_some() {
-        drop(mount_widget(host, config, false));
+        config.live = false;
+        drop(mount_widget(host, config));
     }
 }
 
-/// The widget in `host`'s shadow root; `live: false` for a rehearsal. One function for both, so
-/// that the rehearsal runs the very code the mount will.
-fn mount_widget(host: HtmlElement, config: WidgetConfig, live: bool) -> Result<MountHandle, JsValue> {
+/// The widget in `host`'s shadow root, for a mount and a rehearsal alike: the rehearsal runs the
+/// very code the mount will.
+fn mount_widget(host: HtmlElement, config: WidgetConfig) -> Result<MountHandle, JsValue> {
     let root = shadow::prepare_root(&host)?;
     let lang = app::choose_locale(&config).tag();
     // The dynamic widget lives inside one element: tachys replaces a changing view relative to
     // its parent element, which a bare shadow root is not. `lang` makes screen readers speak the
     // widget's language even when the page's differs.
     let view = leptos::mount::mount_to(root, move || {
-        leptos::view! { <div class="kasse-root" lang=lang><Widget config=config host=host live=live/></div> }
+        leptos::view! { <div class="kasse-root" lang=lang><Widget config=config host=host/></div> }
     });
     Ok(MountHandle { _view: Box::new(view) })
 }

@@ -83,6 +83,7 @@ fn config(offer: &str, locale: Option<&str>) -> WidgetConfig {
         locale: locale.map(Into::into),
         prepayment: None,
         preloaded_offer: None,
+        live: true,
     }
 }
 

@@ -190,13 +190,8 @@ impl Checkout {
             reader: RwSignal::new(None),
             #[cfg(feature = "connectid")]
             consent_text: RwSignal::new(None),
-            live: true,
+            live: config.live,
         }
-    }
-
-    /// This checkout as a rehearsal's: it tells the page nothing and starts nothing.
-    pub fn inert(self) -> Checkout {
-        Checkout { live: false, ..self }
     }
 
     /// The screen to show (tracked): the receipt once done, else "already yours" for a reader

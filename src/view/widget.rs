@@ -16,9 +16,6 @@ pub fn Widget(
     mut config: WidgetConfig,
     /// The host element, for events.
     host: HtmlElement,
-    /// False for a rehearsal (`kasse::rehearse`): the checkout tells the page nothing and starts
-    /// nothing.
-    live: bool,
 ) -> impl IntoView {
     let locale = choose_locale(&config);
     let preloaded = config.preloaded_offer.take();
@@ -37,7 +34,6 @@ pub fn Widget(
                 // Read in place: a copy of the configuration would link its `Clone` (with the
                 // offer's, for `preloaded_offer`), about 1.8 KB of wasm for a value used once.
                 let checkout = config.with_value(|config| Checkout::new(info, config, host.get_value()));
-                let checkout = if live { checkout } else { checkout.inert() };
                 EitherOf3::B(view! { <super::CheckoutView checkout=checkout/> })
             }
             Some(Err(failure)) => EitherOf3::C(view! {

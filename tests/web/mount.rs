@@ -79,8 +79,12 @@ fn the_config_object_wins_over_attributes() {
             locale: Some("sv".into()),
             prepayment: None,
             preloaded_offer: None,
+            live: true,
         }
     );
+    // Only a rehearsal is inert; a page cannot ask for a widget that tells it nothing.
+    let inert = js_sys::JSON::parse(r#"{"offer": "invoice-year", "live": false}"#).unwrap();
+    assert!(WidgetConfig::from_host(&host, &inert).unwrap().live);
     let bad = js_sys::JSON::parse(r#"{"prepayment": "paid"}"#).unwrap();
     assert!(
         WidgetConfig::from_host(&host, &bad).is_err(),
