@@ -17,6 +17,8 @@ const PLAIN = ["widget/kasse.js", "widget/kasse_bg.wasm"];
 // hashed into buckets, each bucket the `d`efault or the `o`ther back end. The file names no offer.
 const BACKENDS = JSON.parse("{}");
 const handles = new WeakMap();
+// Hosts whose mount waits for its bundle: the preview it may show meanwhile (see `preview`).
+const waiting = new WeakMap();
 const bundles = new Map();
 // Bundles (by wasm name) whose rehearsal has started, and bundle modules that mounted a widget
 // (their code is compiled: nothing left to rehearse).
@@ -70,11 +72,21 @@ function backendOf(id) {
   return (parseInt(m[bucket >> 2] ?? "0", 16) >> (bucket & 3)) & 1 ? o : d;
 }
 
-function fail(host, code, error) {
+function fail(host, code, error, shown) {
   console.error("Kasse:", code, error);
-  host.textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
-  host.dispatchEvent(new CustomEvent("kasse:error", { bubbles: true, composed: true, detail: { code } }));
+  const text = "Kasse: the checkout could not be loaded. Please reload the page.";
+  // Over a preview the reader typed into, the fields stay (they can copy what they wrote).
+  const status = shown?.root.querySelector(".kasse__status");
+  if (status) {
+    status.textContent = text;
+    status.setAttribute("role", "alert");
+  } else host.textContent = text;
+  tell(host, "error", { code });
 }
+
+/** Fires `kasse:<type>` on `host`, as the widget fires its events. */
+const tell = (host, type, detail) =>
+  host.dispatchEvent(new CustomEvent(`kasse:${type}`, { bubbles: true, composed: true, detail }));
 
 /** Mounts a widget into `host` (any element); `config` keys win over `data-kasse-*` attributes. */
 async function mount(host, config = {}) {
@@ -87,21 +99,130 @@ async function mount(host, config = {}) {
   // answer corrects the bundle when the catalog changed after this file was served.
   const guess = backendOf(offerOf(host, config));
   const offer = preloadOffer(host, config);
+  const shown = { offer: offerOf(host, config) };
+  waiting.set(host, shown);
+  // A page enforcing Trusted Types refuses the preview's HTML: the widget then shows the form.
+  preview(host, config).then((answer) => waiting.get(host) === shown && paint(host, answer, shown)).catch(() => {});
   let module;
   try {
     module = await loadBundle(guess ?? (await offer)?.offer?.backend);
     const backend = (await offer)?.offer?.backend;
     if (guess && backend && backend !== guess) module = await loadBundle(backend);
   } catch (error) {
-    fail(host, "load_failed", error);
+    fail(host, "load_failed", error, shown);
     throw error;
+  } finally {
+    if (waiting.get(host) === shown) waiting.delete(host);
   }
   const preloadedOffer = await offer;
   if (preloadedOffer) config = { ...config, preloadedOffer };
+  // Taking over a preview: what the reader did in it is done again in the widget.
+  const typed = shown.root && harvest(shown);
+  if (typed) config = { ...config, previewed: true };
   const handle = module.mount(host, config); // throws after showing a configuration error
   mounted.add(module);
   handles.set(host, handle);
+  if (typed) replay(host.shadowRoot, typed);
   return handle;
+}
+
+/**
+ * The checkout's first screen, rendered by the gateway from the widget's own views
+ * (`GET …/offers/{id}/preview`), or null. Only for a new reader: one with a draft, an order
+ * under way or a return from payment or login sees the widget restore it instead.
+ */
+function preview(host, config) {
+  const id = offerOf(host, config);
+  try {
+    if (!id || /[?&]kasse(Login)?=/.test(location.search)) return Promise.resolve(null);
+    if (Object.keys(sessionStorage).some((key) => key.startsWith(`kasse:${id}:`))) return Promise.resolve(null);
+  } catch {
+    // Storage refused (a sandboxed frame): the widget has no draft either.
+  }
+  const gateway = config.gateway ?? host.dataset.kasseGateway ?? "";
+  // The language hint the widget reads: the publisher's, else the page's, else the browser's.
+  const lang = document.documentElement.lang.trim();
+  const query = new URLSearchParams({
+    locale: config.locale ?? host.dataset.kasseLocale ?? (lang || navigator.languages.join(",")),
+    page: location.href,
+    gateway,
+  });
+  return fetch(`${gateway.replace(/\/$/, "")}/kasse/v1/offers/${encodeURIComponent(id)}/preview?${query}`)
+    .then((r) => (r.ok ? r.json() : null))
+    .catch(() => null);
+}
+
+/**
+ * Shows `answer` in `host` until the widget takes over: the fields take input, and a press (a
+ * button, or Enter in a field) is held, shown busy, and pressed again in the widget. Tells the
+ * page `kasse:ready`: the form is there to fill in.
+ */
+function paint(host, answer, shown) {
+  if (!answer || host.shadowRoot) return;
+  const root = host.attachShadow({ mode: "open" });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(answer.css);
+  root.adoptedStyleSheets = [sheet];
+  root.innerHTML = answer.html;
+  // The listeners go when the widget takes over the same shadow root (`harvest`).
+  const listening = new AbortController();
+  Object.assign(shown, { root, touched: new Set(), listening });
+  const on = (type, listener) => root.addEventListener(type, listener, { signal: listening.signal });
+  const touch = (event) => event.target.id && shown.touched.add(event.target.id);
+  on("input", touch);
+  on("change", touch);
+  on("submit", (event) => event.preventDefault());
+  on("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button || shown.pressed) return;
+    event.preventDefault();
+    shown.pressed = button.className;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    const status = root.querySelector(".kasse__status");
+    if (status) status.textContent = answer.busy;
+  });
+  tell(host, "ready", { offer: shown.offer, locale: answer.locale });
+}
+
+/** What the reader did in a preview: the fields they changed, where the caret is, a press;
+ *  the preview stops listening. */
+function harvest({ root, touched, pressed, listening }) {
+  listening.abort();
+  const fields = [...touched].map((id) => {
+    const { value, checked } = root.getElementById(id);
+    return { id, value, checked };
+  });
+  const active = root.activeElement;
+  let caret;
+  try {
+    caret = active && [active.selectionStart, active.selectionEnd];
+  } catch {
+    // Not a text field.
+  }
+  return { fields, focus: active?.id, caret, pressed };
+}
+
+/** Does `typed` again in the widget's own fields, as the reader's browser would. */
+function replay(root, { fields, focus, caret, pressed }) {
+  for (const { id, value, checked } of fields) {
+    const field = root.getElementById(id);
+    if (!field) continue;
+    if (field.type === "checkbox" || field.type === "radio") field.checked = checked;
+    else field.value = value;
+    for (const type of ["input", "change"]) field.dispatchEvent(new Event(type, { bubbles: true }));
+  }
+  const field = focus && root.getElementById(focus);
+  field?.focus();
+  // Once the widget's own updates of the fields have run (they set each value again).
+  setTimeout(() => {
+    try {
+      if (caret?.[0] != null) field.setSelectionRange(...caret);
+    } catch {
+      // A field without a caret.
+    }
+  });
+  if (pressed) root.querySelector(`button[class="${pressed}"]`)?.click();
 }
 
 /** The offer's JSON from the gateway, or null (then the widget asks again itself). */

@@ -23,6 +23,9 @@ pub struct WidgetConfig {
     /// False only for a rehearsal (`crate::rehearse`): the checkout then tells the page nothing
     /// and starts nothing. Never read from the page's configuration.
     pub live: bool,
+    /// The loader showed the gateway's preview of the form and told the page `kasse:ready`
+    /// already (`previewed: true`): the widget takes over without telling it again.
+    pub previewed: bool,
 }
 
 /// A prepaid offer's proof of payment, from the publisher.
@@ -123,6 +126,7 @@ impl WidgetConfig {
             prepayment,
             preloaded_offer,
             live: true,
+            previewed: js_field(config, "previewed").is_some_and(|v| v.is_truthy()),
         })
     }
 }

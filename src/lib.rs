@@ -14,6 +14,8 @@ pub mod config;
 pub mod events;
 pub mod json;
 pub mod page;
+#[cfg(feature = "html")]
+pub mod preview;
 pub mod shadow;
 pub mod storage;
 pub mod view;

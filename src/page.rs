@@ -136,8 +136,21 @@ pub fn forget_return() {
 }
 
 /// This page's URL without any return parameters: where a login or logout comes back to.
+#[cfg(target_arch = "wasm32")]
 pub fn article_url() -> String {
     clean(&href()).map_or_else(href, |u| u.href())
+}
+
+/// Natively there is no window: a server render ([`crate::preview`]) is for the page it names.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn article_url() -> String {
+    RENDERED_FOR.with_borrow(Clone::clone)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    /// The page a server render is for, while it renders.
+    pub(crate) static RENDERED_FOR: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// The login outcome the address bar carries (`ok`, `failed`), removed from it so a reload does

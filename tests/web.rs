@@ -84,6 +84,7 @@ fn config(offer: &str, locale: Option<&str>) -> WidgetConfig {
         prepayment: None,
         preloaded_offer: None,
         live: true,
+        previewed: false,
     }
 }
 

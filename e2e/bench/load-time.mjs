@@ -6,7 +6,9 @@
 // shorter pass does the same on an emulated slow phone (Chromium's DevTools network and CPU
 // throttling). A third pass mounts with the bundle already fetched, compiled and rehearsed, as on an
 // article page, where the loader does that when the host nears the viewport or the reader points
-// at it.
+// at it. `kasse:ready` comes with the gateway's preview of the form when that is there first (the
+// loader shows it while the bundle loads); each run also reports when the widget had taken over
+// (`Kasse.mount` resolved) and which of the two the ready was.
 // The samples are printed as plain `LOADTIME …` lines; xtask/src/load_time.rs computes and prints
 // the statistics.
 //
@@ -80,23 +82,28 @@ async function widgetInPage({ offer, timeout, prefetched, settle }) {
     // when the page is idle) take milliseconds; `settle` leaves room.
     await new Promise((resolve) => setTimeout(resolve, settle));
   }
+  // `kasse:ready` comes with the gateway's preview of the form when it is there before the
+  // widget (the loader shows it, and the widget takes over), else with the widget's own form.
+  let liveAt;
   const ready = new Promise((resolve, reject) => {
-    host.addEventListener("kasse:ready", () => resolve(performance.now()), { once: true });
+    host.addEventListener("kasse:ready", () => resolve({ at: performance.now(), preview: liveAt === undefined }), { once: true });
     host.addEventListener("kasse:error", (e) => reject(new Error(`kasse:error ${JSON.stringify(e.detail)}`)));
     setTimeout(() => reject(new Error(`no kasse:ready within ${timeout} ms`)), timeout);
   });
   const start = performance.now();
-  window.Kasse.mount(host, { offer }).catch(() => {}); // failures arrive as kasse:error
-  const elapsed = (await ready) - start;
+  const mounted = window.Kasse.mount(host, { offer }).then(() => { liveAt = performance.now(); });
+  const { at, preview } = await ready;
   // A sanity check after the clock stopped: "ready" must mean a form a reader can fill in.
   if (!host.shadowRoot?.querySelector("form input#email")) throw new Error("kasse:ready without a form");
+  await Promise.race([mounted, new Promise((_, reject) => setTimeout(() => reject(new Error("the widget did not take over")), timeout))]);
+  const [elapsed, live] = [at - start, liveAt - start];
   const bundle = bundleFiles(start);
   if (prefetched) {
     if (bundle.length) throw new Error(`the prefetched mount fetched ${bundle.length} bundle files again`);
-    return { elapsed, bundle: 0, start };
+    return { elapsed, live, preview, bundle: 0, start };
   }
   if (bundle.length !== 2) throw new Error(`expected the glue and the wasm, fetched ${bundle.length} bundle files`);
-  return { elapsed, bundle: Math.max(...bundle.map((entry) => entry.responseEnd)) - start };
+  return { elapsed, live, preview, bundle: Math.max(...bundle.map((entry) => entry.responseEnd)) - start };
 }
 
 /**
@@ -191,12 +198,13 @@ async function measure(page, inPage, args, limit, what) {
   return result;
 }
 
-/** In the page: first-visit bytes of the widget's files, from Resource Timing (same origin). */
+/** In the page: first-visit bytes of the widget's files and of its preview, from Resource Timing
+ *  (same origin). */
 function widgetBytesInPage() {
   const rows = {};
   for (const entry of performance.getEntriesByType("resource")) {
     const path = new URL(entry.name).pathname;
-    if (!/^\/(kasse\.js|widget\/)/.test(path)) continue;
+    if (!/^\/(kasse\.js|widget\/)|\/preview$/.test(path)) continue;
     rows[path] = { transfer: entry.transferSize, encoded: entry.encodedBodySize, decoded: entry.decodedBodySize };
   }
   return rows;
@@ -236,7 +244,7 @@ async function oneRun(browser, widgetFirst, slow = false, prefetched = false) {
     const encodings = {};
     page.on("response", (response) => {
       const path = new URL(response.url()).pathname;
-      if (/^\/(kasse\.js|widget\/)/.test(path)) encodings[path] = response.headers()["content-encoding"] ?? "identity";
+      if (/^\/(kasse\.js|widget\/)|\/preview$/.test(path)) encodings[path] = response.headers()["content-encoding"] ?? "identity";
     });
     // The demo page as served (headers, CSP and all) minus its two host elements: they sit near
     // the viewport, so the loader would fetch the bundle on page load and the measured mount would
@@ -278,7 +286,7 @@ async function oneRun(browser, widgetFirst, slow = false, prefetched = false) {
     const bytes = await page.evaluate(widgetBytesInPage);
     for (const [path, row] of Object.entries(bytes)) row.encoding = encodings[path] ?? "?";
     if (problems.length) throw new Error(`page errors: ${problems.join("; ")}`);
-    return { widget: widget.elapsed, bundle: widget.bundle, vanilla, bytes, cpuFactor };
+    return { widget: widget.elapsed, live: widget.live, preview: widget.preview, bundle: widget.bundle, vanilla, bytes, cpuFactor };
   } finally {
     await context.close();
   }
@@ -294,11 +302,13 @@ const browser = await chromium.launch({
 try {
   // One discarded run: the browser process's own first-use costs belong to neither side.
   await oneRun(browser, true);
-  const widget = [], bundle = [], vanilla = [];
+  const widget = [], live = [], previewed = [], bundle = [], vanilla = [];
   let bytes = {};
   for (let run = 0; run < RUNS; run++) {
     const result = await oneRun(browser, run % 2 === 0);
     widget.push(result.widget);
+    live.push(result.live);
+    previewed.push(result.preview ? 1 : 0);
     bundle.push(result.bundle);
     vanilla.push(result.vanilla);
     bytes = result.bytes;
@@ -308,6 +318,8 @@ try {
   console.log(`LOADTIME widget_ms ${ms(widget)}`);
   console.log(`LOADTIME vanilla_ms ${ms(vanilla)}`);
   console.log(`LOADTIME widget_bundle_ms ${ms(bundle)}`);
+  console.log(`LOADTIME widget_live_ms ${ms(live)}`);
+  console.log(`LOADTIME widget_previewed ${previewed.join(" ")}`);
   for (const [path, row] of Object.entries(bytes)) {
     console.log(`LOADTIME bytes ${path} ${row.encoding} ${row.transfer} ${row.encoded} ${row.decoded}`);
   }
@@ -327,10 +339,12 @@ try {
   }
   // The slow phone, same alternation; its own first run is not discarded (the browser's first-use
   // costs were paid above).
-  const slowWidget = [], slowBundle = [], slowVanilla = [], cpuFactors = [];
+  const slowWidget = [], slowLive = [], slowPreviewed = [], slowBundle = [], slowVanilla = [], cpuFactors = [];
   for (let run = 0; run < SLOW_RUNS; run++) {
     const result = await oneRun(browser, run % 2 === 0, true);
     slowWidget.push(result.widget);
+    slowLive.push(result.live);
+    slowPreviewed.push(result.preview ? 1 : 0);
     slowBundle.push(result.bundle);
     slowVanilla.push(result.vanilla);
     cpuFactors.push(result.cpuFactor);
@@ -356,6 +370,8 @@ try {
     console.log(`LOADTIME slow_widget_ms ${ms(slowWidget)}`);
     console.log(`LOADTIME slow_vanilla_ms ${ms(slowVanilla)}`);
     console.log(`LOADTIME slow_widget_bundle_ms ${ms(slowBundle)}`);
+    console.log(`LOADTIME slow_widget_live_ms ${ms(slowLive)}`);
+    console.log(`LOADTIME slow_widget_previewed ${slowPreviewed.join(" ")}`);
     console.log(`LOADTIME slow_cpu_factor ${ms(cpuFactors)}`);
   }
 } finally {

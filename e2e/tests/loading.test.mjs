@@ -142,10 +142,11 @@ test("a second article view downloads nothing of the widget bundle; the loader i
   await page.context().close();
 });
 
-test("Kasse.mount asks for the offer while the bundle loads, once, and for the wasm while the glue loads", async () => {
+test("Kasse.mount asks for the offer and its preview while the bundle loads, once, and for the wasm while the glue loads", async () => {
   // Nothing of the widget loaded yet: the mount below starts the bundle and the offer together.
   const { page } = await openLongArticle();
-  const offers = () => page.api.filter((url) => url.includes("/kasse/v1/offers/gift-3m"));
+  const asked = (path) => page.api.filter((url) => new URL(url).pathname === path);
+  const offers = () => asked("/kasse/v1/offers/gift-3m");
   const timing = await page.evaluate(async () => {
     const host = document.createElement("div");
     document.querySelector(".paywall__offers").append(host);
@@ -166,6 +167,7 @@ test("Kasse.mount asks for the offer while the bundle loads, once, and for the w
   });
   assert.ok(timing.form, "the form is shown");
   assert.equal(offers().length, 1, `one offer request: ${offers()}`);
+  assert.equal(asked("/kasse/v1/offers/gift-3m/preview").length, 1, `one preview request: ${page.api}`);
   assert.ok(timing.offerStart < timing.wasmEnd, `the offer was asked for before the bundle arrived: ${JSON.stringify(timing)}`);
   // Streaming compilation starts with the wasm's first bytes, not once the glue has run.
   assert.ok(timing.wasmStart < timing.glueEnd, `the wasm was asked for before the glue arrived: ${JSON.stringify(timing)}`);

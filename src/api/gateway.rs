@@ -6,6 +6,7 @@ use kasse_core::contract::{
     S4OrderAnswer, S4OrderRequest, SessionInfo, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER,
 };
 use kasse_core::decimal::decimal;
+use kasse_core::field::encode_component as encode;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -22,10 +23,6 @@ pub struct Gateway {
 fn body<T: Serialize + ?Sized>(value: &T) -> Result<Option<JsValue>, ApiFailure> {
     // Our own types always serialize; a failure here is a bug, reported like an unreachable gateway.
     to_js(value).map(Some).ok_or(ApiFailure::Network)
-}
-
-fn encode(segment: &str) -> String {
-    js_sys::encode_uri_component(segment).into()
 }
 
 impl Gateway {

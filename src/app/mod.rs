@@ -152,20 +152,36 @@ pub struct Checkout {
     pub consent_text: RwSignal<Option<String>>,
     /// False for a rehearsal (`kasse::rehearse`): no events, no session, no resume.
     live: bool,
+    /// The page was told `kasse:ready` with the loader's preview of this form.
+    previewed: bool,
 }
 
 /// The locale: the publisher's `data-kasse-locale`, else the page's `lang`, else the browser's.
 pub fn choose_locale(config: &WidgetConfig) -> Locale {
-    Locale::negotiate(config.locale.as_deref().unwrap_or(&page::locale_hint()))
+    match config.locale.as_deref() {
+        Some(locale) => Locale::negotiate(locale),
+        None => Locale::negotiate(&page::locale_hint()),
+    }
 }
 
 impl Checkout {
     /// Sets up a checkout for a loaded offer: restores the reader's draft, or starts one with the
     /// offer's defaults.
     pub fn new(info: Arc<OfferInfo>, config: &WidgetConfig, host: HtmlElement) -> Checkout {
+        let draft = storage::load_draft(&info.offer.id);
+        Checkout::with_form(info, config, host, draft)
+    }
+
+    /// A checkout starting from `draft`, or from the offer's defaults.
+    fn with_form(
+        info: Arc<OfferInfo>,
+        config: &WidgetConfig,
+        host: HtmlElement,
+        draft: Option<CheckoutForm>,
+    ) -> Checkout {
         let locale = choose_locale(config);
         let methods = method_choices(&info.offer);
-        let mut form = storage::load_draft(&info.offer.id).unwrap_or_else(|| CheckoutForm {
+        let mut form = draft.unwrap_or_else(|| CheckoutForm {
             country_code: default_country(&info.offer, locale).to_owned(),
             products: info.offer.s4.as_ref().map(|t| t.default_choice()).unwrap_or_default(),
             ..CheckoutForm::default()
@@ -191,7 +207,27 @@ impl Checkout {
             #[cfg(feature = "connectid")]
             consent_text: RwSignal::new(None),
             live: config.live,
+            previewed: config.previewed,
         }
+    }
+
+    /// A checkout for a server render of its first screen ([`crate::preview`]): the offer's
+    /// defaults, no draft (the server has none), inert. Natively there is no host element; a
+    /// null handle stands in, and nothing reads it: the checkout is not live, and effects never
+    /// run on the server.
+    #[cfg(feature = "html")]
+    pub(crate) fn for_preview(info: Arc<OfferInfo>, locale: Locale, gateway: &str) -> Checkout {
+        let config = WidgetConfig {
+            offer: info.offer.id.clone(),
+            gateway: gateway.to_owned(),
+            locale: Some(locale.tag().to_owned()),
+            prepayment: None,
+            preloaded_offer: None,
+            live: false,
+            previewed: false,
+        };
+        let host = wasm_bindgen::JsCast::unchecked_into(wasm_bindgen::JsValue::NULL);
+        Checkout::with_form(info, &config, host, None)
     }
 
     /// The screen to show (tracked): the receipt once done, else "already yours" for a reader
@@ -243,13 +279,15 @@ impl Checkout {
         })
     }
 
-    /// The form is on screen and interactive: tell the page, then resume a return from payment,
+    /// The form is on screen and interactive: tell the page (unless its preview did), then resume a return from payment,
     /// read the reader's session and the consent text.
     pub fn rendered(self) {
         if !self.live {
             return;
         }
-        self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
+        if !self.previewed {
+            self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
+        }
         if page::pending_return(&self.offer_id()).is_some() {
             leptos::task::spawn_local(self.run(Action::Resume));
         }

@@ -25,6 +25,9 @@ pub fn methods_field(checkout: Checkout) -> impl IntoView {
                         id=id
                         name=METHOD.field
                         value=wire
+                        // The first state as an attribute too: the gateway's preview renders
+                        // attributes, not properties (`crate::preview`).
+                        checked=checkout.form.with_untracked(|f| f.method == wire)
                         prop:checked=move || checkout.form.with(|f| f.method == wire)
                         on:change:capture=move |_| checkout.edit(METHOD.field, |f| f.method = wire.to_owned())
                     />

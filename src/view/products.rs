@@ -55,6 +55,7 @@ pub fn products_field(checkout: Checkout) -> impl IntoView {
                         id=id
                         name=PRODUCTS.field
                         value=value
+                        checked=untrack(&ticked)
                         prop:checked=ticked
                         on:change:target:capture=move |ev| toggle(ev.target().checked())
                     />

@@ -80,6 +80,7 @@ fn the_config_object_wins_over_attributes() {
             prepayment: None,
             preloaded_offer: None,
             live: true,
+            previewed: false,
         }
     );
     // Only a rehearsal is inert; a page cannot ask for a widget that tells it nothing.
@@ -103,6 +104,29 @@ async fn ready_fires_once_with_no_personal_data() {
     let ready: Vec<_> = events.iter().filter(|(name, _)| name == "kasse:ready").collect();
     assert_eq!(ready.len(), 1, "{events:?}");
     assert_eq!(ready[0].1, r#"{"locale":"en","offer":"digital-month"}"#);
+}
+
+/// Taking over the loader's preview (which told the page `kasse:ready` already), the widget
+/// renders the form and tells the page nothing more until the reader acts.
+#[wasm_bindgen_test]
+async fn a_widget_taking_over_a_preview_does_not_tell_ready_again() {
+    clear_storage();
+    let (events, _listener) = record_events();
+    let host = host(&[("data-kasse-offer", "digital-month")]);
+    let object = js_sys::JSON::parse(r#"{"previewed": true}"#).unwrap();
+    let mut config = WidgetConfig::from_host(&host, &object).unwrap();
+    assert!(config.previewed);
+    config.locale = Some("en".into());
+    let _handle = kasse_widget::mount_loaded(host.clone(), config, CARD_OFFER).unwrap();
+    tick().await;
+    assert!(host
+        .shadow_root()
+        .unwrap()
+        .query_selector("form input#email")
+        .unwrap()
+        .is_some());
+    let events = events.borrow();
+    assert!(events.iter().all(|(name, _)| name != "kasse:ready"), "{events:?}");
 }
 
 /// The compiled-in stylesheet is the sources minified (build.rs): the browser reads every rule of

@@ -228,6 +228,20 @@ pub struct ConsentInfo {
     pub text: String,
 }
 
+/// `GET /kasse/v1/offers/{id}/preview`: the checkout's first screen, rendered by the gateway from
+/// the widget's views, that the loader shows until the widget has started (`loader/kasse.js`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewInfo {
+    /// The widget's root element with the form, as the widget renders it for a new reader.
+    pub html: String,
+    /// The widget's stylesheet, adopted by the shadow root as the widget does.
+    pub css: String,
+    /// The language tag it is in (`nb`, `sv`…): `kasse:ready`'s `locale`.
+    pub locale: String,
+    /// The status line's text while a press waits for the widget ("Processing …").
+    pub busy: String,
+}
+
 /// The body of `POST /kasse/v1/logout`: where ConnectID's logout page sends the reader back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -12,7 +12,7 @@ pub use phone::{is_e164, normalize_phone};
 pub use postal::normalize_postal_code;
 #[doc(hidden)]
 pub use url::cases as url_cases;
-pub use url::{check_absolute_https, form_pairs, WebUrl};
+pub use url::{check_absolute_https, encode_component, form_pairs, WebUrl};
 
 /// A GUID in the 8-4-4-4-12 hex form S4 uses (either case). A hand check is ten lines; the `uuid`
 /// crate would add parsing of forms S4 never sends.

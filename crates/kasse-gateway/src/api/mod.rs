@@ -12,6 +12,7 @@ mod connectid;
 mod consent;
 mod login;
 mod offers;
+mod preview;
 mod s4;
 
 use std::sync::Arc;
@@ -108,6 +109,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         r(Method::GET, "/kasse/v1/offers/{id}", get(offers::get_offer)),
         r(Method::GET, "/kasse/v1/offers/{id}/access", get(offers::get_access)),
+        r(Method::GET, "/kasse/v1/offers/{id}/preview", get(preview::get_preview)),
         r(Method::GET, "/kasse/v1/offers/{id}/consent", get(consent::get_text)),
         r(
             Method::POST,

@@ -1,6 +1,6 @@
 //! `GET /kasse/v1/offers/{id}`: an offer of the catalog, the payment methods the widget may show,
 //! and the public vendor data the widget needs; `GET …/{id}/access`: whether a logged-in reader
-//! has it already.
+//! has it already. `GET …/{id}/preview` is in [`super::preview`].
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -27,6 +27,15 @@ fn methods(offer: &Offer) -> Vec<String> {
 
 pub(super) async fn get_offer(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let offer = find_offer(&state.settings, &id)?;
+    let mut resp = Json(offer_info(&state, offer)).into_response();
+    // Prices change: a minute of caching spares the gateway without showing a stale price long.
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    Ok(resp)
+}
+
+/// What the widget knows of `offer`: the offer, its methods and the vendor's public data.
+pub(super) fn offer_info(state: &Shared, offer: &Offer) -> OfferInfo {
     let connect_id = match (offer.backend, &state.settings.connectid) {
         (Backend::ConnectId, Some(c)) => Some(ConnectIdPublic {
             client_id: c.client_id.clone(),
@@ -35,17 +44,12 @@ pub(super) async fn get_offer(State(state): State<Shared>, Path(id): Path<String
         }),
         _ => None,
     };
-    let mut resp = Json(OfferInfo {
+    OfferInfo {
         offer: offer.clone(),
         methods: methods(offer),
         connect_id,
-        s4: (offer.backend == Backend::S4).then(|| super::s4::public(&state)),
-    })
-    .into_response();
-    // Prices change: a minute of caching spares the gateway without showing a stale price long.
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    Ok(resp)
+        s4: (offer.backend == Backend::S4).then(|| super::s4::public(state)),
+    }
 }
 
 /// `GET /kasse/v1/offers/{id}/access` (with the reader's session): whether the logged-in reader

@@ -7,4 +7,5 @@ mod common;
 mod connectid;
 mod idempotency;
 mod offers;
+mod preview;
 mod s4;

@@ -64,6 +64,10 @@ impl Inner {
     }
 }
 
+pub(super) fn encode_component(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
 pub(super) fn form_pairs(query: &str) -> Vec<(String, String)> {
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
         return Vec::new();

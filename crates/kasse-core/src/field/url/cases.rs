@@ -1,7 +1,7 @@
 //! The cases both [`WebUrl`](super::WebUrl) implementations must pass: natively (this crate's
 //! tests) and in a real browser (the widget's `tests/web.rs` calls [`run_all`]).
 
-use super::{check_absolute_https, form_pairs, WebUrl};
+use super::{check_absolute_https, encode_component, form_pairs, WebUrl};
 use crate::error_code::ErrorCode;
 
 /// `check_absolute_https(input)`: the normalised URL, or the error.
@@ -83,6 +83,16 @@ pub const FORMS: &[(&str, Pairs)] = &[
     ("x=1&x=2", &[("x", "1"), ("x", "2")]),
 ];
 
+/// `(component, encodeURIComponent's answer)`.
+pub const COMPONENTS: &[(&str, &str)] = &[
+    ("digital-month", "digital-month"),
+    ("https://a.no/r?x=1&y=2#f", "https%3A%2F%2Fa.no%2Fr%3Fx%3D1%26y%3D2%23f"),
+    ("æ ø+å/%", "%C3%A6%20%C3%B8%2B%C3%A5%2F%25"),
+    ("-_.!~*'()", "-_.!~*'()"),
+    ("\"<>`{}", "%22%3C%3E%60%7B%7D"),
+    ("", ""),
+];
+
 /// Runs every case; panics naming the first that fails.
 pub fn run_all() {
     for (input, want) in CHECKS {
@@ -103,6 +113,9 @@ pub fn run_all() {
         let got = form_pairs(query);
         let got: Vec<(&str, &str)> = got.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(got, *want, "form_pairs({query:?})");
+    }
+    for (component, want) in COMPONENTS {
+        assert_eq!(encode_component(component), *want, "encode_component({component:?})");
     }
     assert!(WebUrl::parse("https://x.no/?").is_some_and(|u| u.has_query_or_fragment()));
     assert!(WebUrl::parse("https://x.no/#").is_some_and(|u| u.has_query_or_fragment()));

@@ -76,6 +76,12 @@ impl WebUrl {
     }
 }
 
+/// `s` percent-encoded as one URL component, as JavaScript's `encodeURIComponent` does: every
+/// byte but ASCII letters, digits and `-_.!~*'()` (a value put into a path or query by hand).
+pub fn encode_component(s: &str) -> String {
+    imp::encode_component(s)
+}
+
 /// The pairs of an `application/x-www-form-urlencoded` query (no leading `?`), decoded, in order.
 pub fn form_pairs(query: &str) -> Vec<(String, String)> {
     imp::form_pairs(query)
