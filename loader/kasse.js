@@ -24,6 +24,8 @@ const bundles = new Map();
 // (their code is compiled: nothing left to rehearse).
 const rehearsals = new Set();
 const mounted = new WeakSet();
+// Bundles (by wasm name) that have started: a mount with one of these needs no preview.
+const started = new Set();
 
 /** The files of `backend`'s bundle; any bundle's when there is one (or `backend` is unknown). */
 function filesOf(backend) {
@@ -45,6 +47,7 @@ function loadBundle(backend, attempt = 0) {
     const loading = Promise.all([compileWasm(wasm), import(new URL(glue, base).href)])
       .then(async ([compiled, module]) => {
         await module.default({ module_or_path: compiled });
+        started.add(wasm);
         return module;
       })
       .catch((error) => {
@@ -94,17 +97,24 @@ async function mount(host, config = {}) {
   // The gateway that served this script is the default gateway: one script tag is all a
   // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
   if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
-  // The offer is fetched while the bundle loads, not after it (and asked for after the bundle,
-  // which takes longer); the widget fetches (and retries) itself when this fails. The offer's
-  // answer corrects the bundle when the catalog changed after this file was served.
+  // A bundle not yet started (not fetched ahead) comes after the gateway's preview of the form:
+  // the reader sees and fills in the preview meanwhile, and the preview's answer and paint do not
+  // wait behind the bundle's download and compilation (measured: twice as long beside them).
   const guess = backendOf(offerOf(host, config));
-  const offer = preloadOffer(host, config);
   const shown = { offer: offerOf(host, config) };
   waiting.set(host, shown);
-  // A page enforcing Trusted Types refuses the preview's HTML: the widget then shows the form.
-  preview(host, config).then((answer) => waiting.get(host) === shown && paint(host, answer, shown)).catch(() => {});
+  const previewed = started.has(filesOf(guess)[1])
+    ? null
+    : preview(host, config).then((answer) => waiting.get(host) === shown && paint(host, answer, shown));
+  // The offer is fetched while the bundle loads, not after it; the widget fetches (and retries)
+  // itself when this fails. Its answer corrects the bundle when the catalog changed after this
+  // file was served.
+  const offer = preloadOffer(host, config);
   let module;
   try {
+    // A page enforcing Trusted Types refuses the preview's HTML: the widget then shows the form.
+    // A preview slower than a second does not hold the bundle back any longer.
+    if (previewed) await Promise.race([previewed.catch(() => {}), new Promise((go) => setTimeout(go, 1000))]);
     module = await loadBundle(guess ?? (await offer)?.offer?.backend);
     const backend = (await offer)?.offer?.backend;
     if (guess && backend && backend !== guess) module = await loadBundle(backend);
@@ -128,28 +138,32 @@ async function mount(host, config = {}) {
 
 /**
  * The checkout's first screen, rendered by the gateway from the widget's own views
- * (`GET …/offers/{id}/preview`), or null. Only for a new reader: one with a draft, an order
- * under way or a return from payment or login sees the widget restore it instead.
+ * (`GET …/offers/{id}/preview`), or null. A reader back from payment or login gets none (nor one
+ * with a draft: see `paint`): the widget restores their state itself.
  */
 function preview(host, config) {
   const id = offerOf(host, config);
-  try {
-    if (!id || /[?&]kasse(Login)?=/.test(location.search)) return Promise.resolve(null);
-    if (Object.keys(sessionStorage).some((key) => key.startsWith(`kasse:${id}:`))) return Promise.resolve(null);
-  } catch {
-    // Storage refused (a sandboxed frame): the widget has no draft either.
-  }
+  if (!id || /[?&]kasse(Login)?=/.test(location.search)) return Promise.resolve(null);
   const gateway = config.gateway ?? host.dataset.kasseGateway ?? "";
   // The language hint the widget reads: the publisher's, else the page's, else the browser's.
   const lang = document.documentElement.lang.trim();
-  const query = new URLSearchParams({
-    locale: config.locale ?? host.dataset.kasseLocale ?? (lang || navigator.languages.join(",")),
-    page: location.href,
-    gateway,
-  });
+  const locale = config.locale ?? host.dataset.kasseLocale ?? (lang || navigator.languages.join(","));
+  const query = [["locale", locale], ["page", location.href], ["gateway", gateway]]
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join("&");
   return fetch(`${gateway.replace(/\/$/, "")}/kasse/v1/offers/${encodeURIComponent(id)}/preview?${query}`)
     .then((r) => (r.ok ? r.json() : null))
     .catch(() => null);
+}
+
+/** Whether the reader has a draft or an order under way for offer `id` (read once the preview
+ *  is asked for: the first read of the tab's storage takes the browser milliseconds). */
+function stored(id) {
+  try {
+    return Object.keys(sessionStorage).some((key) => key.startsWith(`kasse:${id}:`));
+  } catch {
+    return false; // Storage refused (a sandboxed frame): the widget has no draft either.
+  }
 }
 
 /**
@@ -158,7 +172,7 @@ function preview(host, config) {
  * page `kasse:ready`: the form is there to fill in.
  */
 function paint(host, answer, shown) {
-  if (!answer || host.shadowRoot) return;
+  if (!answer || host.shadowRoot || stored(shown.offer)) return;
   const root = host.attachShadow({ mode: "open" });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(answer.css);

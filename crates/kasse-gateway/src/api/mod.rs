@@ -109,7 +109,12 @@ pub fn routes() -> Vec<Route> {
     vec![
         r(Method::GET, "/kasse/v1/offers/{id}", get(offers::get_offer)),
         r(Method::GET, "/kasse/v1/offers/{id}/access", get(offers::get_access)),
-        r(Method::GET, "/kasse/v1/offers/{id}/preview", get(preview::get_preview)),
+        r(
+            Method::GET,
+            "/kasse/v1/offers/{id}/preview",
+            // Kilobytes of HTML and CSS, unlike the other answers' few hundred bytes of JSON.
+            get(preview::get_preview).layer(tower_http::compression::CompressionLayer::new()),
+        ),
         r(Method::GET, "/kasse/v1/offers/{id}/consent", get(consent::get_text)),
         r(
             Method::POST,

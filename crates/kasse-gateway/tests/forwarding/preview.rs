@@ -48,6 +48,16 @@ async fn preview_is_the_widgets_form_in_the_readers_language() {
         kasse_core::t(kasse_core::Locale::negotiate("nb"), kasse_core::MessageKey::Processing)
     );
 
+    // Compressed for a browser that takes it (kilobytes of HTML and CSS).
+    let r = stack
+        .http
+        .get(stack.url(&path("digital-month", "nb", PAGE, "")))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+
     let (status, v) = stack.get(&path("digital-month", "sv", PAGE, "")).await;
     assert_eq!(status, 200);
     let html = v["html"].as_str().unwrap();
