@@ -78,7 +78,7 @@ async function reader(browser, i) {
   page.on("request", (r) => {
     if (r.isNavigationRequest() && r.url().startsWith(KASSE_URL) && r.url().includes("fulfillmentStatus")) returnUrl = r.url();
   });
-  const seen = { i, kind: s.kind, email, outcome: "gave-up", orderId: null, retries: 0, reloads: 0 };
+  const seen = { i, kind: s.kind, email, outcome: "gave-up", orderId: null, retries: 0, reloads: 0, paymentPage: false };
   try {
     let host = await mount(page, i, s);
     await fill(host, email);
@@ -99,6 +99,7 @@ async function reader(browser, i) {
         continue;
       }
       if (url.startsWith(`${SANDBOX_URL}/user/fulfillment`)) {
+        seen.paymentPage = true;
         const action = s.kind === "card-cancel" ? "Cancel" : "Pay";
         await page.getByRole("button", { name: action }).click({ timeout: 10000 }).catch(() => {});
         await page.waitForURL((u) => !u.href.startsWith(SANDBOX_URL), { timeout: 15000 }).catch(() => {});
@@ -119,8 +120,14 @@ async function reader(browser, i) {
       if (await retry.isVisible().catch(() => false)) {
         await retry.click().catch(() => {});
         seen.retries++;
-      } else if (seen.reloads > 0 && (await submit.isVisible().catch(() => false)) && (await submit.isEnabled().catch(() => false))) {
+      } else if (
+        seen.reloads > 0 && !seen.paymentPage
+        && (await submit.isVisible().catch(() => false)) && (await submit.isEnabled().catch(() => false))
+      ) {
         // Back on the form after a reload: the draft is there; the reader presses Buy again.
+        // Not once they have been on the payment page: a reader who cancelled there is told so
+        // on the form, and one who presses Buy after that means a new order (the notice may
+        // come just after this loop looked for it).
         await submit.click().catch(() => {});
         seen.retries++;
       }
