@@ -61,6 +61,10 @@ function loadBundle(backend, attempt = 0) {
   return bundles.get(wasm);
 }
 
+/** The gateway a host talks to: `config.gateway` wins over `data-kasse-gateway`; empty for the
+ *  page's own origin. */
+const gatewayOf = (host, config) => config.gateway ?? host.dataset.kasseGateway ?? "";
+
 /** The offer a host shows: `config.offer` wins over `data-kasse-offer`. */
 const offerOf = (host, config = {}) => config.offer ?? host.dataset.kasseOffer;
 
@@ -144,7 +148,7 @@ async function mount(host, config = {}) {
 function preview(host, config) {
   const id = offerOf(host, config);
   if (!id || /[?&]kasse(Login)?=/.test(location.search)) return Promise.resolve(null);
-  const gateway = config.gateway ?? host.dataset.kasseGateway ?? "";
+  const gateway = gatewayOf(host, config);
   // The language hint the widget reads: the publisher's, else the page's, else the browser's.
   const lang = document.documentElement.lang.trim();
   const locale = config.locale ?? host.dataset.kasseLocale ?? (lang || navigator.languages.join(","));
@@ -242,7 +246,7 @@ function replay(root, { fields, focus, caret, pressed }) {
 /** The offer's JSON from the gateway, or null (then the widget asks again itself). */
 function preloadOffer(host, config) {
   const id = offerOf(host, config);
-  const gateway = (config.gateway ?? host.dataset.kasseGateway ?? "").replace(/\/$/, "");
+  const gateway = gatewayOf(host, config).replace(/\/$/, "");
   if (!id || config.preloadedOffer) return config.preloadedOffer ?? null;
   return fetch(`${gateway}/kasse/v1/offers/${encodeURIComponent(id)}`)
     .then((r) => (r.ok ? r.json() : null))

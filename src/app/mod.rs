@@ -279,8 +279,8 @@ impl Checkout {
         })
     }
 
-    /// The form is on screen and interactive: tell the page (unless its preview did), then resume a return from payment,
-    /// read the reader's session and the consent text.
+    /// The form is on screen and interactive: tell the page (unless its preview did), then resume
+    /// a return from payment, read the reader's session and the consent text.
     pub fn rendered(self) {
         if !self.live {
             return;

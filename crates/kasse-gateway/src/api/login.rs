@@ -43,7 +43,8 @@ fn stored(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
 }
 
-fn allowed_return(state: &Shared, url: &str, field: &str) -> Result<(), ApiError> {
+/// `url` is on an allowed return prefix, else 422 `url_not_allowed` naming `field`.
+pub(super) fn allowed_return(state: &Shared, url: &str, field: &str) -> Result<(), ApiError> {
     if kasse_core::conformance::url_has_allowed_prefix(url, &state.settings.allowed_return_url_prefixes) {
         return Ok(());
     }

@@ -3,7 +3,7 @@
 //! The loader shows it while the bundle downloads and starts, and the widget takes over.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kasse_core::contract::PreviewInfo;
@@ -54,20 +54,12 @@ pub(super) async fn get_preview(
 /// The query's URLs end up in the preview's login link: the page must be one the login may
 /// return to, the gateway a bare http(s) origin.
 fn check(state: &Shared, q: &PreviewQuery) -> Result<(), ApiError> {
-    let bad = |field: &str, message: &str| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message.to_owned()).with_field(field)
-    };
+    let bad = |field: &str, message: &str| ApiError::bad_request("invalid_request", message).with_field(field);
     if q.locale.len() > MAX_LOCALE_HINT {
         return Err(bad("locale", "the locale hint is too long"));
     }
-    if !kasse_core::conformance::url_has_allowed_prefix(&q.page, &state.settings.allowed_return_url_prefixes) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "url_not_allowed",
-            "the page is not on an allowed return URL prefix",
-        )
-        .with_field("page"));
-    }
+    // The login link comes back to the page: the login's own rule.
+    super::login::allowed_return(state, &q.page, "page")?;
     if !q.gateway.is_empty() && !is_origin(&q.gateway) {
         return Err(bad("gateway", "the gateway must be an http(s) origin"));
     }
