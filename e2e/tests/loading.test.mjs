@@ -123,6 +123,9 @@ test("a second article view downloads nothing of the widget bundle; the loader i
     const host = page.locator('[data-kasse-offer="digital-month"]');
     await host.scrollIntoViewIfNeeded();
     await host.locator("form").waitFor({ timeout: 15000 });
+    // The form may be the gateway's preview, shown before the bundle is asked for: wait for the
+    // bundles of the page's widgets to be in.
+    await page.waitForLoadState("networkidle");
     const entries = await transfers();
     const widget = entries.filter((entry) => entry.path.startsWith("/widget/"));
     const bundle = widget.filter((entry) => !CHUNK.test(entry.path));
