@@ -34,8 +34,6 @@ pub use load::{Loaded, OfferLoad};
 #[cfg(feature = "connectid")]
 pub use session::Reader;
 pub use split::Action;
-#[cfg(feature = "connectid")]
-pub use split::SessionAction;
 
 /// Where the reader is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -292,7 +290,7 @@ impl Checkout {
             leptos::task::spawn_local(self.run(Action::Resume));
         }
         #[cfg(feature = "connectid")]
-        leptos::task::spawn_local(self.run_session(SessionAction::Load));
+        leptos::task::spawn_local(self.load_session_chunk());
     }
 
     /// Edits the form (and keeps the draft), clearing the error of the edited field.

@@ -16,6 +16,18 @@ use leptos::prelude::*;
 
 use super::{Checkout, Notice};
 
+impl Action {
+    /// Whether the notice for a chunk that could not be fetched offers the retry button, which
+    /// retries an order: a failed logout only says so, and the reader presses "Log out" again.
+    fn has_retry(self) -> bool {
+        #[cfg(feature = "connectid")]
+        if self == Action::Logout {
+            return false;
+        }
+        true
+    }
+}
+
 /// An action under way: the split function only builds it, so the chunk holds its code.
 type Running = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -38,14 +50,9 @@ pub enum Action {
     Resume,
     #[cfg(feature = "connectid")]
     Activate,
-}
-
-/// What runs for a ConnectID offer once the form is on screen, and the logout it enables.
-#[cfg(feature = "connectid")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SessionAction {
-    /// The reader's session and the offer's consent text.
-    Load,
+    /// A press, like the others: its code waits for intent in the actions' chunk rather than
+    /// weighing on the session's chunk, which every ConnectID reader fetches.
+    #[cfg(feature = "connectid")]
     Logout,
 }
 
@@ -65,6 +72,8 @@ fn actions(checkout: Checkout, action: Action) -> Result<Running, ChunkMissing> 
         Action::Resume => Box::pin(checkout.resume()),
         #[cfg(feature = "connectid")]
         Action::Activate => Box::pin(checkout.activate()),
+        #[cfg(feature = "connectid")]
+        Action::Logout => Box::pin(checkout.logout()),
     })
 }
 
@@ -73,14 +82,11 @@ fn actions(checkout: Checkout, action: Action) -> Result<Running, ChunkMissing> 
     kasse_split,
     leptos::wasm_split::wasm_split(session, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
-fn session(checkout: Checkout, action: SessionAction) -> Result<Running, ChunkMissing> {
-    Ok(match action {
-        SessionAction::Load => Box::pin(async move {
-            leptos::task::spawn_local(WhileMounted::new(checkout, Box::pin(checkout.load_consent())));
-            checkout.load_session().await
-        }),
-        SessionAction::Logout => Box::pin(checkout.logout()),
-    })
+fn session(checkout: Checkout) -> Result<Running, ChunkMissing> {
+    Ok(Box::pin(async move {
+        leptos::task::spawn_local(WhileMounted::new(checkout, Box::pin(checkout.load_consent())));
+        checkout.load_session().await
+    }))
 }
 
 /// A split function's answer: in a split build it is async (its chunk is fetched first), in
@@ -111,20 +117,24 @@ impl Checkout {
         self.loading.set(false);
         match loaded {
             Ok(running) => WhileMounted::new(self, running).await,
-            Err(ChunkMissing) => self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, true))),
+            Err(ChunkMissing) => {
+                let notice = Notice::new(MessageKey::ErrNetwork, action.has_retry());
+                self.notice.set(Some(notice))
+            }
         }
     }
 
-    /// Runs a session action (in a split build, once its chunk is there). Without the chunk the
-    /// form still works: the reader orders without their login, and a failed logout says so.
+    /// Loads the reader's session and the consent text (in a split build, once the session's
+    /// chunk is there). Without the chunk the form still works: the reader orders without their
+    /// login.
     #[cfg(feature = "connectid")]
-    pub async fn run_session(self, action: SessionAction) {
-        match loaded!(session(self, action)) {
-            Ok(running) => WhileMounted::new(self, running).await,
-            Err(ChunkMissing) if action == SessionAction::Logout && self.is_mounted() => {
-                self.notice.set(Some(Notice::new(MessageKey::ErrNetwork, false)))
-            }
-            Err(ChunkMissing) => {}
+    pub async fn load_session_chunk(self) {
+        // An offer with neither (an S4 offer, or login turned off) does not fetch the chunk.
+        if !self.login_available() && self.info.with_value(|i| i.offer.consent.is_none()) {
+            return;
+        }
+        if let Ok(running) = loaded!(session(self)) {
+            WhileMounted::new(self, running).await
         }
     }
 

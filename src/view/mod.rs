@@ -168,8 +168,8 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             novalidate=true
             aria-labelledby="kasse-offer-title"
             data-offer=checkout.info.with_value(|i| i.offer.id.clone())
-            on:focusin=move |_| checkout.prepare()
-            on:pointerover=move |_| checkout.prepare()
+            on:focusin:capture=move |_| checkout.prepare()
+            on:pointerover:capture=move |_| checkout.prepare()
             on:submit:capture=move |ev| {
                 ev.prevent_default();
                 leptos::task::spawn_local(checkout.run(Action::Submit));

@@ -8,7 +8,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::Fresh;
-use crate::app::{Action, Checkout, SessionAction};
+use crate::app::{Action, Checkout};
 
 /// The login link, or who is logged in with a logout button; nothing where login is not offered.
 pub fn reader_line(checkout: Checkout) -> impl IntoView {
@@ -24,7 +24,7 @@ pub fn reader_line(checkout: Checkout) -> impl IntoView {
                     Some(name) => Either::Right(view! {
                         <span>{t(locale, MessageKey::LoggedInAs)} " " <strong class="kasse__reader-name">{name}</strong></span>
                         " "
-                        <button type="button" class="kasse__logout" on:click:capture=move |_| leptos::task::spawn_local(checkout.run_session(SessionAction::Logout))>
+                        <button type="button" class="kasse__logout" on:click:capture=move |_| leptos::task::spawn_local(checkout.run(Action::Logout))>
                             {t(locale, MessageKey::Logout)}
                         </button>
                     }),
@@ -70,7 +70,7 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
     });
     view! {
         <section class="kasse kasse__start" aria-labelledby="kasse-offer-title"
-            on:focusin=move |_| checkout.prepare() on:pointerover=move |_| checkout.prepare()>
+            on:focusin:capture=move |_| checkout.prepare() on:pointerover:capture=move |_| checkout.prepare()>
             {summary}
             {move || Fresh(checkout.notice.get().map(|notice| view! {
                 <div class="kasse__notice" role="alert"><p>{t(locale, notice.key)}</p></div>

@@ -1,4 +1,5 @@
-//! The `lint` suite: the formatter and the linter, each one check in the test tally. A failure
+//! The `lint` suite: the formatter, the linter and the views' listeners
+//! ([`crate::lint_listeners`]), each one check in the test tally. A failure
 //! prints the file and line the tool names, so a reader of CI's log knows where to look.
 
 use crate::cmd::describe;
@@ -35,6 +36,11 @@ pub fn run(toolchain: WasmToolchain) -> Counts {
         } else {
             counts.failed += 1;
         }
+    }
+    if crate::lint_listeners::check(&crate::cmd::workspace_root()) {
+        counts.passed += 1;
+    } else {
+        counts.failed += 1;
     }
     counts
 }

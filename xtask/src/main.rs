@@ -16,6 +16,7 @@ mod glue_classes;
 mod glue_imports;
 mod glue_split;
 mod lint;
+mod lint_listeners;
 mod load_time;
 mod parts;
 mod release;
