@@ -137,6 +137,7 @@ async function mount(host, config = {}) {
     module = await loadBundle(guess ?? (await offer)?.offer?.backend);
     const backend = (await offer)?.offer?.backend;
     if (guess && backend && backend !== guess) module = await loadBundle(backend);
+    await composed(shown);
   } catch (error) {
     fail(host, "load_failed", error, shown);
     throw error;
@@ -204,6 +205,11 @@ function paint(host, answer, shown) {
   const touch = (event) => event.target.id && shown.touched.add(event.target.id);
   on("input", touch);
   on("change", touch);
+  on("compositionstart", () => (shown.composing = true));
+  on("compositionend", () => {
+    shown.composing = false;
+    shown.composed?.();
+  });
   on("submit", (event) => event.preventDefault());
   on("click", (event) => {
     const button = event.target.closest("button");
@@ -217,6 +223,15 @@ function paint(host, answer, shown) {
   });
   tell(host, "ready", { offer: shown.offer, locale: answer.locale });
 }
+
+/** Once the reader's composition in a preview (an IME's, or the word a phone's keyboard is
+ *  composing) has ended, or after two seconds of it: taking the field over cuts a composition,
+ *  and the keyboard would then type its text a second time. */
+const composed = (shown) =>
+  shown.composing && new Promise((done) => {
+    shown.composed = done;
+    setTimeout(done, 2000);
+  });
 
 /** What the reader did in a preview: the fields they changed, where the caret is, a press;
  *  the preview stops listening. */

@@ -114,6 +114,34 @@ test("a press in the preview is held, shown busy, and ordered once by the widget
   await page.context().close();
 });
 
+test("a word being composed when the bundle arrives is finished before the widget takes the field", async () => {
+  const page = await heldPage();
+  const host = await startMount(page, "invoice-year");
+  const field = host.locator("form #firstName");
+  await field.waitFor({ timeout: 10000 });
+  await field.focus();
+  // A keyboard composing a word (an IME, or a phone keyboard's word under way), as Chromium's
+  // input method interface gives it.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.imeSetComposition", { text: "Kå", selectionStart: 2, selectionEnd: 2 });
+  assert.equal(await field.inputValue(), "Kå", "the composition is in the field");
+
+  const wasm = page.waitForResponse(WASM);
+  page.release();
+  await wasm;
+  // Time for the bundle to start: a takeover now would cut the composition, and committing it
+  // then types the word after the text the widget kept ("KåKåre").
+  await page.waitForTimeout(500);
+  await cdp.send("Input.insertText", { text: "Kåre" });
+  assert.ok(await takenOver(page));
+  assert.equal(await host.locator("#firstName").inputValue(), "Kåre", "the word, once");
+  const draft = await page.evaluate(() => JSON.parse(sessionStorage.getItem("kasse:invoice-year:draft")));
+  assert.equal(draft.firstName, "Kåre", "the widget holds it");
+  assert.equal(await host.evaluate((el) => el.shadowRoot.activeElement?.id), "firstName", "still typing there");
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test("a reader with a draft sees no preview: the widget restores the draft itself", async () => {
   const page = await heldPage();
   await page.evaluate(() => sessionStorage.setItem("kasse:invoice-year:draft", JSON.stringify({ email: "kari@example.no" })));
