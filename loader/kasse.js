@@ -121,14 +121,15 @@ async function mount(host, config = {}) {
   const guess = backendOf(offerOf(host, config));
   const shown = { offer: offerOf(host, config) };
   waiting.set(host, shown);
-  const previewed = started.has(filesOf(guess)[1])
-    ? null
-    : preview(host, config).then((answer) => waiting.get(host) === shown && paint(host, answer, shown));
+  const asked = started.has(filesOf(guess)[1]) ? null : preview(host, config);
+  const previewed = asked?.then((answer) => waiting.get(host) === shown && paint(host, answer, shown));
   if (previewed && guess) fetchEarly(filesOf(guess)[1]);
   // The offer is fetched while the bundle loads, not after it; the widget fetches (and retries)
   // itself when this fails. Its answer corrects the bundle when the catalog changed after this
-  // file was served.
-  const offer = preloadOffer(host, config);
+  // file was served. The preview's answer carries it: then it is not asked for apart.
+  const offer = asked && !config.preloadedOffer
+    ? asked.then((answer) => answer?.offer ?? preloadOffer(host, config))
+    : preloadOffer(host, config);
   let module;
   try {
     // A page enforcing Trusted Types refuses the preview's HTML: the widget then shows the form.

@@ -174,18 +174,19 @@ async function vanillaInPage({ offer }) {
 
 /**
  * In the page: how each request for `offer`'s JSON since `since` was delivered ("cache" or
- * "network"). The exact path: the widget asks for the offer's consent text below it after ready.
+ * "network"): the offer's own, or its preview's, which carries it. The exact paths: the widget
+ * asks for the offer's consent text below them after ready.
  */
 function offerFetchesInPage({ since, offer }) {
   const path = `/kasse/v1/offers/${encodeURIComponent(offer)}`;
   return performance.getEntriesByType("resource")
-    .filter((entry) => entry.startTime >= since && new URL(entry.name).pathname === path)
+    .filter((entry) => entry.startTime >= since && [path, `${path}/preview`].includes(new URL(entry.name).pathname))
     .map((entry) => entry.deliveryType || "network");
 }
 
 /**
- * Runs one form's measurement (`inPage`) and checks that the form fetched its offer once, from the
- * gateway: a figure that read it from the cache would not be a cold one.
+ * Runs one form's measurement (`inPage`) and checks that the form fetched its offer once (alone or
+ * with its preview), from the gateway: a figure that read it from the cache would not be a cold one.
  */
 async function measure(page, inPage, args, limit, what) {
   const before = await page.evaluate(() => performance.now());

@@ -145,7 +145,7 @@ test("a second article view downloads nothing of the widget bundle; the loader i
   await page.context().close();
 });
 
-test("Kasse.mount asks for the offer and its preview while the bundle loads, once, and for the wasm while the glue loads", async () => {
+test("Kasse.mount asks for the preview, which carries the offer, while the bundle loads, once, and for the wasm while the glue loads", async () => {
   // Nothing of the widget loaded yet: the mount below starts the bundle and the offer together.
   const { page } = await openLongArticle();
   const asked = (path) => page.api.filter((url) => new URL(url).pathname === path);
@@ -157,7 +157,7 @@ test("Kasse.mount asks for the offer and its preview while the bundle loads, onc
     await window.Kasse.mount(host, { offer: "gift-3m" });
     await ready;
     const entries = performance.getEntriesByType("resource");
-    const offer = entries.find((e) => e.name.includes("/kasse/v1/offers/gift-3m"));
+    const offer = entries.find((e) => e.name.includes("/kasse/v1/offers/gift-3m/preview"));
     const wasm = entries.find((e) => e.name.endsWith("_bg.wasm"));
     const glue = entries.find((e) => /\/widget\/[^/]*\.js$/.test(e.name));
     return {
@@ -169,7 +169,7 @@ test("Kasse.mount asks for the offer and its preview while the bundle loads, onc
     };
   });
   assert.ok(timing.form, "the form is shown");
-  assert.equal(offers().length, 1, `one offer request: ${offers()}`);
+  assert.equal(offers().length, 0, `the offer came with the preview, not apart: ${offers()}`);
   assert.equal(asked("/kasse/v1/offers/gift-3m/preview").length, 1, `one preview request: ${page.api}`);
   assert.ok(timing.offerStart < timing.wasmEnd, `the offer was asked for before the bundle arrived: ${JSON.stringify(timing)}`);
   // Streaming compilation starts with the wasm's first bytes, not once the glue has run.

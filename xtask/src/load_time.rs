@@ -54,8 +54,9 @@ pub fn run() -> Result<()> {
     );
     let fast = print_timing(&title, "mount → ready", &samples.widget, &samples.vanilla, true);
     println!(
-        "both fetch the offer JSON first; the widget asks for the gateway's preview of its form \
-         beside it, and fetches, compiles and starts its bundle, which takes the preview over"
+        "the vanilla form fetches the offer JSON first; the widget asks for the gateway's preview \
+         of its form (which carries the offer), and fetches, compiles and starts its bundle, which \
+         takes the preview over"
     );
     println!(
         "{}",

@@ -240,6 +240,9 @@ pub struct PreviewInfo {
     pub locale: String,
     /// The status line's text while a press waits for the widget ("Processing …").
     pub busy: String,
+    /// The offer as `GET /kasse/v1/offers/{id}` answers it: the widget starts from it, and the
+    /// loader need not ask for it apart (one request per new reader, not two).
+    pub offer: OfferInfo,
 }
 
 /// The body of `POST /kasse/v1/logout`: where ConnectID's logout page sends the reader back.

@@ -1,5 +1,6 @@
 //! `GET /kasse/v1/offers/{id}/preview?locale=&page=&gateway=`: the checkout's first screen as
-//! HTML, rendered from the widget's own views (`kasse_widget::preview`), with its stylesheet.
+//! HTML, rendered from the widget's own views (`kasse_widget::preview`), with its stylesheet and
+//! the offer it is of.
 //! The loader shows it while the bundle downloads and starts, and the widget takes over.
 
 use axum::extract::{Path, Query, State};
@@ -37,12 +38,13 @@ pub(super) async fn get_preview(
     let offer = find_offer(&state.settings, &id)?;
     check(&state, &q)?;
     let info = super::offers::offer_info(&state, offer);
-    let preview = kasse_widget::preview::render(info, &q.locale, &q.page, &q.gateway);
+    let preview = kasse_widget::preview::render(info.clone(), &q.locale, &q.page, &q.gateway);
     let mut resp = Json(PreviewInfo {
         html: preview.html,
         css: kasse_widget::shadow::WIDGET_CSS.to_owned(),
         locale: preview.locale.tag().to_owned(),
         busy: t(preview.locale, MessageKey::Processing).to_owned(),
+        offer: info,
     })
     .into_response();
     // As the offer itself: the price in it may change.
