@@ -26,21 +26,18 @@ pub fn run(toolchain: WasmToolchain) -> Counts {
         "-D",
         "warnings",
     ]);
-    for (name, command) in [
-        ("rustfmt", &mut fmt),
-        ("clippy (native)", &mut native),
-        ("clippy (wasm32)", &mut wasm),
-    ] {
-        if check(name, command) {
+    let results = [
+        check("rustfmt", &mut fmt),
+        check("clippy (native)", &mut native),
+        check("clippy (wasm32)", &mut wasm),
+        crate::lint_listeners::check(&crate::cmd::workspace_root()),
+    ];
+    for ok in results {
+        if ok {
             counts.passed += 1;
         } else {
             counts.failed += 1;
         }
-    }
-    if crate::lint_listeners::check(&crate::cmd::workspace_root()) {
-        counts.passed += 1;
-    } else {
-        counts.failed += 1;
     }
     counts
 }

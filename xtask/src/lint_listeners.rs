@@ -7,13 +7,13 @@
 
 use std::path::Path;
 
-/// Where the widget's views are.
-const VIEWS: &str = "src";
+/// The widget's sources (its views, and anything else that might write a `view!`).
+const WIDGET_SOURCES: &str = "src";
 
 /// The check: `true` when no source file under `src/` has a bubbling listener; else prints each.
 pub fn check(root: &Path) -> bool {
     let mut found = Vec::new();
-    if let Err(error) = scan(&root.join(VIEWS), root, &mut found) {
+    if let Err(error) = scan(&root.join(WIDGET_SOURCES), root, &mut found) {
         println!("lint: capture listeners FAILED: reading the sources: {error}");
         return false;
     }
