@@ -37,7 +37,7 @@ pub fn run() -> Result<()> {
     let figures: [(&str, Figure); 3] = [
         (
             "wasm bytes",
-            Box::new(|| wasm_bytes::attribute(&dist.join(&attributed.wasm), attributed.backend.key)),
+            Box::new(|| wasm_bytes::attribute(&dist.join(&attributed.wasm), &attributed.backend)),
         ),
         ("load time", Box::new(load_time::run)),
         ("gateway cost", Box::new(gateway_cost)),

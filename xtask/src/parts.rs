@@ -29,7 +29,7 @@ pub const SPLIT_RUSTFLAGS: &str = "--cfg kasse_split -Clink-arg=--emit-relocs";
 /// to `out`.
 pub fn build(toolchain: WasmToolchain, feature: &str, out: &Path, quietly: bool) -> Result<Vec<PathBuf>> {
     let linked = cargo_build(toolchain, feature, quietly)?;
-    let split_dir = target_dir().join("split").join(feature);
+    let split_dir = split_dir(feature);
     let _ = std::fs::remove_dir_all(&split_dir);
     std::fs::create_dir_all(&split_dir)?;
     let main = split_dir.join("main.wasm");
@@ -63,6 +63,12 @@ pub fn build(toolchain: WasmToolchain, feature: &str, out: &Path, quietly: bool)
         bail!("wasm-split made no chunk: the widget's split points are gone (src/app/split.rs)");
     }
     Ok(chunks)
+}
+
+/// Where wasm-split writes `feature`'s main module and chunks, names kept; the bench's size
+/// attribution reads the chunks there.
+pub fn split_dir(feature: &str) -> PathBuf {
+    target_dir().join("split").join(feature)
 }
 
 /// Where wasm-bindgen writes the main module and its glue; the bench's size attribution reads it.

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`'s size attribution: the widget's wasm by part and kasse-core's bytes in it,
 //! by function name (twiggy on a copy optimised with names kept).
 
+use crate::bundle::Backend;
 use crate::cmd::{self, quiet};
 use crate::parts;
 use crate::release;
@@ -11,16 +12,18 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The wasm's bytes by part (see `wasm_parts`), then how many of them are kasse-core's.
+/// The wasm's bytes by part (see `wasm_parts`): the main module's, then every file's of the
+/// bundle side by side (the main module and each chunk), then how many of the main module's are
+/// kasse-core's.
 ///
 /// The shipped wasm carries no names (wasm-opt drops them), so the main module wasm-bindgen
-/// wrote before that step (`parts::build`; the chunks are not attributed) is given the shipped interface and optimized once more the same way
-/// with names kept (`wasm-opt -Oz -g`)
-/// and twiggy's per-item sizes of that copy are summed by function name. Names see through
-/// monomorphization (serde derives, drop glue) but not through inlining (opt-level "z" inlines
-/// little) nor into data segments (LTO pools constants without names), so kasse-core's share is
-/// a lower bound; the unattributable data is printed beside it.
-pub fn attribute(shipped_wasm: &Path, backend: &str) -> Result<()> {
+/// wrote before that step (`parts::build`) is given the shipped interface and optimized once more
+/// the same way with names kept (`wasm-opt -Oz -g`), and so is each chunk wasm-split wrote
+/// (`parts::split_dir`); twiggy's per-item sizes of those copies are summed by function name.
+/// Names see through monomorphization (serde derives, drop glue) but not through inlining
+/// (opt-level "z" inlines little) nor into data segments (LTO pools constants without names), so
+/// kasse-core's share is a lower bound; the unattributable data is printed beside it.
+pub fn attribute(shipped_wasm: &Path, backend: &Backend) -> Result<()> {
     let twiggy = ensure_twiggy()?;
     let bindgen_out = parts::bindgen_dir().join("kasse_bg.wasm");
     let cargo_out = parts::linked_wasm();
@@ -39,27 +42,56 @@ pub fn attribute(shipped_wasm: &Path, backend: &str) -> Result<()> {
     std::fs::copy(&bindgen_out, &interfaced)?;
     std::fs::copy(bindgen_out.with_file_name("kasse.js"), &glue)?;
     wasm_interface::rewrite(&interfaced, &glue, &UNUSED)?;
-    let named = dir.join("kasse_bg.named.wasm");
-    println!("\nbench: attributing the {backend} bundle's wasm bytes (wasm-opt as shipped, with -g; twiggy)");
+    let key = backend.key;
+    println!("\nbench: attributing the {key} bundle's wasm bytes (wasm-opt as shipped, with -g; twiggy)");
+    let items = named_items(twiggy, &interfaced, &dir.join("kasse_bg.named.wasm"))?;
+    wasm_parts::print_table(&items);
+    let mut files = vec![("main".to_owned(), wasm_parts::by_part(&items))];
+    for (chunk, path) in chunks(backend)? {
+        let chunk_items = named_items(twiggy, &path, &dir.join(format!("{chunk}.named.wasm")))?;
+        files.push((chunk, wasm_parts::by_part(&chunk_items)));
+    }
+    wasm_parts::print_files_table(key, &files);
+    let shipped = std::fs::metadata(shipped_wasm)?.len();
+    print_core_share(&items, shipped);
+    Ok(())
+}
+
+/// `backend`'s chunks as wasm-split wrote them (names kept), by chunk name, in name order.
+fn chunks(backend: &Backend) -> Result<Vec<(String, PathBuf)>> {
+    let mut chunks = Vec::new();
+    let dir = parts::split_dir(backend.feature);
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("{}", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        if path.extension().is_some_and(|e| e == "wasm") && name != "main" {
+            chunks.push((name, path));
+        }
+    }
+    if chunks.is_empty() {
+        bail!("{} holds no chunk: not the split build of this bundle", dir.display());
+    }
+    chunks.sort();
+    Ok(chunks)
+}
+
+/// `input` optimized as shipped with names kept (into `named`), and twiggy's items of it.
+fn named_items(twiggy: &str, input: &Path, named: &Path) -> Result<Vec<(String, u64)>> {
     quiet(
         Command::new(wasm_opt())
             .args(release::WASM_OPT_SIZE)
             .arg("-g")
             .args(release::WASM_OPT_FEATURES)
-            .arg(&interfaced)
+            .arg(input)
             .arg("-o")
-            .arg(&named),
+            .arg(named),
     )?;
     let csv = quiet(
         Command::new(twiggy)
             .args(["top", "-n", "4294967295", "--format", "csv"])
-            .arg(&named),
+            .arg(named),
     )?;
-    let items = twiggy_items(&String::from_utf8_lossy(&csv.stdout))?;
-    let shipped = std::fs::metadata(shipped_wasm)?.len();
-    wasm_parts::print_table(&items);
-    print_core_share(&items, shipped);
-    Ok(())
+    twiggy_items(&String::from_utf8_lossy(&csv.stdout))
 }
 
 /// kasse-core's share of the named wasm, own functions and generic code for its types apart.
@@ -77,7 +109,7 @@ fn print_core_share(items: &[(String, u64)], shipped: u64) {
     }
     let code_total = own + generic + data + widget + rest;
     let share = |bytes: u64| 100.0 * bytes as f64 / code_total as f64;
-    println!("\nkasse-core in the widget wasm: bytes by function name, a lower bound (see below)");
+    println!("\nkasse-core in the widget wasm (main module): bytes by function name, a lower bound (see below)");
     println!("{:<48} {:>10} {:>8}", "part of the wasm", "bytes", "share");
     for (label, bytes) in [
         ("kasse_core functions (incl. its serde derives)", own),

@@ -259,29 +259,35 @@ fn qualified(name: &str) -> Option<(&str, Option<&str>)> {
     })
 }
 
+/// Bytes per part of `items`, the name section left out.
+pub fn by_part(items: &[(String, u64)]) -> BTreeMap<Part, u64> {
+    let mut parts: BTreeMap<Part, u64> = BTreeMap::new();
+    for (name, size) in items {
+        *parts.entry(part_of(name)).or_default() += size;
+    }
+    parts.remove(&Part::Names);
+    parts
+}
+
 /// Bytes per part, largest first, the name section left out; with the largest items of "other",
 /// so that a name the classifier does not know shows up in the output.
 pub fn print_table(items: &[(String, u64)]) {
-    let mut parts: BTreeMap<Part, u64> = BTreeMap::new();
-    let mut other: Vec<(&str, u64)> = Vec::new();
-    for (name, size) in items {
-        let part = part_of(name);
-        *parts.entry(part).or_default() += size;
-        if part == Part::Other {
-            other.push((name, *size));
-        }
-    }
-    parts.remove(&Part::Names);
+    let parts = by_part(items);
     let total: u64 = parts.values().sum();
     let mut rows: Vec<(Part, u64)> = parts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    println!("\nThe widget wasm by part: twiggy's items, attributed by the crate in their names");
+    println!("\nThe widget's main module (what renders the form) by part: twiggy's items, attributed by the crate in their names");
     println!("{:<50} {:>10} {:>8}", "part", "bytes", "share");
     for (part, bytes) in rows {
         let share = 100.0 * bytes as f64 / total.max(1) as f64;
         println!("{:<50} {bytes:>10} {share:>7.1}%", part.label());
     }
     println!("{:<50} {total:>10} {:>7.1}%", "wasm without its name section", 100.0);
+    let mut other: Vec<(&str, u64)> = items
+        .iter()
+        .filter(|(name, _)| part_of(name) == Part::Other)
+        .map(|(name, size)| (name.as_str(), *size))
+        .collect();
     other.sort_by_key(|item| std::cmp::Reverse(item.1));
     let largest: Vec<String> = other.iter().take(4).map(|(n, s)| format!("{n} ({s} B)")).collect();
     println!("largest of other: {}", largest.join(", "));
@@ -289,6 +295,40 @@ pub fn print_table(items: &[(String, u64)]) {
         "generic code counts where it is defined (serde_json's Deserializer for kasse_core's types is serde), \
          inlined code where it was inlined"
     );
+}
+
+/// Every wasm file of `backend`'s bundle by part, side by side (raw bytes of the named copies,
+/// name section left out), with the sum of all: what a reader who submits downloads, by part.
+pub fn print_files_table(backend: &str, files: &[(String, BTreeMap<Part, u64>)]) {
+    let mut all: BTreeMap<Part, u64> = BTreeMap::new();
+    for (_, parts) in files {
+        for (part, bytes) in parts {
+            *all.entry(*part).or_default() += bytes;
+        }
+    }
+    let mut rows: Vec<(Part, u64)> = all.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    println!("\nThe {backend} bundle's every wasm file by part (raw bytes; the chunks come after the form)");
+    let mut header = format!("{:<50}", "part");
+    for (file, _) in files {
+        header.push_str(&format!(" {file:>14}"));
+    }
+    println!("{header} {:>10}", "all");
+    let mut totals = vec![0u64; files.len()];
+    for (part, sum) in rows {
+        let mut line = format!("{:<50}", part.label());
+        for (i, (_, parts)) in files.iter().enumerate() {
+            let bytes = parts.get(&part).copied().unwrap_or(0);
+            totals[i] += bytes;
+            line.push_str(&format!(" {bytes:>14}"));
+        }
+        println!("{line} {sum:>10}");
+    }
+    let mut line = format!("{:<50}", "wasm without its name section");
+    for total in &totals {
+        line.push_str(&format!(" {total:>14}"));
+    }
+    println!("{line} {:>10}", totals.iter().sum::<u64>());
 }
 
 #[cfg(test)]

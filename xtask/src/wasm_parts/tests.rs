@@ -145,3 +145,26 @@ fn strips_only_crate_disambiguators() {
     assert_eq!(strip_disambiguators("x[ab]"), "x[ab]");
     assert_eq!(strip_disambiguators("<[u8]>::starts_with"), "<[u8]>::starts_with");
 }
+
+#[test]
+fn sums_items_by_part_without_the_name_section() {
+    let items: Vec<(String, u64)> = [
+        ("kasse_core[d7eb0583c19d1094]::checkout::validate_form", 300),
+        (
+            "<kasse_core::money::Money as serde_core::de::Deserialize>::deserialize",
+            20,
+        ),
+        ("tachys::html::element::mount", 50),
+        ("data segment \".rodata\"", 7),
+        ("\"function names\" subsection", 9000),
+    ]
+    .into_iter()
+    .map(|(name, size)| (name.to_owned(), size))
+    .collect();
+    let parts = by_part(&items);
+    assert_eq!(parts.get(&Part::Core), Some(&320));
+    assert_eq!(parts.get(&Part::Leptos), Some(&50));
+    assert_eq!(parts.get(&Part::Data), Some(&7));
+    assert_eq!(parts.get(&Part::Names), None);
+    assert_eq!(parts.values().sum::<u64>(), 377);
+}
