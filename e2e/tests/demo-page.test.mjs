@@ -1,7 +1,7 @@
 // The demo article page: the widget mounts inside a shadow root, under the gateway's strict CSP.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { KASSE_URL, launch, newPage, screenshot } from "./browser.mjs";
+import { KASSE_URL, SANDBOX_URL, launch, newPage, screenshot, fillReader, resetSandbox } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -89,6 +89,32 @@ test("everything works by keyboard: tab to the fields, type, choose, submit", as
   await page.context().close();
 });
 
+test("after a refused submit, focus stays where the reader types while the errors clear", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${KASSE_URL}/`);
+  const host = page.locator('[data-kasse-offer="digital-month"]');
+  await host.scrollIntoViewIfNeeded();
+  await host.locator("form").waitFor({ timeout: 15000 });
+  const active = () => page.evaluate(() => document.querySelector('[data-kasse-offer="digital-month"]').shadowRoot.activeElement?.id);
+  // Empty: every required field is refused, focus lands on the first (the first name is optional).
+  await host.locator("button[type=submit]").click();
+  await host.locator("#lastName[aria-invalid=true]").waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-kasse-offer="digital-month"]').shadowRoot.activeElement?.id === "lastName");
+  // Key by key (each key an edit; the first clears the field's error), a frame apart.
+  await page.keyboard.type("Nordmann", { delay: 40 });
+  await host.locator("#firstName").focus();
+  await page.keyboard.type("Kari", { delay: 40 });
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  assert.equal(await active(), "firstName", "focus stays in the field typed in");
+  assert.equal(await host.locator("#lastName").inputValue(), "Nordmann");
+  assert.equal(await host.locator("#firstName").inputValue(), "Kari");
+  assert.equal(await host.locator("#email").inputValue(), "", "nothing typed into another field");
+  // The next refused submit moves focus again, to the first field still refused.
+  await host.locator("button[type=submit]").click();
+  await page.waitForFunction(() => document.querySelector('[data-kasse-offer="digital-month"]').shadowRoot.activeElement?.id === "email");
+  await page.context().close();
+});
+
 test("on a publisher page of another origin, the widget talks to the gateway that served kasse.js", async () => {
   // The publisher's article at http://localhost:<port> (an allowed origin in the example config),
   // the gateway at http://127.0.0.1:<port>: the one-script snippet, cross-origin.
@@ -99,6 +125,36 @@ test("on a publisher page of another origin, the widget talks to the gateway tha
   const lnaOff = await launch(["--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"]);
   try {
     await widgetTalksToItsGateway(lnaOff, publisher);
+  } finally {
+    await lnaOff.close();
+  }
+});
+
+test("on a publisher page of another origin, an S4 order (it carries Idempotency-Key) reaches the vendor's payment page", async () => {
+  // The preflight must allow every header the widget sends: an S4 order sends Idempotency-Key, and
+  // a preflight without it fails the reader's order before the gateway sees it.
+  await resetSandbox();
+  const publisher = KASSE_URL.replace("127.0.0.1", "localhost");
+  const lnaOff = await launch(["--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"]);
+  try {
+    const page = await newPage(lnaOff);
+    await page.route(`${publisher}/article`, (route) => route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><body><h1>Article</h1>
+        <script type="module" src="${KASSE_URL}/kasse.js"></script>
+        <div data-kasse-offer="s4-avis-velg"></div></body></html>`,
+    }));
+    const refused = [];
+    page.on("requestfailed", (request) => refused.push(`${request.url()}: ${request.failure()?.errorText}`));
+    await page.goto(`${publisher}/article`);
+    const host = page.locator('[data-kasse-offer="s4-avis-velg"]');
+    await host.locator("form").waitFor({ timeout: 15000 });
+    await fillReader(host);
+    await host.locator("#method-Vipps").check();
+    await host.locator("button[type=submit]").click();
+    await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/s4/terminal/`), { timeout: 20000 });
+    assert.deepEqual(refused.filter((r) => r.includes("/kasse/v1/")), [], "no API call refused");
+    await page.context().close();
   } finally {
     await lnaOff.close();
   }

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use kasse_core::contract::{IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER, SESSION_HEADER};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::error::ApiError;
@@ -61,18 +62,27 @@ impl OriginPolicy {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(list))
             .allow_methods([Method::GET, Method::POST])
-            .allow_headers([
-                header::CONTENT_TYPE,
-                header::ACCEPT,
-                header::ACCEPT_LANGUAGE,
-                HeaderName::from_static("kasse-order-token"),
-                HeaderName::from_static("kasse-prepayment"),
-                HeaderName::from_static("kasse-session"),
-            ])
+            .allow_headers(allowed_headers())
             .allow_credentials(true)
             .expose_headers([header::RETRY_AFTER])
             .max_age(Duration::from_secs(600))
     }
+}
+
+/// The headers the widget sends: JSON's, and the contract's own (each one the browser must be
+/// allowed in the preflight, or a cross-origin page's call fails before it is made).
+fn allowed_headers() -> Vec<HeaderName> {
+    let contract = [
+        ORDER_TOKEN_HEADER,
+        PREPAYMENT_HEADER,
+        SESSION_HEADER,
+        IDEMPOTENCY_KEY_HEADER,
+    ]
+    .map(|name| HeaderName::from_bytes(name.as_bytes()).expect("the contract's header names are valid"));
+    [header::CONTENT_TYPE, header::ACCEPT, header::ACCEPT_LANGUAGE]
+        .into_iter()
+        .chain(contract)
+        .collect()
 }
 
 /// Middleware: refuses a request whose `Origin` is neither allowed nor the gateway's own, with a

@@ -75,6 +75,49 @@ async fn a_foreign_origin_is_refused_and_allowed_ones_get_cors() {
     stack.shutdown().await;
 }
 
+/// Every header the widget sends, preflighted from a publisher's page for each call that sends
+/// it: a header the preflight does not allow fails the reader's call before the gateway sees it
+/// (an S4 order and a start-subscription carry `Idempotency-Key`).
+#[tokio::test]
+async fn the_preflight_allows_every_header_the_widget_sends() {
+    use kasse_core::contract::{IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN_HEADER, PREPAYMENT_HEADER, SESSION_HEADER};
+    let stack = Stack::start().await;
+    let sent = [
+        "content-type",
+        IDEMPOTENCY_KEY_HEADER,
+        SESSION_HEADER,
+        ORDER_TOKEN_HEADER,
+        PREPAYMENT_HEADER,
+    ];
+    for path in [
+        "/kasse/v1/s4/orders?offer=s4-digital",
+        "/kasse/v1/connectid/subscriptions?offer=start-free",
+        ORDERS,
+    ] {
+        let r = stack
+            .http
+            .request(reqwest::Method::OPTIONS, stack.url(path))
+            .header("origin", "https://www.avis.example")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", sent.join(",").to_ascii_lowercase())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        let allowed = r.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase();
+        for header in sent {
+            let header = header.to_ascii_lowercase();
+            assert!(
+                allowed.split(',').any(|h| h.trim() == header),
+                "{path}: {header} not in `{allowed}`"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_oversize_body_gets_413() {
     let stack = Stack::start().await;
