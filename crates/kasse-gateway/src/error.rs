@@ -97,6 +97,21 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// 503 `store_unavailable` for a store (orders, attempts, sessions) that failed: nothing is decided
+/// without it. Its detail (a database's own message, which may name hosts or users) goes to the
+/// log, never to the caller.
+impl From<crate::ledger::StoreError> for ApiError {
+    fn from(e: crate::ledger::StoreError) -> ApiError {
+        tracing::error!(error = %e, "store failed");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "the gateway cannot reach its store; try again",
+        )
+        .with_retry_after(2)
+    }
+}
+
 impl IntoResponse for ApiError {
     /// The one place the error shape goes on the wire: status, `{"error": …}`, and `Retry-After`
     /// carrying `retryAfter` (replayed idempotent answers come through here too).
@@ -143,6 +158,19 @@ mod tests {
             serde_json::json!({"error": {"code": "vendor_unreachable", "message": "down",
                 "field": "payer.emails[0]", "retryAfter": 2, "messageKey": "err.vendorUnavailable"}})
         );
+    }
+
+    #[tokio::test]
+    async fn a_failed_store_is_a_retryable_503_that_names_no_detail() {
+        let failed = crate::ledger::StoreError::Engine("password authentication failed for user \"kasse\"".into());
+        let r = ApiError::from(failed).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "2");
+        let body = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(!text.contains("kasse") && !text.contains("password"), "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["code"], "store_unavailable");
     }
 
     #[tokio::test]

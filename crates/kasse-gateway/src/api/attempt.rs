@@ -79,19 +79,8 @@ fn backend_name(backend: Backend) -> &'static str {
 pub(super) async fn finish(leader: Leader, answer: Answer, keep: bool) -> Answer {
     match leader.finish(&store_answer(&answer), keep).await {
         Ok(()) => answer,
-        Err(e) => Err(store_failed(e)),
+        Err(e) => Err(e.into()),
     }
-}
-
-/// 503 for a ledger that failed: nothing is decided without it.
-fn store_failed(e: StoreError) -> ApiError {
-    tracing::error!(error = %e, "order store failed");
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "store_unavailable",
-        "the gateway cannot reach its order store; try again",
-    )
-    .with_retry_after(2)
 }
 
 /// What claiming an attempt key gives a create handler.
@@ -139,7 +128,7 @@ pub(super) async fn claim_attempt(
             "this order is still being registered; try again shortly",
         )
         .with_retry_after(1)),
-        Err(e) => Err(store_failed(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -88,8 +88,7 @@ pub(super) async fn begin(State(state): State<Shared>, Query(q): Query<LoginQuer
     state
         .sessions
         .login_begin(&stored(&value), &begun, now_ms() + LOGIN_WINDOW_MS)
-        .await
-        .map_err(|e| ApiError::internal(format!("the session store failed: {e}")))?;
+        .await?;
     let mut url = login.authorize_url.clone();
     {
         let mut query = url.query_pairs_mut();
@@ -127,11 +126,7 @@ pub(super) async fn callback(
 ) -> Result<Response, ApiError> {
     let (c, login) = settings(&state)?;
     let taken = match q.state.as_deref().filter(|s| s.len() <= 128) {
-        Some(value) => state
-            .sessions
-            .login_take(&stored(value), now_ms())
-            .await
-            .map_err(|e| ApiError::internal(format!("the session store failed: {e}")))?,
+        Some(value) => state.sessions.login_take(&stored(value), now_ms()).await?,
         None => None,
     };
     // Unknown, used or expired: no one can say where to send the reader, so nowhere.
@@ -170,11 +165,7 @@ pub(super) async fn callback(
         now + granted.lifetime.as_millis() as i64,
         now + login.session_ms,
     );
-    state
-        .sessions
-        .session_put(&stored(&id), &row, now)
-        .await
-        .map_err(|e| ApiError::internal(format!("the session store failed: {e}")))?;
+    state.sessions.session_put(&stored(&id), &row, now).await?;
     tracing::info!("reader logged in");
     let mut response = back("ok");
     let cookie = cookie::set(&id, login.secure_cookie(), login.session_ms / 1000);
@@ -220,8 +211,7 @@ pub(crate) async fn current_tokens(state: &Shared, headers: &HeaderMap) -> Resul
     };
     let key = stored(&id);
     let now = now_ms();
-    let store_failed = |e: crate::ledger::StoreError| ApiError::internal(format!("the session store failed: {e}"));
-    let Some(row) = state.sessions.session_get(&key, now).await.map_err(store_failed)? else {
+    let Some(row) = state.sessions.session_get(&key, now).await? else {
         return Ok(None);
     };
     let Some(tokens) = state
@@ -229,14 +219,14 @@ pub(crate) async fn current_tokens(state: &Shared, headers: &HeaderMap) -> Resul
         .open(&key, &row.sealed_tokens)
         .and_then(|plain| serde_json::from_slice::<UserTokens>(&plain).ok())
     else {
-        state.sessions.session_delete(&key).await.map_err(store_failed)?;
+        state.sessions.session_delete(&key).await?;
         return Ok(None);
     };
     if row.access_expires_ms > now + REFRESH_MARGIN_MS {
         return Ok(Some(tokens));
     }
     let Some(refresh_token) = tokens.refresh_token.as_deref() else {
-        state.sessions.session_delete(&key).await.map_err(store_failed)?;
+        state.sessions.session_delete(&key).await?;
         return Ok(None);
     };
     match login::refresh(&state.http, c, refresh_token).await {
@@ -252,16 +242,12 @@ pub(crate) async fn current_tokens(state: &Shared, headers: &HeaderMap) -> Resul
                 now + granted.lifetime.as_millis() as i64,
                 row.expires_ms,
             );
-            state
-                .sessions
-                .session_put(&key, &row, now)
-                .await
-                .map_err(store_failed)?;
+            state.sessions.session_put(&key, &row, now).await?;
             tracing::info!("reader session refreshed");
             Ok(Some(granted.tokens))
         }
         Err(LoginError::Refused(_)) => {
-            state.sessions.session_delete(&key).await.map_err(store_failed)?;
+            state.sessions.session_delete(&key).await?;
             Ok(None)
         }
         Err(e) => Err(unavailable(e)),
@@ -350,11 +336,7 @@ pub(super) async fn logout(
                 login::revoke(&state.http, c, login, &tokens).await;
             }
         }
-        state
-            .sessions
-            .session_delete(&key)
-            .await
-            .map_err(|e| ApiError::internal(format!("the session store failed: {e}")))?;
+        state.sessions.session_delete(&key).await?;
         tracing::info!("reader logged out");
     }
     let logout_url = login.logout_url.clone().map(|mut u| {

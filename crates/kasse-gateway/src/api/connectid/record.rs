@@ -42,8 +42,7 @@ pub(super) async fn check_prepayment(
     let fresh = state
         .ledger
         .claim_voucher(&claims.jti, key, claims.exp.saturating_mul(1000))
-        .await
-        .map_err(|e| ApiError::internal(format!("the order store failed: {e}")))?;
+        .await?;
     if !fresh {
         return Err(invalid("voucher used by another order"));
     }
@@ -108,8 +107,7 @@ pub(in crate::api) async fn own_order(state: &Shared, id: &str, headers: &Header
     let record = state
         .ledger
         .find(Backend::ConnectId, &order_id.to_string())
-        .await
-        .map_err(|e| ApiError::internal(format!("the order store failed: {e}")))?
+        .await?
         .ok_or_else(unknown_order)?;
     let presented = headers.get(ORDER_TOKEN_HEADER).and_then(|v| v.to_str().ok());
     if !order_token::matches(&record.token_hash, presented) {

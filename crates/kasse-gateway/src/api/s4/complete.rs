@@ -26,8 +26,7 @@ async fn own_order(state: &Shared, id: &str, headers: &HeaderMap) -> Result<Orde
     let record = state
         .ledger
         .find(Backend::S4, &id.to_ascii_lowercase())
-        .await
-        .map_err(|e| ApiError::internal(format!("the order store failed: {e}")))?
+        .await?
         .ok_or_else(unknown_order)?;
     let presented = headers.get(ORDER_TOKEN_HEADER).and_then(|v| v.to_str().ok());
     if !order_token::matches(&record.token_hash, presented) {
