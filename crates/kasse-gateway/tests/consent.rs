@@ -65,6 +65,31 @@ async fn one_consent_event_for_a_paid_order_and_none_otherwise() {
     stack.shutdown().await;
 }
 
+/// The gateway's own key for an order's consent is not one a client can send: an order keyed
+/// `consent-<the next order id>` (ConnectID's ids count up) must not take the consent's place.
+#[tokio::test]
+async fn an_order_keyed_like_a_consent_does_not_block_that_consent() {
+    let stack = stack().await;
+    let probe = connectid_order(&stack, "invoice-year", "invoice", "consent-probe-1");
+    let (status, v) = stack.post(ORDERS, &probe).await;
+    assert_eq!(status, 201, "{v}");
+    let victims = v["orderId"].as_i64().unwrap() + 2;
+    let squat = connectid_order(&stack, "invoice-year", "invoice", &format!("consent-{victims}"));
+    let (status, v) = stack.post(ORDERS, &squat).await;
+    assert_eq!(status, 201, "{v}");
+    let order = connectid_order(&stack, "invoice-year", "invoice", "consent-victim-1");
+    let (status, v) = stack.post(ORDERS, &order).await;
+    assert_eq!((status, v["orderId"].as_i64()), (201, Some(victims)), "{v}");
+    let (status, _) = stack.post(&format!("{ORDERS}/{victims}/complete"), &json!({})).await;
+    assert_eq!(status, 200);
+    let (status, v) = stack.post(&format!("{ORDERS}/{victims}/consent"), &json!({})).await;
+    assert_eq!((status, &v["registered"]), (201, &json!(true)), "{v}");
+    let events = stack.sandbox_list("consents").await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["subject"], victims.to_string());
+    stack.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_logged_in_reader_consents_as_the_customer() {
     let stack = stack().await;

@@ -113,8 +113,10 @@ pub(super) async fn register(
         .map_or("kasse", |c| c.consent_source.as_str());
     let event =
         consent_event(true, &spec.consent_id, &subject, source, super::now_ms()).expect("a ticked box makes an event");
-    // Once per order: a retry or double click replays the first answer.
-    let key = format!("consent-{}", record.vendor_order_id);
+    // Once per order: a retry or double click replays the first answer. The `:` keeps the key
+    // out of clients' reach (an attempt key a client sends is only `A-Z a-z 0-9 - _`), so no order
+    // can be registered under it ahead of the consent; ConnectID's order ids count up.
+    let key = format!("consent:{}", record.vendor_order_id);
     let hash = canonical_hash(&[&Value::String(spec.consent_id.clone())]);
     let leader = match super::claim_attempt(&state, Backend::ConnectId, &key, "consent", hash).await? {
         super::Claimed::Leader(l) => l,
