@@ -257,6 +257,9 @@ function replay(root, { fields, focus, caret, pressed }) {
   for (const { id, value, checked } of fields) {
     const field = root.getElementById(id);
     if (!field) continue;
+    // A radio the reader left is unchecked by the one they chose; a browser fires no event for
+    // it, and a `change` from it would choose it again.
+    if (field.type === "radio" && !checked) continue;
     if (field.type === "checkbox" || field.type === "radio") field.checked = checked;
     else field.value = value;
     for (const type of ["input", "change"]) field.dispatchEvent(new Event(type, { bubbles: true }));

@@ -118,6 +118,12 @@ test("invoice: completed by API and access assigned, without leaving the page", 
   await fillReader(host);
   await host.locator("button[type=submit]").click();
   await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  // The form, with the button pressed, is gone: focus follows the reader to the receipt.
+  await page.waitForFunction(
+    () => document.querySelector('[data-kasse-offer="invoice-year"]').shadowRoot.activeElement?.classList.contains("kasse__receipt"),
+    null,
+    { timeout: 5000 },
+  );
   assert.ok(page.url().startsWith(KASSE_URL), "never left the article");
   const orders = await sandboxOrders();
   assert.equal(orders.length, 1);

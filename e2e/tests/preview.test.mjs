@@ -92,6 +92,19 @@ test("a new reader fills in the gateway's preview before the bundle arrives, and
   await page.context().close();
 });
 
+test("a method chosen, left and chosen again in the preview is the one the widget keeps", async () => {
+  const page = await heldPage();
+  const host = await startMount(page, "digital-month");
+  await host.locator("form #email").waitFor({ timeout: 10000 });
+  for (const method of ["vippsRecurring", "kco", "vippsRecurring"]) await host.locator(`#method-${method}`).check();
+  page.release();
+  assert.ok(await takenOver(page));
+  assert.ok(await host.locator("#method-vippsRecurring").isChecked(), "the method chosen last");
+  const draft = await page.evaluate(() => JSON.parse(sessionStorage.getItem("kasse:digital-month:draft")));
+  assert.equal(draft.method, "vippsRecurring", "the widget's own state, not only its DOM");
+  await page.context().close();
+});
+
 test("a press in the preview is held, shown busy, and ordered once by the widget", async () => {
   await resetSandbox();
   const page = await heldPage();

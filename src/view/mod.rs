@@ -63,6 +63,9 @@ fn summary(checkout: Checkout) -> impl IntoView {
     };
     let period = period_text(&offer.period, offer.recurring, locale);
     let paid = offer.start_subscription.is_none();
+    // Announced only where it changes (an S4 package's ticks): its text is rendered again on every
+    // edit of the form, which a live region could read out on each key.
+    let live = offer.s4.is_some().then_some("polite");
     let note = if offer.prepaid {
         MessageKey::PrepaidNote
     } else if offer.recurring {
@@ -74,23 +77,35 @@ fn summary(checkout: Checkout) -> impl IntoView {
         <section class="kasse__summary" aria-labelledby="kasse-offer-title">
             <h2 class="kasse__title" id="kasse-offer-title">{offer.title.get(locale).to_owned()}</h2>
             // A started subscription costs nothing here: no price, no renewal note.
-            {paid.then(|| view! { <p class="kasse__price" aria-live="polite"><strong>{move || Fresh(price())}</strong> " " {period}</p> })}
+            {paid.then(|| view! { <p class="kasse__price" aria-live=live><strong>{move || Fresh(price())}</strong> " " {period}</p> })}
             {offer.description.as_ref().map(|d| view! { <p class="kasse__description">{d.get(locale).to_owned()}</p> })}
             {paid.then(|| view! { <p class="kasse__note">{t(locale, note)}</p> })}
         </section>
     }
 }
 
-/// Moves focus to the first invalid field, so keyboard and screen-reader users land on the problem.
-fn focus_first_invalid(checkout: Checkout) {
+/// Moves focus, a frame later (once rendered), to the first element of the widget `selector`
+/// matches: the first invalid field, so keyboard and screen-reader users land on the problem; or
+/// the new screen, when the one the reader was on is gone.
+fn focus_first(checkout: Checkout, selector: &'static str) {
     request_animation_frame(move || {
         // A frame later the widget may be gone (unmounted): then there is nothing to focus.
         let root = checkout.host.try_with_value(|h| h.shadow_root()).flatten();
-        let first = root.and_then(|r| r.query_selector("[aria-invalid=\"true\"]").ok().flatten());
+        let first = root.and_then(|r| r.query_selector(selector).ok().flatten());
         if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             element.focus().ok();
         }
     });
+}
+
+/// Whether focus is the widget's to move: inside it (its shadow root has an active element), or
+/// nowhere (on the page's body: a disabled button, as submit is while busy, loses focus).
+fn has_focus(checkout: Checkout) -> bool {
+    checkout.host.with_value(|h| {
+        let inside = h.shadow_root().and_then(|r| r.active_element()).is_some();
+        let active = h.owner_document().and_then(|d| d.active_element());
+        inside || active.is_none_or(|a| a.tag_name() == "BODY")
+    })
 }
 
 /// The checkout for a loaded offer.
@@ -99,9 +114,14 @@ pub fn CheckoutView(
     /// The widget's state.
     checkout: Checkout,
 ) -> impl IntoView {
+    // On each refused submit (its notice is set again each time), not on each change of the
+    // errors: an edit clears its field's error, and focus must stay where the reader types.
     Effect::new(move |_| {
-        if !checkout.errors.with(Vec::is_empty) {
-            focus_first_invalid(checkout);
+        if checkout
+            .notice
+            .with(|n| n.is_some_and(|n| n.key == MessageKey::FixErrors))
+        {
+            focus_first(checkout, "[aria-invalid=\"true\"]");
         }
     });
     // Once, after the first render: the form is interactive.
@@ -109,8 +129,17 @@ pub fn CheckoutView(
 
     // Runs again only when the screen changes; each screen's own closures track what they show.
     let screen = Memo::new(move |_| checkout.screen());
+    // The first screen is rendered where the page's focus is (and, in the gateway's preview, with
+    // no page at all): only a change of screen moves focus.
+    let changed = std::cell::Cell::new(false);
     move || {
         let screen = screen.get();
+        // The screen the reader was on goes, with the element focused in it (a press of submit or
+        // "Activate"): focus follows to the new screen's section, else it would fall to the page.
+        // Focus the reader gave to the page, outside the widget, stays there.
+        if changed.replace(true) && untrack(|| has_focus(checkout)) {
+            focus_first(checkout, "section[tabindex=\"-1\"]");
+        }
         Fresh(untrack(|| match screen {
             Screen::AlreadyYours => EitherOf4::A(already_yours(checkout)),
             Screen::Start => EitherOf4::B(start_view(checkout, summary(checkout))),
@@ -186,7 +215,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {methods_field(checkout)}
             {terms_field(checkout)}
             {consent_line(checkout)}
-            <button type="submit" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")>
+            <button type="submit" id="kasse-submit" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")>
                 {move || Fresh(label())}
             </button>
             <p class="kasse__status" role="status" aria-live="polite">{move || Fresh(status())}</p>

@@ -39,7 +39,7 @@ pub fn already_yours(checkout: Checkout) -> impl IntoView {
     let locale = checkout.locale;
     let title = checkout.info.with_value(|i| i.offer.title.get(locale).to_owned());
     view! {
-        <section class="kasse kasse__owned" role="status" aria-live="polite">
+        <section class="kasse kasse__owned" role="status" aria-live="polite" tabindex="-1">
             <h2 class="kasse__title">{title}</h2>
             <p>{t(locale, MessageKey::AlreadyYours)}</p>
             {reader_line(checkout)}

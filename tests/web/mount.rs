@@ -28,6 +28,8 @@ async fn mounts_a_labelled_form_inside_a_shadow_root() {
         "price shown: {}",
         text(&root, ".kasse__price")
     );
+    // A fixed price is no live region: its text is rendered again as the reader types.
+    assert_eq!(query(&root, ".kasse__price").get_attribute("aria-live"), None);
     for field in FIELDS.iter().filter(|f| f.ids.field != "street") {
         let input = query(&root, &format!("input#{}", field.ids.field));
         let label = query(&root, &format!("label[for={}]", field.ids.field));

@@ -30,6 +30,11 @@ async fn an_s4_package_shows_its_choices_and_prices_them_as_they_are_ticked() {
     tick().await;
     let price = text(&root, ".kasse__price");
     assert!(price.contains("149"), "Digital + Sunday: {price}");
+    // The package's price follows the ticks: a polite live region tells a screen reader.
+    assert_eq!(
+        query(&root, ".kasse__price").get_attribute("aria-live").as_deref(),
+        Some("polite")
+    );
     let methods = root.query_selector_all("input[name=method]").unwrap();
     let values: Vec<String> = (0..methods.length())
         .map(|i| methods.item(i).unwrap().unchecked_into::<HtmlInputElement>().value())
