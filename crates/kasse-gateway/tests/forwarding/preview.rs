@@ -35,7 +35,7 @@ async fn preview_is_the_widgets_form_in_the_readers_language() {
         // The widget's first choice, checked as the widget has it.
         r#"name="method" value="creditcardPayex" checked"#,
         r#"name="method" value="vippsRecurring">"#,
-        r#"<button type="submit" class="kasse__submit">"#,
+        r#"<button type="submit" id="kasse-submit" class="kasse__submit">"#,
         // The login link goes to the gateway the page addresses, and back to the article.
         r#"href="https://gw.avis.example/kasse/v1/login?returnUrl=https%3A%2F%2Fwww.avis.example%2Fkasse%2Fsport%2F1""#,
     ] {
