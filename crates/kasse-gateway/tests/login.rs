@@ -46,12 +46,51 @@ async fn a_reader_logs_in_and_the_gateway_alone_holds_the_tokens() {
     stack.shutdown().await;
 }
 
+/// Login CSRF: an attacker logs in with their own account, stops before ConnectID's redirect back
+/// and has the reader open that callback URL. Had it worked, the reader would be logged in as the
+/// attacker, and the reader's order and details would go to the attacker's account.
+#[tokio::test]
+async fn a_callback_is_refused_in_a_browser_that_did_not_begin_the_login() {
+    let stack = Stack::start().await;
+    let attacker = authorize(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    let callback = on_gateway(&stack, &attacker.callback);
+    // The reader's browser: no login cookie, or the one of a login of its own.
+    let readers_own = authorize(&stack, "kari.nordmann@example.no", "kasse-demo").await;
+    for cookie in [None, Some(readers_own.began.as_str())] {
+        let mut request = no_redirect().get(&callback);
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status(), 400, "with {cookie:?}");
+        assert!(r.headers().get(SET_COOKIE).is_none(), "no session for the reader");
+        assert!(r.headers().get(LOCATION).is_none());
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(error_code(&v), "login_expired");
+    }
+    // The browser that began it still can: the refusal used nothing up.
+    let r = no_redirect()
+        .get(&callback)
+        .header(COOKIE, &attacker.began)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    stack.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_state_is_taken_once_and_a_code_is_exchanged_once() {
     let stack = Stack::start().await;
     let login = log_in(&stack, "kari.nordmann@example.no", "kasse-demo").await;
     let callback = on_gateway(&stack, &login.seen[1]);
-    let r = no_redirect().get(&callback).send().await.unwrap();
+    // Replayed by the same browser, which still holds the login cookie it began with.
+    let r = no_redirect()
+        .get(&callback)
+        .header(COOKIE, &login.began)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400, "a replayed callback makes no second session");
     assert!(r.headers().get(SET_COOKIE).is_none());
     let v: Value = r.json().await.unwrap();

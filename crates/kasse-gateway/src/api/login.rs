@@ -106,7 +106,10 @@ pub(super) async fn begin(State(state): State<Shared>, Query(q): Query<LoginQuer
                 .append_pair("code_challenge_method", "S256");
         }
     }
-    Ok(no_store(Redirect::to(url.as_str()).into_response()))
+    let mut response = no_store(Redirect::to(url.as_str()).into_response());
+    let bound = cookie::set_login(&value, login.secure_cookie(), LOGIN_WINDOW_MS / 1000);
+    response.headers_mut().append(header::SET_COOKIE, bound);
+    Ok(response)
 }
 
 /// `?code=&state=` (or `?error=&state=`) from ConnectID.
@@ -122,14 +125,26 @@ pub(super) struct CallbackQuery {
 /// article with `kasseLogin=ok` (or `failed`).
 pub(super) async fn callback(
     State(state): State<Shared>,
+    headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, ApiError> {
     let (c, login) = settings(&state)?;
-    let taken = match q.state.as_deref().filter(|s| s.len() <= 128) {
+    let secure = login.secure_cookie();
+    let value = q.state.as_deref().filter(|s| s.len() <= 128);
+    // Only the browser that began the login may finish it: its login cookie holds the `state`.
+    // (Compared as hashes: equal time whatever the bytes.)
+    let began_here = value
+        .zip(cookie::login_state(&headers, secure))
+        .is_some_and(|(value, began)| stored(value) == stored(&began));
+    if value.is_some() && !began_here {
+        tracing::warn!("login callback in a browser that did not begin that login");
+    }
+    let taken = match value.filter(|_| began_here) {
         Some(value) => state.sessions.login_take(&stored(value), now_ms()).await?,
         None => None,
     };
-    // Unknown, used or expired: no one can say where to send the reader, so nowhere.
+    // Unknown, used, expired or begun in another browser: no one can say where to send the
+    // reader, so nowhere.
     let Some(LoginBegun {
         return_url,
         pkce_verifier,
@@ -141,7 +156,13 @@ pub(super) async fn callback(
             "this login link has expired or was used; go back to the article and log in again",
         ));
     };
-    let back = |outcome: &str| no_store(Redirect::to(&with_marker(&return_url, outcome)).into_response());
+    let back = |outcome: &str| {
+        let mut response = no_store(Redirect::to(&with_marker(&return_url, outcome)).into_response());
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, cookie::clear_login(secure));
+        response
+    };
     let Some(code) = q.code.filter(|_| q.error.is_none()) else {
         tracing::info!(
             error = q.error.as_deref().unwrap_or("none"),
@@ -168,7 +189,7 @@ pub(super) async fn callback(
     state.sessions.session_put(&stored(&id), &row, now).await?;
     tracing::info!("reader logged in");
     let mut response = back("ok");
-    let cookie = cookie::set(&id, login.secure_cookie(), login.session_ms / 1000);
+    let cookie = cookie::set(&id, secure, login.session_ms / 1000);
     response.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(response)
 }

@@ -1,7 +1,7 @@
 //! Logging a reader in as a browser would: the gateway's login, the sandbox's ConnectID page,
 //! back through the gateway's callback.
 
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 use super::Stack;
 
@@ -15,12 +15,21 @@ pub fn no_redirect() -> reqwest::Client {
 }
 
 /// What a login leaves: the cookie pair to send back, the `Set-Cookie` line, where the reader
-/// landed, and every URL and body the browser saw on the way.
+/// landed, every URL and body the browser saw on the way, and the login cookie the browser held.
 pub struct LoggedIn {
     pub cookie: String,
     pub set_cookie: String,
     pub landed: String,
     pub seen: Vec<String>,
+    pub began: String,
+}
+
+/// A login begun at the gateway and done on the sandbox's page, not yet back: the login cookie
+/// the browser keeps (`name=value`), and the callback URL ConnectID sends the browser to.
+pub struct Authorized {
+    pub began: String,
+    pub authorize: String,
+    pub callback: String,
 }
 
 /// `path?query` of `url`, for the gateway under test (its config names port 8080).
@@ -29,15 +38,23 @@ pub fn on_gateway(stack: &Stack, url: &str) -> String {
     stack.url(&format!("{}?{}", u.path(), u.query().unwrap_or("")))
 }
 
-/// The browser's part: start at the gateway, log in on the sandbox's page, come back.
-pub async fn log_in(stack: &Stack, email: &str, password: &str) -> LoggedIn {
+/// The browser's part up to ConnectID's redirect back: start at the gateway, log in on the
+/// sandbox's page.
+pub async fn authorize(stack: &Stack, email: &str, password: &str) -> Authorized {
     let http = no_redirect();
-    let mut seen = Vec::new();
     let start = stack.url(&format!("/kasse/v1/login?returnUrl={}", urlencode(ARTICLE)));
     let r = http.get(&start).send().await.unwrap();
     assert!(r.status().is_redirection(), "{}", r.status());
+    // The browser keeps the login cookie and sends it back with the callback.
+    let began = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(began.starts_with("kasse_login="), "{began}");
     let authorize = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    seen.push(authorize.clone());
     assert!(authorize.starts_with(&stack.sandbox.base_url()), "{authorize}");
     let mut form: Vec<(String, String)> = url::Url::parse(&authorize)
         .unwrap()
@@ -66,10 +83,45 @@ pub async fn log_in(stack: &Stack, email: &str, password: &str) -> LoggedIn {
         r.text().await.unwrap()
     );
     let callback = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    seen.push(callback.clone());
-    let r = http.get(on_gateway(stack, &callback)).send().await.unwrap();
+    Authorized {
+        began,
+        authorize,
+        callback,
+    }
+}
+
+/// The browser's part: start at the gateway, log in on the sandbox's page, come back.
+pub async fn log_in(stack: &Stack, email: &str, password: &str) -> LoggedIn {
+    let Authorized {
+        began,
+        authorize,
+        callback,
+    } = authorize(stack, email, password).await;
+    let mut seen = vec![authorize, callback.clone()];
+    let r = no_redirect()
+        .get(on_gateway(stack, &callback))
+        .header(COOKIE, &began)
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_redirection(), "{}", r.status());
-    let set_cookie = r.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    let set_cookies: Vec<&str> = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        set_cookies
+            .iter()
+            .any(|c| c.starts_with("kasse_login=;") && c.contains("Max-Age=0")),
+        "the login cookie ends: {set_cookies:?}"
+    );
+    let set_cookie = set_cookies
+        .iter()
+        .find(|c| c.starts_with("kasse_session="))
+        .expect("the session cookie")
+        .to_string();
     let landed = r.headers()[LOCATION].to_str().unwrap().to_owned();
     seen.push(landed.clone());
     seen.push(r.text().await.unwrap());
@@ -79,6 +131,7 @@ pub async fn log_in(stack: &Stack, email: &str, password: &str) -> LoggedIn {
         set_cookie,
         landed,
         seen,
+        began,
     }
 }
 
