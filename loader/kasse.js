@@ -93,13 +93,16 @@ function backendOf(id) {
 
 function fail(host, code, error, shown) {
   console.error("Kasse:", code, error);
-  const text = "Kasse: the checkout could not be loaded. Please reload the page.";
-  // Over a preview the reader typed into, the fields stay (they can copy what they wrote).
-  const status = shown?.root.querySelector(".kasse__status");
+  // Over a preview the reader typed into, the fields stay (they can copy what they wrote), a
+  // held press is let go, and the failure is said in the preview's language.
+  const status = shown?.root?.querySelector(".kasse__status");
   if (status) {
-    status.textContent = text;
+    shown.failed = true;
+    shown.held?.removeAttribute("aria-busy");
+    if (shown.held) shown.held.disabled = false;
+    status.textContent = shown.answer.failed;
     status.setAttribute("role", "alert");
-  } else host.textContent = text;
+  } else host.textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
   tell(host, "error", { code });
 }
 
@@ -201,7 +204,7 @@ function paint(host, answer, shown) {
   root.innerHTML = answer.html;
   // The listeners go when the widget takes over the same shadow root (`harvest`).
   const listening = new AbortController();
-  Object.assign(shown, { root, touched: new Set(), listening });
+  Object.assign(shown, { root, answer, touched: new Set(), listening });
   const on = (type, listener) => root.addEventListener(type, listener, { signal: listening.signal });
   const touch = (event) => event.target.id && shown.touched.add(event.target.id);
   on("input", touch);
@@ -213,12 +216,17 @@ function paint(host, answer, shown) {
   });
   on("submit", (event) => event.preventDefault());
   on("click", (event) => {
-    const button = event.target.closest("button");
-    if (!button || shown.pressed) return;
+    // A button, or the login link: the widget presses it again, having taken what was typed in
+    // (the link leaves the page, and the widget keeps a draft to come back to).
+    const held = event.target.closest("button, a.kasse__login");
+    // Once the bundle failed, a button does nothing more (its failure is on screen), a link leaves.
+    if (!held || (shown.failed && held.tagName === "A")) return;
     event.preventDefault();
-    shown.pressed = button.className;
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
+    if (shown.pressed || shown.failed) return;
+    shown.pressed = held.className;
+    shown.held = held;
+    held.disabled = true;
+    held.setAttribute("aria-busy", "true");
     const status = root.querySelector(".kasse__status");
     if (status) status.textContent = answer.busy;
   });
@@ -264,7 +272,8 @@ function replay(root, { fields, focus, caret, pressed }) {
     else field.value = value;
     for (const type of ["input", "change"]) field.dispatchEvent(new Event(type, { bubbles: true }));
   }
-  const field = focus && root.getElementById(focus);
+  // An element with no id (`""`) had focus: nothing to give it back to.
+  const field = focus ? root.getElementById(focus) : null;
   field?.focus();
   // Once the widget's own updates of the fields have run (they set each value again).
   setTimeout(() => {
@@ -274,7 +283,7 @@ function replay(root, { fields, focus, caret, pressed }) {
       // A field without a caret.
     }
   });
-  if (pressed) root.querySelector(`button[class="${pressed}"]`)?.click();
+  if (pressed) root.querySelector(`[class="${pressed}"]`)?.click();
 }
 
 /** The offer's JSON from the gateway, or null (then the widget asks again itself). */

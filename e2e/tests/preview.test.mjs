@@ -15,12 +15,13 @@ after(async () => { await browser?.close(); });
  * An article with the loader and no widget yet, whose bundle is held until `page.release()`;
  * it records the page's `kasse:*` events and its preview requests.
  */
-async function heldPage() {
+async function heldPage({ failing = false } = {}) {
   const page = await newPage(browser);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   page.release = release;
-  await page.route(WASM, async (route) => { await held; await route.continue(); });
+  // `failing`: once released, every request for the bundle's wasm fails (the loader retries).
+  await page.route(WASM, async (route) => { await held; await (failing ? route.abort() : route.continue()); });
   await page.route(`${KASSE_URL}/`, (route) => route.fulfill({
     contentType: "text/html",
     body: '<!doctype html><html lang="nb"><body><div id="offers"></div><script type="module" src="/kasse.js"></script></body></html>',
@@ -102,6 +103,44 @@ test("a method chosen, left and chosen again in the preview is the one the widge
   assert.ok(await host.locator("#method-vippsRecurring").isChecked(), "the method chosen last");
   const draft = await page.evaluate(() => JSON.parse(sessionStorage.getItem("kasse:digital-month:draft")));
   assert.equal(draft.method, "vippsRecurring", "the widget's own state, not only its DOM");
+  await page.context().close();
+});
+
+test("the login link pressed in the preview waits for the widget, which keeps what was typed before leaving", async () => {
+  const page = await heldPage();
+  const host = await startMount(page, "digital-month");
+  await host.locator("form #email").waitFor({ timeout: 10000 });
+  await host.locator("#email").fill(KARI.email);
+  await host.locator("a.kasse__login").click();
+  assert.equal(await host.locator("a.kasse__login").getAttribute("aria-busy"), "true", "held, shown busy");
+  assert.equal(new URL(page.url()).pathname, "/", "not left yet");
+  const left = page.waitForURL((url) => url.pathname.includes("/oauth/authorize") || url.pathname.includes("/kasse/v1/login"), { timeout: 15000 });
+  page.release();
+  await left;
+  await page.goBack();
+  const draft = await page.evaluate(() => JSON.parse(sessionStorage.getItem("kasse:digital-month:draft")));
+  assert.equal(draft?.email, KARI.email, "the draft kept what was typed in the preview");
+  await page.context().close();
+});
+
+test("when the bundle cannot be loaded, the preview says so in its language and lets the held press go", async () => {
+  const page = await heldPage({ failing: true });
+  const host = await startMount(page, "invoice-year");
+  await host.locator("form #email").waitFor({ timeout: 10000 });
+  await fillReader(host);
+  const submit = host.locator("button[type=submit]");
+  await submit.click();
+  assert.equal(await submit.getAttribute("aria-busy"), "true");
+  page.release();
+  const status = host.locator(".kasse__status[role=alert]");
+  await status.waitFor({ timeout: 15000 });
+  assert.match(await status.textContent(), /^Kunne ikke laste bestillingen/, "Norwegian, as the page");
+  assert.equal(await submit.isEnabled(), true, "the held press is let go");
+  assert.equal(await submit.getAttribute("aria-busy"), null);
+  // A press now only leaves the failure on screen (and sends nothing).
+  await submit.click();
+  assert.match(await status.textContent(), /^Kunne ikke laste bestillingen/);
+  assert.equal(await host.locator("#email").inputValue(), KARI.email, "what was typed stays");
   await page.context().close();
 });
 

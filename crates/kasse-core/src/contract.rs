@@ -240,6 +240,8 @@ pub struct PreviewInfo {
     pub locale: String,
     /// The status line's text while a press waits for the widget ("Processing …").
     pub busy: String,
+    /// The status line's text when the widget's code could not be loaded ("reload the page").
+    pub failed: String,
     /// The offer as `GET /kasse/v1/offers/{id}` answers it: the widget starts from it, and the
     /// loader need not ask for it apart (one request per new reader, not two).
     pub offer: OfferInfo,

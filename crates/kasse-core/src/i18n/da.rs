@@ -62,6 +62,7 @@ texts! {
     ErrUnknown => "Noget gik galt. Prøv igen.",
     ErrNetwork => "Ingen forbindelse. Tjek din internetforbindelse, og prøv igen.",
     ErrOfferLoad => "Tilbuddet kunne ikke indlæses.",
+    ErrCheckoutLoad => preview!("Bestillingen kunne ikke indlæses. Genindlæs siden for at prøve igen."),
     Redirecting => "Sender dig videre til betaling …",
     Completing => "Gennemfører din bestilling …",
     ReceiptTitle => "Tak for din bestilling!",

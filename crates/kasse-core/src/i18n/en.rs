@@ -62,6 +62,7 @@ texts! {
     ErrUnknown => "Something went wrong. Please try again.",
     ErrNetwork => "No connection. Check your network and try again.",
     ErrOfferLoad => "Could not load the offer.",
+    ErrCheckoutLoad => preview!("Could not load the checkout. Please reload the page to try again."),
     Redirecting => "Taking you to payment …",
     Completing => "Completing your order …",
     ReceiptTitle => "Thank you for your order!",

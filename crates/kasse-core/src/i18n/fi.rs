@@ -62,6 +62,7 @@ texts! {
     ErrUnknown => "Jokin meni vikaan. Yritä uudelleen.",
     ErrNetwork => "Ei yhteyttä. Tarkista verkkoyhteytesi ja yritä uudelleen.",
     ErrOfferLoad => "Tarjousta ei voitu ladata.",
+    ErrCheckoutLoad => preview!("Tilausta ei voitu ladata. Lataa sivu uudelleen ja yritä uudestaan."),
     Redirecting => "Siirrytään maksamaan …",
     Completing => "Viimeistellään tilaustasi …",
     ReceiptTitle => "Kiitos tilauksestasi!",

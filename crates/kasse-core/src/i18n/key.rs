@@ -155,6 +155,9 @@ keys! {
     ErrNetwork "err_network";
     /// The offer could not be loaded.
     ErrOfferLoad "err_offer_load";
+    /// The checkout's code could not be loaded under the gateway's preview (the loader shows it;
+    /// a `preview!` text, empty in the widget).
+    ErrCheckoutLoad "err_checkout_load";
     // After the order
     /// Redirecting to payment.
     Redirecting "redirecting";

@@ -62,6 +62,7 @@ texts! {
     ErrUnknown => "Noe gikk galt. Prøv igjen.",
     ErrNetwork => "Ingen forbindelse. Sjekk nettet og prøv igjen.",
     ErrOfferLoad => "Kunne ikke laste tilbudet.",
+    ErrCheckoutLoad => preview!("Kunne ikke laste bestillingen. Last inn siden på nytt for å prøve igjen."),
     Redirecting => "Sender deg til betaling …",
     Completing => "Fullfører bestillingen …",
     ReceiptTitle => "Takk for bestillingen!",

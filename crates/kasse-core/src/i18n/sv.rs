@@ -62,6 +62,7 @@ texts! {
     ErrUnknown => "Något gick fel. Försök igen.",
     ErrNetwork => "Ingen anslutning. Kontrollera nätet och försök igen.",
     ErrOfferLoad => "Kunde inte ladda erbjudandet.",
+    ErrCheckoutLoad => preview!("Kunde inte ladda beställningen. Ladda om sidan för att försöka igen."),
     Redirecting => "Skickar dig till betalning …",
     Completing => "Slutför beställningen …",
     ReceiptTitle => "Tack för din beställning!",

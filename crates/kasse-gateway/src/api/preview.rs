@@ -44,6 +44,7 @@ pub(super) async fn get_preview(
         css: kasse_widget::shadow::WIDGET_CSS.to_owned(),
         locale: preview.locale.tag().to_owned(),
         busy: t(preview.locale, MessageKey::Processing).to_owned(),
+        failed: t(preview.locale, MessageKey::ErrCheckoutLoad).to_owned(),
         offer: info,
     })
     .into_response();

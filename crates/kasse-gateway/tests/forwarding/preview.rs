@@ -47,6 +47,12 @@ async fn preview_is_the_widgets_form_in_the_readers_language() {
         v["busy"],
         kasse_core::t(kasse_core::Locale::negotiate("nb"), kasse_core::MessageKey::Processing)
     );
+    let failed = kasse_core::t(
+        kasse_core::Locale::negotiate("nb"),
+        kasse_core::MessageKey::ErrCheckoutLoad,
+    );
+    assert!(failed.starts_with("Kunne ikke laste"), "{failed}");
+    assert_eq!(v["failed"], failed);
     // The offer it is of, as the offer's own answer has it: the loader asks for nothing more.
     let (status, offer) = stack.get("/kasse/v1/offers/digital-month").await;
     assert_eq!(status, 200);
