@@ -99,7 +99,7 @@ function fail(host, code, error, shown) {
   if (status) {
     shown.failed = true;
     shown.held?.removeAttribute("aria-busy");
-    if (shown.held) shown.held.disabled = false;
+    shown.held?.removeAttribute("aria-disabled");
     status.textContent = shown.answer.failed;
     status.setAttribute("role", "alert");
   } else host.textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
@@ -225,7 +225,8 @@ function paint(host, answer, shown) {
     if (shown.pressed || shown.failed) return;
     shown.pressed = held.className;
     shown.held = held;
-    held.disabled = true;
+    // Not `disabled`: that would take focus from it, and the takeover gives focus back.
+    held.setAttribute("aria-disabled", "true");
     held.setAttribute("aria-busy", "true");
     const status = root.querySelector(".kasse__status");
     if (status) status.textContent = answer.busy;

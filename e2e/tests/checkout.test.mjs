@@ -135,6 +135,28 @@ test("invoice: completed by API and access assigned, without leaving the page", 
   await page.context().close();
 });
 
+test("on a phone, a failure after a press is brought into view, and focus stays on the button", async () => {
+  const page = await newPage(browser);
+  await page.setViewportSize({ width: 390, height: 640 });
+  const host = await openWidget(page, "invoice-year");
+  await fillReader(host);
+  await setFaults({ rate: 1, kinds: ["500"], seed: 1 });
+  const submit = host.locator("button[type=submit]");
+  await submit.scrollIntoViewIfNeeded();
+  const inView = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.top >= -1 && box.bottom <= window.innerHeight + 1; // subpixel rounding
+  };
+  assert.equal(await host.locator(".kasse__title").evaluate(inView), false, "the top of the form is out of view");
+  await submit.focus();
+  await page.keyboard.press("Enter");
+  const notice = host.locator(".kasse__notice");
+  await notice.waitFor({ timeout: 20000 });
+  await page.waitForFunction(inView, await notice.elementHandle(), { timeout: 5000 });
+  assert.equal(await host.evaluate((el) => el.shadowRoot.activeElement?.id), "kasse-submit", "focus stays where the reader pressed");
+  await page.context().close();
+});
+
 test("a prepaid order (flow 2b) through Kasse.mount is completed by API", async () => {
   const page = await newPage(browser);
   await page.goto(`${KASSE_URL}/`);

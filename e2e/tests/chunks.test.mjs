@@ -74,12 +74,12 @@ test("a press before the actions' chunk is there shows the checkout busy, and or
   const submit = host.locator("button[type=submit]");
   await submit.click();
   await page.waitForFunction(
-    (el) => el.getAttribute("aria-busy") === "true" && el.disabled,
+    (el) => el.getAttribute("aria-busy") === "true" && el.getAttribute("aria-disabled") === "true",
     await submit.elementHandle(),
     { timeout: 10000 },
   );
   assert.equal(await host.locator(".kasse__status").textContent(), "Behandler …", "said to screen readers too");
-  // Enter in a field while the button is disabled submits nothing more (implicit submission).
+  // Enter in a field while the checkout is busy submits nothing more (implicit submission).
   await host.locator("#email").press("Enter");
   assert.deepEqual(await sandboxOrders(), [], "the vendor saw nothing yet");
 

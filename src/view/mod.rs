@@ -98,14 +98,26 @@ fn focus_first(checkout: Checkout, selector: &'static str) {
     });
 }
 
-/// Whether focus is the widget's to move: inside it (its shadow root has an active element), or
-/// nowhere (on the page's body: a disabled button, as submit is while busy, loses focus).
+/// Scrolls the notice into view, a frame later (once rendered), as little as it takes.
+fn show_notice(checkout: Checkout) {
+    request_animation_frame(move || {
+        let root = checkout.host.try_with_value(|h| h.shadow_root()).flatten();
+        if let Some(notice) = root.and_then(|r| r.query_selector(".kasse__notice").ok().flatten()) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            notice.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+}
+
+/// Whether focus is inside the widget (its shadow root has an active element). A busy button is
+/// `aria-disabled`, not `disabled`, so a press keeps focus on it: Chromium moves the focus of a
+/// button that becomes disabled to the page's body.
 fn has_focus(checkout: Checkout) -> bool {
-    checkout.host.with_value(|h| {
-        let inside = h.shadow_root().and_then(|r| r.active_element()).is_some();
-        let active = h.owner_document().and_then(|d| d.active_element());
-        inside || active.is_none_or(|a| a.tag_name() == "BODY")
-    })
+    checkout
+        .host
+        .with_value(|h| h.shadow_root().and_then(|r| r.active_element()))
+        .is_some()
 }
 
 /// The checkout for a loaded offer.
@@ -115,14 +127,13 @@ pub fn CheckoutView(
     checkout: Checkout,
 ) -> impl IntoView {
     // On each refused submit (its notice is set again each time), not on each change of the
-    // errors: an edit clears its field's error, and focus must stay where the reader types.
-    Effect::new(move |_| {
-        if checkout
-            .notice
-            .with(|n| n.is_some_and(|n| n.key == MessageKey::FixErrors))
-        {
-            focus_first(checkout, "[aria-invalid=\"true\"]");
-        }
+    // errors: an edit clears its field's error, and focus must stay where the reader types. Any
+    // other notice after a press (the reader's focus is in the widget) is brought into view: it
+    // sits above the fields, far from the button on a phone; focus stays on what was pressed.
+    Effect::new(move |_| match checkout.notice.with(|n| n.map(|n| n.key)) {
+        Some(MessageKey::FixErrors) => focus_first(checkout, "[aria-invalid=\"true\"]"),
+        Some(_) if untrack(|| has_focus(checkout)) => show_notice(checkout),
+        _ => {}
     });
     // Once, after the first render: the form is interactive.
     Effect::new(move |_| checkout.rendered());
@@ -215,7 +226,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             {methods_field(checkout)}
             {terms_field(checkout)}
             {consent_line(checkout)}
-            <button type="submit" id="kasse-submit" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")>
+            <button type="submit" id="kasse-submit" class="kasse__submit" aria-disabled=move || busy().then_some("true") aria-busy=move || busy().then_some("true")>
                 {move || Fresh(label())}
             </button>
             <p class="kasse__status" role="status" aria-live="polite">{move || Fresh(status())}</p>

@@ -78,7 +78,7 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
             {reader_line(checkout)}
             {move || Fresh(match action.get() {
                 StartAction::Activate => Some(Either::Left(view! {
-                    <button type="button" class="kasse__submit" disabled=move || busy().then_some("") aria-busy=move || busy().then_some("true")
+                    <button type="button" class="kasse__submit" aria-disabled=move || busy().then_some("true") aria-busy=move || busy().then_some("true")
                         on:click:capture=move |_| leptos::task::spawn_local(checkout.run(Action::Activate))>
                         {t(locale, MessageKey::Activate)}
                     </button>
