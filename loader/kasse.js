@@ -74,8 +74,22 @@ function loadBundle(backend, attempt = 0) {
 }
 
 /** The gateway a host talks to: `config.gateway` wins over `data-kasse-gateway`; empty for the
- *  page's own origin. */
-const gatewayOf = (host, config) => config.gateway ?? host.dataset.kasseGateway ?? "";
+ *  page's own origin. The attribute may only name a gateway on this file's origin: markup can come
+ *  from anyone (a comment kept by a sanitizer that allows `data-*`), and another gateway would get
+ *  the reader's details and write the preview's HTML into the page. The publisher's own script
+ *  names any gateway with `Kasse.mount(host, { gateway })`. */
+const gatewayOf = (host, config) => config.gateway ?? ownGateway(host.dataset.kasseGateway) ?? "";
+
+function ownGateway(url) {
+  if (url == null) return undefined;
+  try {
+    if (new URL(url, base).origin === base.origin) return url;
+  } catch {
+    // Not a URL: refused below.
+  }
+  console.error("Kasse: data-kasse-gateway must be on the origin kasse.js is served from; ignored:", url);
+  return undefined;
+}
 
 /** The offer a host shows: `config.offer` wins over `data-kasse-offer`. */
 const offerOf = (host, config = {}) => config.offer ?? host.dataset.kasseOffer;
@@ -102,8 +116,8 @@ function fail(host, code, error, shown) {
     shown.held?.removeAttribute("aria-disabled");
     status.textContent = shown.answer.failed;
     status.setAttribute("role", "alert");
-  } else host.textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
-  tell(host, "error", { code });
+  } else (host.shadowRoot ?? host).textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
+  tell(host, "error", { offer: offerOf(host), code, retryable: true });
 }
 
 /** Fires `kasse:<type>` on `host`, as the widget fires its events. */
@@ -113,9 +127,13 @@ const tell = (host, type, detail) =>
 /** Mounts a widget into `host` (any element); `config` keys win over `data-kasse-*` attributes. */
 async function mount(host, config = {}) {
   unmount(host);
+  // This host is the caller's now: the loader's own mount (near the viewport) leaves it alone.
+  host.dataset.kasseSeen = "1";
+  for (const observer of observers) observer.unobserve(host);
   // The gateway that served this script is the default gateway: one script tag is all a
-  // publisher needs, wherever the gateway runs. `data-kasse-gateway` or `config.gateway` win.
-  if (!config.gateway && !host.dataset.kasseGateway) config = { ...config, gateway: base.origin };
+  // publisher needs, wherever the gateway runs. `config.gateway` wins, then a
+  // `data-kasse-gateway` on this file's origin (see `gatewayOf`).
+  config = { ...config, gateway: gatewayOf(host, config) || base.origin };
   // A bundle not yet started (not fetched ahead) is compiled after the gateway's preview of the
   // form is shown: the reader sees and fills in the preview meanwhile, and the preview's answer
   // and paint do not wait behind the bundle's compilation (measured: twice as long beside it).
@@ -130,8 +148,10 @@ async function mount(host, config = {}) {
   // The offer is fetched while the bundle loads, not after it; the widget fetches (and retries)
   // itself when this fails. Its answer corrects the bundle when the catalog changed after this
   // file was served. The preview's answer carries it: then it is not asked for apart.
+  // A preview slower than a second (or none at all) does not hold the offer back either.
   const offer = asked && !config.preloadedOffer
-    ? asked.then((answer) => answer?.offer ?? preloadOffer(host, config))
+    ? Promise.race([asked, new Promise((go) => setTimeout(go, 1000, null))])
+      .then((answer) => answer?.offer ?? preloadOffer(host, config))
     : preloadOffer(host, config);
   let module;
   try {
@@ -143,12 +163,16 @@ async function mount(host, config = {}) {
     if (guess && backend && backend !== guess) module = await loadBundle(backend);
     await composed(shown);
   } catch (error) {
+    // Unmounted or mounted again meanwhile: the failure is no longer this mount's to show.
+    if (waiting.get(host) !== shown) return null;
+    // The preview (and its listeners) stays until the host's next mount or unmount.
     fail(host, "load_failed", error, shown);
     throw error;
-  } finally {
-    if (waiting.get(host) === shown) waiting.delete(host);
   }
   const preloadedOffer = await offer;
+  // Unmounted, or mounted again, meanwhile: this mount ends here.
+  if (waiting.get(host) !== shown) return null;
+  waiting.delete(host);
   if (preloadedOffer) config = { ...config, preloadedOffer };
   // Taking over a preview: what the reader did in it is done again in the widget.
   const typed = shown.root && harvest(shown);
@@ -297,8 +321,15 @@ function preloadOffer(host, config) {
     .catch(() => null);
 }
 
-/** Removes the widget from `host`; safe to call on a host without one. */
+/** Removes the widget from `host`, or ends its mount under way and the preview it shows; safe
+ *  to call on a host without one. */
 function unmount(host) {
+  const shown = waiting.get(host);
+  if (shown) {
+    waiting.delete(host);
+    shown.listening?.abort();
+    shown.root?.replaceChildren();
+  }
   const handle = handles.get(host);
   if (handle) {
     handles.delete(host);
@@ -329,7 +360,7 @@ function rehearse(host, backend, loading) {
   const wasm = filesOf(backend)[1];
   if (!id || rehearsals.has(wasm)) return;
   rehearsals.add(wasm);
-  const config = { offer: id, gateway: host.dataset.kasseGateway || base.origin };
+  const config = { offer: id, gateway: gatewayOf(host, {}) || base.origin };
   Promise.all([loading, preloadOffer(host, config)])
     .then(([module, preloadedOffer]) => {
       // Another back end's offer (the catalog changed since the table) is not this bundle's.
