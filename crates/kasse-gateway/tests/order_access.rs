@@ -67,6 +67,30 @@ async fn a_card_order_is_neither_completed_nor_claimed_before_the_vendor_says_pa
     stack.shutdown().await;
 }
 
+/// What "paid" is in ConnectID's order status is the gateway's configuration (the vendor's
+/// documents name no such status): a status not configured as paid gives no access.
+#[tokio::test]
+async fn only_a_status_configured_as_paid_gives_access() {
+    let stack = Stack::start_with(kasse_sandbox::SandboxConfig::default(), |s| {
+        s.connectid.as_mut().unwrap().paid_order_statuses = vec!["fulfilled".into()];
+    })
+    .await;
+    let (id, _) = register(&stack, "digital-month", "creditcardPayex", "paid-words-1").await;
+    pay_on_hosted_page(&stack, id).await;
+    let claim = json!({"credential": "kari.nordmann@example.no"});
+    let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
+    assert_eq!(
+        (status, error_code(&v)),
+        (409, "payment_pending"),
+        "the sandbox says `completed`: {v}"
+    );
+    assert!(
+        stack.sandbox_orders().await[0]["assignment"].is_null(),
+        "no assignment at the vendor"
+    );
+    stack.shutdown().await;
+}
+
 #[tokio::test]
 async fn another_readers_order_is_not_found_without_its_token() {
     let stack = Stack::start().await;

@@ -128,6 +128,11 @@ pub struct ConnectIdConfig {
     /// `source` of every consent event the gateway registers (where the consent was given).
     #[serde(default)]
     pub consent_source: Option<String>,
+    /// The `orderStatus` values of ConnectID's order status that mean paid. Neither the vendor's
+    /// documents nor the public reference name them (only `"preliminary"`, an order not yet
+    /// paid), so this is configuration; left out: `["completed"]`, what the sandbox answers.
+    #[serde(default)]
+    pub paid_order_statuses: Option<Vec<String>>,
 }
 
 /// `[connectid.order_fields]`: the fields of every ConnectID order that are the publisher's

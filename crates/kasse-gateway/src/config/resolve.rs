@@ -264,7 +264,19 @@ fn resolve_connectid(
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "kasse".to_owned()),
+        paid_order_statuses: paid_order_statuses(&c.paid_order_statuses, p),
     })
+}
+
+/// `connectid.paid_order_statuses`: at least one, none blank; left out, `["completed"]`.
+fn paid_order_statuses(configured: &Option<Vec<String>>, p: &mut Problems) -> Vec<String> {
+    let Some(statuses) = configured else {
+        return vec!["completed".to_owned()];
+    };
+    if statuses.is_empty() || statuses.iter().any(|s| s.trim().is_empty()) {
+        p.push("connectid.paid_order_statuses must name at least one status, none blank".into());
+    }
+    statuses.clone()
 }
 
 /// `[connectid.assign_user]`, with its URLs checked.

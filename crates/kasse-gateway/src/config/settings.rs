@@ -36,6 +36,8 @@ pub struct ConnectIdSettings {
     pub login: Option<super::LoginSettings>,
     /// `source` of consent events.
     pub consent_source: String,
+    /// The order statuses that mean paid (see the config file's `paid_order_statuses`).
+    pub paid_order_statuses: Vec<String>,
 }
 
 /// S4 settings after checking.

@@ -207,3 +207,15 @@ fn an_s4_offer_with_agreements_needs_the_publishers_urls() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn paid_order_statuses_default_to_completed_and_are_never_empty() {
+    let s = example_without_static_dir().resolve_with_env(&demo_env).unwrap();
+    assert_eq!(s.connectid.as_ref().unwrap().paid_order_statuses, ["completed"]);
+    for wrong in [vec![], vec![" ".to_owned()]] {
+        let mut c = example_without_static_dir();
+        c.connectid.as_mut().unwrap().paid_order_statuses = Some(wrong);
+        let text = c.resolve_with_env(&demo_env).unwrap_err().to_string();
+        assert!(text.contains("connectid.paid_order_statuses"), "{text}");
+    }
+}

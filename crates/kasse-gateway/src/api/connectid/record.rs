@@ -153,7 +153,7 @@ pub(super) async fn confirm_paid(
     order_id: i64,
 ) -> Result<(), ApiError> {
     let status = read_status(cid, order_id).await?;
-    if reports_paid(&status, order_id) {
+    if reports_paid(state, &status, order_id) {
         advance(state, record, Outcome::ReportedPaid).await;
         return Ok(());
     }
@@ -175,12 +175,23 @@ pub(super) async fn read_status(cid: &crate::upstream::Vendor, order_id: i64) ->
         })
 }
 
-/// Whether ConnectID's order status names the order as fulfilled (`completed`).
-pub(super) fn reports_paid(status: &OrderStatusResponse, order_id: i64) -> bool {
-    status.orders.iter().any(|o| {
-        o.order_id == order_id
-            && o.order_status
-                .as_deref()
-                .is_some_and(|s| s.eq_ignore_ascii_case("completed"))
-    })
+/// Whether ConnectID's order status names the order paid: one of the configured
+/// `paid_order_statuses`. A status that is neither those nor `preliminary` (documented: not yet
+/// paid) is logged, so that an operator learns the vendor's words.
+pub(super) fn reports_paid(state: &Shared, status: &OrderStatusResponse, order_id: i64) -> bool {
+    let paid: &[String] = state
+        .settings
+        .connectid
+        .as_ref()
+        .map_or(&[], |c| c.paid_order_statuses.as_slice());
+    let reported = status.orders.iter().filter(|o| o.order_id == order_id);
+    let words: Vec<&str> = reported.filter_map(|o| o.order_status.as_deref()).collect();
+    let is_paid = |word: &&str| paid.iter().any(|p| p.eq_ignore_ascii_case(word));
+    for word in words
+        .iter()
+        .filter(|w| !is_paid(w) && !w.eq_ignore_ascii_case("preliminary"))
+    {
+        tracing::warn!(order_id, status = %word, "ConnectID order status not configured as paid nor known as unpaid");
+    }
+    words.iter().any(is_paid)
 }

@@ -126,7 +126,7 @@ pub(in crate::api) async fn order_status(
     let order_id = parse_order_id(&id)?;
     effects_of(&record, Request::Status)?;
     let resp = read_status(cid, order_id).await?;
-    if reports_paid(&resp, order_id) {
+    if reports_paid(&state, &resp, order_id) {
         advance(&state, &mut record, Outcome::ReportedPaid).await;
     }
     Ok(Reply::new(StatusCode::OK, &resp).into_response())
