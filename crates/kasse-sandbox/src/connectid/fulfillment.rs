@@ -39,7 +39,7 @@ fn callback_url(obj: &Map<String, Value>) -> Result<Option<url::Url>, CidError> 
 /// Completes the order when its payment method allows completion without the reader.
 fn fulfil(state: &AppState, order: &OrderRow) -> Result<Outcome, CidError> {
     let order_id = order.order_id;
-    if !(order.prepaid || API_FULFILLABLE.contains(&order.payment_method.as_str())) {
+    if !(paid_before(order) || API_FULFILLABLE.contains(&order.payment_method.as_str())) {
         return Ok(Err(format!(
             "paymentMethod {} needs interactive payment: use the fulfillment redirect",
             order.payment_method
@@ -51,6 +51,15 @@ fn fulfil(state: &AppState, order: &OrderRow) -> Result<Outcome, CidError> {
         OrderState::Completed => Ok(Ok(())),
         other => Ok(Err(format!("order {order_id} is {other} and cannot be fulfilled"))),
     }
+}
+
+/// The order carries a payment made before it: `prepaid`, or a `paymentInfo…` object.
+fn paid_before(order: &OrderRow) -> bool {
+    order.prepaid
+        || serde_json::from_str::<Value>(&order.body)
+            .ok()
+            .and_then(|body| body.as_object().map(super::rules::has_payment_info))
+            .unwrap_or(false)
 }
 
 /// Moves a preliminary order to completed.

@@ -61,10 +61,14 @@ pub struct Caller {
     pub unique_user_id: Option<String>,
 }
 
-/// Payment methods whose orders may be completed by `POST /v1/client/order/fulfillment` without
-/// being prepaid: ConnectID's fulfillment API documents it as "allowed for sms, invoice, free, kco,
-/// creditcardPayex, other" (and for prepaid orders of any method).
-const API_FULFILLABLE: [&str; 6] = ["sms", "invoice", "free", "kco", "creditcardPayex", "other"];
+/// Payment methods whose orders may be completed by `POST /v1/client/order/fulfillment` with no
+/// payment made before them (the reader is not needed to pay). ConnectID's fulfillment API page
+/// also lists kco and creditcardPayex, but its order guide says "if the fulfillment includes an
+/// interactive payment process (e.g. card payment), the redirect must be used. If the order is
+/// prepaid, or does not involve the user for payment (e.g. invoice), the API for fulfillment may be
+/// used", and the guide wins: a card or Klarna order is completed by API only with its payment
+/// made before (`prepaid`, or a `paymentInfo…` object, as in the guide's own card example).
+const API_FULFILLABLE: [&str; 4] = ["sms", "invoice", "free", "other"];
 
 /// Payment methods the hosted fulfillment page refuses: ConnectID documents fulfillment by redirect
 /// as "not for other or sms" (nothing to pay interactively).

@@ -48,6 +48,21 @@ async fn fulfillment_api_completes_allowed_methods_only() {
     assert!(body["errorMessage"].as_str().unwrap().contains("vippsEcommerce"));
     assert_eq!(order_state(&base, &token, vipps).await, "preliminary");
 
+    // Nor is an unpaid card or Klarna order completed by API (interactive payment: the redirect).
+    for method in ["creditcardPayex", "kco"] {
+        let unpaid = create_order(
+            &base,
+            &token,
+            &set(digi_order(&format!("ful-{method}")), "/paymentMethod", json!(method)),
+        )
+        .await;
+        let (status, body) = fulfill(&base, &token, json!({"orderId": unpaid})).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["fulfillmentStatus"], "ERROR", "{method}: {body}");
+        assert!(body["errorMessage"].as_str().unwrap().contains(method));
+        assert_eq!(order_state(&base, &token, unpaid).await, "preliminary");
+    }
+
     // …but a prepaid vippsEcommerce order may be completed by API.
     let prepaid = set(
         set(

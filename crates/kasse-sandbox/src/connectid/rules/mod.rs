@@ -15,6 +15,8 @@ mod lines;
 mod party;
 mod payment;
 
+pub(crate) use payment::has_payment_info;
+
 use fields::{opt_int, opt_str};
 use lines::order_lines;
 use party::validate_party;

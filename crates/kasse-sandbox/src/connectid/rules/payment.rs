@@ -40,15 +40,19 @@ pub(super) fn check_method<'a>(order: &'a Obj, seed: &Seed) -> Result<(&'a str, 
 /// A prepaid order carries the payment made before: a non-empty `paymentInfo…` object (the
 /// documented `paymentInfoPayEx`, or a sibling for another provider).
 fn check_payment_info(order: &Obj) -> Result<(), CidError> {
-    let has_payment_info = order
-        .iter()
-        .any(|(k, v)| k.starts_with("paymentInfo") && v.as_object().is_some_and(|o| !o.is_empty()));
-    if !has_payment_info {
+    if !has_payment_info(order) {
         return Err(CidError::validation(
             "a prepaid order needs the payment made before: a paymentInfo object (e.g. paymentInfoPayEx)",
         ));
     }
     Ok(())
+}
+
+/// Whether the order carries a payment made before it: a non-empty `paymentInfo…` object.
+pub(crate) fn has_payment_info(order: &Obj) -> bool {
+    order
+        .iter()
+        .any(|(k, v)| k.starts_with("paymentInfo") && v.as_object().is_some_and(|o| !o.is_empty()))
 }
 
 /// `currency`, when given: ISO 4217.
