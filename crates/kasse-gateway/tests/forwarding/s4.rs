@@ -89,8 +89,15 @@ async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor()
         .await;
     assert_eq!(status, 201, "{v}");
     let id = v["id"].as_str().unwrap().to_owned();
-    // Back on the article without approving: complete says 409, and the order is deleted.
+    let terminal = v["terminalRedirectUrl"].as_str().expect("terminal URL").to_owned();
     let path = format!("/kasse/v1/s4/orders/{id}/complete");
+    // Not decided yet (the reader has not been to the payment page): still in progress, and the
+    // order stands ("0 = fully asynchronous").
+    let (status, v) = stack.post(&path, &json!({"maxPollingTimeout": 0})).await;
+    assert_eq!((status, &v["status"]), (200, &json!("InProgress")), "{v}");
+    assert_eq!(stack.sandbox_orders().await[0]["state"], "InProgress");
+    // Cancelled on the payment page: complete says 409, and the order is deleted.
+    assert!(press_on_terminal(&terminal, "cancel").await.is_redirection());
     let (status, v) = stack.post(&path, &json!({"maxPollingTimeout": 0})).await;
     assert_eq!((status, error_code(&v)), (409, "payment_not_approved"), "{v}");
     assert_eq!(v["error"]["messageKey"], "payment_cancelled");
@@ -113,7 +120,7 @@ async fn an_s4_agreement_the_reader_did_not_approve_is_cancelled_at_the_vendor()
         .iter()
         .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/complete")))
         .count();
-    assert_eq!(completes, 1, "the second completion reached no vendor: {requests}");
+    assert_eq!(completes, 2, "the last completion reached no vendor: {requests}");
     stack.shutdown().await;
 }
 

@@ -76,9 +76,8 @@ pub(super) async fn cancel_order(
     Ok((StatusCode::ACCEPTED, Json(view(&state, &row))).into_response())
 }
 
-/// S4's 409 for an agreement the reader did not approve: cancelled on the terminal page, or not
-/// approved within `maxPollingTimeout`. S4's own checkout reads it as "not approved" and deletes
-/// the order.
+/// S4's 409 for an agreement the reader did not approve (cancelled on the terminal page, or
+/// rejected). S4's own checkout reads it as "not approved" and deletes the order.
 fn not_approved(id: &str) -> S4Error {
     S4Error::plain(
         StatusCode::CONFLICT,
@@ -107,7 +106,8 @@ pub(super) fn finish_completed(state: &AppState, row: &S4OrderRow) -> rusqlite::
 }
 
 /// `POST /order/{id}/complete`: completes an order that needs no reader or that the reader
-/// approved, waiting up to `maxPollingTimeout` ms for a pending decision (202 when it stays pending).
+/// approved, waiting up to `maxPollingTimeout` ms for a pending decision (200 with the order still
+/// `InProgress` when it stays pending).
 pub(super) async fn complete_order(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<S4Caller>,
@@ -128,9 +128,11 @@ pub(super) async fn complete_order(
             let row = own(&state, &caller, &id)?;
             return Ok(Json(view(&state, &row)).into_response());
         }
-        // Waiting for the reader on the payment page, at most maxPollingTimeout.
+        // Waiting for the reader on the payment page, at most maxPollingTimeout; then the order
+        // as it stands, still InProgress ("0 = fully asynchronous": the caller asks again).
+        // 409 is for an agreement the reader did not approve (Cancelled, Rejected), above.
         if tokio::time::Instant::now() >= deadline {
-            return Err(not_approved(&id));
+            return Ok(Json(view(&state, &row)).into_response());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
