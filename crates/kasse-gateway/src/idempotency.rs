@@ -88,10 +88,21 @@ pub struct Leader {
     store: Arc<dyn OrderStore>,
     key: String,
     generation: i64,
+    lease_ms: i64,
     finished: bool,
 }
 
 impl Leader {
+    /// Starts a fresh lease just before a vendor call that cannot be repeated safely, and says
+    /// whether the key is still this leader's. A leader whose earlier calls were slow may have
+    /// been replaced meanwhile: it must stop there, or the vendor would get the call twice.
+    pub async fn renew(&self) -> Result<bool, StoreError> {
+        let now = now_ms();
+        self.store
+            .attempt_renew(&self.key, self.generation, now + self.lease_ms, now)
+            .await
+    }
+
     /// Records the answer for the key: kept for replay when `keep` (final), or handed to the
     /// requests waiting now and then led again (retryable). The answer is recorded before the
     /// reader gets it, so a crash after this point loses nothing.
@@ -195,6 +206,7 @@ impl Attempts {
             store: self.store.clone(),
             key: key.to_string(),
             generation,
+            lease_ms: self.lease_ms,
             finished: false,
         })
     }

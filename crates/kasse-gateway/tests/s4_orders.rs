@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use kasse_core::attempt::AttemptPhase;
 use serde_json::{json, Value};
 
 const DIGITAL: &str = "00000000-0000-0000-0000-000000000201";
@@ -72,6 +73,44 @@ async fn a_chosen_package_makes_one_subscriber_and_one_order_whatever_is_retried
         "+4791234567"
     );
     assert_eq!(subs[0]["contact"]["addressLines"], json!(["Osloveien 12"]));
+    stack.shutdown().await;
+}
+
+/// What a leader that recorded its order and then died (or ran out of lease before its answer
+/// was kept) leaves: the order's record, and the attempt open to the next request.
+async fn lose_the_answer(stack: &Stack, key: &str) {
+    let (ledger, row) = (&stack.gateway.state().ledger, format!("s4:{key}"));
+    let generation = ledger
+        .attempt(&row)
+        .await
+        .unwrap()
+        .expect("the attempt's row")
+        .generation;
+    let phase = AttemptPhase::Retryable;
+    assert!(ledger
+        .attempt_finish(&row, generation, phase, None, now_ms())
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn a_retry_whose_order_was_recorded_gets_that_order_and_s4_no_second_one() {
+    let stack = Stack::start().await;
+    let request = s4_order_choosing(&stack, "s4-avis-velg", "Vipps", "Nordmann", &[DIGITAL]);
+    let key = "s4-lost-answer";
+    let (status, first) = stack.post_keyed(ORDERS, key, &request).await;
+    assert_eq!(status, 201, "{first}");
+    lose_the_answer(&stack, key).await;
+    let (status, again) = stack.post_keyed(ORDERS, key, &request).await;
+    assert_eq!((status, &again["id"]), (201, &first["id"]), "{again}");
+    assert_eq!(again["orderToken"], first["orderToken"]);
+    assert_eq!(again["terminalRedirectUrl"], first["terminalRedirectUrl"]);
+    // The reader corrected the form after the failure: the order made stands all the same.
+    lose_the_answer(&stack, key).await;
+    let corrected = s4_order_choosing(&stack, "s4-avis-velg", "Vipps", "Nordkvinne", &[DIGITAL]);
+    let (status, third) = stack.post_keyed(ORDERS, key, &corrected).await;
+    assert_eq!((status, &third["id"]), (201, &first["id"]), "{third}");
+    assert_eq!(stack.sandbox_order_count().await, 1, "one order at S4");
     stack.shutdown().await;
 }
 

@@ -189,6 +189,27 @@ async fn a_dropped_leader_releases_and_a_vanished_one_is_replaced(store: &Arc<dy
     assert!(started.elapsed() >= Duration::from_millis(300), "waited for the lease");
 }
 
+async fn a_replaced_leader_learns_it_before_its_last_call(store: &Arc<dyn OrderStore>) {
+    let attempts = attempts(store, 60_000, 300);
+    let Claim::Leader(slow) = attempts.claim("s4:slow", [1; 32]).await.unwrap() else {
+        panic!("first leads")
+    };
+    assert!(slow.renew().await.unwrap(), "a live leader keeps its key");
+    // Its calls outlast the lease: the retry takes over, and the slow leader must not order.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let Claim::Leader(next) = attempts.claim("s4:slow", [1; 32]).await.unwrap() else {
+        panic!("the retry takes over")
+    };
+    assert!(!slow.renew().await.unwrap(), "replaced");
+    assert!(next.renew().await.unwrap());
+    // A renewed lease holds the key beyond the first one's end.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(next.renew().await.unwrap());
+    next.finish("201", true).await.unwrap();
+    drop(slow);
+    assert!(matches!(attempts.claim("s4:slow", [1; 32]).await.unwrap(), Claim::Replay(a) if a == "201"));
+}
+
 async fn answers_expire(store: &Arc<dyn OrderStore>) {
     let attempts = attempts(store, 50, 10_000);
     let Claim::Leader(l) = attempts.claim("connectid:expiring", [1; 32]).await.unwrap() else {
@@ -270,6 +291,7 @@ async fn the_contract(open: impl Fn(&str) -> String) {
     concurrent_duplicates_elect_one_leader(&store("race").await).await;
     retryable_answers_go_to_waiters_then_the_next_leads(&store("retry").await).await;
     a_dropped_leader_releases_and_a_vanished_one_is_replaced(&store("leases").await).await;
+    a_replaced_leader_learns_it_before_its_last_call(&store("fencing").await).await;
     answers_expire(&store("expiry").await).await;
     let sessions = SqlStore::open(&open("sessions")).await.expect("store opens");
     logins_are_taken_once_and_sessions_end(&sessions).await;

@@ -122,14 +122,21 @@ pub(super) async fn claim_attempt(
                 .insert("idempotent-replayed", HeaderValue::from_static("true"));
             Ok(Claimed::Replayed(r))
         }
-        Err(StoreError::Busy) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "attempt_in_progress",
-            "this order is still being registered; try again shortly",
-        )
-        .with_retry_after(1)),
+        Err(StoreError::Busy) => Err(in_progress()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Another request of the attempt is registering its order (or took the attempt over from this
+/// one): the widget retries after a second and meets that order's answer.
+pub(super) fn in_progress() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "attempt_in_progress",
+        "this order is still being registered; try again shortly",
+    )
+    .with_retry_after(1)
+    .with_message_key(kasse_core::i18n::MessageKey::ErrTryAgainLater.as_str())
 }
 
 /// The widget's attempt id from the `Idempotency-Key` header (S4 orders, start subscription: the

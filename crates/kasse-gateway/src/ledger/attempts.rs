@@ -78,6 +78,27 @@ impl SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
+    pub(super) async fn renew_attempt(
+        &self,
+        key: &str,
+        generation: i64,
+        lease_until_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE attempts SET lease_until_ms = $1, updated_ms = $2 \
+             WHERE attempt_key = $3 AND generation = $4 AND phase = 'in_flight'",
+        )
+        .bind(lease_until_ms)
+        .bind(now_ms)
+        .bind(key)
+        .bind(generation)
+        .execute(self.pool())
+        .await
+        .map_err(engine_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub(super) async fn finish_attempt(
         &self,
         key: &str,

@@ -124,6 +124,15 @@ pub trait OrderStore: Send + Sync + 'static {
         now_ms: i64,
         lease_until_ms: i64,
     ) -> Result<bool, StoreError>;
+    /// Extends the lease of the in-flight leader of `generation` to `lease_until_ms`; `false`
+    /// when the key has another leader by now (or an answer), so the caller must not go on.
+    async fn attempt_renew(
+        &self,
+        key: &str,
+        generation: i64,
+        lease_until_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
     /// Records the leader's answer (`None`: it gave up without one) and the phase it leaves the
     /// key in; `false` when the row has another leader by now.
     async fn attempt_finish(

@@ -308,6 +308,16 @@ impl OrderStore for SqlStore {
             .await
     }
 
+    async fn attempt_renew(
+        &self,
+        key: &str,
+        generation: i64,
+        lease_until_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.renew_attempt(key, generation, lease_until_ms, now_ms).await
+    }
+
     async fn attempt_finish(
         &self,
         key: &str,

@@ -2,12 +2,16 @@
 //! `POST …/s4/orders/{id}/complete` (with the order's token, in the lifecycle's order) and
 //! `POST …/s4/callback` (SwedbankPay's poke).
 //!
-//! Creating an order is three vendor calls, each safe to repeat for one attempt: the vendor prices
-//! the choice (`POST /package/{id}/validate`), the reader becomes a subscriber (looked up by an
-//! external id derived from the attempt key before one is created), and the order is made for
-//! that subscriber. The attempt's lease keeps a second request of the same attempt out meanwhile.
+//! Creating an order is three vendor calls. The first two are safe to repeat for one attempt: the
+//! vendor prices the choice (`POST /package/{id}/validate`), and the reader becomes a subscriber
+//! (looked up by an external id derived from the attempt key before one is created). The third,
+//! `POST /order` for that subscriber, is not: S4 has no idempotency of its own. So the attempt's
+//! lease keeps a second request of the same attempt out, the leader renews it (and learns that it
+//! still leads) right before the order, and a leader that finds its key's order recorded answers
+//! with that order instead of ordering again.
 
 mod complete;
+mod recover;
 mod subscriber;
 
 pub(super) use complete::{callback, complete_order};
@@ -89,12 +93,22 @@ struct Attempt {
 /// it with its token, and publishes the answer.
 async fn forward_order(state: Shared, request: S4OrderRequest, attempt: Attempt, leader: Leader) -> Answer {
     let s4 = state.s4.as_ref().expect("checked by the handler");
-    let answer = make_order(&state, s4, request, &attempt).await;
+    let answer = match recover::recorded(&state, s4, &attempt).await {
+        Ok(Some(answer)) => answer,
+        Ok(None) => make_order(&state, s4, request, &attempt, &leader).await,
+        Err(e) => Err(e),
+    };
     let status = answer.as_ref().map_or_else(|e| e.status, |r| r.status);
     finish(leader, answer, kasse_core::attempt::is_final_answer(status.as_u16())).await
 }
 
-async fn make_order(state: &Shared, s4: &Vendor, request: S4OrderRequest, attempt: &Attempt) -> Answer {
+async fn make_order(
+    state: &Shared,
+    s4: &Vendor,
+    request: S4OrderRequest,
+    attempt: &Attempt,
+    leader: &Leader,
+) -> Answer {
     let S4OrderRequest { mut order, contact } = request;
     let offer = &attempt.offer;
     let chosen = order
@@ -111,6 +125,11 @@ async fn make_order(state: &Shared, s4: &Vendor, request: S4OrderRequest, attemp
     order.order_reference = Some(attempt.key.clone());
     if let Some(c) = &state.settings.s4 {
         set_accounts(c, &mut order);
+    }
+    // Past this point a second call is a second order: go on only while this leader still leads.
+    if !leader.renew().await? {
+        tracing::warn!(offer = %offer.id, "s4 attempt taken over while its leader worked; not ordering");
+        return Err(super::attempt::in_progress());
     }
     match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
         Ok(view) => record_order(state, &order, attempt, price, view).await,
@@ -180,9 +199,16 @@ async fn record_order(state: &Shared, order: &OrderCreate, attempt: &Attempt, pr
         created_ms: now,
         updated_ms: now,
     };
-    if let Err(e) = state.ledger.insert(record).await {
-        tracing::error!(s4_order_id = %view.id, error = %e, "s4 order created at the vendor but not recorded");
-        return Err(ApiError::internal("the order could not be recorded; try again"));
+    match state.ledger.insert(record).await {
+        Ok(()) => {}
+        Err(crate::ledger::StoreError::Duplicate) => {
+            let s4 = state.s4.as_ref().expect("checked by the handler");
+            return recover::superseded(state, s4, attempt, &view.id).await;
+        }
+        Err(e) => {
+            tracing::error!(s4_order_id = %view.id, error = %e, "s4 order created at the vendor but not recorded");
+            return Err(ApiError::internal("the order could not be recorded; try again"));
+        }
     }
     tracing::info!(s4_order_id = %view.id, offer = %attempt.offer.id, "s4 order registered");
     let answer = S4OrderAnswer {
