@@ -44,17 +44,19 @@ pub struct ServerConfig {
     pub allowed_return_url_prefixes: Option<Vec<String>>,
     /// Largest accepted request body, bytes.
     pub body_limit_bytes: usize,
-    /// Sustained API requests per second per client IP.
+    /// Sustained API requests per second per client address: the TCP peer (an IPv6 peer as its
+    /// /64), so behind a reverse proxy or CDN every reader it forwards shares the proxy's quota.
     pub rate_limit_per_second: u32,
-    /// Burst of API requests per client IP.
+    /// Burst of API requests per client address (the TCP peer, as above).
     pub rate_limit_burst: u32,
     /// Timeout of one upstream call, milliseconds.
     pub upstream_timeout_ms: u64,
     /// How long an `externalOrderId` is remembered for replay, seconds.
     pub idempotency_ttl_secs: u64,
-    /// Name of the environment variable holding the order-token secret (at least 32 bytes).
-    /// Several gateway instances must share one. Absent: a random secret is drawn at start, so
-    /// tokens do not outlive the process, like the in-memory order store.
+    /// Name of the environment variable holding the order-token secret (at least 32 bytes), from
+    /// which the order tokens and the key sealing readers' login tokens are derived. Several
+    /// gateway instances must share one. Absent: the first instance to start draws a random
+    /// secret and stores it in the ledger, where every instance and restart finds it.
     pub order_token_secret_env: Option<String>,
     /// Where the ledger lives: `sqlite:PATH` (one instance; a relative path is taken from the
     /// config file's directory) or `postgres://…` (several instances sharing one ledger).
