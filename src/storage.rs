@@ -53,6 +53,20 @@ pub fn save_attempt(offer: &str, attempt: &Attempt) {
     write(offer, "attempt", attempt);
 }
 
+/// Marks the attempt's order as one that may be paid or completed ([`Attempt::committed`]) before
+/// the call that may make it so leaves.
+pub fn commit_attempt(offer: &str) {
+    if let Some(attempt) = load_attempt(offer).filter(|a| !a.committed) {
+        save_attempt(
+            offer,
+            &Attempt {
+                committed: true,
+                ..attempt
+            },
+        );
+    }
+}
+
 /// Forgets the attempt: the next submit is a new order.
 pub fn clear_attempt(offer: &str) {
     remove(offer, "attempt");
@@ -64,13 +78,14 @@ pub fn clear_all(offer: &str) {
     remove(offer, "attempt");
 }
 
-/// The attempt id of starting `offer`'s subscription: the same across a double click and a
-/// reload, so the gateway starts one subscription.
-pub fn start_key(offer: &str, fresh: impl FnOnce() -> String) -> String {
-    read::<String>(offer, "start").unwrap_or_else(|| {
-        let key = fresh();
-        write(offer, "start", &key);
-        key
+/// The attempt id of starting `offer`'s subscription and the start time it was made with: the
+/// same across a double click and a reload, so the gateway sees the same request and starts one
+/// subscription (a new time under the same key would be refused as another request).
+pub fn start_attempt(offer: &str, fresh: impl FnOnce() -> (String, i64)) -> (String, i64) {
+    read::<(String, i64)>(offer, "start").unwrap_or_else(|| {
+        let attempt = fresh();
+        write(offer, "start", &attempt);
+        attempt
     })
 }
 

@@ -211,6 +211,31 @@ test("with faults on and double clicks, each attempt makes exactly one order", a
   await page.context().close();
 });
 
+test("an invoice completed before a failure is continued by the retry, whatever the reader edits since", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "invoice-year");
+  await fillReader(host);
+  // The vendor invoices (register, complete), then linking the reader's access fails.
+  await setFaults({ rate: 1, kinds: ["500"], seed: 1, path: "/user" });
+  await host.locator("button[type=submit]").click();
+  const retry = host.locator(".kasse__retry");
+  await retry.waitFor({ timeout: 20000 });
+  assert.equal((await sandboxOrders())[0]?.state, "completed", "invoiced before the failure");
+  // The form is still there: the reader corrects their name and e-mail, then retries.
+  await host.locator("#firstName").fill("Karianne");
+  await host.locator("#email").fill("karianne@example.no");
+  await setFaults({ rate: 0, kinds: [], seed: 1 });
+  await retry.click();
+  await host.locator(".kasse__receipt").waitFor({ timeout: 20000 });
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1, "the invoiced order is finished, not made again");
+  assert.ok(orders[0].assignment, "and the reader got access to it");
+  // A submit after the receipt's reload would be a new order; the stored attempt is gone.
+  const stored = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.endsWith(":attempt")));
+  assert.deepEqual(stored, []);
+  await page.context().close();
+});
+
 test("marketing consent: an unticked box sends nothing, a ticked one exactly one consent event", async () => {
   const consents = async () => (await fetch(`${SANDBOX_URL}/__sandbox/consents`)).json();
   for (const tick of [false, true]) {

@@ -85,7 +85,10 @@ async fn send_once(call: &Call<'_>) -> Result<JsValue, ApiFailure> {
         Err(_) => None,
     };
     if (200..300).contains(&status) {
-        return body.ok_or_else(|| unreadable(status));
+        // A success whose body broke off: the call was made, its answer lost. Sent again with
+        // the same key, the gateway replays the answer; treated as final, the next submit would
+        // be a new order beside the one just made.
+        return body.ok_or_else(|| unreadable_with(status, Some(1)));
     }
     Err(match body.and_then(from_js::<ErrorEnvelope>) {
         Some(ErrorEnvelope { error }) => ApiFailure::Http {
@@ -114,11 +117,15 @@ pub(super) fn decode<T: DeserializeOwned>(answer: JsValue) -> Result<T, ApiFailu
 }
 
 fn unreadable(status: u16) -> ApiFailure {
+    unreadable_with(status, None)
+}
+
+fn unreadable_with(status: u16, retry_after: Option<u64>) -> ApiFailure {
     ApiFailure::Http {
         status,
         code: "unreadable_answer".into(),
         message_key: None,
-        retry_after: None,
+        retry_after,
         field: None,
         price: None,
     }

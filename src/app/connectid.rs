@@ -79,8 +79,8 @@ impl Checkout {
         Some((order, Attempt { credential, ..attempt }))
     }
 
-    /// Registers `order` through the gateway; `None` after showing the failure (a final refusal
-    /// also forgets the attempt: the next submit is a new one).
+    /// Registers `order` through the gateway; `None` after showing the failure (which may end
+    /// the attempt: the next submit is then a new one).
     async fn register(&self, order: &ClientOrder, logged_in: bool) -> Option<ConnectIdOrderRegistered> {
         let voucher = self.prepayment.get_value().and_then(|p| p.voucher);
         let gateway = self.gateway.get_value();
@@ -90,11 +90,7 @@ impl Checkout {
         {
             Ok(created) => Some(created),
             Err(failure) => {
-                if !failure.retryable() {
-                    storage::clear_attempt(&self.offer_id());
-                }
-                self.go(Phase::Form);
-                self.fail(&failure);
+                self.create_failed(&failure);
                 None
             }
         }
@@ -109,13 +105,16 @@ impl Checkout {
                 Step::RedirectToFulfillment => return self.redirect_to_fulfillment(order_id),
                 Step::CompleteByApi => {
                     self.go(Phase::Completing);
+                    storage::commit_attempt(&self.offer_id());
                     if let Err(failure) = gateway.complete(order_id, &token).await {
                         self.go(Phase::Form);
                         return self.fail(&failure);
                     }
                 }
                 Step::AssignUser => {
+                    // Only a paid (or completed) order is assigned.
                     self.go(Phase::Completing);
+                    storage::commit_attempt(&self.offer_id());
                     let Some(credential) = credential.clone() else { continue };
                     let request = AssignUserBody { credential };
                     match gateway.assign_user(order_id, &token, &request).await {

@@ -14,6 +14,10 @@ impl Checkout {
         if !self.phase.with_untracked(Phase::is_form) {
             return; // a double click while in flight does nothing
         }
+        // An order that may be paid is finished, never replaced by a new one.
+        if let Some(order) = storage::load_attempt(&self.offer_id()).and_then(|a| a.committed_order()) {
+            return self.continue_order(order).await;
+        }
         match self.backend() {
             #[cfg(feature = "connectid")]
             Backend::ConnectId => self.submit_connectid().await,
@@ -33,20 +37,28 @@ impl Checkout {
         let decision = on_retry(stored.as_ref(), shown, &self.form.get_untracked());
         self.notice.set(None);
         match decision {
-            #[cfg(feature = "s4")]
-            Retry::Continue(OrderRef::S4 { id, token }) => self.complete_s4(id, token).await,
-            #[cfg(feature = "connectid")]
-            Retry::Continue(OrderRef::ConnectId { order_id, token }) => {
-                self.continue_connectid(order_id, token, stored).await
-            }
-            #[allow(unreachable_patterns)]
-            Retry::Continue(_) => {} // an order of a back end this bundle does not carry
+            Retry::Continue(order) => self.continue_order(order).await,
             Retry::SubmitAgain { forget } => {
                 if forget {
                     storage::clear_attempt(&offer_id);
                 }
                 self.submit().await
             }
+        }
+    }
+
+    /// Continues `order`, the stored attempt's: ConnectID's steps after payment, or S4's completion.
+    async fn continue_order(self, order: OrderRef) {
+        match order {
+            #[cfg(feature = "s4")]
+            OrderRef::S4 { id, token } => self.complete_s4(id, token).await,
+            #[cfg(feature = "connectid")]
+            OrderRef::ConnectId { order_id, token } => {
+                let stored = storage::load_attempt(&self.offer_id());
+                self.continue_connectid(order_id, token, stored).await
+            }
+            #[allow(unreachable_patterns)]
+            _ => {} // an order of a back end this bundle does not carry
         }
     }
 

@@ -305,6 +305,20 @@ impl Checkout {
         self.info.with_value(|i| i.offer.backend)
     }
 
+    /// A create call failed: back to the form, the attempt kept or ended as the core says. A
+    /// conflict is told as "try again": the retry is a new attempt.
+    fn create_failed(&self, failure: &ApiFailure) {
+        let ends = kasse_core::checkout::attempt::create_failure_ends_attempt(failure.code(), failure.retryable());
+        if ends {
+            storage::clear_attempt(&self.offer_id());
+        }
+        self.go(Phase::Form);
+        self.fail(failure);
+        if failure.code() == "idempotency_conflict" {
+            self.notice.set(Some(Notice::new(MessageKey::ErrTryAgainLater, true)));
+        }
+    }
+
     fn fail(&self, failure: &ApiFailure) {
         #[cfg(feature = "connectid")]
         if failure.code() == "login_required" {

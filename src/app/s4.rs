@@ -58,13 +58,7 @@ impl Checkout {
         let created = gateway.create_s4_order(&offer_id, &key, &request).await;
         let created = match created {
             Ok(created) => created,
-            Err(failure) => {
-                if !failure.retryable() {
-                    storage::clear_attempt(&offer_id);
-                }
-                self.go(Phase::Form);
-                return self.fail(&failure);
-            }
+            Err(failure) => return self.create_failed(&failure),
         };
         let token = created.order_token.clone().unwrap_or_default();
         storage::save_attempt(
@@ -132,6 +126,7 @@ impl Checkout {
     /// Completes the order through the gateway, waiting a while for an approval on its way.
     pub(super) async fn complete_s4(self, id: String, token: String) {
         self.go(Phase::Completing);
+        storage::commit_attempt(&self.offer_id());
         let gateway = self.gateway.get_value();
         for _ in 0..COMPLETE_CALLS {
             match gateway.complete_s4(&id, &token, COMPLETE_POLL_MS).await {

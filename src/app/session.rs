@@ -39,7 +39,7 @@ impl Checkout {
         }
         match page::take_login_outcome().as_deref() {
             // A new login is a new attempt: the order goes in the reader's name now.
-            Some("ok") => storage::clear_attempt(&self.offer_id()),
+            Some("ok") => self.forget_attempt_on_login(),
             Some(_) => self.notice.set(Some(Notice::new(MessageKey::LoginFailed, false))),
             None => {}
         }
@@ -108,7 +108,7 @@ impl Checkout {
     pub(super) async fn logout(self) {
         let gateway = self.gateway.get_value();
         let answer = gateway.logout(&page::article_url()).await;
-        storage::clear_attempt(&self.offer_id());
+        self.forget_attempt_on_login();
         self.reader.set(None);
         if let Ok(Some(url)) = answer.map(|a| a.logout_url) {
             page::navigate(&url);
@@ -118,6 +118,15 @@ impl Checkout {
     /// The session ended while ordering: logged out here, told so.
     pub(super) fn session_ended(&self) {
         self.reader.set(None);
-        storage::clear_attempt(&self.offer_id());
+        self.forget_attempt_on_login();
+    }
+
+    /// A login or logout makes the next order another reader's: the attempt goes, unless its
+    /// order may be paid already (the core's rule), which is finished rather than replaced.
+    fn forget_attempt_on_login(&self) {
+        let offer_id = self.offer_id();
+        if storage::load_attempt(&offer_id).is_some_and(|a| a.forgotten_on_login()) {
+            storage::clear_attempt(&offer_id);
+        }
     }
 }

@@ -41,17 +41,14 @@ impl Checkout {
         }
         self.notice.set(None);
         let offer_id = self.offer_id();
-        let body = match self
-            .info
-            .with_value(|i| build_start_subscription(&i.offer, page::now_ms()))
-        {
+        let (key, start_time) = storage::start_attempt(&offer_id, || (page::random_id(), page::now_ms()));
+        let body = match self.info.with_value(|i| build_start_subscription(&i.offer, start_time)) {
             Ok(body) => body,
             Err(_) => {
                 self.notice.set(Some(Notice::new(MessageKey::ErrServiceConfig, false)));
                 return;
             }
         };
-        let key = storage::start_key(&offer_id, page::random_id);
         self.go(Phase::Submitting);
         let gateway = self.gateway.get_value();
         match gateway.start_subscription(&offer_id, &key, &body).await {

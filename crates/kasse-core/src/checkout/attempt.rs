@@ -38,6 +38,11 @@ pub struct Attempt {
     /// Made by a logged-in reader in their own name (flows 1a/2a): no assign-user step follows.
     #[serde(default)]
     pub logged_in: bool,
+    /// The order may be paid or completed: its completion was asked for, or the reader came back
+    /// paid. From here the attempt is the reader's order whatever the form says since, and is
+    /// only ever continued; a new order would make the reader pay twice.
+    #[serde(default)]
+    pub committed: bool,
 }
 
 impl Attempt {
@@ -52,6 +57,7 @@ impl Attempt {
             order_token: None,
             credential: None,
             logged_in,
+            committed: false,
         }
     }
 
@@ -77,10 +83,17 @@ impl Attempt {
     }
 }
 
-/// The attempt a submit of `form` sends: the stored one when the form and the login are the same
-/// (also after the order exists: the reader came back with the back button, and the gateway
-/// replays the first answer, so they continue with the same order instead of a second one), else
-/// a new one made by `fresh`. A finished attempt (paid, cancelled, failed) was cleared before.
+/// The attempt a submit of `form` sends. A finished attempt (paid, cancelled, failed) was cleared
+/// before; of a stored one:
+/// - the same form and login: the stored attempt (also after the order exists: the reader came
+///   back with the back button, and the gateway replays the first answer, so they continue with
+///   the same order instead of a second one);
+/// - a changed form before any order was answered (the last try failed in a way a retry may
+///   fix): the same key and date with the new form, because the order may exist all the same
+///   (its answer was lost), and the key is what lets the vendor or the gateway find it again;
+/// - else (logged in or out since, or an unpaid order the reader changed) a new one from `fresh`.
+///
+/// A committed attempt is never sent again: the widget continues its order instead.
 pub fn attempt_for_submit(
     stored: Option<Attempt>,
     form: &CheckoutForm,
@@ -88,8 +101,27 @@ pub fn attempt_for_submit(
     fresh: impl FnOnce() -> Attempt,
 ) -> Attempt {
     match stored {
-        Some(previous) if previous.form == *form && previous.logged_in == logged_in => previous,
+        Some(previous) if previous.logged_in != logged_in => fresh(),
+        Some(previous) if previous.form == *form || previous.committed => previous,
+        Some(previous) if previous.order().is_none() => Attempt {
+            form: form.clone(),
+            credential: None,
+            ..previous
+        },
         _ => fresh(),
+    }
+}
+
+impl Attempt {
+    /// The order a submit must continue rather than replace: a committed attempt's.
+    pub fn committed_order(&self) -> Option<OrderRef> {
+        self.order().filter(|_| self.committed)
+    }
+
+    /// Whether logging in or out may forget this attempt (the next order goes in the new
+    /// reader's name): not once its order may be paid.
+    pub fn forgotten_on_login(&self) -> bool {
+        !self.committed
     }
 }
 
@@ -124,6 +156,15 @@ impl Attempt {
     }
 }
 
+/// Whether a failed create call (gateway error `code`, `retryable` or not) ends the attempt, so
+/// the next submit is a new order: a final refusal does (nothing was made), and so does a key
+/// that already holds another form's answer (`idempotency_conflict`: the reader changed the form
+/// after a try whose answer was lost, and that order was never completed). A failure a retry may
+/// fix keeps the attempt: its key finds the order if it was made after all.
+pub fn create_failure_ends_attempt(code: &str, retryable: bool) -> bool {
+    !retryable || code == "idempotency_conflict"
+}
+
 /// What the retry button does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Retry {
@@ -145,6 +186,9 @@ pub fn on_retry(stored: Option<&Attempt>, shown: Option<MessageKey>, form: &Chec
     let Some(attempt) = stored else {
         return Retry::SubmitAgain { forget: false };
     };
+    if let Some(order) = attempt.committed_order() {
+        return Retry::Continue(order);
+    }
     let declined = shown == Some(MessageKey::PaymentFailed);
     match attempt.order() {
         Some(order) if !declined && attempt.form == *form => Retry::Continue(order),

@@ -77,6 +77,57 @@ fn retry_continues_an_existing_order_unless_the_payment_was_declined_or_the_form
 }
 
 #[test]
+fn a_changed_form_keeps_the_key_while_no_order_was_answered() {
+    let f = form("kari@x.no", "invoice");
+    let changed = form("kari@y.no", "invoice");
+    // The last try failed without an answer: its order may exist, and only its key finds it.
+    let kept = attempt_for_submit(Some(stored(f.clone(), false, false)), &changed, false, fresh);
+    assert_eq!((kept.external_order_id.as_str(), kept.order_date), ("k-1", 1_000));
+    assert_eq!(kept.form, changed, "the new form is what is sent");
+    // Logged in since: the order goes in another name.
+    let other = attempt_for_submit(Some(stored(f, false, false)), &changed, true, fresh);
+    assert_eq!(other.external_order_id, "k-new");
+}
+
+#[test]
+fn a_committed_order_is_only_ever_continued() {
+    let f = form("kari@x.no", "invoice");
+    let changed = form("ola@x.no", "card");
+    let mut paid = stored(f.clone(), true, false);
+    paid.committed = true;
+    let order = OrderRef::ConnectId {
+        order_id: 42,
+        token: "t".into(),
+    };
+    assert_eq!(paid.committed_order(), Some(order.clone()));
+    // Edited after a failure past payment: the retry still continues it, even if declined.
+    for shown in [
+        None,
+        Some(MessageKey::ErrVendorUnavailable),
+        Some(MessageKey::PaymentFailed),
+    ] {
+        assert_eq!(on_retry(Some(&paid), shown, &changed), Retry::Continue(order.clone()));
+    }
+    let again = attempt_for_submit(Some(paid.clone()), &changed, false, fresh);
+    assert_eq!(again.external_order_id, "k-1");
+    assert!(
+        !paid.forgotten_on_login(),
+        "a login does not make it another reader's order"
+    );
+    let unpaid = stored(f, true, false);
+    assert_eq!(unpaid.committed_order(), None);
+    assert!(unpaid.forgotten_on_login());
+}
+
+#[test]
+fn a_create_failure_ends_the_attempt_when_final_or_a_conflict() {
+    assert!(create_failure_ends_attempt("invalid_field", false));
+    assert!(create_failure_ends_attempt("idempotency_conflict", false));
+    assert!(!create_failure_ends_attempt("vendor_timeout", true));
+    assert!(!create_failure_ends_attempt("unreadable_answer", true));
+}
+
+#[test]
 fn a_return_continues_only_on_success_with_an_order() {
     let a = stored(form("kari@x.no", "creditcardPayex"), true, false);
     assert_eq!(
