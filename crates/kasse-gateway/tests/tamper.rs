@@ -1,13 +1,23 @@
 //! Every tampered order is refused with a 4xx and never reaches the vendor: the sandbox's
-//! `/__sandbox/orders` is byte-for-byte the same afterwards.
+//! `/__sandbox/orders` is byte-for-byte the same afterwards, and its request log holds no call
+//! of the gateway's (an S4 subscriber lookup or creation would carry the reader's details).
 
 mod common;
 
 use common::*;
 use serde_json::{json, Value};
 
+/// The vendor calls the sandbox logged, but for access-token fetches (which carry no reader's
+/// data and may happen at any time).
+async fn vendor_calls(stack: &Stack) -> Vec<Value> {
+    let mut calls = stack.sandbox_list("requests").await;
+    calls.retain(|c| !c["path"].as_str().unwrap_or_default().contains("token"));
+    calls
+}
+
 async fn refused(stack: &Stack, path: &str, body: &Value) -> Value {
     let before = stack.sandbox_orders().await;
+    let calls_before = vendor_calls(stack).await;
     let (status, v) = stack.post(path, body).await;
     assert!(
         (400..500).contains(&status),
@@ -19,6 +29,7 @@ async fn refused(stack: &Stack, path: &str, body: &Value) -> Value {
         before,
         "the vendor's orders are unchanged"
     );
+    assert_eq!(vendor_calls(stack).await, calls_before, "the vendor was not called");
     v
 }
 
