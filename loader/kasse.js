@@ -181,7 +181,9 @@ async function mount(host, config = {}) {
   mounted.add(module);
   handles.set(host, handle);
   if (typed) replay(host.shadowRoot, typed);
-  return handle;
+  // The publisher's handle ends this mount only, once: the widget's own handle is used up by its
+  // first unmount, and a later mount of the host is not this handle's to end.
+  return Object.freeze({ unmount: () => handles.get(host) === handle && unmount(host) });
 }
 
 /**

@@ -102,3 +102,25 @@ test("markup cannot point a widget at another gateway: a foreign data-kasse-gate
   assert.ok(page.problems.some((p) => p.includes("data-kasse-gateway")), "the publisher is told why");
   await page.context().close();
 });
+
+test("a mount's handle ends that mount only, and twice is harmless", async () => {
+  const page = await article('<div id="h"></div>');
+  const outcome = await page.evaluate(async () => {
+    const host = document.querySelector("#h");
+    const shown = () => Boolean(host.shadowRoot?.querySelector("form[data-offer]"));
+    const first = await window.Kasse.mount(host, { offer: "digital-month" });
+    const mountedFirst = shown();
+    first.unmount();
+    const afterUnmount = shown();
+    first.unmount();
+    window.Kasse.unmount(host); // after the handle's own unmount: before, this threw
+    const second = await window.Kasse.mount(host, { offer: "invoice-year" });
+    first.unmount(); // an old handle leaves the new widget alone
+    const secondStays = shown();
+    second.unmount();
+    return { mountedFirst, afterUnmount, secondStays, end: shown() };
+  });
+  assert.deepEqual(outcome, { mountedFirst: true, afterUnmount: false, secondStays: true, end: false });
+  assert.deepEqual(page.problems ?? [], [], "no page errors");
+  await page.context().close();
+});

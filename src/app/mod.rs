@@ -287,10 +287,10 @@ impl Checkout {
             self.emit(Event::Ready, Detail::new().text("locale", self.locale.tag()));
         }
         if page::pending_return(&self.offer_id()).is_some() {
-            leptos::task::spawn_local(self.run(Action::Resume));
+            self.act(Action::Resume);
         }
         #[cfg(feature = "connectid")]
-        leptos::task::spawn_local(self.load_session_chunk());
+        self.spawn(self.load_session_chunk());
     }
 
     /// Edits the form (and keeps the draft), clearing the error of the edited field.

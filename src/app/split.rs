@@ -84,7 +84,7 @@ fn actions(checkout: Checkout, action: Action) -> Result<Running, ChunkMissing> 
 )]
 fn session(checkout: Checkout) -> Result<Running, ChunkMissing> {
     Ok(Box::pin(async move {
-        leptos::task::spawn_local(WhileMounted::new(checkout, Box::pin(checkout.load_consent())));
+        checkout.spawn(checkout.load_consent());
         checkout.load_session().await
     }))
 }
@@ -102,10 +102,23 @@ macro_rules! loaded {
 }
 
 impl Checkout {
+    /// Starts `action` on its own (a press, a return to resume). It is polled only while the
+    /// widget is mounted, from its first step on: a page that unmounts the widget right after
+    /// mounting it (a single-page app changing route) ends the action before it reads the
+    /// disposed state, which would trap the whole module.
+    pub fn act(self, action: Action) {
+        self.spawn(self.run(action));
+    }
+
+    /// Spawns `task`, polled only while the widget is mounted (see [`Checkout::act`]).
+    pub(super) fn spawn(self, task: impl Future<Output = ()> + 'static) {
+        leptos::task::spawn_local(WhileMounted::new(self, Box::pin(task)));
+    }
+
     /// Runs `action` (in a split build, once its chunk is there). While the chunk is on its way
     /// the checkout is [`Checkout::busy`], and a second press (the button is disabled then, this
     /// covers what is not a button) runs nothing more, as a second press during an order does not.
-    pub async fn run(self, action: Action) {
+    async fn run(self, action: Action) {
         if self.loading.get_untracked() {
             return;
         }

@@ -212,7 +212,7 @@ fn form_view(checkout: Checkout) -> impl IntoView {
             on:pointerover:capture=move |_| checkout.prepare()
             on:submit:capture=move |ev| {
                 ev.prevent_default();
-                leptos::task::spawn_local(checkout.run(Action::Submit));
+                checkout.act(Action::Submit);
             }
         >
             {summary(checkout)}
@@ -276,7 +276,7 @@ fn notice_view(checkout: Checkout) -> impl IntoView {
                         view! { <p class="kasse__new-price"><strong>{format_price(price.0, &currency, locale)}</strong></p> }
                     })}
                     {notice.retry.then(|| view! {
-                        <button type="button" class="kasse__retry" on:click:capture=move |_| leptos::task::spawn_local(checkout.run(Action::Retry))>
+                        <button type="button" class="kasse__retry" on:click:capture=move |_| checkout.act(Action::Retry)>
                             {t(locale, MessageKey::Retry)}
                         </button>
                     })}

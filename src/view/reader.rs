@@ -24,7 +24,7 @@ pub fn reader_line(checkout: Checkout) -> impl IntoView {
                     Some(name) => Either::Right(view! {
                         <span>{t(locale, MessageKey::LoggedInAs)} " " <strong class="kasse__reader-name">{name}</strong></span>
                         " "
-                        <button type="button" class="kasse__logout" on:click:capture=move |_| leptos::task::spawn_local(checkout.run(Action::Logout))>
+                        <button type="button" class="kasse__logout" on:click:capture=move |_| checkout.act(Action::Logout)>
                             {t(locale, MessageKey::Logout)}
                         </button>
                     }),
@@ -79,7 +79,7 @@ pub fn start_view(checkout: Checkout, summary: impl IntoView) -> impl IntoView {
             {move || Fresh(match action.get() {
                 StartAction::Activate => Some(Either::Left(view! {
                     <button type="button" class="kasse__submit" aria-disabled=move || busy().then_some("true") aria-busy=move || busy().then_some("true")
-                        on:click:capture=move |_| leptos::task::spawn_local(checkout.run(Action::Activate))>
+                        on:click:capture=move |_| checkout.act(Action::Activate)>
                         {t(locale, MessageKey::Activate)}
                     </button>
                 })),
