@@ -205,6 +205,10 @@ test("with faults on and double clicks, each attempt makes exactly one order", a
   }
   await host.locator(".kasse__receipt").waitFor({ timeout: 30000 });
   await setFaults({ rate: 0, kinds: [], seed: 1 });
+  // The faults did strike the order's calls (else this test would prove nothing).
+  const requests = await (await fetch(`${SANDBOX_URL}/__sandbox/requests`)).json();
+  const struck = requests.filter((r) => r.fault && r.path.startsWith("/capi/"));
+  assert.ok(struck.length > 0, "faults were injected");
   const orders = await sandboxOrders();
   assert.equal(orders.length, 1, `one order, got ${orders.map((o) => o.externalOrderId).join(", ")}`);
   assert.equal(orders[0].state, "completed");

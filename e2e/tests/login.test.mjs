@@ -76,7 +76,16 @@ test("log in, the form is prefilled, pay by card in the reader's own name (flow 
   const again = page.locator('[data-kasse-offer="digital-month"]');
   await again.scrollIntoViewIfNeeded();
   await again.locator(".kasse__logout").click();
-  await page.waitForURL((url) => url.href.startsWith(KASSE_URL) && !url.href.includes("/user/logout"), { timeout: 20000 });
+  await page.locator('[data-kasse-offer="digital-month"] a.kasse__login').waitFor({ timeout: 20000 });
+  assert.ok(page.url().startsWith(KASSE_URL), "back on the article");
+  // ConnectID was told: its logout page was visited for this article, and the tokens revoked.
+  const logouts = await (await fetch(`${SANDBOX_URL}/__sandbox/logouts`)).json();
+  assert.equal(logouts.length, 1, JSON.stringify(logouts));
+  assert.ok(logouts[0].returnUrl.startsWith(KASSE_URL), logouts[0].returnUrl);
+  const requests = await (await fetch(`${SANDBOX_URL}/__sandbox/requests`)).json();
+  assert.ok(requests.some((r) => r.path === "/user/oauth/revoke" && r.status < 300), "the reader's tokens were revoked");
+  // A reload does not bring the session back.
+  await page.reload();
   await page.locator('[data-kasse-offer="digital-month"] a.kasse__login').waitFor({ timeout: 20000 });
   assert.deepEqual(page.problems, []);
   await page.context().close();

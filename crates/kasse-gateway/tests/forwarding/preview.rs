@@ -84,13 +84,20 @@ async fn preview_is_the_widgets_form_in_the_readers_language() {
 #[tokio::test]
 async fn preview_of_an_s4_package_shows_its_choices() {
     let stack = Stack::start().await;
-    let (status, v) = stack.get(&path("s4-news-monthly", "nb", PAGE, "")).await;
+    let (status, v) = stack.get(&path("s4-avis-velg", "nb", PAGE, "")).await;
     assert_eq!(status, 200, "{v}");
     let html = v["html"].as_str().unwrap();
     assert!(
         html.contains(r#"value="Vipps""#) && !html.contains("kasse__login"),
         "{html}"
     );
+    // A checkbox per product the catalog offers, named in the reader's language.
+    for product in ["201", "202", "203"] {
+        let value = format!(r#"value="00000000-0000-0000-0000-000000000{product}""#);
+        assert!(html.contains(&value), "product {product}: {html}");
+    }
+    assert!(html.matches(r#"type="checkbox""#).count() >= 3, "{html}");
+    assert!(html.contains("Lørdagsavis") && html.contains("Søndagsavis"), "{html}");
     stack.shutdown().await;
 }
 

@@ -45,6 +45,20 @@ async fn s4_order_is_forwarded_and_completed() {
     let order = s4_order(&stack, "s4-tv-basic", "Vipps", "sub-2");
     let (status, v) = stack.post_keyed("/kasse/v1/s4/orders", "s4-attempt-2", &order).await;
     assert_eq!(status, 201, "{v}");
+    let stored = stack.sandbox_orders().await;
+    let made = stored
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["orderId"] == v["id"])
+        .expect("at S4");
+    let price = serde_json::to_value(stack.offer("s4-tv-basic").price).unwrap();
+    let sent = &made["body"]["templatePackageChoices"]["priceOverride"];
+    assert_eq!(
+        (sent, &made["price"]),
+        (&price, &price),
+        "the catalog's price, charged: {made}"
+    );
     stack.shutdown().await;
 }
 
