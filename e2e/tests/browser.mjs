@@ -17,9 +17,12 @@ function required(name) {
   return value.replace(/\/$/, "");
 }
 
-export async function launch(extraArgs = []) {
+/** Chromium as the tests drive it. `backForwardCache`: keep the cache readers' browsers have
+ *  (Playwright turns it off by default), so the back button restores a page as it was left. */
+export async function launch(extraArgs = [], { backForwardCache = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    ignoreDefaultArgs: backForwardCache ? ["--disable-back-forward-cache"] : [],
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -291,6 +291,23 @@ impl Checkout {
         }
         #[cfg(feature = "connectid")]
         self.spawn(self.load_session_chunk());
+        // The back button from the payment page may restore this page from the browser's
+        // back/forward cache, as it was left: busy leaving. The attempt is stored, so the form
+        // comes back, and a submit continues the same order.
+        let restored = leptos::prelude::window_event_listener_untyped("pageshow", move |event| {
+            let persisted = js_sys::Reflect::get(&event, &"persisted".into()).ok();
+            if persisted.and_then(|p| p.as_bool()) == Some(true) {
+                self.page_restored();
+            }
+        });
+        on_cleanup(move || restored.remove());
+    }
+
+    /// The page came back from the back/forward cache while leaving for a payment page.
+    fn page_restored(self) {
+        if self.phase.try_with_untracked(|p| matches!(p, Phase::Redirecting)) == Some(true) {
+            self.go(Phase::Form);
+        }
     }
 
     /// Edits the form (and keeps the draft), clearing the error of the edited field.
