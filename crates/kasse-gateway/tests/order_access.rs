@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{connectid_order, error_code, Stack};
+use common::{connectid_order, error_code, prepaid_order, Stack};
 use serde_json::{json, Value};
 
 const ORDERS: &str = "/kasse/v1/connectid/orders";
@@ -155,12 +155,6 @@ async fn an_invoice_order_is_completed_once_and_claimed_after() {
     let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
     assert_eq!(status, 200, "{v}");
     stack.shutdown().await;
-}
-
-fn prepaid_order(stack: &Stack, key: &str, transaction_id: &str) -> Value {
-    let mut order = connectid_order(stack, "gift-3m", "invoice", key);
-    order["paymentInfoPayEx"] = json!({"transactionId": transaction_id, "merchantId": "54823419"});
-    order
 }
 
 #[tokio::test]

@@ -98,6 +98,9 @@ pub trait OrderStore: Send + Sync + 'static {
     /// Records that the order attempt `key` pays with the prepayment voucher `jti`; `false` when
     /// another attempt used it before (the same attempt, retried, may claim it again).
     async fn claim_voucher(&self, jti: &str, key: &str, expires_ms: i64) -> Result<bool, StoreError>;
+    /// Frees voucher `jti` from attempt `key` (the vendor refused that attempt's order, so nothing
+    /// was bought with it); another attempt may then use it.
+    async fn release_voucher(&self, jti: &str, key: &str) -> Result<(), StoreError>;
     /// Forgets what is past its time at `now_ms`: orders registered more than `retention.orders_ms`
     /// ago, attempt answers older than `retention.answers_ms`, expired vouchers. Returns how many
     /// rows went.

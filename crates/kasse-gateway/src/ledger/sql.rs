@@ -258,6 +258,16 @@ impl OrderStore for SqlStore {
         Ok(holder == key)
     }
 
+    async fn release_voucher(&self, jti: &str, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM vouchers WHERE jti = $1 AND attempt_key = $2")
+            .bind(jti)
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(engine_error)?;
+        Ok(())
+    }
+
     async fn prune(&self, retention: Retention, now_ms: i64) -> Result<u64, StoreError> {
         let statements: [(&str, i64); 5] = [
             ("DELETE FROM orders WHERE created_ms < $1", now_ms - retention.orders_ms),

@@ -81,6 +81,13 @@ pub fn s4_urls() -> S4Urls {
     }
 }
 
+/// The demo's prepaid gift order for attempt `key`, carrying the payment `transaction_id`.
+pub fn prepaid_order(stack: &Stack, key: &str, transaction_id: &str) -> Value {
+    let mut order = connectid_order(stack, "gift-3m", "invoice", key);
+    order["paymentInfoPayEx"] = serde_json::json!({"transactionId": transaction_id, "merchantId": "54823419"});
+    order
+}
+
 /// What the widget posts for `offer` with `method` (`{order, contact}`), as JSON; `reader` is the
 /// reader's last name, so that two tests' bodies differ.
 pub fn s4_order(stack: &Stack, offer: &str, method: &str, reader: &str) -> Value {

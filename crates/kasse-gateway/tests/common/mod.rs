@@ -17,7 +17,9 @@ mod stack;
 
 // Each test binary uses some of these, as with `dead_code` above.
 #[allow(unused_imports)]
-pub use bodies::{connectid_order, connectid_order_for, form, now_ms, s4_order, s4_order_choosing, s4_urls, voucher};
+pub use bodies::{
+    connectid_order, connectid_order_for, form, now_ms, prepaid_order, s4_order, s4_order_choosing, s4_urls, voucher,
+};
 #[allow(unused_imports)]
 pub use stack::Stack;
 

@@ -109,9 +109,11 @@ pub(super) async fn create_order(
     let offer = conform(offers, &order, kasse_core::conformance::check_order_against_offer)?;
     let key = idempotency_key(&order)?;
     check_order_date(&order)?;
-    if offer.prepaid {
-        check_prepayment(&state, offer, &order, &key, &headers).await?;
-    }
+    let voucher = if offer.prepaid {
+        Some(check_prepayment(&state, offer, &order, &key, &headers).await?)
+    } else {
+        None
+    };
     // A reader logged in orders in their own name (flows 1a/2a, ConnectID's user mode).
     let user = super::login::reader_tokens(&state, &headers).await?;
     // The offer and the mode are part of the request: the same body for another offer, or in
@@ -126,6 +128,7 @@ pub(super) async fn create_order(
     let route = Route::connectid(offer, order.payment_method, user.is_some());
     let registration = Registration {
         offer_id: offer.id.clone(),
+        voucher,
         key,
         hash,
         route,
@@ -136,9 +139,16 @@ pub(super) async fn create_order(
     answer.map(IntoResponse::into_response)
 }
 
+/// The vendor refused the order as invalid (400, 422): it registered nothing.
+fn refused_as_invalid(e: &crate::upstream::UpstreamError) -> bool {
+    matches!(e, crate::upstream::UpstreamError::Vendor(v) if matches!(v.status(), 400 | 422))
+}
+
 /// What the gateway knows of an order before the vendor registers it.
 struct Registration {
     offer_id: String,
+    /// The prepayment voucher the attempt holds, if the offer is prepaid.
+    voucher: Option<String>,
     key: String,
     hash: BodyHash,
     route: Route,
@@ -182,6 +192,12 @@ async fn forward_order(
         Err(e) => {
             let keep = !e.retryable();
             tracing::warn!(external_order_id = %key, error = %e.log_code(), keep, "connectid order failed upstream");
+            if let (Some(jti), true) = (&reg.voucher, refused_as_invalid(&e)) {
+                // Nothing was bought with the voucher: the reader's corrected order may use it.
+                if let Err(e) = state.ledger.release_voucher(jti, &key).await {
+                    tracing::error!(external_order_id = %key, error = %e, "a refused order's voucher stays bound");
+                }
+            }
             finish(leader, Err(e.to_api_error()), keep).await
         }
     }

@@ -4,14 +4,15 @@
 use super::*;
 
 /// A prepaid order registers only with the publisher's voucher for exactly this payment, used by
-/// no other order attempt: 403 `prepayment_invalid` otherwise, before any vendor call.
+/// no other order attempt: 403 `prepayment_invalid` otherwise, before any vendor call. Returns
+/// the voucher's id, now bound to attempt `key`.
 pub(super) async fn check_prepayment(
     state: &Shared,
     offer: &Offer,
     order: &ClientOrder,
     key: &str,
     headers: &HeaderMap,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     let invalid = |why: &str| {
         tracing::warn!(offer = %offer.id, why, "prepayment refused");
         ApiError::new(
@@ -46,7 +47,7 @@ pub(super) async fn check_prepayment(
     if !fresh {
         return Err(invalid("voucher used by another order"));
     }
-    Ok(())
+    Ok(claims.jti)
 }
 
 /// Keeps the order's record (its route, state, allowed credentials and token hash) and makes the
