@@ -52,6 +52,14 @@ async fn one_consent_event_for_a_paid_order_and_none_otherwise() {
     assert!(stack.sandbox_list("consents").await.is_empty());
     let (status, _) = stack.post(&format!("{ORDERS}/{id}/complete"), &json!({})).await;
     assert_eq!(status, 200);
+    // Paid now, and still nothing for a caller without the token, or with another order's.
+    let (status, _) = stack.post_as(&consent, None, &json!({})).await;
+    assert_eq!(status, 404);
+    let other = connectid_order(&stack, "invoice-year", "invoice", "consent-order-2");
+    let (_, theirs) = stack.post(ORDERS, &other).await;
+    let (status, _) = stack.post_as(&consent, theirs["orderToken"].as_str(), &json!({})).await;
+    assert_eq!(status, 404, "another order's token");
+    assert!(stack.sandbox_list("consents").await.is_empty());
     for _ in 0..2 {
         let (status, v) = stack.post(&consent, &json!({})).await;
         assert_eq!((status, &v["registered"]), (201, &json!(true)), "{v}");

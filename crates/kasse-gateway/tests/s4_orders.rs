@@ -6,6 +6,8 @@ mod common;
 
 use common::*;
 use kasse_core::attempt::AttemptPhase;
+use kasse_core::lifecycle::OrderState;
+use kasse_core::offer::Backend;
 use serde_json::{json, Value};
 
 const DIGITAL: &str = "00000000-0000-0000-0000-000000000201";
@@ -74,6 +76,13 @@ async fn a_chosen_package_makes_one_subscriber_and_one_order_whatever_is_retried
     );
     assert_eq!(subs[0]["contact"]["addressLines"], json!(["Osloveien 12"]));
     stack.shutdown().await;
+}
+
+/// The state the gateway recorded for S4 order `id`.
+async fn recorded_state(stack: &Stack, id: &str) -> OrderState {
+    let ledger = &stack.gateway.state().ledger;
+    let record = ledger.find(Backend::S4, &id.to_ascii_lowercase()).await.unwrap();
+    record.expect("the gateway's record of the order").state
 }
 
 /// What a leader that recorded its order and then died (or ran out of lease before its answer
@@ -183,6 +192,11 @@ async fn the_callback_is_a_poke_that_never_completes_an_order() {
     }
     let stored = vendor_order(&stack, &id).await;
     assert_eq!(stored["state"], "InProgress", "{stored}");
+    assert_eq!(
+        recorded_state(&stack, &id).await,
+        OrderState::AwaitingPayment,
+        "nothing recorded as paid"
+    );
     // Completing still takes the order's token.
     let (status, _) = stack
         .post_as(&format!("/kasse/v1/s4/orders/{id}/complete"), None, &json!({}))
@@ -227,6 +241,8 @@ async fn a_swedbankpay_cancel_the_callback_told_first_is_still_payment_not_appro
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
+    // The callback made the gateway read the order again, and record what S4 said.
+    assert_eq!(recorded_state(&stack, &id).await, OrderState::Cancelled);
     let (status, v) = stack
         .post(&format!("/kasse/v1/s4/orders/{id}/complete"), &json!({}))
         .await;
