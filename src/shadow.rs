@@ -18,7 +18,10 @@ pub fn prepare_root(host: &HtmlElement) -> Result<HtmlElement, JsValue> {
             host.attach_shadow(&init)?
         }
     };
-    root.set_inner_html("");
+    // Emptied without `innerHTML`, which a page enforcing Trusted Types refuses.
+    root.replace_children_with_node_0();
+    // A configuration error an earlier mount showed is gone with it.
+    host.remove_attribute("data-kasse-state").ok();
     let sheet = widget_sheet()?;
     root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     // Leptos mounts into an HtmlElement; a ShadowRoot is a DocumentFragment, which supports every

@@ -57,7 +57,7 @@ async fn mounts_a_labelled_form_inside_a_shadow_root() {
 }
 
 #[wasm_bindgen_test]
-fn a_missing_offer_is_explained_in_the_host() {
+fn a_missing_offer_is_explained_in_the_host_until_a_mount_works() {
     let host = host(&[]);
     let error = kasse_widget::mount(host.clone(), JsValue::UNDEFINED)
         .err()
@@ -65,6 +65,10 @@ fn a_missing_offer_is_explained_in_the_host() {
     assert!(error.as_string().unwrap().contains("data-kasse-offer"));
     assert!(host.text_content().unwrap().contains("no offer configured"));
     assert_eq!(host.get_attribute("data-kasse-state").as_deref(), Some("config-error"));
+    // Mounted again with its offer, the host no longer says it is misconfigured.
+    let handle = kasse_widget::mount_loaded(host.clone(), config("digital-month", Some("en")), CARD_OFFER).unwrap();
+    assert_eq!(host.get_attribute("data-kasse-state"), None);
+    handle.unmount();
 }
 
 #[wasm_bindgen_test]
