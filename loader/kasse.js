@@ -216,6 +216,23 @@ function stored(id) {
   }
 }
 
+let policy; // not made yet; `false`: the page refused it
+/** The preview's HTML (the gateway's rendering of the widget's own views, its text escaped) as
+ *  the page lets it be written: through a Trusted Types policy named `kasse` where the browser has
+ *  them (a page enforcing them lists it: `trusted-types kasse`), else as it is; `null` when the page
+ *  refuses the policy: no preview then, and the widget renders the checkout itself. */
+function trusted(html) {
+  if (!window.trustedTypes) return html;
+  if (policy === undefined) {
+    try {
+      policy = trustedTypes.createPolicy("kasse", { createHTML: (text) => text });
+    } catch {
+      policy = false;
+    }
+  }
+  return policy ? policy.createHTML(html) : null;
+}
+
 /**
  * Shows `answer` in `host` until the widget takes over: the fields take input, and a press (a
  * button, or Enter in a field) is held, shown busy, and pressed again in the widget. Tells the
@@ -223,11 +240,13 @@ function stored(id) {
  */
 function paint(host, answer, shown) {
   if (!answer || host.shadowRoot || stored(shown.offer)) return;
+  const html = trusted(answer.html);
+  if (html === null) return;
   const root = host.attachShadow({ mode: "open" });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(answer.css);
   root.adoptedStyleSheets = [sheet];
-  root.innerHTML = answer.html;
+  root.innerHTML = html;
   // The listeners go when the widget takes over the same shadow root (`harvest`).
   const listening = new AbortController();
   Object.assign(shown, { root, answer, touched: new Set(), listening });

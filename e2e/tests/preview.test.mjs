@@ -15,7 +15,7 @@ after(async () => { await browser?.close(); });
  * An article with the loader and no widget yet, whose bundle is held until `page.release()`;
  * it records the page's `kasse:*` events and its preview requests.
  */
-async function heldPage({ failing = false } = {}) {
+async function heldPage({ failing = false, csp } = {}) {
   const page = await newPage(browser);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
@@ -24,6 +24,7 @@ async function heldPage({ failing = false } = {}) {
   await page.route(WASM, async (route) => { await held; await (failing ? route.abort() : route.continue()); });
   await page.route(`${KASSE_URL}/`, (route) => route.fulfill({
     contentType: "text/html",
+    headers: csp ? { "content-security-policy": csp } : {},
     body: '<!doctype html><html lang="nb"><body><div id="offers"></div><script type="module" src="/kasse.js"></script></body></html>',
   }));
   page.previews = [];
@@ -204,5 +205,30 @@ test("a reader with a draft sees no preview: the widget restores the draft itsel
   assert.ok(await takenOver(page));
   assert.equal(await host.locator("#email").inputValue(), "kari@example.no", "the draft, restored");
   assert.deepEqual(await page.evaluate(() => window.kasseEvents), ["kasse:ready"]);
+  await page.context().close();
+});
+
+test("a page that enforces Trusted Types gets the preview through the kasse policy it allows", async () => {
+  const page = await heldPage({ csp: "require-trusted-types-for 'script'; trusted-types kasse" });
+  const host = await startMount(page, "invoice-year");
+  await host.locator("form #email").waitFor({ timeout: 10000 });
+  await fillReader(host);
+  page.release();
+  assert.ok(await takenOver(page));
+  assert.equal(await host.locator("#email").inputValue(), KARI.email, "typed text stays");
+  assert.deepEqual(page.problems, [], "nothing refused, nothing thrown");
+  await page.context().close();
+});
+
+test("a page whose Trusted Types refuse the kasse policy gets no preview, and the widget all the same", async () => {
+  const page = await heldPage({ csp: "require-trusted-types-for 'script'; trusted-types other" });
+  const host = await startMount(page, "invoice-year");
+  await page.waitForTimeout(1000);
+  assert.equal(await host.locator("form").count(), 0, "no preview while the bundle is held");
+  page.release();
+  assert.ok(await takenOver(page));
+  await host.locator("form #email").waitFor({ timeout: 10000 });
+  const thrown = page.problems.filter((p) => !/TrustedTypePolicy|Trusted Type/.test(p));
+  assert.deepEqual(thrown, [], "only the refused policy is reported");
   await page.context().close();
 });
