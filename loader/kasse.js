@@ -242,7 +242,12 @@ function paint(host, answer, shown) {
   if (!answer || host.shadowRoot || stored(shown.offer)) return;
   const html = trusted(answer.html);
   if (html === null) return;
-  const root = host.attachShadow({ mode: "open" });
+  let root;
+  try {
+    root = host.attachShadow({ mode: "open" });
+  } catch {
+    return; // an element that cannot hold a shadow root: the widget's mount says so
+  }
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(answer.css);
   root.adoptedStyleSheets = [sheet];

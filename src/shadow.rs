@@ -15,7 +15,19 @@ pub fn prepare_root(host: &HtmlElement) -> Result<HtmlElement, JsValue> {
         Some(root) => root,
         None => {
             let init = ShadowRootInit::new(ShadowRootMode::Open);
-            host.attach_shadow(&init)?
+            // Only some elements may hold a shadow root (not `<li>`, `<td>`, `<a>`…): say so in
+            // the page rather than fail without a word.
+            host.attach_shadow(&init).map_err(|_| {
+                let tag = host.tag_name().to_ascii_lowercase();
+                let text = [
+                    "Kasse: a <",
+                    &tag,
+                    "> element cannot hold the checkout; mount it on a <div>",
+                ]
+                .concat();
+                show_config_error(host, &text);
+                JsValue::from_str(&text)
+            })?
         }
     };
     // Emptied without `innerHTML`, which a page enforcing Trusted Types refuses.

@@ -72,6 +72,23 @@ fn a_missing_offer_is_explained_in_the_host_until_a_mount_works() {
 }
 
 #[wasm_bindgen_test]
+fn a_host_that_cannot_hold_a_shadow_root_is_explained_in_it() {
+    let list = crate::document().create_element("ul").unwrap();
+    let item: web_sys::HtmlElement = crate::document().create_element("li").unwrap().unchecked_into();
+    list.append_child(&item).unwrap();
+    crate::document().body().unwrap().append_child(&list).unwrap();
+    let error = kasse_widget::mount_loaded(item.clone(), config("digital-month", Some("en")), CARD_OFFER)
+        .err()
+        .expect("refused");
+    assert!(
+        error.as_string().unwrap().contains("<li> element cannot hold"),
+        "{error:?}"
+    );
+    assert!(item.text_content().unwrap().contains("mount it on a <div>"));
+    assert_eq!(item.get_attribute("data-kasse-state").as_deref(), Some("config-error"));
+}
+
+#[wasm_bindgen_test]
 fn the_config_object_wins_over_attributes() {
     let host = host(&[("data-kasse-offer", "digital-month"), ("data-kasse-locale", "sv")]);
     let object = js_sys::Object::new();
