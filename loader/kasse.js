@@ -117,7 +117,7 @@ function fail(host, code, error, shown) {
     status.textContent = shown.answer.failed;
     status.setAttribute("role", "alert");
   } else (host.shadowRoot ?? host).textContent = "Kasse: the checkout could not be loaded. Please reload the page.";
-  tell(host, "error", { offer: offerOf(host), code, retryable: true });
+  tell(host, "error", { offer: shown?.offer ?? offerOf(host), code, retryable: true });
 }
 
 /** Fires `kasse:<type>` on `host`, as the widget fires its events. */

@@ -41,6 +41,10 @@ test("a chunk that cannot be fetched keeps the reader's input and sends nothing;
   await resetSandbox();
   const page = await recordingPage();
   await page.route(ACTIONS, (route) => route.abort("internetdisconnected"));
+  await page.addInitScript(() => {
+    window.kasseErrors = [];
+    document.addEventListener("kasse:error", (event) => window.kasseErrors.push(event.detail));
+  });
   const host = await openWidget(page, "invoice-year");
   await fillReader(host);
   await host.locator("button[type=submit]").click();
@@ -51,6 +55,12 @@ test("a chunk that cannot be fetched keeps the reader's input and sends nothing;
   assert.equal(await host.locator("#acceptTerms").isChecked(), true);
   assert.deepEqual(await sandboxOrders(), [], "the vendor saw nothing");
   assert.ok(page.chunks.filter((c) => c === "actions").length >= 2, `asked on intent and on submit: ${page.chunks}`);
+  const errors = await page.evaluate(() => window.kasseErrors);
+  assert.deepEqual(
+    errors.map(({ offer, code, retryable }) => ({ offer, code, retryable })),
+    [{ offer: "invoice-year", code: "load_failed", retryable: true }],
+    "the page hears of it",
+  );
 
   await page.unroute(ACTIONS);
   await host.locator(".kasse__retry").click();

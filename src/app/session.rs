@@ -7,7 +7,7 @@ use kasse_core::{Backend, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice};
-use crate::{page, storage};
+use crate::page;
 
 /// A logged-in reader: the gateway's session profile, and whether they have the offer already.
 /// One value, so an access answer cannot outlive the login it was for.
@@ -37,11 +37,10 @@ impl Checkout {
         if !self.login_available() {
             return;
         }
-        match page::take_login_outcome().as_deref() {
-            // A new login is a new attempt: the order goes in the reader's name now.
-            Some("ok") => self.forget_attempt_on_login(),
-            Some(_) => self.notice.set(Some(Notice::new(MessageKey::LoginFailed, false))),
-            None => {}
+        // A new login makes the next submit a new attempt, in the reader's name (the core's
+        // `attempt_for_submit`: the login differs), while an order that may be paid is finished.
+        if page::take_login_outcome().is_some_and(|outcome| outcome != "ok") {
+            self.notice.set(Some(Notice::new(MessageKey::LoginFailed, false)));
         }
         let gateway = self.gateway.get_value();
         let Ok(session) = gateway.session().await else { return };
@@ -108,7 +107,6 @@ impl Checkout {
     pub(super) async fn logout(self) {
         let gateway = self.gateway.get_value();
         let answer = gateway.logout(&page::article_url()).await;
-        self.forget_attempt_on_login();
         self.reader.set(None);
         if let Ok(Some(url)) = answer.map(|a| a.logout_url) {
             page::navigate(&url);
@@ -118,15 +116,5 @@ impl Checkout {
     /// The session ended while ordering: logged out here, told so.
     pub(super) fn session_ended(&self) {
         self.reader.set(None);
-        self.forget_attempt_on_login();
-    }
-
-    /// A login or logout makes the next order another reader's: the attempt goes, unless its
-    /// order may be paid already (the core's rule), which is finished rather than replaced.
-    fn forget_attempt_on_login(&self) {
-        let offer_id = self.offer_id();
-        if storage::load_attempt(&offer_id).is_some_and(|a| a.forgotten_on_login()) {
-            storage::clear_attempt(&offer_id);
-        }
     }
 }

@@ -15,6 +15,7 @@ use kasse_core::MessageKey;
 use leptos::prelude::*;
 
 use super::{Checkout, Notice};
+use crate::events::{Detail, Event};
 
 impl Action {
     /// Whether the notice for a chunk that could not be fetched offers the retry button, which
@@ -132,7 +133,9 @@ impl Checkout {
             Ok(running) => WhileMounted::new(self, running).await,
             Err(ChunkMissing) => {
                 let notice = Notice::new(MessageKey::ErrNetwork, action.has_retry());
-                self.notice.set(Some(notice))
+                self.notice.set(Some(notice));
+                // The page hears of it as of a bundle that could not be loaded.
+                self.emit(Event::Error, Detail::error("load_failed", true));
             }
         }
     }

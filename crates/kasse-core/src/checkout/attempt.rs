@@ -93,7 +93,8 @@ impl Attempt {
 ///   (its answer was lost), and the key is what lets the vendor or the gateway find it again;
 /// - else (logged in or out since, or an unpaid order the reader changed) a new one from `fresh`.
 ///
-/// A committed attempt is never sent again: the widget continues its order instead.
+/// A committed attempt is kept whatever changed (a login too): the widget continues its order
+/// instead of sending it again.
 pub fn attempt_for_submit(
     stored: Option<Attempt>,
     form: &CheckoutForm,
@@ -101,8 +102,9 @@ pub fn attempt_for_submit(
     fresh: impl FnOnce() -> Attempt,
 ) -> Attempt {
     match stored {
+        Some(previous) if previous.committed => previous,
         Some(previous) if previous.logged_in != logged_in => fresh(),
-        Some(previous) if previous.form == *form || previous.committed => previous,
+        Some(previous) if previous.form == *form => previous,
         Some(previous) if previous.order().is_none() => Attempt {
             form: form.clone(),
             credential: None,
@@ -116,12 +118,6 @@ impl Attempt {
     /// The order a submit must continue rather than replace: a committed attempt's.
     pub fn committed_order(&self) -> Option<OrderRef> {
         self.order().filter(|_| self.committed)
-    }
-
-    /// Whether logging in or out may forget this attempt (the next order goes in the new
-    /// reader's name): not once its order may be paid.
-    pub fn forgotten_on_login(&self) -> bool {
-        !self.committed
     }
 }
 
