@@ -107,6 +107,11 @@ impl Checkout {
                     self.go(Phase::Completing);
                     storage::commit_attempt(&self.offer_id());
                     if let Err(failure) = gateway.complete(order_id, &token).await {
+                        // Refused for good, the order was not completed: it may be left (a new
+                        // submit is a new order). A failure a retry may fix leaves it committed.
+                        if !failure.retryable() {
+                            storage::clear_attempt(&self.offer_id());
+                        }
                         self.go(Phase::Form);
                         return self.fail(&failure);
                     }
