@@ -54,16 +54,10 @@ pub fn save_attempt(offer: &str, attempt: &Attempt) {
 }
 
 /// Marks the attempt's order as one that may be paid or completed ([`Attempt::committed`]) before
-/// the call that may make it so leaves.
-pub fn commit_attempt(offer: &str) {
-    if let Some(attempt) = load_attempt(offer).filter(|a| !a.committed) {
-        save_attempt(
-            offer,
-            &Attempt {
-                committed: true,
-                ..attempt
-            },
-        );
+/// the call that may make it so leaves, or (`false`) as one the reader may leave after all.
+pub fn set_committed(offer: &str, committed: bool) {
+    if let Some(attempt) = load_attempt(offer).filter(|a| a.committed != committed) {
+        save_attempt(offer, &Attempt { committed, ..attempt });
     }
 }
 

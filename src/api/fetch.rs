@@ -111,13 +111,10 @@ async fn send_once(call: &Call<'_>) -> Result<JsValue, ApiFailure> {
     })
 }
 
-/// The answer read as `T`, or `unreadable_answer`.
+/// The answer read as `T`, or `unreadable_answer`: retryable, as a success whose body broke
+/// off is (the call was made; sent again with its key it is answered from the record).
 pub(super) fn decode<T: DeserializeOwned>(answer: JsValue) -> Result<T, ApiFailure> {
-    from_js(answer).ok_or_else(|| unreadable(200))
-}
-
-fn unreadable(status: u16) -> ApiFailure {
-    unreadable_with(status, None)
+    from_js(answer).ok_or_else(|| unreadable_with(200, Some(1)))
 }
 
 fn unreadable_with(status: u16, retry_after: Option<u64>) -> ApiFailure {

@@ -2,7 +2,7 @@
 //! payment page, or completed through the API with the user assigned), and the return from the
 //! payment page. Every decision comes from kasse-core; this runs the effects.
 
-use kasse_core::checkout::attempt::{attempt_for_submit, on_return, Attempt, Return};
+use kasse_core::checkout::attempt::{attempt_for_submit, on_assign_failure, on_return, AssignFailure, Attempt, Return};
 use kasse_core::connectid::ClientOrder;
 use kasse_core::connectid::{self, Step};
 use kasse_core::contract::AssignUserBody;
@@ -13,6 +13,7 @@ use kasse_core::{build_client_order, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
+use crate::api::ApiFailure;
 use crate::events::{Detail, Event};
 use crate::{page, storage};
 
@@ -105,7 +106,7 @@ impl Checkout {
                 Step::RedirectToFulfillment => return self.redirect_to_fulfillment(order_id),
                 Step::CompleteByApi => {
                     self.go(Phase::Completing);
-                    storage::commit_attempt(&self.offer_id());
+                    storage::set_committed(&self.offer_id(), true);
                     if let Err(failure) = gateway.complete(order_id, &token).await {
                         // Refused for good, the order was not completed: it may be left (a new
                         // submit is a new order). A failure a retry may fix leaves it committed.
@@ -119,21 +120,37 @@ impl Checkout {
                 Step::AssignUser => {
                     // Only a paid (or completed) order is assigned.
                     self.go(Phase::Completing);
-                    storage::commit_attempt(&self.offer_id());
+                    storage::set_committed(&self.offer_id(), true);
                     let Some(credential) = credential.clone() else { continue };
                     let request = AssignUserBody { credential };
                     match gateway.assign_user(order_id, &token, &request).await {
                         Ok(answer) => new_user = answer.is_new_user,
-                        Err(failure) => {
-                            // Paid but not yet linked: keep the attempt so "retry" resumes here.
-                            self.go(Phase::Form);
-                            return self.fail(&failure);
-                        }
+                        Err(failure) => return self.assign_failed(order_id, &failure),
                     }
                 }
             }
         }
         self.finish(order_id, &token, new_user).await;
+    }
+
+    /// Assign user failed for `order_id`: as the core says, the attempt stays committed (the retry
+    /// continues), is released (maybe not paid), or ends (paid, but only customer service can
+    /// give the access).
+    fn assign_failed(&self, order_id: i64, failure: &ApiFailure) {
+        self.go(Phase::Form);
+        match on_assign_failure(failure.code(), failure.retryable()) {
+            AssignFailure::Retry => self.fail(failure),
+            AssignFailure::Release => {
+                storage::set_committed(&self.offer_id(), false);
+                self.fail(failure);
+            }
+            AssignFailure::End(message) => {
+                storage::clear_attempt(&self.offer_id());
+                self.notice.set(Some(Notice::new(message, false)));
+                let detail = Detail::error(failure.code(), false).number("orderId", order_id as f64);
+                self.emit(Event::Error, detail);
+            }
+        }
     }
 
     /// Leaves for ConnectID's payment page for `order_id`, or explains why it cannot.

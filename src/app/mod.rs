@@ -323,17 +323,19 @@ impl Checkout {
     }
 
     /// A create call failed: back to the form, the attempt kept or ended as the core says. A
-    /// conflict is told as "try again": the retry is a new attempt.
+    /// conflict is told as a failure to try again: the retry is a new attempt.
     fn create_failed(&self, failure: &ApiFailure) {
         let ends = kasse_core::checkout::attempt::create_failure_ends_attempt(failure.code(), failure.retryable());
         if ends {
             storage::clear_attempt(&self.offer_id());
         }
         self.go(Phase::Form);
-        self.fail(failure);
-        if failure.code() == "idempotency_conflict" {
-            self.notice.set(Some(Notice::new(MessageKey::ErrTryAgainLater, true)));
+        if failure.code() != "idempotency_conflict" {
+            return self.fail(failure);
         }
+        // The attempt is gone and the retry makes a new one: say so as a failure to try again.
+        self.notice.set(Some(Notice::new(MessageKey::ErrUnknown, true)));
+        self.emit(Event::Error, Detail::error(failure.code(), true));
     }
 
     fn fail(&self, failure: &ApiFailure) {

@@ -126,7 +126,7 @@ impl Checkout {
     /// Completes the order through the gateway, waiting a while for an approval on its way.
     pub(super) async fn complete_s4(self, id: String, token: String) {
         self.go(Phase::Completing);
-        storage::commit_attempt(&self.offer_id());
+        storage::set_committed(&self.offer_id(), true);
         let gateway = self.gateway.get_value();
         for _ in 0..COMPLETE_CALLS {
             match gateway.complete_s4(&id, &token, COMPLETE_POLL_MS).await {

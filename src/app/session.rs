@@ -108,6 +108,8 @@ impl Checkout {
         let gateway = self.gateway.get_value();
         let answer = gateway.logout(&page::article_url()).await;
         self.reader.set(None);
+        // Another reader's start is another request: the next one starts anew.
+        crate::storage::clear_start(&self.offer_id());
         if let Ok(Some(url)) = answer.map(|a| a.logout_url) {
             page::navigate(&url);
         }
@@ -116,5 +118,6 @@ impl Checkout {
     /// The session ended while ordering: logged out here, told so.
     pub(super) fn session_ended(&self) {
         self.reader.set(None);
+        crate::storage::clear_start(&self.offer_id());
     }
 }

@@ -21,11 +21,13 @@ impl Action {
     /// Whether the notice for a chunk that could not be fetched offers the retry button, which
     /// retries an order: a failed logout only says so, and the reader presses "Log out" again.
     fn has_retry(self) -> bool {
+        // The retry button retries an order; a return from payment is resumed by a reload (its
+        // query is still on the address), a logout by pressing it again.
         #[cfg(feature = "connectid")]
         if self == Action::Logout {
             return false;
         }
-        true
+        self != Action::Resume
     }
 }
 

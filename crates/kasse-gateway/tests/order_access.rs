@@ -52,6 +52,10 @@ async fn a_card_order_is_neither_completed_nor_claimed_before_the_vendor_says_pa
     let (status, v) = stack.post(&format!("{ORDERS}/{id}/user"), &claim).await;
     assert_eq!((status, error_code(&v)), (409, "payment_pending"), "{v}");
     assert_eq!(
+        v["error"]["messageKey"], "payment_unknown",
+        "the reader is told, not 'offer changed'"
+    );
+    assert_eq!(
         stack.sandbox_orders().await,
         before,
         "no fulfillment, no assignment at the vendor"

@@ -188,3 +188,13 @@ fn after_payment_come_the_flows_remaining_steps() {
         vec![Step::CompleteByApi, Step::AssignUser]
     );
 }
+
+#[test]
+fn an_assign_failure_keeps_releases_or_ends_the_committed_attempt() {
+    assert_eq!(on_assign_failure("vendor_timeout", true), AssignFailure::Retry);
+    assert_eq!(on_assign_failure("payment_pending", true), AssignFailure::Release);
+    assert_eq!(
+        on_assign_failure("rejected", false),
+        AssignFailure::End(MessageKey::ErrAccessNotGiven)
+    );
+}

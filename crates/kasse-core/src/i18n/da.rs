@@ -72,6 +72,7 @@ texts! {
     PaymentCancelled => "Betalingen blev annulleret. Du er ikke blevet opkrævet.",
     PaymentFailed => "Betalingen gik ikke igennem.",
     PaymentUnknown => "Vi kunne ikke bekræfte betalingen. Tjek din e-mail, før du prøver igen.",
+    ErrAccessNotGiven => connectid!("Bestillingen er betalt, men vi kunne ikke give dig adgang. Kontakt kundeservice."),
     LoginPrompt => connectid!("Allerede abonnent? Log ind"),
     LoggedInAs => connectid!("Logget ind som"),
     Logout => connectid!("Log ud"),

@@ -72,6 +72,7 @@ texts! {
     PaymentCancelled => "The payment was cancelled. You have not been charged.",
     PaymentFailed => "The payment did not go through.",
     PaymentUnknown => "We could not confirm the payment. Please check your email before trying again.",
+    ErrAccessNotGiven => connectid!("Your order is paid, but we could not give you access. Please contact customer service."),
     LoginPrompt => connectid!("Already a subscriber? Log in"),
     LoggedInAs => connectid!("Logged in as"),
     Logout => connectid!("Log out"),

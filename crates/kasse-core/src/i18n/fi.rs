@@ -72,6 +72,7 @@ texts! {
     PaymentCancelled => "Maksu peruutettiin. Sinulta ei veloitettu mitään.",
     PaymentFailed => "Maksu ei onnistunut.",
     PaymentUnknown => "Emme voineet vahvistaa maksua. Tarkista sähköpostisi ennen kuin yrität uudelleen.",
+    ErrAccessNotGiven => connectid!("Tilaus on maksettu, mutta emme voineet antaa sinulle käyttöoikeutta. Ota yhteyttä asiakaspalveluun."),
     LoginPrompt => connectid!("Oletko jo tilaaja? Kirjaudu sisään"),
     LoggedInAs => connectid!("Kirjautuneena"),
     Logout => connectid!("Kirjaudu ulos"),

@@ -177,6 +177,8 @@ keys! {
     PaymentFailed "payment_failed";
     /// Return with anything else.
     PaymentUnknown "payment_unknown";
+    /// Paid, but the vendor refused to give the reader access (assign user).
+    ErrAccessNotGiven "err_access_not_given";
     // Logged-in readers
     /// Offered to a reader who is not logged in.
     LoginPrompt "login_prompt";

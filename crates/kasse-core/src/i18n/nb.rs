@@ -72,6 +72,7 @@ texts! {
     PaymentCancelled => "Betalingen ble avbrutt. Du er ikke trukket.",
     PaymentFailed => "Betalingen gikk ikke gjennom.",
     PaymentUnknown => "Vi vet ikke om betalingen gikk gjennom. Sjekk e-posten din før du prøver igjen.",
+    ErrAccessNotGiven => connectid!("Bestillingen er betalt, men vi kunne ikke gi deg tilgang. Kontakt kundeservice."),
     LoginPrompt => connectid!("Allerede abonnent? Logg inn"),
     LoggedInAs => connectid!("Logget inn som"),
     Logout => connectid!("Logg ut"),

@@ -72,6 +72,7 @@ texts! {
     PaymentCancelled => "Betalningen avbröts. Du har inte debiterats.",
     PaymentFailed => "Betalningen gick inte igenom.",
     PaymentUnknown => "Vi vet inte om betalningen gick igenom. Kontrollera din e-post innan du försöker igen.",
+    ErrAccessNotGiven => connectid!("Beställningen är betald, men vi kunde inte ge dig åtkomst. Kontakta kundtjänst."),
     LoginPrompt => connectid!("Redan prenumerant? Logga in"),
     LoggedInAs => connectid!("Inloggad som"),
     Logout => connectid!("Logga ut"),

@@ -164,7 +164,8 @@ pub(super) async fn confirm_paid(
         "payment_pending",
         "the vendor does not report this order paid yet",
     )
-    .with_retry_after(2))
+    .with_retry_after(2)
+    .with_message_key(kasse_core::i18n::MessageKey::PaymentUnknown.as_str()))
 }
 
 pub(super) async fn read_status(cid: &crate::upstream::Vendor, order_id: i64) -> Result<OrderStatusResponse, ApiError> {
