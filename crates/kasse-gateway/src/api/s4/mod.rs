@@ -132,7 +132,7 @@ async fn make_order(
         return Err(super::attempt::in_progress());
     }
     match s4.send_json::<_, OrderView>(Method::POST, "/order", Some(&order)).await {
-        Ok(view) => record_order(state, &order, attempt, price, view).await,
+        Ok(view) => record_order(state, s4, &order, attempt, price, view).await,
         Err(e) => {
             tracing::warn!(offer = %offer.id, error = %e.log_code(), "s4 order failed upstream");
             Err(e.to_api_error())
@@ -177,7 +177,14 @@ fn set_accounts(c: &crate::config::S4Settings, order: &mut OrderCreate) {
     }
 }
 
-async fn record_order(state: &Shared, order: &OrderCreate, attempt: &Attempt, price: Money, view: OrderView) -> Answer {
+async fn record_order(
+    state: &Shared,
+    s4: &Vendor,
+    order: &OrderCreate,
+    attempt: &Attempt,
+    price: Money,
+    view: OrderView,
+) -> Answer {
     let method = order.payment_agreement_parameters.as_ref().map(|p| p.payment_method);
     let route = method.map_or(Route::S4Direct, Route::s4);
     let (token, token_hash) = order_token::issue(&state.token_key, "s4", &attempt.key);
@@ -201,10 +208,7 @@ async fn record_order(state: &Shared, order: &OrderCreate, attempt: &Attempt, pr
     };
     match state.ledger.insert(record).await {
         Ok(()) => {}
-        Err(crate::ledger::StoreError::Duplicate) => {
-            let s4 = state.s4.as_ref().expect("checked by the handler");
-            return recover::superseded(state, s4, attempt, &view.id).await;
-        }
+        Err(crate::ledger::StoreError::Duplicate) => return recover::superseded(state, s4, attempt, &view.id).await,
         Err(e) => {
             tracing::error!(s4_order_id = %view.id, error = %e, "s4 order created at the vendor but not recorded");
             return Err(ApiError::internal("the order could not be recorded; try again"));
