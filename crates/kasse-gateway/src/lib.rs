@@ -124,7 +124,13 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
     let store = Arc::new(SqlStore::open(&settings.store).await?);
     let ledger: Arc<dyn OrderStore> = store.clone();
     let token_key = token_key(&settings, ledger.as_ref()).await?;
-    let state = Arc::new(build_state(settings.clone(), ledger.clone(), store, token_key)?);
+    let state = Arc::new(build_state(
+        settings.clone(),
+        ledger.clone(),
+        store.clone(),
+        store,
+        token_key,
+    )?);
     let retention = Retention {
         orders_ms: settings.order_retention.as_millis() as i64,
         answers_ms: settings.idempotency_ttl.as_millis() as i64,
@@ -136,6 +142,7 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
         header_read_timeout: settings.header_read_timeout,
     };
     let (tx, rx) = oneshot::channel::<()>();
+    let housekeeping_state = state.clone();
     let task = tokio::spawn(async move {
         let server = serve::serve(listener, app, limits, async {
             let _ = rx.await;
@@ -145,6 +152,7 @@ pub async fn serve_settings(settings: Settings) -> anyhow::Result<Gateway> {
             for minute in 0u64.. {
                 tick.tick().await;
                 limiter.shrink();
+                api::give_due_access(&housekeeping_state, crate::ledger::now_ms()).await;
                 if minute % 10 == 0 {
                     prune(ledger.as_ref(), retention).await;
                 }
@@ -190,6 +198,7 @@ fn build_state(
     settings: Arc<Settings>,
     ledger: Arc<dyn OrderStore>,
     sessions: Arc<dyn crate::ledger::SessionStore>,
+    pending: Arc<dyn crate::ledger::PendingAccessStore>,
     token_key: TokenKey,
 ) -> anyhow::Result<AppState> {
     let http = reqwest::Client::builder()
@@ -232,6 +241,8 @@ fn build_state(
         ledger,
         sessions,
         sealer: crate::login::seal::Sealer::new(&token_key),
+        pending,
+        access_sealer: crate::login::seal::Sealer::for_purpose(&token_key, "pending-access"),
         token_key,
         http,
         consent_texts: Default::default(),

@@ -4,7 +4,8 @@
 //! credential equals an e-mail or phone of the order's payer (or of a line's receiver: a gift's
 //! recipient is entitled to it too). The vendor's status endpoint does not return the payer, so the
 //! gateway remembers, per order, SHA-256 hashes of the normalised credentials — not the addresses
-//! themselves, so the gateway's memory holds no readable personal data.
+//! themselves. (The payer's credential is also kept sealed for a day where the gateway may have to
+//! give the access by itself: `ledger::PendingAccessStore`.)
 
 use kasse_core::connectid::{ClientOrder, Party};
 use sha2::{Digest, Sha256};

@@ -4,41 +4,10 @@
 
 mod common;
 
-use common::{connectid_order, error_code, prepaid_order, Stack};
+use common::{connectid_order, error_code, pay_on_hosted_page, prepaid_order, register, Stack};
 use serde_json::{json, Value};
 
-const ORDERS: &str = "/kasse/v1/connectid/orders";
-
-async fn register(stack: &Stack, offer: &str, method: &str, key: &str) -> (i64, String) {
-    let order = connectid_order(stack, offer, method, key);
-    let (status, v) = stack.post(&format!("{ORDERS}?offer={offer}"), &order).await;
-    assert_eq!(status, 201, "{v}");
-    let token = v["orderToken"]
-        .as_str()
-        .expect("the answer carries the order token")
-        .to_string();
-    (v["orderId"].as_i64().unwrap(), token)
-}
-
-/// What the reader's browser does on the hosted payment page: press Pay.
-async fn pay_on_hosted_page(stack: &Stack, order_id: i64) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = http
-        .post(format!("{}/user/fulfillment/decision", stack.sandbox.base_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "clientId=kasse-demo&orderId={order_id}&action=pay\
-             &returnUrl=https%3A%2F%2Fwww.avis.example%2Fkasse%2Fback\
-             &errorUrl=https%3A%2F%2Fwww.avis.example%2Fkasse%2Ferror"
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-}
+use common::ORDERS;
 
 #[tokio::test]
 async fn a_card_order_is_neither_completed_nor_claimed_before_the_vendor_says_paid() {
@@ -353,6 +322,7 @@ async fn the_login_message_is_the_gateways_configuration() {
             return_url: Some("https://www.avis.example/kasse/welcome".into()),
             error_url: None,
             link_lifetime_secs: Some(3600),
+            ..Default::default()
         };
     })
     .await;

@@ -13,7 +13,8 @@ use kasse_core::lifecycle::{OrderState, Route};
 use kasse_core::offer::Backend;
 use kasse_gateway::idempotency::{Attempts, Claim};
 use kasse_gateway::ledger::{
-    LoginBegun, OrderRecord, OrderStore, Retention, SessionRow, SessionStore, SqlStore, StoreError,
+    LoginBegun, OrderRecord, OrderStore, PendingAccess, PendingAccessStore, Retention, SessionRow, SessionStore,
+    SqlStore, StoreError,
 };
 
 /// A record as the gateway writes one for a card order.
@@ -277,6 +278,60 @@ async fn logins_are_taken_once_and_sessions_end(store: &SqlStore) {
     assert_eq!(store.session_get("s-2", 0).await.unwrap(), None, "pruned");
 }
 
+/// Orders awaiting their access: put once, due in order, each check taken by one caller only,
+/// dropped, and pruned with the orders.
+async fn each_access_check_is_taken_once(store: &SqlStore) {
+    let row = |id: &str, created_ms| PendingAccess {
+        order_id: id.into(),
+        sealed_credential: format!("sealed-{id}"),
+        checks: 0,
+        created_ms,
+    };
+    store.pending_put(&row("2", 10), 200).await.unwrap();
+    store.pending_put(&row("1", 10), 100).await.unwrap();
+    store
+        .pending_put(
+            &PendingAccess {
+                sealed_credential: "later".into(),
+                ..row("1", 10)
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.pending_due(150, 10).await.unwrap(),
+        [row("1", 10)],
+        "the first put stays"
+    );
+    assert_eq!(
+        store.pending_due(300, 1).await.unwrap(),
+        [row("1", 10)],
+        "the longest waiting first"
+    );
+    assert!(store.pending_take(&row("1", 10), 400).await.unwrap());
+    assert!(
+        !store.pending_take(&row("1", 10), 400).await.unwrap(),
+        "another caller took it"
+    );
+    let due = store.pending_due(450, 10).await.unwrap();
+    assert_eq!(
+        due.iter().map(|r| (r.order_id.as_str(), r.checks)).collect::<Vec<_>>(),
+        [("2", 0), ("1", 1)]
+    );
+    store.pending_drop("2").await.unwrap();
+    assert_eq!(store.pending_due(450, 10).await.unwrap().len(), 1);
+    let retention = Retention {
+        orders_ms: 100,
+        answers_ms: 100,
+    };
+    store.prune(retention, 500).await.unwrap();
+    assert!(
+        store.pending_due(i64::MAX, 10).await.unwrap().is_empty(),
+        "pruned with the orders"
+    );
+}
+
 /// Every case, each on a fresh database from `open`.
 async fn the_contract(open: impl Fn(&str) -> String) {
     let store = |name: &str| {
@@ -295,6 +350,7 @@ async fn the_contract(open: impl Fn(&str) -> String) {
     answers_expire(&store("expiry").await).await;
     let sessions = SqlStore::open(&open("sessions")).await.expect("store opens");
     logins_are_taken_once_and_sessions_end(&sessions).await;
+    each_access_check_is_taken_once(&SqlStore::open(&open("pending")).await.expect("store opens")).await;
 }
 
 #[tokio::test]

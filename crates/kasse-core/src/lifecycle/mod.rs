@@ -5,6 +5,8 @@
 //! ConnectID methods completed by API, S4 invoices and S4 payment agreements (Vipps, MobilePay,
 //! SwedbankPay) approved on the vendor's terminal page.
 //! Starting a subscription (no order, nothing to pay) has its own small table: [`next_start_step`].
+//! An order whose reader never asks for the access they paid for is checked by the gateway
+//! itself: [`access_check`].
 //!
 //! The gateway keeps an order's [`Route`] and [`OrderState`] and asks [`decide`] before every call
 //! a reader's browser requests; [`apply`] turns what the vendor answered into the next state. The
@@ -12,10 +14,12 @@
 //! `fulfillmentStatus=success` has given a hint, and only the vendor's own order status
 //! ([`Effect::ConfirmPaidAtVendor`]) moves a hosted order to [`OrderState::Paid`].
 
+mod access;
 mod route;
 mod start;
 mod table;
 
+pub use access::{access_check, next_access_check, AccessCheck, ACCESS_CHECK_MINUTES};
 pub use route::Route;
 pub use start::{next_start_step, StartFacts, StartStep};
 pub use table::{apply, decide, Transition};

@@ -9,6 +9,8 @@
 
 mod attempt;
 mod connectid;
+
+pub use connectid::give_due_access;
 mod consent;
 mod login;
 mod offers;
@@ -82,6 +84,10 @@ pub struct AppState {
     pub sessions: Arc<dyn crate::ledger::SessionStore>,
     /// Seals readers' tokens at rest (a key derived from the order-token secret).
     pub sealer: crate::login::seal::Sealer,
+    /// Orders whose access the gateway gives by itself if the reader never asks.
+    pub pending: Arc<dyn crate::ledger::PendingAccessStore>,
+    /// Seals the credentials those orders' access goes to (a key of its own).
+    pub access_sealer: crate::login::seal::Sealer,
     /// HTTP client for ConnectID's login side (user tokens, profile).
     pub http: reqwest::Client,
     /// Consent texts read from ConnectID, kept for a while.

@@ -230,18 +230,40 @@ impl GatewayConfig {
 
 /// `[connectid.assign_user]`: the gateway's, never the browser's, choice of how a reader who was
 /// not logged in hears about the access they bought.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignUserConfig {
     /// Send the reader an e-mail or SMS with a login link (`isSendMessage`). Default false.
     #[serde(default)]
     pub send_message: bool,
+    /// Give the access by itself when the reader's browser never asks for it (the payment page's
+    /// return opened in another browser): the payer's credential is kept sealed until then, at
+    /// most a day. Default true; false keeps no credential, and such a reader has no access
+    /// until customer service gives it.
+    #[serde(default = "yes")]
+    pub unasked: bool,
     /// Where the link lands (`returnUrl`), absolute https.
     pub return_url: Option<String>,
     /// Where the link lands on error (`errorUrl`), absolute https.
     pub error_url: Option<String>,
     /// How long the link works, seconds (`linkLifetime`).
     pub link_lifetime_secs: Option<i64>,
+}
+
+impl Default for AssignUserConfig {
+    fn default() -> AssignUserConfig {
+        AssignUserConfig {
+            send_message: false,
+            unasked: true,
+            return_url: None,
+            error_url: None,
+            link_lifetime_secs: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A `sqlite:` store with a relative path, taken from `base`; any other URL as it is.

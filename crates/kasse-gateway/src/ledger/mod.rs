@@ -3,7 +3,8 @@
 //! Each later step on an order (complete, assign user, status) is checked against its record: the
 //! order token, the lifecycle's state, the credentials allowed to claim it. The record also holds
 //! the answer a retried registration replays. Personal data is kept only as hashes (credentials,
-//! the order token).
+//! the order token); the one exception, a credential kept sealed until the gateway gives the
+//! access it was bought for, is [`PendingAccessStore`]'s.
 //!
 //! Storage sits behind [`OrderStore`], with one implementation in portable SQL ([`SqlStore`]) on
 //! two engines: SQLite (one gateway instance, the default) and PostgreSQL (several instances
@@ -12,9 +13,11 @@
 
 mod attempts;
 mod open;
+mod pending;
 mod sessions;
 mod sql;
 
+pub use pending::{PendingAccess, PendingAccessStore};
 pub use sessions::{LoginBegun, SessionRow, SessionStore};
 pub use sql::SqlStore;
 

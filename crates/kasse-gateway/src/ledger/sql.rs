@@ -269,8 +269,13 @@ impl OrderStore for SqlStore {
     }
 
     async fn prune(&self, retention: Retention, now_ms: i64) -> Result<u64, StoreError> {
-        let statements: [(&str, i64); 5] = [
+        let statements: [(&str, i64); 6] = [
             ("DELETE FROM orders WHERE created_ms < $1", now_ms - retention.orders_ms),
+            // Its checks drop a row within a day; one the gateway was down for goes with its order.
+            (
+                "DELETE FROM pending_access WHERE created_ms < $1",
+                now_ms - retention.orders_ms,
+            ),
             (
                 // An in-flight row past its lease by as long is abandoned as well.
                 "DELETE FROM attempts WHERE created_ms < $1 AND (phase <> 'in_flight' OR lease_until_ms < $1)",

@@ -13,14 +13,19 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL
 pub struct Sealer(LessSafeKey);
 
 impl Sealer {
-    /// The sealer of this gateway's secret.
+    /// The sealer of readers' session tokens under this gateway's secret.
     pub fn new(key: &TokenKey) -> Sealer {
-        let bytes = key.derive("session-tokens");
+        Sealer::for_purpose(key, "session-tokens")
+    }
+
+    /// A sealer with a key of its own for `purpose` (a seal of one purpose opens in no other).
+    pub fn for_purpose(key: &TokenKey, purpose: &str) -> Sealer {
+        let bytes = key.derive(purpose);
         let unbound = UnboundKey::new(&CHACHA20_POLY1305, &bytes).expect("a 32-byte key");
         Sealer(LessSafeKey::new(unbound))
     }
 
-    /// `plain` sealed for session `session_hash`: a random nonce, then the ciphertext and tag.
+    /// `plain` sealed for session (or order) `session_hash`: a random nonce, then the ciphertext and tag.
     pub fn seal(&self, session_hash: &str, plain: &[u8]) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::fill(&mut nonce).expect("a random source");

@@ -13,6 +13,7 @@ pub mod postgres;
 pub mod process;
 
 mod bodies;
+mod hosted;
 mod stack;
 
 // Each test binary uses some of these, as with `dead_code` above.
@@ -20,6 +21,8 @@ mod stack;
 pub use bodies::{
     connectid_order, connectid_order_for, form, now_ms, prepaid_order, s4_order, s4_order_choosing, s4_urls, voucher,
 };
+#[allow(unused_imports)]
+pub use hosted::{pay_on_hosted_page, press_on_hosted_page, register, ORDERS};
 #[allow(unused_imports)]
 pub use stack::Stack;
 

@@ -1,9 +1,11 @@
-//! ConnectID orders: create (idempotent on `externalOrderId`), complete, assign user, status.
+//! ConnectID orders: create (idempotent on `externalOrderId`), complete, assign user, status,
+//! and the access the gateway gives by itself when the reader's browser never asks for it.
 //!
 //! Every call after registration carries the order's token and is checked against the order's
 //! record and kasse-core's lifecycle: the API completes only orders whose route completes by API,
 //! and assigns a user only once the vendor itself reports the order paid.
 
+mod access;
 mod record;
 mod start;
 mod steps;
@@ -30,6 +32,7 @@ use crate::ledger::OrderRecord;
 use crate::order_token;
 use crate::owners::{may_claim, order_credentials};
 
+pub use access::give_due_access;
 pub(in crate::api) use record::own_order as own_order_of;
 use record::*;
 pub(super) use start::start_subscription;

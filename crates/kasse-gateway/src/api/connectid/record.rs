@@ -79,12 +79,17 @@ pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Regis
     // The vendor deduplicates on externalOrderId: a retry after a lost answer (or a crash before
     // the answer was recorded) registers the same order again, whose record may be here already.
     let key = record.idempotency_key.clone();
+    let route = record.route;
     match state.ledger.insert(record).await {
-        Ok(()) => Ok(Reply::new(StatusCode::CREATED, &registered)),
+        Ok(()) => {
+            access::keep_for_access(state, order, route, order_id, now).await;
+            Ok(Reply::new(StatusCode::CREATED, &registered))
+        }
         Err(crate::ledger::StoreError::Duplicate) => {
             let same = state.ledger.find_by_key(Backend::ConnectId, &key).await;
             match same {
                 Ok(Some(r)) if r.vendor_order_id == order_id.to_string() => {
+                    access::keep_for_access(state, order, route, order_id, r.created_ms).await;
                     Ok(Reply::new(StatusCode::CREATED, &registered))
                 }
                 // The id belongs to another attempt's record: never hand out a token for it.

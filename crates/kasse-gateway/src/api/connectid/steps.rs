@@ -65,7 +65,7 @@ pub(in crate::api) async fn complete_order(
 
 /// The vendor's assign-user request: the reader's credential, and how to tell them from the
 /// gateway's configuration (a browser must not choose where a login link leads).
-fn assign_user_request(state: &Shared, credential: String) -> AssignUserRequest {
+pub(super) fn assign_user_request(state: &Shared, credential: String) -> AssignUserRequest {
     let c = state.settings.connectid.as_ref().expect("checked by the handler");
     let a = &c.assign_user;
     AssignUserRequest {
@@ -101,19 +101,36 @@ pub(in crate::api) async fn assign_user(
         )
         .with_field("credential"));
     }
-    if effects_of(&record, Request::AssignUser)?.contains(&Effect::ConfirmPaidAtVendor) {
-        confirm_paid(&state, cid, &mut record, order_id).await?;
+    let effects = effects_of(&record, Request::AssignUser)?;
+    let resp = assign_at_vendor(&state, cid, &mut record, order_id, effects, &req).await?;
+    tracing::info!(order_id, new_user = resp.is_new_user, "user assigned to order");
+    Ok(Reply::new(StatusCode::OK, &resp).into_response())
+}
+
+/// Takes the lifecycle's `effects` of an assign user on `record` with `req`: the vendor's status
+/// first where they ask for it (a hosted order: the proof of payment), then the vendor's assign.
+/// The order moves on, and a credential kept for an unasked access is forgotten.
+pub(super) async fn assign_at_vendor(
+    state: &Shared,
+    cid: &crate::upstream::Vendor,
+    record: &mut OrderRecord,
+    order_id: i64,
+    effects: &[Effect],
+    req: &AssignUserRequest,
+) -> Result<AssignUserResponse, ApiError> {
+    if effects.contains(&Effect::ConfirmPaidAtVendor) {
+        confirm_paid(state, cid, record, order_id).await?;
     }
     let resp: AssignUserResponse = cid
-        .send_json(Method::POST, &format!("/v1/client/order/{order_id}/user"), Some(&req))
+        .send_json(Method::POST, &format!("/v1/client/order/{order_id}/user"), Some(req))
         .await
         .map_err(|e| {
             tracing::warn!(order_id, error = %e.log_code(), "assign user failed upstream");
             e.to_api_error()
         })?;
-    advance(&state, &mut record, Outcome::UserAssigned).await;
-    tracing::info!(order_id, new_user = resp.is_new_user, "user assigned to order");
-    Ok(Reply::new(StatusCode::OK, &resp).into_response())
+    advance(state, record, Outcome::UserAssigned).await;
+    access::forget_credential(state, order_id).await;
+    Ok(resp)
 }
 
 pub(in crate::api) async fn order_status(
