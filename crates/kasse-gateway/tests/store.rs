@@ -279,7 +279,7 @@ async fn logins_are_taken_once_and_sessions_end(store: &SqlStore) {
 }
 
 /// Orders awaiting their access: put once, due in order, each check taken by one caller only,
-/// dropped, and pruned with the orders.
+/// dropped, and pruned a day (and an hour) after the order was made.
 async fn each_access_check_is_taken_once(store: &SqlStore) {
     let row = |id: &str, created_ms| PendingAccess {
         order_id: id.into(),
@@ -326,9 +326,22 @@ async fn each_access_check_is_taken_once(store: &SqlStore) {
         answers_ms: 100,
     };
     store.prune(retention, 500).await.unwrap();
+    assert_eq!(
+        store.pending_due(i64::MAX, 10).await.unwrap().len(),
+        1,
+        "kept for a day"
+    );
+    let long = Retention {
+        orders_ms: i64::MAX / 4,
+        answers_ms: i64::MAX / 4,
+    };
+    store
+        .prune(long, 10 + kasse_core::lifecycle::ACCESS_KEPT_MS + 1)
+        .await
+        .unwrap();
     assert!(
         store.pending_due(i64::MAX, 10).await.unwrap().is_empty(),
-        "pruned with the orders"
+        "pruned after a day, whatever the orders' retention"
     );
 }
 

@@ -226,13 +226,65 @@ async fn a_publisher_who_keeps_no_credential_gets_none_kept() {
         s.connectid.as_mut().unwrap().assign_user.unasked = false;
     })
     .await;
+    let state = stack.gateway.state().clone();
     let (id, _) = register(&stack, "digital-month", "creditcardPayex", "unasked-off-1").await;
     assert!(kept(&stack).await.is_empty());
+    // One kept while it was on: forgotten at the next pass, unchecked.
+    let row = PendingAccess {
+        order_id: id.to_string(),
+        sealed_credential: state
+            .access_sealer
+            .seal(&format!("connectid-order:{id}"), PAYER.as_bytes()),
+        checks: 0,
+        created_ms: now(),
+    };
+    state.pending.pending_put(&row, now()).await.unwrap();
     pay_on_hosted_page(&stack, id).await;
-    assert_eq!(
-        give_due_access(&stack.gateway.state().clone(), now() + 6 * MINUTE).await,
-        0
-    );
+    let calls = vendor_calls(&stack).await.len();
+    assert_eq!(give_due_access(&state, now() + 6 * MINUTE).await, 0);
+    assert!(kept(&stack).await.is_empty());
+    assert_eq!(vendor_calls(&stack).await.len(), calls);
     assert!(sandbox_order(&stack, id).await["assignment"].is_null());
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_kept_credential_the_order_does_not_allow_is_never_assigned() {
+    let stack = Stack::start().await;
+    let state = stack.gateway.state().clone();
+    let (id, _) = register(&stack, "digital-month", "creditcardPayex", "unasked-foreign-1").await;
+    state.pending.pending_drop(&id.to_string()).await.unwrap();
+    // Sealed with the gateway's own key for this very order, but not the payer's.
+    let foreign = PendingAccess {
+        order_id: id.to_string(),
+        sealed_credential: state
+            .access_sealer
+            .seal(&format!("connectid-order:{id}"), b"mallory@example.no"),
+        checks: 0,
+        created_ms: now(),
+    };
+    state.pending.pending_put(&foreign, now()).await.unwrap();
+    pay_on_hosted_page(&stack, id).await;
+    let calls = vendor_calls(&stack).await.len();
+    assert_eq!(give_due_access(&state, now() + MINUTE).await, 0);
+    assert_eq!(vendor_calls(&stack).await.len(), calls, "the vendor saw nothing");
+    assert!(kept(&stack).await.is_empty());
+    stack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_vendor_that_is_down_ends_the_pass_at_its_first_failure() {
+    let stack = Stack::start().await;
+    let state = stack.gateway.state().clone();
+    register(&stack, "digital-month", "creditcardPayex", "unasked-down-1").await;
+    register(&stack, "digital-month", "creditcardPayex", "unasked-down-2").await;
+    stack
+        .set_faults(json!({"rate": 1.0, "kinds": ["503"], "path": "/order/status"}))
+        .await;
+    let calls = vendor_calls(&stack).await.len();
+    assert_eq!(give_due_access(&state, now() + 6 * MINUTE).await, 0);
+    let seen = paths(&vendor_calls(&stack).await[calls..]);
+    assert_eq!(seen.len(), 1, "one call, then the pass stops: {seen:?}");
+    assert_eq!(kept(&stack).await.len(), 2, "both still kept for their next checks");
     stack.shutdown().await;
 }

@@ -16,6 +16,10 @@ use super::{decide, Effect, OrderState, Request, Route};
 /// after, when a hosted payment page has long expired.
 pub const ACCESS_CHECK_MINUTES: [i64; 10] = [5, 10, 20, 40, 60, 120, 240, 480, 720, 1440];
 
+/// How long after registration a kept credential is forgotten whatever happened: the last check
+/// and an hour's grace (for a check that could not forget it, or a gateway that was down).
+pub const ACCESS_KEPT_MS: i64 = (1440 + 60) * 60_000;
+
 /// What one check of an order awaiting its access does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessCheck {

@@ -19,7 +19,7 @@ mod route;
 mod start;
 mod table;
 
-pub use access::{access_check, next_access_check, AccessCheck, ACCESS_CHECK_MINUTES};
+pub use access::{access_check, next_access_check, AccessCheck, ACCESS_CHECK_MINUTES, ACCESS_KEPT_MS};
 pub use route::Route;
 pub use start::{next_start_step, StartFacts, StartStep};
 pub use table::{apply, decide, Transition};

@@ -33,6 +33,9 @@ pub trait PendingAccessStore: Send + Sync + 'static {
 
     /// Forgets order `order_id`'s credential (access given, nothing left to give, checks over).
     async fn pending_drop(&self, order_id: &str) -> Result<(), StoreError>;
+
+    /// Forgets every kept credential (the publisher turned `unasked` off).
+    async fn pending_drop_all(&self) -> Result<u64, StoreError>;
 }
 
 #[async_trait::async_trait]
@@ -95,5 +98,13 @@ impl PendingAccessStore for SqlStore {
             .await
             .map_err(engine_error)?;
         Ok(())
+    }
+
+    async fn pending_drop_all(&self) -> Result<u64, StoreError> {
+        let gone = sqlx::query("DELETE FROM pending_access")
+            .execute(&self.pool)
+            .await
+            .map_err(engine_error)?;
+        Ok(gone.rows_affected())
     }
 }

@@ -271,10 +271,10 @@ impl OrderStore for SqlStore {
     async fn prune(&self, retention: Retention, now_ms: i64) -> Result<u64, StoreError> {
         let statements: [(&str, i64); 6] = [
             ("DELETE FROM orders WHERE created_ms < $1", now_ms - retention.orders_ms),
-            // Its checks drop a row within a day; one the gateway was down for goes with its order.
+            // Its checks drop a row within a day; this bounds a row whose drop failed.
             (
                 "DELETE FROM pending_access WHERE created_ms < $1",
-                now_ms - retention.orders_ms,
+                now_ms - kasse_core::lifecycle::ACCESS_KEPT_MS,
             ),
             (
                 // An in-flight row past its lease by as long is abandoned as well.

@@ -1,6 +1,7 @@
-//! The readers' ConnectID tokens at rest: sealed with ChaCha20-Poly1305 under a key derived from
-//! the order-token secret, bound to their session, so a copy of the database alone gives no
-//! reader's account away.
+//! Secrets at rest: readers' ConnectID tokens (bound to their session) and the credential an
+//! order's access goes to (bound to the order), sealed with ChaCha20-Poly1305 under keys derived
+//! from the order-token secret, one per purpose, so a copy of the database alone gives no
+//! reader's account or address away (unless the secret is the ledger's own: configure it).
 
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use base64::Engine as _;
@@ -9,7 +10,7 @@ use crate::order_token::TokenKey;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// Seals and opens session tokens.
+/// Seals and opens secrets of one purpose.
 pub struct Sealer(LessSafeKey);
 
 impl Sealer {

@@ -11,8 +11,9 @@ use kasse_core::lifecycle::{access_check, next_access_check, AccessCheck};
 use super::*;
 use crate::ledger::PendingAccess;
 
-/// Orders checked per housekeeping pass (one a minute): a bound on the vendor calls it makes.
-const CHECKS_PER_PASS: i64 = 20;
+/// Orders checked per housekeeping pass (one a minute), at most two vendor calls each: a bound
+/// well inside ConnectID's documented 2000 calls a minute per client.
+const CHECKS_PER_PASS: i64 = 100;
 
 /// What a seal of order `order_id`'s credential is bound to: it opens for no other order.
 fn bound_to(order_id: i64) -> String {
@@ -55,6 +56,13 @@ pub async fn give_due_access(state: &Shared, now_ms: i64) -> usize {
     let Some(cid) = state.connectid.as_ref() else {
         return 0;
     };
+    if !state.settings.connectid.as_ref().is_some_and(|c| c.assign_user.unasked) {
+        // Turned off since the credentials were kept: none is kept any longer.
+        if let Ok(gone @ 1..) = state.pending.pending_drop_all().await {
+            tracing::info!(rows = gone, "kept credentials forgotten: assign_user.unasked is off");
+        }
+        return 0;
+    }
     let due = match state.pending.pending_due(now_ms, CHECKS_PER_PASS).await {
         Ok(due) => due,
         Err(e) => {
@@ -64,49 +72,63 @@ pub async fn give_due_access(state: &Shared, now_ms: i64) -> usize {
     };
     let mut given = 0;
     for row in due {
-        if check(state, cid, &row).await == Checked::Given {
-            given += 1;
+        match check(state, cid, &row, now_ms).await {
+            Checked::Given => given += 1,
+            // The vendor is down or busy: the other orders wait for the next pass.
+            Checked::Unavailable => break,
+            Checked::Nothing | Checked::Again => {}
         }
     }
     given
 }
+
+/// How long a check holds its order: no other instance takes the order's next check before
+/// (a backlog's next check may be due at once).
+const CHECK_LEASE_MS: i64 = 2 * 60_000;
 
 /// What one check came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Checked {
     /// The access is given.
     Given,
-    /// Nothing left to give (given already, cancelled, failed, or an unreadable seal).
+    /// Nothing left to give (given already, an order that ended, a seal or credential that does
+    /// not hold, a refusal for good).
     Nothing,
-    /// Not yet (not paid, the vendor failed): the next check on the schedule.
+    /// Not yet (not completed, not paid): the next check on the schedule.
     Again,
+    /// The vendor did not answer, or asked to wait: the next check on the schedule, and the pass
+    /// stops.
+    Unavailable,
 }
 
 /// Takes `row`'s due check (unless another instance did), then forgets the credential when the
 /// check settled the order or was its last.
-async fn check(state: &Shared, cid: &crate::upstream::Vendor, row: &PendingAccess) -> Checked {
+async fn check(state: &Shared, cid: &crate::upstream::Vendor, row: &PendingAccess, now_ms: i64) -> Checked {
     let next = next_access_check(row.created_ms, usize::try_from(row.checks + 1).unwrap_or(usize::MAX));
-    match state.pending.pending_take(row, next.unwrap_or(i64::MAX)).await {
+    let hold = next.map_or(i64::MAX, |next| next.max(now_ms + CHECK_LEASE_MS));
+    match state.pending.pending_take(row, hold).await {
         Ok(true) => {}
         Ok(false) => return Checked::Nothing, // another gateway instance takes this check
         Err(e) => {
             tracing::warn!(order_id = %row.order_id, error = %e, "an access check was not taken");
-            return Checked::Nothing;
+            return Checked::Unavailable;
         }
     }
     let checked = give(state, cid, row).await;
-    if checked != Checked::Again || next.is_none() {
-        if checked == Checked::Again {
+    let settled = matches!(checked, Checked::Given | Checked::Nothing);
+    if settled || next.is_none() {
+        if !settled {
             tracing::warn!(order_id = %row.order_id, "no access given within the order's checks; the credential is forgotten");
         }
         if let Err(e) = state.pending.pending_drop(&row.order_id).await {
-            tracing::warn!(order_id = %row.order_id, error = %e, "a kept credential was not forgotten");
+            tracing::warn!(order_id = %row.order_id, error = %e, "a kept credential was not forgotten; the pruner ends it");
         }
     }
     checked
 }
 
-/// One check of `row`'s order: what the lifecycle allows, with the sealed credential.
+/// One check of `row`'s order: what the lifecycle allows, with the sealed credential, which must
+/// still be one the order allows (as for the reader's own request).
 async fn give(state: &Shared, cid: &crate::upstream::Vendor, row: &PendingAccess) -> Checked {
     let Ok(order_id) = row.order_id.parse::<i64>() else {
         return Checked::Nothing;
@@ -114,7 +136,7 @@ async fn give(state: &Shared, cid: &crate::upstream::Vendor, row: &PendingAccess
     let mut record = match state.ledger.find(Backend::ConnectId, &row.order_id).await {
         Ok(Some(record)) => record,
         Ok(None) => return Checked::Nothing,
-        Err(_) => return Checked::Again,
+        Err(_) => return Checked::Unavailable,
     };
     let effects = match access_check(record.route, record.state) {
         AccessCheck::Forget => return Checked::Nothing,
@@ -130,6 +152,11 @@ async fn give(state: &Shared, cid: &crate::upstream::Vendor, row: &PendingAccess
         return Checked::Nothing;
     };
     let request = steps::assign_user_request(state, credential);
+    let valid = kasse_core::connectid::validate_assign_user(&request).is_ok();
+    if !valid || !may_claim(&record.credentials, &request.credential) {
+        tracing::error!(order_id, "a kept credential is not one the order allows; not assigned");
+        return Checked::Nothing;
+    }
     match steps::assign_at_vendor(state, cid, &mut record, order_id, effects, &request).await {
         Ok(answer) => {
             tracing::info!(
@@ -139,9 +166,14 @@ async fn give(state: &Shared, cid: &crate::upstream::Vendor, row: &PendingAccess
             );
             Checked::Given
         }
+        Err(e) if e.body.code == "payment_pending" => Checked::Again,
+        Err(e) if e.status.as_u16() == 429 || e.status.is_server_error() => {
+            tracing::info!(order_id, code = %e.body.code, "access not given yet: the vendor is unavailable");
+            Checked::Unavailable
+        }
         Err(e) => {
-            tracing::info!(order_id, code = %e.body.code, "access not given yet");
-            Checked::Again
+            tracing::warn!(order_id, code = %e.body.code, "the vendor refused the access; customer service must give it");
+            Checked::Nothing
         }
     }
 }

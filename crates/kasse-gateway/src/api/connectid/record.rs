@@ -88,8 +88,9 @@ pub(super) async fn record_order(state: &Shared, order: &ClientOrder, reg: Regis
         Err(crate::ledger::StoreError::Duplicate) => {
             let same = state.ledger.find_by_key(Backend::ConnectId, &key).await;
             match same {
+                // Nothing is kept again: the first registration kept the credential (or its
+                // checks are over), and this body may not be the first one's.
                 Ok(Some(r)) if r.vendor_order_id == order_id.to_string() => {
-                    access::keep_for_access(state, order, route, order_id, r.created_ms).await;
                     Ok(Reply::new(StatusCode::CREATED, &registered))
                 }
                 // The id belongs to another attempt's record: never hand out a token for it.
