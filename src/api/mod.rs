@@ -39,7 +39,7 @@ impl ApiFailure {
             ApiFailure::Network => true,
             ApiFailure::Http {
                 status, retry_after, ..
-            } => retry_after.is_some() || *status == 429 || *status >= 500,
+            } => kasse_core::checkout::failure::retryable(*status, *retry_after),
         }
     }
 
@@ -73,14 +73,7 @@ impl ApiFailure {
             } => message_key
                 .as_deref()
                 .and_then(MessageKey::from_name)
-                .unwrap_or(match status {
-                    401 => MessageKey::ErrLoginRequired,
-                    404 => MessageKey::ErrNotFound,
-                    409 | 422 => MessageKey::ErrOfferChanged,
-                    429 => MessageKey::ErrTryAgainLater,
-                    500.. => MessageKey::ErrVendorUnavailable,
-                    _ => MessageKey::ErrUnknown,
-                }),
+                .unwrap_or_else(|| kasse_core::checkout::failure::status_message(*status)),
         }
     }
 }

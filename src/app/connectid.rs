@@ -2,7 +2,8 @@
 //! payment page, or completed through the API with the user assigned), and the return from the
 //! payment page. Every decision comes from kasse-core; this runs the effects.
 
-use kasse_core::checkout::attempt::{attempt_for_submit, on_assign_failure, on_return, AssignFailure, Attempt, Return};
+use kasse_core::checkout::attempt::{attempt_for_submit, on_return, Attempt, Return};
+use kasse_core::checkout::failure::Call;
 use kasse_core::connectid::ClientOrder;
 use kasse_core::connectid::{self, Step};
 use kasse_core::contract::AssignUserBody;
@@ -13,7 +14,6 @@ use kasse_core::{build_client_order, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
-use crate::api::ApiFailure;
 use crate::events::{Detail, Event};
 use crate::{page, storage};
 
@@ -91,7 +91,7 @@ impl Checkout {
         {
             Ok(created) => Some(created),
             Err(failure) => {
-                self.create_failed(&failure);
+                self.failed(Call::Create, &failure, Detail::new());
                 None
             }
         }
@@ -106,51 +106,29 @@ impl Checkout {
                 Step::RedirectToFulfillment => return self.redirect_to_fulfillment(order_id),
                 Step::CompleteByApi => {
                     self.go(Phase::Completing);
-                    storage::set_committed(&self.offer_id(), true);
+                    self.commit(Call::Complete);
                     if let Err(failure) = gateway.complete(order_id, &token).await {
-                        // Refused for good, the order was not completed: it may be left (a new
-                        // submit is a new order). A failure a retry may fix leaves it committed.
-                        if !failure.retryable() {
-                            storage::clear_attempt(&self.offer_id());
-                        }
-                        self.go(Phase::Form);
-                        return self.fail(&failure);
+                        let order = Detail::new().number("orderId", order_id as f64);
+                        return self.failed(Call::Complete, &failure, order);
                     }
                 }
                 Step::AssignUser => {
                     // Only a paid (or completed) order is assigned.
                     self.go(Phase::Completing);
-                    storage::set_committed(&self.offer_id(), true);
+                    self.commit(Call::AssignUser);
                     let Some(credential) = credential.clone() else { continue };
                     let request = AssignUserBody { credential };
                     match gateway.assign_user(order_id, &token, &request).await {
                         Ok(answer) => new_user = answer.is_new_user,
-                        Err(failure) => return self.assign_failed(order_id, &failure),
+                        Err(failure) => {
+                            let order = Detail::new().number("orderId", order_id as f64);
+                            return self.failed(Call::AssignUser, &failure, order);
+                        }
                     }
                 }
             }
         }
         self.finish(order_id, &token, new_user).await;
-    }
-
-    /// Assign user failed for `order_id`: as the core says, the attempt stays committed (the retry
-    /// continues), is released (maybe not paid), or ends (paid, but only customer service can
-    /// give the access).
-    fn assign_failed(&self, order_id: i64, failure: &ApiFailure) {
-        self.go(Phase::Form);
-        match on_assign_failure(failure.code(), failure.retryable()) {
-            AssignFailure::Retry => self.fail(failure),
-            AssignFailure::Release => {
-                storage::set_committed(&self.offer_id(), false);
-                self.fail(failure);
-            }
-            AssignFailure::End(message) => {
-                storage::clear_attempt(&self.offer_id());
-                self.notice.set(Some(Notice::new(message, false)));
-                let detail = Detail::error(failure.code(), false).number("orderId", order_id as f64);
-                self.emit(Event::Error, detail);
-            }
-        }
     }
 
     /// Leaves for ConnectID's payment page for `order_id`, or explains why it cannot.
@@ -233,7 +211,7 @@ impl Checkout {
                 let order = order_id as f64;
                 match error_code {
                     None => self.emit(Event::Cancel, Detail::new().number("orderId", order)),
-                    Some(code) => self.emit(Event::Error, Detail::error(code, true).number("orderId", order)),
+                    Some(code) => self.emit(Event::Error, Detail::error(code, retry).number("orderId", order)),
                 }
             }
             Return::NoOrder { message } => {

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use kasse_core::checkout::failure::{on_failure, AttemptAfter, Call, Stop, Tell};
 use kasse_core::checkout::{default_country, method_choices};
 use kasse_core::{Backend, CheckoutForm, FieldError, Locale, MessageKey, Money};
 use leptos::prelude::*;
@@ -322,36 +323,54 @@ impl Checkout {
         self.info.with_value(|i| i.offer.backend)
     }
 
-    /// A create call failed: back to the form, the attempt kept or ended as the core says. A
-    /// conflict is told as a failure to try again: the retry is a new attempt.
-    fn create_failed(&self, failure: &ApiFailure) {
-        let ends = kasse_core::checkout::attempt::create_failure_ends_attempt(failure.code(), failure.retryable());
-        if ends {
-            storage::clear_attempt(&self.offer_id());
-        }
-        self.go(Phase::Form);
-        if failure.code() != "idempotency_conflict" {
-            return self.fail(failure);
-        }
-        // The attempt is gone and the retry makes a new one: say so as a failure to try again.
-        self.notice.set(Some(Notice::new(MessageKey::ErrUnknown, true)));
-        self.emit(Event::Error, Detail::error(failure.code(), true));
+    /// `call` failed: the attempt, the notice, the event and the reader's session as the core
+    /// says ([`on_failure`]); `detail` carries the order's id, if any, into the event.
+    fn failed(&self, call: Call, failure: &ApiFailure, detail: Detail) {
+        let stop = on_failure(call, failure.code(), failure.retryable());
+        self.settle(stop.attempt);
+        self.show(stop, Some(failure), detail);
     }
 
-    fn fail(&self, failure: &ApiFailure) {
+    /// Marks the attempt committed before `call` leaves, if the core says the call commits it.
+    fn commit(&self, call: Call) {
+        if call.commits() {
+            storage::set_committed(&self.offer_id(), true);
+        }
+    }
+
+    /// Does to the stored attempt what the core said.
+    fn settle(&self, after: AttemptAfter) {
+        match after {
+            AttemptAfter::Keep => {}
+            AttemptAfter::Release => storage::set_committed(&self.offer_id(), false),
+            AttemptAfter::End => storage::clear_attempt(&self.offer_id()),
+        }
+    }
+
+    /// Back to the form with `stop`'s notice (the failure's own text, and the vendor's price with
+    /// it, when the core names none) and its event.
+    fn show(&self, stop: Stop, failure: Option<&ApiFailure>, detail: Detail) {
         #[cfg(feature = "connectid")]
-        if failure.code() == "login_required" {
+        if stop.session_ended {
             self.session_ended();
         }
-        let price = match failure {
-            ApiFailure::Http { price, .. } => *price,
-            ApiFailure::Network => None,
+        self.go(Phase::Form);
+        let (key, price) = match (stop.message, failure) {
+            (Some(key), _) => (key, None),
+            (None, Some(failure @ ApiFailure::Http { price, .. })) => (failure.message_key(), *price),
+            (None, Some(failure)) => (failure.message_key(), None),
+            (None, None) => (MessageKey::ErrUnknown, None),
         };
         self.notice.set(Some(Notice {
-            key: failure.message_key(),
-            retry: failure.retryable(),
+            key,
+            retry: stop.retry,
             price,
         }));
-        self.emit(Event::Error, Detail::error(failure.code(), failure.retryable()));
+        let code = match stop.tell {
+            Tell::Cancel => return self.emit(Event::Cancel, detail),
+            Tell::Error(code) => code,
+            Tell::Failure => failure.map_or("unknown", ApiFailure::code),
+        };
+        self.emit(Event::Error, detail.text("code", code).flag("retryable", stop.retry));
     }
 }

@@ -4,22 +4,19 @@
 //! reads "not approved" (409) as a cancel; the gateway has then cancelled the order at S4.
 
 use kasse_core::checkout::attempt::{attempt_for_submit, Attempt};
+use kasse_core::checkout::failure::{
+    on_s4_complete, Call, S4Completion, S4_COMPLETE_CALLS, S4_COMPLETE_WAIT_MS, S4_ORDER_FAILED,
+};
 use kasse_core::checkout::S4Urls;
 use kasse_core::contract::S4OrderAnswer;
-use kasse_core::s4::{next_step, OrderStatus, OrderView, S4Next};
+use kasse_core::s4::{next_step, OrderView, S4Next};
 use kasse_core::{build_s4_request, MessageKey};
 use leptos::prelude::*;
 
 use super::{Checkout, Notice, Phase, Receipt};
-use crate::api::ApiFailure;
 use crate::events::{Detail, Event};
 use crate::{page, storage};
 use kasse_core::field::WebUrl;
-
-/// How long S4 may hold one completion call for the reader's approval to arrive (the gateway
-/// caps it further), and how many such calls the widget makes before saying it does not know.
-const COMPLETE_POLL_MS: u32 = 5_000;
-const COMPLETE_CALLS: u32 = 3;
 
 impl Checkout {
     /// The URLs the agreement carries: back to this page, and the publisher's own from the offer.
@@ -58,7 +55,7 @@ impl Checkout {
         let created = gateway.create_s4_order(&offer_id, &key, &request).await;
         let created = match created {
             Ok(created) => created,
-            Err(failure) => return self.create_failed(&failure),
+            Err(failure) => return self.failed(Call::Create, &failure, Detail::new()),
         };
         let token = created.order_token.clone().unwrap_or_default();
         storage::save_attempt(
@@ -112,59 +109,30 @@ impl Checkout {
             S4Next::Complete => self.complete_s4(answer.id, token).await,
             S4Next::Done => self.s4_receipt(answer.id),
             S4Next::Failed => {
-                storage::clear_attempt(&self.offer_id());
-                self.go(Phase::Form);
-                self.notice.set(Some(Notice::new(MessageKey::ErrOrderRejected, false)));
-                self.emit(
-                    Event::Error,
-                    Detail::error("order_failed", false).text("orderId", &answer.id),
-                );
+                self.settle(S4_ORDER_FAILED.attempt);
+                self.show(S4_ORDER_FAILED, None, Detail::new().text("orderId", &answer.id));
             }
         }
     }
 
-    /// Completes the order through the gateway, waiting a while for an approval on its way.
+    /// Completes the order through the gateway, waiting a while for an approval on its way: the
+    /// core says what each answer means.
     pub(super) async fn complete_s4(self, id: String, token: String) {
         self.go(Phase::Completing);
-        storage::set_committed(&self.offer_id(), true);
+        self.commit(Call::CompleteS4);
         let gateway = self.gateway.get_value();
-        for _ in 0..COMPLETE_CALLS {
-            match gateway.complete_s4(&id, &token, COMPLETE_POLL_MS).await {
-                Ok(answer) if answer.status == OrderStatus::Completed => return self.s4_receipt(id),
-                Ok(answer) if answer.status == OrderStatus::InProgress => continue,
-                Ok(_) => return self.s4_stopped(&id, MessageKey::ErrOrderRejected, "order_failed"),
-                Err(ApiFailure::Http { code, .. }) if code == "payment_not_approved" => {
-                    return self.s4_stopped(&id, MessageKey::PaymentCancelled, "cancel")
-                }
-                Err(failure) => {
-                    // A passing failure leaves the order standing: "retry" completes it again. A
-                    // final one means this order cannot be completed: the next submit starts anew.
-                    if !failure.retryable() {
-                        storage::clear_attempt(&self.offer_id());
-                    }
-                    self.go(Phase::Form);
-                    return self.fail(&failure);
-                }
-            }
-        }
-        self.go(Phase::Form);
-        self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, true)));
-        self.emit(
-            Event::Error,
-            Detail::error("payment_unknown", true).text("orderId", &id),
-        );
-    }
-
-    /// The order ended without payment: the form again, with the reader's data, and the next
-    /// submit is a new attempt.
-    fn s4_stopped(self, id: &str, key: MessageKey, code: &str) {
-        storage::clear_attempt(&self.offer_id());
-        self.go(Phase::Form);
-        self.notice.set(Some(Notice::new(key, false)));
-        if code == "cancel" {
-            self.emit(Event::Cancel, Detail::new().text("orderId", id));
-        } else {
-            self.emit(Event::Error, Detail::error(code, false).text("orderId", id));
+        let order = || Detail::new().text("orderId", &id);
+        for call in 1..=S4_COMPLETE_CALLS {
+            let stop = match gateway.complete_s4(&id, &token, S4_COMPLETE_WAIT_MS).await {
+                Ok(answer) => match on_s4_complete(answer.status, call) {
+                    S4Completion::Done => return self.s4_receipt(id),
+                    S4Completion::Again => continue,
+                    S4Completion::Stopped(stop) => stop,
+                },
+                Err(failure) => return self.failed(Call::CompleteS4, &failure, order()),
+            };
+            self.settle(stop.attempt);
+            return self.show(stop, None, order());
         }
     }
 

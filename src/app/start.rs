@@ -2,6 +2,7 @@
 //! subscription through the gateway); nothing is paid.
 
 use kasse_core::checkout::build_start_subscription;
+use kasse_core::checkout::failure::{on_failure, AttemptAfter, Call};
 use kasse_core::lifecycle::{next_start_step, StartFacts, StartStep};
 use kasse_core::MessageKey;
 use leptos::prelude::*;
@@ -66,11 +67,11 @@ impl Checkout {
                 self.set_has_access(true);
             }
             Err(failure) => {
-                if !failure.retryable() {
+                let stop = on_failure(Call::Start, failure.code(), failure.retryable());
+                if stop.attempt == AttemptAfter::End {
                     storage::clear_start(&offer_id);
                 }
-                self.go(Phase::Form);
-                self.fail(&failure);
+                self.show(stop, Some(&failure), Detail::new());
             }
         }
     }

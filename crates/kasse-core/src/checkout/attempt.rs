@@ -152,39 +152,6 @@ impl Attempt {
     }
 }
 
-/// Whether a failed create call (gateway error `code`, `retryable` or not) ends the attempt, so
-/// the next submit is a new order: a final refusal does (nothing was made), and so does a key
-/// that already holds another form's answer (`idempotency_conflict`: the reader changed the form
-/// after a try whose answer was lost, and that order was never completed). A failure a retry may
-/// fix keeps the attempt: its key finds the order if it was made after all.
-pub fn create_failure_ends_attempt(code: &str, retryable: bool) -> bool {
-    !retryable || code == "idempotency_conflict"
-}
-
-/// What a failed assign-user call (gateway error `code`) leaves of the committed attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AssignFailure {
-    /// A retry may pass (the vendor, the network): the attempt stays committed, and the retry
-    /// button continues it.
-    Retry,
-    /// The vendor does not report the order paid (`payment_pending`): it may never be. The attempt
-    /// is no longer committed: the reader may retry (the same order), go back to its payment page,
-    /// or change the form for a new order, as the message says after they checked their e-mail.
-    Release,
-    /// Refused for good: the order is paid but cannot be linked to the reader here. The attempt
-    /// ends (nothing the widget can do), and the reader is told to ask customer service.
-    End(MessageKey),
-}
-
-/// The rule for a failed assign-user call.
-pub fn on_assign_failure(code: &str, retryable: bool) -> AssignFailure {
-    match (code, retryable) {
-        ("payment_pending", _) => AssignFailure::Release,
-        (_, true) => AssignFailure::Retry,
-        _ => AssignFailure::End(MessageKey::ErrAccessNotGiven),
-    }
-}
-
 /// What the retry button does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Retry {

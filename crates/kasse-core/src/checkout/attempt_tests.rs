@@ -119,14 +119,6 @@ fn a_committed_order_is_only_ever_continued() {
 }
 
 #[test]
-fn a_create_failure_ends_the_attempt_when_final_or_a_conflict() {
-    assert!(create_failure_ends_attempt("invalid_field", false));
-    assert!(create_failure_ends_attempt("idempotency_conflict", false));
-    assert!(!create_failure_ends_attempt("vendor_timeout", true));
-    assert!(!create_failure_ends_attempt("unreadable_answer", true));
-}
-
-#[test]
 fn a_return_continues_only_on_success_with_an_order() {
     let a = stored(form("kari@x.no", "creditcardPayex"), true, false);
     assert_eq!(
@@ -186,15 +178,5 @@ fn after_payment_come_the_flows_remaining_steps() {
     assert_eq!(
         invoice.steps_after_payment(&digital),
         vec![Step::CompleteByApi, Step::AssignUser]
-    );
-}
-
-#[test]
-fn an_assign_failure_keeps_releases_or_ends_the_committed_attempt() {
-    assert_eq!(on_assign_failure("vendor_timeout", true), AssignFailure::Retry);
-    assert_eq!(on_assign_failure("payment_pending", true), AssignFailure::Release);
-    assert_eq!(
-        on_assign_failure("rejected", false),
-        AssignFailure::End(MessageKey::ErrAccessNotGiven)
     );
 }

@@ -95,7 +95,10 @@ pub fn on_failure(call: Call, code: &str, retryable: bool) -> Stop {
             retry: true,
             ..own
         },
-        (Call::AssignUser, "payment_pending", _) => Stop { attempt: Release, ..own },
+        (Call::AssignUser, "payment_pending", _) => Stop {
+            attempt: Release,
+            ..own
+        },
         (Call::AssignUser, _, false) => Stop {
             message: Some(MessageKey::ErrAccessNotGiven),
             ..own

@@ -3,6 +3,7 @@
 
 pub mod attempt;
 mod connectid;
+pub mod failure;
 mod s4;
 mod start;
 
