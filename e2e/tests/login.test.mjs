@@ -152,3 +152,32 @@ test("a logged-in reader's prepaid order (flow 2a) through Kasse.mount is hers, 
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test("a gateway too busy to read the session (429) is asked again: the reader stays logged in", async () => {
+  const { page } = await kariLoggedIn();
+  // Every session read in the first 800 ms is refused as a rate-limited gateway refuses it.
+  let firstRefusal = null;
+  let refused = 0;
+  await page.route("**/kasse/v1/session", async (route) => {
+    if (firstRefusal === null || Date.now() - firstRefusal < 800) {
+      firstRefusal ??= Date.now();
+      refused += 1;
+      const body = { error: { code: "rate_limited", message: "too many requests", retryAfter: 1 } };
+      return route.fulfill({
+        status: 429, contentType: "application/json", headers: { "retry-after": "1" }, body: JSON.stringify(body),
+      });
+    }
+    return route.continue();
+  });
+  await page.reload();
+  const host = page.locator('[data-kasse-offer="digital-month"]');
+  await host.scrollIntoViewIfNeeded();
+  await host.locator(".kasse__reader-name").waitFor({ timeout: 20000 });
+  assert.ok(refused >= 1, "the gateway was busy at first");
+  // No widget on the page took the busy gateway for a reader who is logged out.
+  for (let i = 0; i < 50 && (await page.locator("a.kasse__login").count()) > 0; i++) {
+    await page.waitForTimeout(200);
+  }
+  assert.equal(await page.locator("a.kasse__login").count(), 0, "every widget shows the reader");
+  await page.context().close();
+});

@@ -37,8 +37,11 @@ impl Gateway {
         [self.base.as_str(), "/kasse/v1", path].concat()
     }
 
+    /// A read: sent again after a failure that may pass (a 429 from a busy gateway, a dropped
+    /// connection), since reading twice is harmless. Otherwise a reader's session or access
+    /// would quietly read as none.
     fn get(&self, path: &str) -> Call<'static> {
-        self.call("GET", path)
+        self.call("GET", path).replayable()
     }
 
     fn post(&self, path: &str, body: Option<JsValue>) -> Call<'static> {
@@ -59,9 +62,9 @@ impl Gateway {
         }
     }
 
-    /// Loads an offer (retried: reading twice is harmless).
+    /// Loads an offer.
     pub async fn offer(&self, id: &str) -> Result<OfferInfo, ApiFailure> {
-        decode(send(self.get(&["/offers/", &encode(id)].concat()).replayable()).await?)
+        decode(send(self.get(&["/offers/", &encode(id)].concat())).await?)
     }
 
     /// Registers a ConnectID order (idempotent on its `externalOrderId`): in the logged-in

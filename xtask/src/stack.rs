@@ -192,7 +192,9 @@ impl Stack {
 }
 
 /// The example configuration with the sandbox, the gateway's own origin and `dist/` where they
-/// really are. The example is the one publishers read, so the demo runs exactly it.
+/// really are. The example is the one publishers read, so the demo runs exactly it, but for the
+/// rate limit: every reader of the demo page (seven widgets) and of the browser suite comes from
+/// 127.0.0.1, one address standing for many readers, whose bucket the example's limit is for.
 fn gateway_config(sandbox_url: &str, gateway_port: u16) -> Result<String> {
     let example = std::fs::read_to_string(cmd::workspace_root().join(GATEWAY_EXAMPLE_CONFIG))
         .with_context(|| format!("reading {GATEWAY_EXAMPLE_CONFIG}"))?;
@@ -205,6 +207,8 @@ fn gateway_config(sandbox_url: &str, gateway_port: u16) -> Result<String> {
             EXAMPLE_STATIC_DIR.to_owned(),
             format!("{:?}", dist.display().to_string()),
         ),
+        ("rate_limit_per_second = 10".to_owned(), "rate_limit_per_second = 100".to_owned()),
+        ("rate_limit_burst = 60".to_owned(), "rate_limit_burst = 600".to_owned()),
     ];
     let mut config = example;
     for (from, to) in replacements {
