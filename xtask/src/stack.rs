@@ -207,7 +207,10 @@ fn gateway_config(sandbox_url: &str, gateway_port: u16) -> Result<String> {
             EXAMPLE_STATIC_DIR.to_owned(),
             format!("{:?}", dist.display().to_string()),
         ),
-        ("rate_limit_per_second = 10".to_owned(), "rate_limit_per_second = 100".to_owned()),
+        (
+            "rate_limit_per_second = 10".to_owned(),
+            "rate_limit_per_second = 100".to_owned(),
+        ),
         ("rate_limit_burst = 60".to_owned(), "rate_limit_burst = 600".to_owned()),
     ];
     let mut config = example;

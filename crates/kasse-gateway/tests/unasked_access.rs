@@ -43,6 +43,20 @@ async fn kept(stack: &Stack) -> Vec<PendingAccess> {
     stack.gateway.state().pending.pending_due(i64::MAX, 100).await.unwrap()
 }
 
+/// Keeps `credential` for order `id` as the gateway keeps one, due at once.
+async fn keep_sealed(stack: &Stack, id: i64, credential: &str) {
+    let state = stack.gateway.state();
+    let row = PendingAccess {
+        order_id: id.to_string(),
+        sealed_credential: state
+            .access_sealer
+            .seal(&format!("connectid-order:{id}"), credential.as_bytes()),
+        checks: 0,
+        created_ms: now(),
+    };
+    state.pending.pending_put(&row, now()).await.unwrap();
+}
+
 async fn state_of(stack: &Stack, id: i64) -> OrderState {
     let record = stack
         .gateway
@@ -230,15 +244,7 @@ async fn a_publisher_who_keeps_no_credential_gets_none_kept() {
     let (id, _) = register(&stack, "digital-month", "creditcardPayex", "unasked-off-1").await;
     assert!(kept(&stack).await.is_empty());
     // One kept while it was on: forgotten at the next pass, unchecked.
-    let row = PendingAccess {
-        order_id: id.to_string(),
-        sealed_credential: state
-            .access_sealer
-            .seal(&format!("connectid-order:{id}"), PAYER.as_bytes()),
-        checks: 0,
-        created_ms: now(),
-    };
-    state.pending.pending_put(&row, now()).await.unwrap();
+    keep_sealed(&stack, id, PAYER).await;
     pay_on_hosted_page(&stack, id).await;
     let calls = vendor_calls(&stack).await.len();
     assert_eq!(give_due_access(&state, now() + 6 * MINUTE).await, 0);
@@ -255,15 +261,7 @@ async fn a_kept_credential_the_order_does_not_allow_is_never_assigned() {
     let (id, _) = register(&stack, "digital-month", "creditcardPayex", "unasked-foreign-1").await;
     state.pending.pending_drop(&id.to_string()).await.unwrap();
     // Sealed with the gateway's own key for this very order, but not the payer's.
-    let foreign = PendingAccess {
-        order_id: id.to_string(),
-        sealed_credential: state
-            .access_sealer
-            .seal(&format!("connectid-order:{id}"), b"mallory@example.no"),
-        checks: 0,
-        created_ms: now(),
-    };
-    state.pending.pending_put(&foreign, now()).await.unwrap();
+    keep_sealed(&stack, id, "mallory@example.no").await;
     pay_on_hosted_page(&stack, id).await;
     let calls = vendor_calls(&stack).await.len();
     assert_eq!(give_due_access(&state, now() + MINUTE).await, 0);
