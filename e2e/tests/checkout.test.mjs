@@ -93,6 +93,36 @@ test("cancel on the payment page brings the reader back to the form with the dat
   await page.context().close();
 });
 
+test("a return whose status is garbled asks the gateway, which finds the order paid: receipt, no second order", async () => {
+  const page = await newPage(browser);
+  const host = await openWidget(page, "digital-month");
+  await fillReader(host);
+  await host.locator("#method-creditcardPayex").check();
+  await host.locator("button[type=submit]").click();
+  await page.waitForURL((url) => url.href.startsWith(`${SANDBOX_URL}/user/fulfillment`), { timeout: 20000 });
+  // The way back loses its status (a proxy, an app switch): the widget cannot tell it was paid.
+  let garbledReturns = 0;
+  await page.route(`${SANDBOX_URL}/user/fulfillment/decision`, async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    const location = response.headers()["location"] ?? "";
+    if (!location.includes("fulfillmentStatus=success")) return route.fulfill({ response });
+    garbledReturns += 1;
+    const garbled = location.replace("fulfillmentStatus=success", "fulfillmentStatus=succ%C3%A9ss");
+    return route.fulfill({ status: 303, headers: { location: garbled } });
+  });
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL((url) => url.href.startsWith(KASSE_URL), { timeout: 20000 });
+  const receipt = page.locator('[data-kasse-offer="digital-month"] .kasse__receipt');
+  await receipt.waitFor({ timeout: 20000 });
+  assert.equal(garbledReturns, 1, "the return came back garbled");
+  assert.doesNotMatch(page.url(), /fulfillmentStatus=success/);
+  const orders = await sandboxOrders();
+  assert.equal(orders.length, 1, "exactly one order");
+  assert.ok(orders[0].assignment, "the paid order's access was given, after the gateway asked the vendor");
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test("back from the payment page with the back button, paying again continues the same order", async () => {
   const page = await newPage(browser);
   const host = await openWidget(page, "digital-month");

@@ -191,7 +191,8 @@ impl Checkout {
         let offer_id = self.offer_id();
         let status = connectid::parse_fulfillment_return(&query);
         let stored = storage::load_attempt(&offer_id);
-        match on_return(stored.as_ref(), status) {
+        let meaning = self.info.with_value(|i| on_return(stored.as_ref(), status, &i.offer));
+        match meaning {
             Return::Continue { order_id, token } => {
                 let Some(attempt) = stored else { return };
                 let after_payment = self.info.with_value(|i| attempt.steps_after_payment(&i.offer));

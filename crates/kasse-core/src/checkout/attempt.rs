@@ -216,15 +216,25 @@ pub enum Return {
     },
 }
 
-/// The meaning of a return with `status` to a tab holding `stored`.
-pub fn on_return(stored: Option<&Attempt>, status: FulfillmentStatus) -> Return {
+/// The meaning of a return with `status` to a tab holding `stored`, for an order of `offer`.
+///
+/// A status the page did not make clear (`Unknown`) may hide a payment: where the gateway asks
+/// the vendor before it gives access (an assign-user step follows), the steps after payment are
+/// taken all the same, and an unpaid order is then told `payment_pending` (the attempt is
+/// released). Clearing the attempt instead would let the next submit order, and pay, again.
+pub fn on_return(stored: Option<&Attempt>, status: FulfillmentStatus, offer: &Offer) -> Return {
     let Some((order_id, token)) = stored.and_then(Attempt::connectid_order) else {
         let message = (status != FulfillmentStatus::Cancel).then_some(MessageKey::PaymentUnknown);
         return Return::NoOrder { message };
     };
     let message = status.message_key().unwrap_or(MessageKey::PaymentUnknown);
+    let verified = || stored.is_some_and(|a| a.steps_after_payment(offer).contains(&Step::AssignUser));
     match status {
         FulfillmentStatus::Success => Return::Continue {
+            order_id,
+            token: token.to_owned(),
+        },
+        FulfillmentStatus::Unknown if verified() => Return::Continue {
             order_id,
             token: token.to_owned(),
         },
