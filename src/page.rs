@@ -119,6 +119,12 @@ pub fn pending_return(offer: &str) -> Option<String> {
     ours.then(|| url.search().trim_start_matches('?').to_owned())
 }
 
+/// The status parameter of a return's `query`, read by the browser's own parser (so a back end
+/// that needs no more of the return links no parser of its own).
+pub fn return_status(query: &str) -> Option<String> {
+    web_sys::UrlSearchParams::new_with_str(query).ok()?.get(STATUS_PARAM)
+}
+
 /// Shows `url` in the address bar without a navigation or a history entry.
 fn replace_address(url: &str) {
     if let Ok(history) = window().history() {

@@ -166,3 +166,25 @@ test("a Danish page shows Danish, and the S4 widget has no WCAG 2.2 AA violation
   assert.deepEqual(await audit(), [], "form with errors");
   await page.context().close();
 });
+
+test("back from the terminal page in a tab that holds no order: a cancel says nothing, any other return says the state is unknown", async () => {
+  for (const [query, expected] of [["fulfillmentStatus=cancel", null], ["", "e-post"]]) {
+    const page = await newPage(browser);
+    await page.goto(`${KASSE_URL}/?kasse=${OFFER}${query ? `&${query}` : ""}`);
+    const host = page.locator(`[data-kasse-offer="${OFFER}"]`);
+    await host.scrollIntoViewIfNeeded();
+    await host.locator("form").waitFor({ timeout: 20000 });
+    const notice = host.locator(".kasse__notice");
+    if (expected) {
+      await notice.waitFor({ timeout: 20000 });
+      assert.match(await notice.textContent(), new RegExp(expected), query);
+    } else {
+      // The return is taken (the address bar cleaned) before anything would be said.
+      await page.waitForURL((url) => !url.searchParams.has("kasse"), { timeout: 20000 });
+      await page.waitForTimeout(500);
+      assert.equal(await notice.count(), 0, "nothing to say after a cancel");
+    }
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});

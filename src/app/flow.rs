@@ -72,7 +72,7 @@ impl Checkout {
             #[cfg(feature = "connectid")]
             Backend::ConnectId => self.resume_connectid(query).await,
             #[cfg(feature = "s4")]
-            Backend::S4 => self.resume_s4().await,
+            Backend::S4 => self.resume_s4(query).await,
             #[allow(unreachable_patterns)]
             _ => drop(query),
         }

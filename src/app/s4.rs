@@ -3,11 +3,12 @@
 //! an approved agreement from a cancelled one at the return, so the widget always completes and
 //! reads "not approved" (409) as a cancel; the gateway has then cancelled the order at S4.
 
-use kasse_core::checkout::attempt::{attempt_for_submit, Attempt};
+use kasse_core::checkout::attempt::{attempt_for_submit, without_order, Attempt};
 use kasse_core::checkout::failure::{
     on_s4_complete, Call, S4Completion, S4_COMPLETE_CALLS, S4_COMPLETE_WAIT_MS, S4_ORDER_FAILED,
 };
 use kasse_core::checkout::S4Urls;
+use kasse_core::connectid::FulfillmentStatus;
 use kasse_core::contract::S4OrderAnswer;
 use kasse_core::s4::{next_step, OrderView, S4Next};
 use kasse_core::{build_s4_request, MessageKey};
@@ -145,14 +146,21 @@ impl Checkout {
         self.emit(Event::Completed, Detail::new().text("orderId", &id));
     }
 
-    /// Back from the terminal page (approved, cancelled, or the back button): complete.
-    pub(super) async fn resume_s4(self) {
+    /// Back from the terminal page (approved, cancelled, or the back button; `query` is what it
+    /// added): complete the stored order, or, with none here, say what the core says.
+    pub(super) async fn resume_s4(self, query: String) {
         match storage::load_attempt(&self.offer_id())
             .as_ref()
             .and_then(Attempt::s4_order)
         {
             Some((id, token)) => self.complete_s4(id.to_owned(), token.to_owned()).await,
-            None => self.notice.set(Some(Notice::new(MessageKey::PaymentUnknown, false))),
+            None => {
+                let status = page::return_status(&query)
+                    .map_or(FulfillmentStatus::Unknown, |s| FulfillmentStatus::from_wire(&s));
+                if let Some(message) = without_order(status) {
+                    self.notice.set(Some(Notice::new(message, false)));
+                }
+            }
         }
     }
 }

@@ -216,6 +216,13 @@ pub enum Return {
     },
 }
 
+/// What a return with `status` to a tab that holds no order tells the reader (another tab or
+/// browser made it, or the storage was cleared; either back end): nothing after a cancel, else
+/// that the payment's state is not known here.
+pub fn without_order(status: FulfillmentStatus) -> Option<MessageKey> {
+    (status != FulfillmentStatus::Cancel).then_some(MessageKey::PaymentUnknown)
+}
+
 /// The meaning of a return with `status` to a tab holding `stored`, for an order of `offer`.
 ///
 /// A status the page did not make clear (`Unknown`) may hide a payment: where the gateway asks
@@ -224,8 +231,9 @@ pub enum Return {
 /// released). Clearing the attempt instead would let the next submit order, and pay, again.
 pub fn on_return(stored: Option<&Attempt>, status: FulfillmentStatus, offer: &Offer) -> Return {
     let Some((order_id, token)) = stored.and_then(Attempt::connectid_order) else {
-        let message = (status != FulfillmentStatus::Cancel).then_some(MessageKey::PaymentUnknown);
-        return Return::NoOrder { message };
+        return Return::NoOrder {
+            message: without_order(status),
+        };
     };
     let message = status.message_key().unwrap_or(MessageKey::PaymentUnknown);
     let verified = || stored.is_some_and(|a| a.steps_after_payment(offer).contains(&Step::AssignUser));

@@ -161,6 +161,11 @@ fn a_return_continues_on_success_with_an_order() {
             Return::NoOrder { message },
             "{status:?}"
         );
+        assert_eq!(
+            without_order(status),
+            message,
+            "S4's return without an order says the same"
+        );
     }
 }
 

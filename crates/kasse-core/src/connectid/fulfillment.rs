@@ -113,6 +113,19 @@ pub enum FulfillmentStatus {
     Unknown,
 }
 
+impl FulfillmentStatus {
+    /// One `fulfillmentStatus` value, decoded: `success`, `cancel`, `error`; anything else is
+    /// `Unknown`.
+    pub fn from_wire(value: &str) -> FulfillmentStatus {
+        match value {
+            "success" => FulfillmentStatus::Success,
+            "cancel" => FulfillmentStatus::Cancel,
+            "error" => FulfillmentStatus::Error,
+            _ => FulfillmentStatus::Unknown,
+        }
+    }
+}
+
 /// What the reader brought back to `returnUrl`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -142,12 +155,7 @@ pub fn parse_fulfillment_return_full(query_or_url: &str) -> FulfillmentReturn {
     for (k, v) in form_pairs(query) {
         match k.as_str() {
             "fulfillmentStatus" => {
-                let st = match v.as_str() {
-                    "success" => FulfillmentStatus::Success,
-                    "cancel" => FulfillmentStatus::Cancel,
-                    "error" => FulfillmentStatus::Error,
-                    _ => FulfillmentStatus::Unknown,
-                };
+                let st = FulfillmentStatus::from_wire(&v);
                 match status {
                     Some(prev) if prev != st => conflict = true,
                     _ => status = Some(st),
